@@ -1,0 +1,185 @@
+//! The command line, as clap sees it: subcommands, flags, and the value
+//! parsers that turn one argument into one checked value.
+//!
+//! This is the one definition of gush's interface: the binary parses it, and
+//! the man page and shell completions under `man/` and `completions/` are
+//! rendered from it (see `tests/generated.rs`). Checks that involve more than
+//! one flag live in `config.rs`, not here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::source::bytes::Fill;
+use crate::source::template::Template;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    done: the amount was written, or the reader went away (| head)
+  1    runtime error: cannot open or write the destination
+  2    usage error: a bad flag or value
+  130  interrupted by SIGINT (Ctrl-C); a second Ctrl-C aborts at once
+  143  terminated by SIGTERM
+
+Sizes: bare bytes, k/M/G/T or KB/MB/GB/TB (decimal, 1k = 1000),
+KiB/MiB/GiB/TiB (binary, 1KiB = 1024). Counts: 1000, 10k, 1M, 1_000_000.
+Durations: 500ms, 30s, 5m, 1h.";
+
+/// Write a lot of data somewhere, fast, and show the backpressure.
+#[derive(Debug, Parser)]
+#[command(name = "gush", version, about, after_help = EXIT_CODES)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write lines made from a template, `Line {n}` by default.
+    #[command(after_help = EXIT_CODES)]
+    Lines(LinesArgs),
+    /// Write raw bytes: zeros, pseudo-random bytes or a repeated pattern.
+    #[command(after_help = EXIT_CODES)]
+    Bytes(BytesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LinesArgs {
+    /// The line template. `{n}` is the line counter; `{{` and `}}` are
+    /// literal braces. Every line ends in a newline.
+    #[arg(default_value = "Line {n}", value_parser = parse_template)]
+    pub template: Template,
+
+    /// The first value of `{n}`.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub start: u64,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BytesArgs {
+    /// What the bytes are: `zero`, `random` (seeded, see --seed) or a hex
+    /// pattern repeated end to end, such as `deadbeef`.
+    #[arg(long, value_name = "zero|random|HEX", default_value = "zero", value_parser = parse_fill)]
+    pub fill: Fill,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The flags every source shares: how much, where, how it flows, what is
+/// reported.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Stop after N lines (lines only).
+    #[arg(short = 'n', long, value_name = "N", value_parser = parse_count, help_heading = "Amount")]
+    pub count: Option<u64>,
+
+    /// Stop at SIZE bytes; `lines` stops at the last whole line that fits.
+    #[arg(short = 's', long, value_name = "SIZE", value_parser = parse_size, help_heading = "Amount")]
+    pub size: Option<u64>,
+
+    /// Stop generating after DUR, then write out what was generated.
+    #[arg(short = 't', long, value_name = "DUR", value_parser = parse_duration, help_heading = "Amount")]
+    pub duration: Option<Duration>,
+
+    /// Seed for everything random: the same seed and arguments give the
+    /// same bytes. Without it a seed is chosen and shown in the report.
+    #[arg(long, value_name = "N", help_heading = "Amount")]
+    pub seed: Option<u64>,
+
+    /// Where to write: `-` is stdout, anything else a file path.
+    #[arg(
+        short = 'o',
+        long,
+        value_name = "DEST",
+        default_value = "-",
+        help_heading = "Destination"
+    )]
+    pub output: PathBuf,
+
+    /// Overwrite an existing file; also needed to write to a block device.
+    #[arg(
+        short = 'f',
+        long,
+        conflicts_with = "append",
+        help_heading = "Destination"
+    )]
+    pub force: bool,
+
+    /// Add to the end of an existing file instead of refusing to touch it.
+    #[arg(short = 'a', long, help_heading = "Destination")]
+    pub append: bool,
+
+    /// Sleep DUR before writing each chunk: a slow consumer, to see
+    /// backpressure.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Destination")]
+    pub sink_delay: Option<Duration>,
+
+    /// Size of each buffer handed from the generator to the writer.
+    #[arg(long, value_name = "SIZE", default_value = "64KiB", value_parser = parse_size, help_heading = "Flow")]
+    pub chunk: u64,
+
+    /// High-water mark: the most bytes that may wait between generator
+    /// and writer. Past it the generator pauses.
+    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size, help_heading = "Flow")]
+    pub hwm: u64,
+
+    /// Low-water mark: a paused generator resumes (a drain) once the
+    /// buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Flow")]
+    pub lwm: Option<u64>,
+
+    /// Print a summary on stderr at the end: `human` (the default) or
+    /// `json`, one object.
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true,
+          default_missing_value = "human", help_heading = "Report")]
+    pub stats: Option<StatsFormat>,
+
+    /// Also write the JSON summary to PATH (replaced if it exists).
+    #[arg(long, value_name = "PATH", help_heading = "Report")]
+    pub stats_file: Option<PathBuf>,
+
+    /// Print nothing on stderr but errors, not even the summary.
+    #[arg(short, long, help_heading = "Report")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Human,
+    Json,
+}
+
+/// Sizes with parse-size's rules: `k`, `KB` decimal, `KiB` binary.
+pub fn parse_size(arg: &str) -> Result<u64, String> {
+    parse_size::parse_size(arg)
+        .map_err(|err| format!("{err}: `{arg}` (try 4096, 64KiB, 10MB, 2GiB)"))
+}
+
+/// Counts with decimal suffixes (`10k`, `1M`) and digit groups
+/// (`1_000_000`); byte suffixes are refused so `1MiB` is not a line count.
+pub fn parse_count(arg: &str) -> Result<u64, String> {
+    let bad = || format!("`{arg}` is not a count (try 1000, 10k, 1M, 1_000_000)");
+    if arg.contains(['b', 'B', 'i']) {
+        return Err(bad());
+    }
+    parse_size::parse_size(arg).map_err(|_| bad())
+}
+
+/// Durations with humantime's rules: `500ms`, `30s`, `5m`, `1h 30m`.
+pub fn parse_duration(arg: &str) -> Result<Duration, String> {
+    humantime::parse_duration(arg).map_err(|err| format!("{err}: `{arg}` (try 500ms, 30s, 5m)"))
+}
+
+fn parse_template(arg: &str) -> Result<Template, String> {
+    Template::parse(arg).map_err(|err| format!("\n{err}"))
+}
+
+fn parse_fill(arg: &str) -> Result<Fill, String> {
+    arg.parse()
+}

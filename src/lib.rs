@@ -1,0 +1,54 @@
+//! gush: a bulk data writer. One generator thread fills reusable chunks
+//! with records, one writer thread drains them into a destination, and a
+//! high-water mark between them makes backpressure visible: pauses, drains
+//! and the bottleneck are counted and reported.
+//!
+//! The binary is a thin layer over [`run`]; a Rust program can instead
+//! drive a [`Pipeline`] with its own [`Source`] or [`Sink`].
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+pub mod cli;
+pub mod config;
+pub mod pipeline;
+pub mod report;
+pub mod signals;
+pub mod sink;
+pub mod source;
+pub mod stats;
+
+pub use pipeline::{Failed, Flow, Limits, Pipeline};
+pub use sink::Sink;
+pub use source::{Filled, Source};
+pub use stats::{Counters, End, Stats};
+
+use crate::cli::Cli;
+use crate::config::Config;
+use crate::signals::Signals;
+
+/// Runs the command line: usage errors come back as [`clap::Error`] inside
+/// the `anyhow::Error`, everything else as a runtime error.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let config = Config::from_cli(cli)?;
+    let signals = Signals::install()?;
+    let sink = sink::open(&config.output, config.existing)?;
+    let pipeline = Pipeline::new(config.build_source(), sink)
+        .limits(config.limits)
+        .flow(config.flow)
+        .stop_flag(signals.stop_flag());
+    let (mut stats, error) = match pipeline.run() {
+        Ok(stats) => (stats, None),
+        Err(failed) => (failed.stats, Some(failed.error)),
+    };
+    stats.seed = Some(config.seed);
+    report::finish(&config.report, &stats)?;
+    if let Some(error) = error {
+        return Err(error);
+    }
+    Ok(match stats.end {
+        End::Interrupted => ExitCode::from(signals.exit_code()),
+        _ => ExitCode::SUCCESS,
+    })
+}

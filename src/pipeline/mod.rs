@@ -1,0 +1,239 @@
+//! The pipeline: one generator thread, one writer thread, and between them
+//! a bounded channel of chunks whose buffered bytes are held under the
+//! high-water mark.
+//!
+//! This is Node.js's writable-stream contract made explicit. When a filled
+//! chunk would lift the buffered bytes past `hwm` (`write()` returning
+//! false), the generator *pauses*; it *drains* (Node's `drain` event) once
+//! the writer has brought them down to `lwm`. Empty chunks travel back to
+//! the generator on a second channel, so the steady state allocates nothing
+//! and that same channel is what wakes a paused generator.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::sink::Sink;
+use crate::source::Source;
+use crate::stats::{Bottleneck, Counters, End, Stats};
+
+pub mod chunk;
+mod generator;
+mod writer;
+
+pub use chunk::Chunk;
+
+/// When the generator stops on its own. With none set it runs until
+/// stopped, like `yes`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub records: Option<u64>,
+    pub bytes: Option<u64>,
+    pub duration: Option<Duration>,
+}
+
+/// How data flows; `config.rs` checks these before a pipeline sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flow {
+    pub chunk_bytes: usize,
+    /// High-water mark: the generator pauses rather than let more bytes
+    /// than this wait between the threads.
+    pub hwm_bytes: u64,
+    /// Low-water mark: a paused generator resumes at or below this.
+    pub lwm_bytes: u64,
+    /// A slow consumer for tests and demos: sleep before each chunk.
+    pub sink_delay: Option<Duration>,
+}
+
+impl Default for Flow {
+    fn default() -> Flow {
+        Flow {
+            chunk_bytes: 64 * 1024,
+            hwm_bytes: 1024 * 1024,
+            lwm_bytes: 512 * 1024,
+            sink_delay: None,
+        }
+    }
+}
+
+/// A run that ended in a write error, with what was counted up to it.
+#[derive(Debug)]
+pub struct Failed {
+    pub stats: Stats,
+    pub error: anyhow::Error,
+}
+
+/// One source, one sink, and the flow between them.
+pub struct Pipeline {
+    source: Box<dyn Source>,
+    sink: Box<dyn Sink>,
+    limits: Limits,
+    flow: Flow,
+    stop: Arc<AtomicBool>,
+    counters: Arc<Counters>,
+}
+
+impl Pipeline {
+    pub fn new(source: Box<dyn Source>, sink: Box<dyn Sink>) -> Pipeline {
+        Pipeline {
+            source,
+            sink,
+            limits: Limits::default(),
+            flow: Flow::default(),
+            stop: Arc::default(),
+            counters: Arc::default(),
+        }
+    }
+
+    pub fn limits(mut self, limits: Limits) -> Pipeline {
+        self.limits = limits;
+        self
+    }
+
+    pub fn flow(mut self, flow: Flow) -> Pipeline {
+        self.flow = flow;
+        self
+    }
+
+    /// A flag that, once set, stops generating; chunks already generated
+    /// are still written. Signal handlers set it.
+    pub fn stop_flag(mut self, stop: Arc<AtomicBool>) -> Pipeline {
+        self.stop = stop;
+        self
+    }
+
+    /// The live counters, for a display to read while the pipeline runs.
+    pub fn counters(&self) -> Arc<Counters> {
+        Arc::clone(&self.counters)
+    }
+
+    /// Runs to the end and returns what was counted.
+    pub fn run(self) -> Result<Stats, Box<Failed>> {
+        let Pipeline {
+            source,
+            sink,
+            limits,
+            flow,
+            stop,
+            counters,
+        } = self;
+        // Capacity is a ceiling on chunk count only; the byte gate in the
+        // generator is what holds the high-water mark.
+        let slots = (flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize + 1;
+        let (full_tx, full_rx) = crossbeam_channel::bounded::<Chunk>(slots);
+        let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<Chunk>();
+        let terminator = source.record_terminator();
+        let destination = sink.name().to_string();
+        let started = Instant::now();
+
+        let (generated, written) = std::thread::scope(|scope| {
+            let generator = generator::Generator {
+                source,
+                limits,
+                flow,
+                stop: &stop,
+                counters: &counters,
+                started,
+            };
+            let writer = writer::Writer {
+                sink,
+                flow,
+                terminator,
+                counters: &counters,
+                started,
+            };
+            let generator = scope.spawn(move || generator.run(full_tx, empty_rx));
+            let written = writer.run(full_rx, empty_tx);
+            (
+                generator.join().expect("generator thread panicked"),
+                written,
+            )
+        });
+
+        let elapsed = written.finished.duration_since(started);
+        let elapsed_s = elapsed.as_secs_f64();
+        let (end, error) = match written.outcome {
+            Ok(()) => (generated.end, None),
+            Err(writer::Stopped::Closed) => (End::Closed, None),
+            Err(writer::Stopped::Failed(error)) => (End::Error, Some(error)),
+        };
+        let bytes = Counters::get(&counters.bytes);
+        // Buffered bytes over time are bytes sent minus bytes written, so
+        // their time integral is the difference of the two threads' own
+        // integrals, each kept without any shared state.
+        let sent_integral = generated.sent.integral_until(written.finished);
+        let mean_buffered_bytes = if elapsed_s > 0.0 {
+            ((sent_integral - written.released_integral) / elapsed_s).max(0.0)
+        } else {
+            0.0
+        };
+        let paused_s = generated.paused.as_secs_f64();
+        let writer_idle_s = written.idle.as_secs_f64();
+        let stats = Stats {
+            bytes,
+            records: Counters::get(&counters.records),
+            chunks: Counters::get(&counters.chunks),
+            elapsed_s,
+            bytes_per_s: if elapsed_s > 0.0 {
+                bytes as f64 / elapsed_s
+            } else {
+                0.0
+            },
+            hwm_bytes: flow.hwm_bytes,
+            lwm_bytes: flow.lwm_bytes,
+            chunk_bytes: flow.chunk_bytes as u64,
+            pauses: Counters::get(&counters.pauses),
+            drains: Counters::get(&counters.drains),
+            paused_s,
+            writer_idle_s,
+            peak_buffered_bytes: Counters::get(&counters.peak_buffered_bytes),
+            mean_buffered_bytes,
+            writes: written.writes,
+            seed: None,
+            destination,
+            bottleneck: if paused_s > writer_idle_s {
+                Bottleneck::Destination
+            } else {
+                Bottleneck::Generator
+            },
+            end,
+        };
+        match error {
+            None => Ok(stats),
+            Some(error) => Err(Box::new(Failed { stats, error })),
+        }
+    }
+}
+
+/// The time integral of a count that only grows, in byte-seconds, kept by
+/// the one thread that grows it.
+#[derive(Debug, Clone, Copy)]
+struct Integral {
+    total: u64,
+    since: Instant,
+    area: f64,
+}
+
+impl Integral {
+    fn new(start: Instant) -> Integral {
+        Integral {
+            total: 0,
+            since: start,
+            area: 0.0,
+        }
+    }
+
+    fn add(&mut self, amount: u64, now: Instant) {
+        self.area += self.total as f64 * now.duration_since(self.since).as_secs_f64();
+        self.total += amount;
+        self.since = now;
+    }
+
+    fn integral_until(&self, end: Instant) -> f64 {
+        self.area + self.total as f64 * end.saturating_duration_since(self.since).as_secs_f64()
+    }
+}
+
+fn is_set(flag: &AtomicBool) -> bool {
+    flag.load(Ordering::Relaxed)
+}

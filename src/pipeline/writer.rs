@@ -1,0 +1,156 @@
+//! The writer thread: take chunks off the channel, write each one whole,
+//! count it, hand the empty buffer back.
+
+use std::io;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use anyhow::anyhow;
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use humansize::{BINARY, format_size};
+
+use super::{Chunk, Flow, Integral};
+use crate::sink::Sink;
+use crate::stats::Counters;
+
+pub(super) struct Writer<'a> {
+    pub sink: Box<dyn Sink>,
+    pub flow: Flow,
+    pub terminator: Option<u8>,
+    pub counters: &'a Counters,
+    pub started: Instant,
+}
+
+/// Why the writer stopped before the generator was done.
+pub(super) enum Stopped {
+    /// The reader went away, and the sink says that is a normal end.
+    Closed,
+    Failed(anyhow::Error),
+}
+
+pub(super) struct Written {
+    pub outcome: Result<(), Stopped>,
+    pub idle: Duration,
+    pub writes: u64,
+    pub released_integral: f64,
+    pub finished: Instant,
+}
+
+impl Writer<'_> {
+    pub fn run(mut self, full: Receiver<Chunk>, empty: Sender<Chunk>) -> Written {
+        let mut idle = Duration::ZERO;
+        let mut writes = 0;
+        let mut released = Integral::new(self.started);
+        let outcome = loop {
+            let chunk = match full.try_recv() {
+                Ok(chunk) => chunk,
+                Err(TryRecvError::Disconnected) => break self.finish(),
+                Err(TryRecvError::Empty) => {
+                    let waited = Instant::now();
+                    let next = full.recv();
+                    idle += waited.elapsed();
+                    match next {
+                        Ok(chunk) => chunk,
+                        Err(_) => break self.finish(),
+                    }
+                }
+            };
+            if let Some(delay) = self.flow.sink_delay {
+                std::thread::sleep(delay);
+            }
+            let result = self.write_chunk(&chunk, &mut writes);
+            let len = chunk.len() as u64;
+            // Lower the count before handing the buffer back: the returned
+            // buffer is what wakes a paused generator to look at it.
+            self.counters
+                .buffered_bytes
+                .fetch_sub(len, Ordering::SeqCst);
+            released.add(len, Instant::now());
+            if let Err(failure) = result {
+                break Err(failure);
+            }
+            // A closed channel means the generator is done; nothing to recycle.
+            let _ = empty.send(chunk);
+        };
+        Written {
+            outcome,
+            idle,
+            writes,
+            released_integral: released.integral_until(Instant::now()),
+            finished: Instant::now(),
+        }
+    }
+
+    fn finish(&mut self) -> Result<(), Stopped> {
+        self.sink.finish().map_err(|err| {
+            Stopped::Failed(
+                anyhow!(err).context(format!("cannot finish writing {}", self.sink.name())),
+            )
+        })
+    }
+
+    /// Writes a chunk whole and counts it. On failure, cuts a torn chunk
+    /// back where the sink allows and counts what is left of it.
+    fn write_chunk(&mut self, chunk: &Chunk, writes: &mut u64) -> Result<(), Stopped> {
+        let data = chunk.as_slice();
+        let mut done = 0;
+        while done < data.len() {
+            *writes += 1;
+            match self.sink.write(&data[done..]) {
+                Ok(0) => return Err(self.fail(data, done, io::ErrorKind::WriteZero.into())),
+                Ok(n) => done += n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(self.fail(data, done, err)),
+            }
+        }
+        self.counters
+            .bytes
+            .fetch_add(done as u64, Ordering::Relaxed);
+        self.counters
+            .records
+            .fetch_add(chunk.records, Ordering::Relaxed);
+        self.counters.chunks.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn fail(&mut self, data: &[u8], torn: usize, err: io::Error) -> Stopped {
+        let name = self.sink.name().to_string();
+        let (kept, rewind_error) = match torn {
+            0 => (0, None),
+            _ => match self.sink.rewind(torn) {
+                Ok(kept) => (kept, None),
+                Err(rewind) => (torn, Some(rewind)),
+            },
+        };
+        let kept_records = match self.terminator {
+            Some(byte) => data[..kept].iter().filter(|&&b| b == byte).count() as u64,
+            None => 0,
+        };
+        self.counters
+            .bytes
+            .fetch_add(kept as u64, Ordering::Relaxed);
+        self.counters
+            .records
+            .fetch_add(kept_records, Ordering::Relaxed);
+        if err.kind() == io::ErrorKind::BrokenPipe && self.sink.reader_may_leave() {
+            return Stopped::Closed;
+        }
+        let bytes = Counters::get(&self.counters.bytes);
+        let records = Counters::get(&self.counters.records);
+        let mut message = format!(
+            "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) written",
+            format_size(bytes, BINARY)
+        );
+        if let Some(rewind) = rewind_error {
+            message += &format!(", and cutting the torn last chunk failed too: {rewind}");
+        }
+        match err.kind() {
+            io::ErrorKind::StorageFull => message += "; free some space or write less with --size",
+            io::ErrorKind::FileTooLarge => {
+                message += "; raise the file size limit (ulimit -f) or write less with --size"
+            }
+            _ => {}
+        }
+        Stopped::Failed(anyhow!(message))
+    }
+}

@@ -1,0 +1,118 @@
+//! Files, devices, FIFOs and stdout: everything reached through a file
+//! descriptor.
+//!
+//! The no-clobber promise lives here: an existing regular file is replaced
+//! only with `--force` (or extended with `--append`), a block device is
+//! written only with `--force`, and a file that does not exist is created
+//! with O_EXCL so a file appearing meanwhile is not overwritten either.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Seek, Write};
+use std::os::fd::AsFd;
+use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::{Existing, Sink};
+
+pub struct FileSink {
+    file: File,
+    name: String,
+    /// Only a regular file can be cut back after a torn write.
+    regular: bool,
+    reader_may_leave: bool,
+}
+
+impl FileSink {
+    /// Standard output, through a duplicate of fd 1 so dropping the sink
+    /// leaves the process's stdout open. Unbuffered: chunks are already
+    /// large, and `io::Stdout`'s line buffering would split them.
+    pub fn stdout() -> Result<FileSink> {
+        let fd = io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .context("cannot use stdout")?;
+        let file = File::from(fd);
+        let regular = file.metadata().is_ok_and(|meta| meta.is_file());
+        Ok(FileSink {
+            file,
+            name: "stdout".to_string(),
+            regular,
+            reader_may_leave: true,
+        })
+    }
+
+    pub fn open(path: &Path, existing: Existing) -> Result<FileSink> {
+        let shown = path.display();
+        let mut options = OpenOptions::new();
+        options.write(true);
+        let regular = match fs::metadata(path) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                options.create_new(true);
+                true
+            }
+            Err(err) => return Err(err).with_context(|| format!("cannot open {shown}")),
+            Ok(meta) => {
+                let kind = meta.file_type();
+                if kind.is_dir() {
+                    bail!("cannot write to {shown}: it is a directory; name a file inside it");
+                }
+                if kind.is_block_device() && existing != Existing::Overwrite {
+                    bail!(
+                        "refusing to write to block device {shown}: pass --force to overwrite it"
+                    );
+                }
+                if kind.is_file() {
+                    match existing {
+                        Existing::Refuse => bail!(
+                            "refusing to overwrite {shown}: it exists; pass --force to replace it or --append to add to it"
+                        ),
+                        Existing::Overwrite => options.truncate(true),
+                        Existing::Append => options.append(true),
+                    };
+                }
+                kind.is_file()
+            }
+        };
+        let file = options.open(path).map_err(|err| match err.kind() {
+            io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+                "refusing to overwrite {shown}: it appeared while gush was opening it; pass --force to replace it"
+            ),
+            _ => anyhow::Error::new(err).context(format!("cannot open {shown}")),
+        })?;
+        Ok(FileSink {
+            file,
+            name: shown.to_string(),
+            regular,
+            reader_may_leave: false,
+        })
+    }
+}
+
+impl Sink for FileSink {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn rewind(&mut self, torn: usize) -> io::Result<usize> {
+        if !self.regular {
+            return Ok(torn);
+        }
+        // The position after the failed write is the end of what this
+        // process wrote, in append mode too.
+        let end = self.file.stream_position()?;
+        let kept = end.saturating_sub(torn as u64);
+        self.file.set_len(kept)?;
+        self.file.seek(io::SeekFrom::Start(kept))?;
+        Ok(0)
+    }
+
+    fn reader_may_leave(&self) -> bool {
+        self.reader_may_leave
+    }
+}

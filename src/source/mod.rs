@@ -1,0 +1,37 @@
+//! Sources: what gets written. A source fills a buffer with whole records
+//! and knows nothing of threads, water marks or destinations.
+//!
+//! The pipeline hands a source the free part of a chunk, already cut to the
+//! bytes still allowed by `--size`, and the number of records still allowed
+//! by `--count`; the source writes as many whole records as fit. This is
+//! why no output ever ends mid-record: a record that does not fit is simply
+//! not written.
+
+pub mod bytes;
+pub mod lines;
+pub mod seeded;
+pub mod template;
+
+/// What one call to [`Source::fill`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filled {
+    pub bytes: usize,
+    pub records: u64,
+}
+
+/// Something that produces records (or plain bytes) into buffers.
+///
+/// Implement this to bring your own data to a [`Pipeline`](crate::pipeline::Pipeline).
+pub trait Source: Send {
+    /// Writes whole records at the start of `out`: as many as fit, and no
+    /// more than `max_records`. Zero bytes written means the next record
+    /// does not fit in `out` at all.
+    fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled;
+
+    /// The byte that ends every record, if the output is made of records.
+    /// It lets a write that stopped halfway through a chunk count the whole
+    /// records that made it out.
+    fn record_terminator(&self) -> Option<u8> {
+        None
+    }
+}

@@ -1,0 +1,83 @@
+//! What a run counted: live counters shared between the threads, and the
+//! final [`Stats`] that the report prints.
+//!
+//! The counters are plain atomics that the generator and writer bump once
+//! per chunk; anything that wants to watch a run (the live progress display)
+//! reads them and never makes the hot threads wait.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use serde::Serialize;
+
+/// Live counters, bumped by the two threads and readable at any time.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Bytes and records that reached the destination.
+    pub bytes: AtomicU64,
+    pub records: AtomicU64,
+    pub chunks: AtomicU64,
+    /// Bytes handed to the writer and not yet written: the quantity the
+    /// water marks bound.
+    pub buffered_bytes: AtomicU64,
+    pub peak_buffered_bytes: AtomicU64,
+    pub pauses: AtomicU64,
+    pub drains: AtomicU64,
+    /// True while the generator waits for a drain.
+    pub paused: AtomicBool,
+}
+
+impl Counters {
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum End {
+    /// The amount asked for was written (or the source ran dry).
+    Complete,
+    /// A signal stopped the generator; what it had made was written out.
+    Interrupted,
+    /// The reader went away (`| head`).
+    Closed,
+    /// A write failed.
+    Error,
+}
+
+/// Which side held the run back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bottleneck {
+    /// The generator waited for drains longer than the writer waited for data.
+    Destination,
+    /// The writer waited for data longer than the generator waited for drains.
+    Generator,
+}
+
+/// The summary of a finished run. Its field names are the keys of
+/// `--stats=json`, which scripts read: rename none of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub bytes: u64,
+    pub records: u64,
+    pub chunks: u64,
+    pub elapsed_s: f64,
+    pub bytes_per_s: f64,
+    pub hwm_bytes: u64,
+    pub lwm_bytes: u64,
+    pub chunk_bytes: u64,
+    pub pauses: u64,
+    pub drains: u64,
+    pub paused_s: f64,
+    pub writer_idle_s: f64,
+    pub peak_buffered_bytes: u64,
+    pub mean_buffered_bytes: f64,
+    /// Write calls made to the destination (a chunk may take several).
+    pub writes: u64,
+    pub seed: Option<u64>,
+    pub destination: String,
+    pub bottleneck: Bottleneck,
+    pub end: End,
+}
