@@ -80,4 +80,7 @@ pub struct Stats {
     pub destination: String,
     pub bottleneck: Bottleneck,
     pub end: End,
+    /// What a record is called in the human summary ("lines").
+    #[serde(skip)]
+    pub record_noun: &'static str,
 }

@@ -123,6 +123,7 @@ impl Pipeline {
         let (full_tx, full_rx) = crossbeam_channel::bounded::<Chunk>(slots);
         let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<Chunk>();
         let terminator = source.record_terminator();
+        let record_noun = source.record_noun();
         let destination = sink.name().to_string();
         let started = Instant::now();
 
@@ -197,6 +198,7 @@ impl Pipeline {
                 Bottleneck::Generator
             },
             end,
+            record_noun,
         };
         match error {
             None => Ok(stats),

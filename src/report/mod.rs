@@ -33,12 +33,15 @@ pub fn json(stats: &Stats) -> String {
 pub fn human(s: &Stats) -> String {
     let size = |n: f64| format_size(n as u64, BINARY);
     let mut out = String::new();
+    let records = match s.records {
+        0 => String::new(),
+        n => format!(", {n} {}", s.record_noun),
+    };
     let _ = writeln!(
         out,
-        "gush: {} ({} bytes, {} records) to {} in {}, {}/s",
+        "gush: {} ({} bytes{records}) to {} in {}, {}/s",
         size(s.bytes as f64),
         s.bytes,
-        s.records,
         s.destination,
         seconds(s.elapsed_s),
         size(s.bytes_per_s),

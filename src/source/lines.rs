@@ -71,6 +71,10 @@ impl Source for Lines {
     fn record_terminator(&self) -> Option<u8> {
         Some(b'\n')
     }
+
+    fn record_noun(&self) -> &'static str {
+        "lines"
+    }
 }
 
 #[cfg(test)]

@@ -34,4 +34,9 @@ pub trait Source: Send {
     fn record_terminator(&self) -> Option<u8> {
         None
     }
+
+    /// What one record is called in the human summary.
+    fn record_noun(&self) -> &'static str {
+        "records"
+    }
 }

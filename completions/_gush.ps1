@@ -1,0 +1,110 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'gush'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'gush' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('lines', 'lines', [CompletionResultType]::ParameterValue, 'Write lines made from a template, `Line {n}` by default')
+            [CompletionResult]::new('bytes', 'bytes', [CompletionResultType]::ParameterValue, 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gush;lines' {
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'The first value of `{n}`')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
+            [CompletionResult]::new('--sink-delay', '--sink-delay', [CompletionResultType]::ParameterName, 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure')
+            [CompletionResult]::new('--chunk', '--chunk', [CompletionResultType]::ParameterName, 'Size of each buffer handed from the generator to the writer')
+            [CompletionResult]::new('--hwm', '--hwm', [CompletionResultType]::ParameterName, 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses')
+            [CompletionResult]::new('--lwm', '--lwm', [CompletionResultType]::ParameterName, 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
+            [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
+            [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gush;bytes' {
+            [CompletionResult]::new('--fill', '--fill', [CompletionResultType]::ParameterName, 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
+            [CompletionResult]::new('--sink-delay', '--sink-delay', [CompletionResultType]::ParameterName, 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure')
+            [CompletionResult]::new('--chunk', '--chunk', [CompletionResultType]::ParameterName, 'Size of each buffer handed from the generator to the writer')
+            [CompletionResult]::new('--hwm', '--hwm', [CompletionResultType]::ParameterName, 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses')
+            [CompletionResult]::new('--lwm', '--lwm', [CompletionResultType]::ParameterName, 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
+            [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
+            [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gush;help' {
+            [CompletionResult]::new('lines', 'lines', [CompletionResultType]::ParameterValue, 'Write lines made from a template, `Line {n}` by default')
+            [CompletionResult]::new('bytes', 'bytes', [CompletionResultType]::ParameterValue, 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'gush;help;lines' {
+            break
+        }
+        'gush;help;bytes' {
+            break
+        }
+        'gush;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,98 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[gush] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'gush'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'gush'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand lines 'Write lines made from a template, `Line {n}` by default'
+            cand bytes 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gush;lines'= {
+            cand --start 'The first value of `{n}`'
+            cand -n 'Stop after N lines (lines only)'
+            cand --count 'Stop after N lines (lines only)'
+            cand -s 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
+            cand --size 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
+            cand -t 'Stop generating after DUR, then write out what was generated'
+            cand --duration 'Stop generating after DUR, then write out what was generated'
+            cand --seed 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report'
+            cand -o 'Where to write: `-` is stdout, anything else a file path'
+            cand --output 'Where to write: `-` is stdout, anything else a file path'
+            cand --sink-delay 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure'
+            cand --chunk 'Size of each buffer handed from the generator to the writer'
+            cand --hwm 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses'
+            cand --lwm 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty'
+            cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
+            cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
+            cand -f 'Overwrite an existing file; also needed to write to a block device'
+            cand --force 'Overwrite an existing file; also needed to write to a block device'
+            cand -a 'Add to the end of an existing file instead of refusing to touch it'
+            cand --append 'Add to the end of an existing file instead of refusing to touch it'
+            cand -q 'Print nothing on stderr but errors, not even the summary'
+            cand --quiet 'Print nothing on stderr but errors, not even the summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gush;bytes'= {
+            cand --fill 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`'
+            cand -n 'Stop after N lines (lines only)'
+            cand --count 'Stop after N lines (lines only)'
+            cand -s 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
+            cand --size 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
+            cand -t 'Stop generating after DUR, then write out what was generated'
+            cand --duration 'Stop generating after DUR, then write out what was generated'
+            cand --seed 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report'
+            cand -o 'Where to write: `-` is stdout, anything else a file path'
+            cand --output 'Where to write: `-` is stdout, anything else a file path'
+            cand --sink-delay 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure'
+            cand --chunk 'Size of each buffer handed from the generator to the writer'
+            cand --hwm 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses'
+            cand --lwm 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty'
+            cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
+            cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
+            cand -f 'Overwrite an existing file; also needed to write to a block device'
+            cand --force 'Overwrite an existing file; also needed to write to a block device'
+            cand -a 'Add to the end of an existing file instead of refusing to touch it'
+            cand --append 'Add to the end of an existing file instead of refusing to touch it'
+            cand -q 'Print nothing on stderr but errors, not even the summary'
+            cand --quiet 'Print nothing on stderr but errors, not even the summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'gush;help'= {
+            cand lines 'Write lines made from a template, `Line {n}` by default'
+            cand bytes 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'gush;help;lines'= {
+        }
+        &'gush;help;bytes'= {
+        }
+        &'gush;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,70 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_gush_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_gush_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_gush_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_gush_using_subcommand
+    set -l cmd (__fish_gush_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c gush -n "__fish_gush_needs_command" -s h -l help -d 'Print help'
+complete -c gush -n "__fish_gush_needs_command" -s V -l version -d 'Print version'
+complete -c gush -n "__fish_gush_needs_command" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
+complete -c gush -n "__fish_gush_needs_command" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+complete -c gush -n "__fish_gush_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l start -d 'The first value of `{n}`' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -s n -l count -d 'Stop after N lines (lines only)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
+json\t''"
+complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
+complete -c gush -n "__fish_gush_using_subcommand lines" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
+complete -c gush -n "__fish_gush_using_subcommand lines" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
+complete -c gush -n "__fish_gush_using_subcommand lines" -s h -l help -d 'Print help'
+complete -c gush -n "__fish_gush_using_subcommand lines" -s V -l version -d 'Print version'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s n -l count -d 'Stop after N lines (lines only)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
+json\t''"
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s V -l version -d 'Print version'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines bytes help" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines bytes help" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines bytes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
