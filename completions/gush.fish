@@ -34,17 +34,24 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -s n -l count -d 'Stop 
 complete -c gush -n "__fish_gush_using_subcommand lines" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l no-progress -d 'Never show live progress'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s h -l help -d 'Print help'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`' -r
@@ -52,17 +59,24 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -s n -l count -d 'Stop 
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l no-progress -d 'Never show live progress'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines bytes help" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'

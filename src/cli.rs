@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::pipeline::pace::Rate;
 use crate::source::bytes::Fill;
 use crate::source::template::Template;
 
@@ -24,7 +25,7 @@ Exit codes:
 
 Sizes: bare bytes, k/M/G/T or KB/MB/GB/TB (decimal, 1k = 1000),
 KiB/MiB/GiB/TiB (binary, 1KiB = 1024). Counts: 1000, 10k, 1M, 1_000_000.
-Durations: 500ms, 30s, 5m, 1h.";
+Durations: 500ms, 30s, 5m, 1h. Rates: 20k/s (lines), 5MiB/s (bytes).";
 
 /// Write a lot of data somewhere, fast, and show the backpressure.
 #[derive(Debug, Parser)]
@@ -92,6 +93,16 @@ pub struct CommonArgs {
     #[arg(long, value_name = "N", help_heading = "Amount")]
     pub seed: Option<u64>,
 
+    /// Pace the generator: `20k/s` is lines per second, a byte unit
+    /// (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates.
+    #[arg(short = 'r', long, value_name = "RATE", value_parser = parse_rate, help_heading = "Amount")]
+    pub rate: Option<Rate>,
+
+    /// The most a paced generator may catch up after a stall, in the
+    /// rate's unit (lines or bytes). Default: a tenth of a second's worth.
+    #[arg(long, value_name = "SIZE|COUNT", value_parser = parse_size, requires = "rate", help_heading = "Amount")]
+    pub burst: Option<u64>,
+
     /// Where to write: `-` is stdout, anything else a file path.
     #[arg(
         short = 'o',
@@ -120,6 +131,11 @@ pub struct CommonArgs {
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Destination")]
     pub sink_delay: Option<Duration>,
 
+    /// Hold the writer to RATE bytes per second (`5MiB/s`): a smoother
+    /// slow consumer than --sink-delay.
+    #[arg(long, value_name = "RATE", value_parser = parse_rate, help_heading = "Destination")]
+    pub sink_rate: Option<Rate>,
+
     /// Size of each buffer handed from the generator to the writer.
     #[arg(long, value_name = "SIZE", default_value = "64KiB", value_parser = parse_size, help_heading = "Flow")]
     pub chunk: u64,
@@ -147,6 +163,24 @@ pub struct CommonArgs {
     /// Print nothing on stderr but errors, not even the summary.
     #[arg(short, long, help_heading = "Report")]
     pub quiet: bool,
+
+    /// Show live progress even when stderr is not a terminal or the run
+    /// is short. By default it appears on a terminal after one second.
+    #[arg(long, conflicts_with = "no_progress", help_heading = "Report")]
+    pub progress: bool,
+
+    /// Never show live progress.
+    #[arg(long, help_heading = "Report")]
+    pub no_progress: bool,
+
+    /// Print one report line every DUR on stderr (JSON with --stats=json).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Report")]
+    pub interval: Option<Duration>,
+
+    /// Write a CSV sample of the run to FILE every 100 ms (or --interval):
+    /// t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains.
+    #[arg(long, value_name = "FILE", help_heading = "Report")]
+    pub timeline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -169,6 +203,24 @@ pub fn parse_count(arg: &str) -> Result<u64, String> {
         return Err(bad());
     }
     parse_size::parse_size(arg).map_err(|_| bad())
+}
+
+/// Rates: a count per second (`20k/s`: records) or a size per second
+/// (`5MiB/s`, `100MB/s`: bytes). The `/s` is optional.
+pub fn parse_rate(arg: &str) -> Result<Rate, String> {
+    let bad = || format!("`{arg}` is not a rate (try 1000/s, 20k/s, 5MiB/s, 100MB/s)");
+    let amount = arg.strip_suffix("/s").unwrap_or(arg).trim();
+    let rate = if amount.ends_with(['b', 'B']) {
+        Rate::Bytes(parse_size::parse_size(amount).map_err(|_| bad())? as f64)
+    } else if let Ok(plain) = amount.parse::<f64>() {
+        Rate::Records(plain)
+    } else {
+        Rate::Records(parse_count(amount).map_err(|_| bad())? as f64)
+    };
+    if !(rate.per_second() > 0.0 && rate.per_second().is_finite()) {
+        return Err(format!("`{arg}` is not a rate above zero"));
+    }
+    Ok(rate)
 }
 
 /// Durations with humantime's rules: `500ms`, `30s`, `5m`, `1h 30m`.

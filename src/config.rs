@@ -6,13 +6,14 @@
 //! and exit (2) like every other usage error.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::CommandFactory;
 use clap::error::ErrorKind;
 use humansize::{BINARY, format_size};
 
 use crate::cli::{Cli, Command, CommonArgs, StatsFormat};
-use crate::pipeline::{Flow, Limits};
+use crate::pipeline::{Flow, Limits, Rate};
 use crate::sink::Existing;
 use crate::source::Source;
 use crate::source::bytes::{Bytes, Fill};
@@ -44,7 +45,24 @@ pub struct Report {
     /// The summary on stderr, if any (`-q` has already removed it).
     pub stats: Option<StatsFormat>,
     pub stats_file: Option<PathBuf>,
+    pub progress: Progress,
+    /// One report line per interval on stderr (`-q` has removed it).
+    pub interval: Option<Duration>,
+    pub timeline: Option<PathBuf>,
 }
+
+/// Whether the live progress display may appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// On a terminal (not `TERM=dumb`), once the run has lasted a second.
+    Auto,
+    /// From the start, wherever stderr goes.
+    Always,
+    Never,
+}
+
+/// Reports more often than this would cost more than they show.
+const MIN_INTERVAL: Duration = Duration::from_millis(10);
 
 /// A chunk larger than this is a typo, not a plan: it would only cost memory.
 const MAX_CHUNK: u64 = 1 << 30;
@@ -69,6 +87,11 @@ impl Config {
                         "--count {count} counts lines; `gush bytes` takes --size or --duration"
                     )));
                 }
+                if let Some(Rate::Records(rate)) = args.common.rate {
+                    return Err(usage(format!(
+                        "--rate {rate}/s counts lines; `gush bytes` takes a byte rate such as 5MiB/s"
+                    )));
+                }
                 (SourceSpec::Bytes { fill: args.fill }, args.common)
             }
         };
@@ -81,6 +104,14 @@ impl Config {
                     template.source, flow.chunk_bytes
                 )));
             }
+        }
+        if let Some(interval) = common.interval
+            && interval < MIN_INTERVAL
+        {
+            return Err(usage(format!(
+                "--interval {} is too short: use 10ms or more",
+                humantime::format_duration(interval)
+            )));
         }
         let existing = match (common.force, common.append) {
             (true, _) => Existing::Overwrite,
@@ -101,6 +132,13 @@ impl Config {
             report: Report {
                 stats: if common.quiet { None } else { common.stats },
                 stats_file: common.stats_file,
+                progress: match (common.quiet || common.no_progress, common.progress) {
+                    (true, _) => Progress::Never,
+                    (false, true) => Progress::Always,
+                    (false, false) => Progress::Auto,
+                },
+                interval: common.interval.filter(|_| !common.quiet),
+                timeline: common.timeline,
             },
         })
     }
@@ -139,11 +177,23 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
             size(hwm)
         )));
     }
+    let sink_bytes_per_s = match common.sink_rate {
+        None => None,
+        Some(Rate::Bytes(rate)) => Some(rate),
+        Some(Rate::Records(rate)) => {
+            return Err(usage(format!(
+                "--sink-rate {rate}/s has no byte unit: the writer is paced in bytes, as in 5MiB/s"
+            )));
+        }
+    };
     Ok(Flow {
         chunk_bytes: chunk as usize,
         hwm_bytes: hwm,
         lwm_bytes: lwm,
         sink_delay: common.sink_delay,
+        rate: common.rate,
+        burst: common.burst,
+        sink_bytes_per_s,
     })
 }
 

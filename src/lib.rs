@@ -26,6 +26,7 @@ pub use stats::{Counters, End, Stats};
 
 use crate::cli::Cli;
 use crate::config::Config;
+use crate::report::monitor::Monitor;
 use crate::signals::Signals;
 
 /// Runs the command line: usage errors come back as [`clap::Error`] inside
@@ -34,16 +35,27 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::from_cli(cli)?;
     let signals = Signals::install()?;
     let sink = sink::open(&config.output, config.existing)?;
-    let pipeline = Pipeline::new(config.build_source(), sink)
+    let source = config.build_source();
+    let record_noun = source.record_noun();
+    let pipeline = Pipeline::new(source, sink)
         .limits(config.limits)
         .flow(config.flow)
         .stop_flag(signals.stop_flag());
-    let (mut stats, error) = match pipeline.run() {
+    let monitor = Monitor::start(
+        pipeline.counters(),
+        &config.report,
+        config.limits,
+        config.flow,
+        record_noun,
+    )?;
+    let outcome = pipeline.run();
+    let history = monitor.finish()?;
+    let (mut stats, error) = match outcome {
         Ok(stats) => (stats, None),
         Err(failed) => (failed.stats, Some(failed.error)),
     };
     stats.seed = Some(config.seed);
-    report::finish(&config.report, &stats)?;
+    report::finish(&config.report, &stats, &history)?;
     if let Some(error) = error {
         return Err(error);
     }

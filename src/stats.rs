@@ -46,6 +46,17 @@ pub enum End {
     Error,
 }
 
+impl End {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            End::Complete => "complete",
+            End::Interrupted => "interrupted",
+            End::Closed => "closed",
+            End::Error => "error",
+        }
+    }
+}
+
 /// Which side held the run back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,6 +65,15 @@ pub enum Bottleneck {
     Destination,
     /// The writer waited for data longer than the generator waited for drains.
     Generator,
+}
+
+impl Bottleneck {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bottleneck::Destination => "destination",
+            Bottleneck::Generator => "generator",
+        }
+    }
 }
 
 /// The summary of a finished run. Its field names are the keys of

@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::pace::{Pacer, Rate};
 use super::{Chunk, Flow, Integral, Limits, is_set};
-use crate::source::Source;
+use crate::source::{Filled, Source};
 use crate::stats::{Counters, End};
 
 pub(super) struct Generator<'a> {
@@ -28,8 +29,18 @@ pub(super) struct Generated {
 impl Generator<'_> {
     pub fn run(mut self, full: Sender<Chunk>, empty: Receiver<Chunk>) -> Generated {
         let deadline = self.limits.duration.map(|d| self.started + d);
+        let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
         let mut records_left = self.limits.records.unwrap_or(u64::MAX);
         let mut bytes_left = self.limits.bytes.unwrap_or(u64::MAX);
+        let mut pacer = self.flow.rate.map(|rate| {
+            let burst = self.flow.burst.map(|b| b as f64);
+            Pacer::new(
+                rate.per_second(),
+                burst,
+                self.flow.chunk_bytes as f64,
+                self.started,
+            )
+        });
         let mut free: Vec<Chunk> = Vec::new();
         let mut paused = Duration::ZERO;
         let mut sent = Integral::new(self.started);
@@ -38,8 +49,7 @@ impl Generator<'_> {
             if is_set(self.stop) {
                 break End::Interrupted;
             }
-            if records_left == 0 || bytes_left == 0 || deadline.is_some_and(|d| Instant::now() >= d)
-            {
+            if records_left == 0 || bytes_left == 0 || past_deadline() {
                 break End::Complete;
             }
             free.extend(empty.try_iter());
@@ -47,7 +57,21 @@ impl Generator<'_> {
                 .pop()
                 .unwrap_or_else(|| Chunk::new(self.flow.chunk_bytes));
             let room = (chunk.capacity() as u64).min(bytes_left) as usize;
-            let filled = self.source.fill(&mut chunk.space()[..room], records_left);
+            let filled = match (&mut pacer, self.flow.rate) {
+                (Some(pacer), Some(rate)) => {
+                    let Some(credit) = pacer.wait(|| is_set(self.stop) || past_deadline()) else {
+                        free.push(chunk);
+                        continue;
+                    };
+                    let filled = self.fill_paced(&mut chunk, room, records_left, rate, credit);
+                    pacer.sent(match rate {
+                        Rate::Records(_) => filled.records,
+                        Rate::Bytes(_) => filled.bytes as u64,
+                    });
+                    filled
+                }
+                _ => self.source.fill(&mut chunk.space()[..room], records_left),
+            };
             if filled.bytes == 0 {
                 // Nothing fit: either --size has no room for one more whole
                 // record (a normal end), or a record is larger than a chunk.
@@ -87,6 +111,34 @@ impl Generator<'_> {
             }
         };
         Generated { end, paused, sent }
+    }
+
+    /// Fills a chunk with no more than the pacer's `credit`. A record larger
+    /// than the byte credit still goes out, alone, on credit: the pacer
+    /// counts the debt and waits it off, so the long-run rate holds.
+    fn fill_paced(
+        &mut self,
+        chunk: &mut Chunk,
+        room: usize,
+        records_left: u64,
+        rate: Rate,
+        credit: u64,
+    ) -> Filled {
+        match rate {
+            Rate::Records(_) => self
+                .source
+                .fill(&mut chunk.space()[..room], records_left.min(credit)),
+            Rate::Bytes(_) => {
+                let budget = room.min(credit.try_into().unwrap_or(usize::MAX));
+                let filled = self.source.fill(&mut chunk.space()[..budget], records_left);
+                if filled.bytes == 0 && budget < room {
+                    return self
+                        .source
+                        .fill(&mut chunk.space()[..room], records_left.min(1));
+                }
+                filled
+            }
+        }
     }
 
     /// Whether a chunk of `len` bytes may be sent without passing the hwm.

@@ -19,9 +19,11 @@ use crate::stats::{Bottleneck, Counters, End, Stats};
 
 pub mod chunk;
 mod generator;
+pub mod pace;
 mod writer;
 
 pub use chunk::Chunk;
+pub use pace::Rate;
 
 /// When the generator stops on its own. With none set it runs until
 /// stopped, like `yes`.
@@ -33,7 +35,7 @@ pub struct Limits {
 }
 
 /// How data flows; `config.rs` checks these before a pipeline sees them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Flow {
     pub chunk_bytes: usize,
     /// High-water mark: the generator pauses rather than let more bytes
@@ -43,6 +45,13 @@ pub struct Flow {
     pub lwm_bytes: u64,
     /// A slow consumer for tests and demos: sleep before each chunk.
     pub sink_delay: Option<Duration>,
+    /// Pace the generator to this rate (`--rate`).
+    pub rate: Option<Rate>,
+    /// The most credit a paced generator may pile up, in the rate's unit;
+    /// `None` is a tenth of a second's worth.
+    pub burst: Option<u64>,
+    /// Pace the writer to this many bytes per second (`--sink-rate`).
+    pub sink_bytes_per_s: Option<f64>,
 }
 
 impl Default for Flow {
@@ -52,6 +61,9 @@ impl Default for Flow {
             hwm_bytes: 1024 * 1024,
             lwm_bytes: 512 * 1024,
             sink_delay: None,
+            rate: None,
+            burst: None,
+            sink_bytes_per_s: None,
         }
     }
 }

@@ -9,6 +9,7 @@ use anyhow::anyhow;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use humansize::{BINARY, format_size};
 
+use super::pace::Pacer;
 use super::{Chunk, Flow, Integral};
 use crate::sink::Sink;
 use crate::stats::Counters;
@@ -38,6 +39,10 @@ pub(super) struct Written {
 
 impl Writer<'_> {
     pub fn run(mut self, full: Receiver<Chunk>, empty: Sender<Chunk>) -> Written {
+        let mut pacer = self
+            .flow
+            .sink_bytes_per_s
+            .map(|rate| Pacer::new(rate, None, self.flow.chunk_bytes as f64, self.started));
         let mut idle = Duration::ZERO;
         let mut writes = 0;
         let mut released = Integral::new(self.started);
@@ -58,7 +63,7 @@ impl Writer<'_> {
             if let Some(delay) = self.flow.sink_delay {
                 std::thread::sleep(delay);
             }
-            let result = self.write_chunk(&chunk, &mut writes);
+            let result = self.write_chunk(&chunk, pacer.as_mut(), &mut writes);
             let len = chunk.len() as u64;
             // Lower the count before handing the buffer back: the returned
             // buffer is what wakes a paused generator to look at it.
@@ -89,16 +94,33 @@ impl Writer<'_> {
         })
     }
 
-    /// Writes a chunk whole and counts it. On failure, cuts a torn chunk
-    /// back where the sink allows and counts what is left of it.
-    fn write_chunk(&mut self, chunk: &Chunk, writes: &mut u64) -> Result<(), Stopped> {
+    /// Writes a chunk whole and counts it; with a pacer, in slices no larger
+    /// than its credit. On failure, cuts a torn chunk back where the sink
+    /// allows and counts what is left of it.
+    fn write_chunk(
+        &mut self,
+        chunk: &Chunk,
+        mut pacer: Option<&mut Pacer>,
+        writes: &mut u64,
+    ) -> Result<(), Stopped> {
         let data = chunk.as_slice();
         let mut done = 0;
         while done < data.len() {
+            let mut end = data.len();
+            if let Some(pacer) = pacer.as_deref_mut() {
+                // A paced writer drains what was made even after a stop.
+                let credit = pacer.wait(|| false).unwrap_or(u64::MAX);
+                end = end.min(done.saturating_add(credit.try_into().unwrap_or(usize::MAX)));
+            }
             *writes += 1;
-            match self.sink.write(&data[done..]) {
+            match self.sink.write(&data[done..end]) {
                 Ok(0) => return Err(self.fail(data, done, io::ErrorKind::WriteZero.into())),
-                Ok(n) => done += n,
+                Ok(n) => {
+                    done += n;
+                    if let Some(pacer) = pacer.as_deref_mut() {
+                        pacer.sent(n as u64);
+                    }
+                }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => return Err(self.fail(data, done, err)),
             }

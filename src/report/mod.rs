@@ -1,5 +1,10 @@
-//! How a finished run is shown: a short human summary or one JSON object
-//! on stderr, and the JSON in a file for scripts.
+//! How a run is shown: live (the monitor thread feeding progress, interval
+//! lines and the timeline) and at the end (a short human summary with
+//! sparklines, or one JSON object, on stderr, and the JSON in a file).
+
+pub mod monitor;
+pub mod progress;
+pub mod sparkline;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -10,12 +15,17 @@ use humansize::{BINARY, format_size};
 use crate::cli::StatsFormat;
 use crate::config::Report;
 use crate::stats::Stats;
+use monitor::{History, Sample};
+use sparkline::sparkline;
 
-/// Prints and saves the summary as the configuration asks.
-pub fn finish(report: &Report, stats: &Stats) -> Result<()> {
+/// Prints and saves the summary as the configuration asks. A run that
+/// showed live progress gets the human summary in its place even without
+/// `--stats`.
+pub fn finish(report: &Report, stats: &Stats, history: &History) -> Result<()> {
     match report.stats {
-        Some(StatsFormat::Human) => eprint!("{}", human(stats)),
         Some(StatsFormat::Json) => eprintln!("{}", json(stats)),
+        Some(StatsFormat::Human) => eprint!("{}", human(stats, history)),
+        None if history.progress_shown => eprint!("{}", human(stats, history)),
         None => {}
     }
     if let Some(path) = &report.stats_file {
@@ -29,9 +39,18 @@ pub fn json(stats: &Stats) -> String {
     serde_json::to_string(stats).expect("stats serialise")
 }
 
-/// The human summary: what was written, how fast, and how it flowed.
-pub fn human(s: &Stats) -> String {
-    let size = |n: f64| format_size(n as u64, BINARY);
+/// Runs shorter than this get no sparklines: too few samples to draw.
+const SPARKLINE_MIN_S: f64 = 2.0;
+const SPARKLINE_WIDTH: usize = 60;
+
+fn size(n: f64) -> String {
+    format_size(n as u64, BINARY)
+}
+
+/// The human summary: what was written, how fast, and how it flowed; for
+/// a run of two seconds or more, sparklines of throughput and buffer
+/// occupancy over the run.
+pub fn human(s: &Stats, history: &History) -> String {
     let mut out = String::new();
     let records = match s.records {
         0 => String::new(),
@@ -53,10 +72,7 @@ pub fn human(s: &Stats) -> String {
         seconds(s.paused_s),
         s.drains,
         seconds(s.writer_idle_s),
-        serde_json::to_value(s.bottleneck)
-            .expect("serialises")
-            .as_str()
-            .unwrap_or_default(),
+        s.bottleneck.as_str(),
     );
     let _ = writeln!(
         out,
@@ -70,14 +86,48 @@ pub fn human(s: &Stats) -> String {
     let seed = s
         .seed
         .map_or_else(|| "none".to_string(), |seed| seed.to_string());
-    let end = serde_json::to_value(s.end).expect("serialises");
     let _ = writeln!(
         out,
         "  seed {seed}; {} writes; ended {}",
         s.writes,
-        end.as_str().unwrap_or_default()
+        s.end.as_str()
     );
+    if s.elapsed_s >= SPARKLINE_MIN_S && history.samples.len() >= 2 {
+        let rates: Vec<f64> = history.samples.iter().map(|x| x.bytes_per_s).collect();
+        let peak = rates.iter().copied().fold(0.0, f64::max);
+        let occupancy: Vec<f64> = history
+            .samples
+            .iter()
+            .map(|x| x.buffered_bytes as f64)
+            .collect();
+        let _ = writeln!(
+            out,
+            "  throughput {}  peak {}/s",
+            sparkline(&rates, SPARKLINE_WIDTH, peak),
+            size(peak)
+        );
+        let _ = writeln!(
+            out,
+            "  buffer     {}  of hwm {}",
+            sparkline(&occupancy, SPARKLINE_WIDTH, s.hwm_bytes as f64),
+            size(s.hwm_bytes as f64)
+        );
+    }
     out
+}
+
+/// One `--interval` report in human form.
+pub fn interval_line(s: &Sample) -> String {
+    format!(
+        "gush: {:>7.1}s {:>11} {:>8} records {:>11}/s  buffered {:>10}  {} pauses {} drains",
+        s.t_s,
+        size(s.bytes as f64),
+        progress::count(s.records),
+        size(s.bytes_per_s),
+        size(s.buffered_bytes as f64),
+        s.pauses,
+        s.drains
+    )
 }
 
 /// Seconds as people read them: milliseconds below one second.

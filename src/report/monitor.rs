@@ -1,0 +1,276 @@
+//! The monitor thread: it watches a running pipeline by reading its
+//! counters on a schedule, and feeds what it sees to the live progress
+//! display, the `--interval` lines, the `--timeline` CSV and the history
+//! the summary's sparklines are drawn from.
+//!
+//! It only reads atomics, so the generator and writer never wait for it,
+//! and it sleeps between samples on a channel, so finishing wakes it at once.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use crossbeam_channel::{RecvTimeoutError, Sender};
+use serde::Serialize;
+
+use super::progress::ProgressLine;
+use crate::cli::StatsFormat;
+use crate::config::{Progress, Report};
+use crate::pipeline::{Flow, Limits};
+use crate::stats::Counters;
+
+/// One look at the counters. Its field names are the keys of the
+/// `--interval` JSON lines and the `--timeline` columns.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Sample {
+    pub t_s: f64,
+    pub bytes: u64,
+    pub records: u64,
+    /// Over the time since the previous sample of the same report.
+    pub bytes_per_s: f64,
+    pub buffered_bytes: u64,
+    pub pauses: u64,
+    pub drains: u64,
+}
+
+const TIMELINE_HEADER: &str = "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains";
+
+impl Sample {
+    fn take(counters: &Counters, t_s: f64) -> Sample {
+        Sample {
+            t_s,
+            bytes: Counters::get(&counters.bytes),
+            records: Counters::get(&counters.records),
+            bytes_per_s: 0.0,
+            buffered_bytes: Counters::get(&counters.buffered_bytes),
+            pauses: Counters::get(&counters.pauses),
+            drains: Counters::get(&counters.drains),
+        }
+    }
+
+    /// This sample with its rate measured since `previous`.
+    fn since(mut self, previous: &Sample) -> Sample {
+        let dt = self.t_s - previous.t_s;
+        self.bytes_per_s = if dt > 0.0 {
+            self.bytes.saturating_sub(previous.bytes) as f64 / dt
+        } else {
+            0.0
+        };
+        self
+    }
+}
+
+/// The samples of a run, for sparklines: at most [`HISTORY_CAP`] of them,
+/// thinned to every other one (and the spacing doubled) when full, so a
+/// run of any length costs the same memory.
+#[derive(Debug, Default)]
+pub struct History {
+    pub samples: Vec<Sample>,
+    every: u32,
+    skipped: u32,
+    /// True if the progress display was drawn at some point.
+    pub progress_shown: bool,
+}
+
+const HISTORY_CAP: usize = 1024;
+
+impl History {
+    fn push(&mut self, sample: Sample) {
+        self.skipped += 1;
+        if self.skipped < self.every.max(1) {
+            return;
+        }
+        self.skipped = 0;
+        let sample = match self.samples.last() {
+            Some(previous) => sample.since(previous),
+            None => sample.since(&Sample::default()),
+        };
+        self.samples.push(sample);
+        if self.samples.len() == HISTORY_CAP {
+            let mut keep = 0;
+            self.samples.retain(|_| {
+                keep += 1;
+                keep % 2 == 0
+            });
+            self.every = self.every.max(1) * 2;
+        }
+    }
+}
+
+/// A report that fires on its own period.
+struct Schedule {
+    period: Duration,
+    next: Duration,
+    last: Sample,
+}
+
+impl Schedule {
+    fn new(period: Duration) -> Schedule {
+        Schedule {
+            period,
+            next: period,
+            last: Sample::default(),
+        }
+    }
+
+    /// The sample with its rate since this schedule last fired, if it is due.
+    fn due(&mut self, now: Duration, sample: Sample) -> Option<Sample> {
+        if now < self.next {
+            return None;
+        }
+        while self.next <= now {
+            self.next += self.period;
+        }
+        let sample = sample.since(&self.last);
+        self.last = sample;
+        Some(sample)
+    }
+}
+
+/// How often the history and progress display are fed.
+const TICK: Duration = Duration::from_millis(100);
+
+pub struct Monitor {
+    stop: Sender<()>,
+    thread: JoinHandle<Result<History>>,
+}
+
+impl Monitor {
+    /// Starts watching `counters` for the reports `report` asks for.
+    pub fn start(
+        counters: Arc<Counters>,
+        report: &Report,
+        limits: Limits,
+        flow: Flow,
+        record_noun: &'static str,
+    ) -> Result<Monitor> {
+        let timeline = match &report.timeline {
+            None => None,
+            Some(path) => {
+                let file = File::create(path).with_context(|| {
+                    format!("cannot create the timeline file {}", path.display())
+                })?;
+                let mut out = BufWriter::new(file);
+                writeln!(out, "{TIMELINE_HEADER}")?;
+                Some((out, path.clone()))
+            }
+        };
+        let mut watch = Watch {
+            counters,
+            started: Instant::now(),
+            progress: ProgressLine::new(report.progress, limits, flow.hwm_bytes, record_noun),
+            progress_after: match report.progress {
+                Progress::Always => Duration::ZERO,
+                _ => Duration::from_secs(1),
+            },
+            history: History::default(),
+            tick: Schedule::new(TICK),
+            interval: report
+                .interval
+                .map(|every| (Schedule::new(every), report.stats)),
+            timeline: timeline
+                .map(|(out, path)| (Schedule::new(report.interval.unwrap_or(TICK)), out, path)),
+        };
+        let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("gush-monitor".into())
+            .spawn(move || {
+                loop {
+                    let now = watch.started.elapsed();
+                    let wake = watch.next_due().saturating_sub(now);
+                    match stopped.recv_timeout(wake) {
+                        Err(RecvTimeoutError::Timeout) => watch.look(false)?,
+                        _ => break,
+                    }
+                }
+                watch.look(true)?;
+                Ok(watch.history)
+            })
+            .context("cannot start the monitor thread")?;
+        Ok(Monitor { stop, thread })
+    }
+
+    /// Stops watching and returns the run's history; the progress display
+    /// is cleared so the summary can take its place.
+    pub fn finish(self) -> Result<History> {
+        let _ = self.stop.send(());
+        self.thread.join().expect("monitor thread panicked")
+    }
+}
+
+struct Watch {
+    counters: Arc<Counters>,
+    started: Instant,
+    progress: ProgressLine,
+    progress_after: Duration,
+    history: History,
+    tick: Schedule,
+    interval: Option<(Schedule, Option<StatsFormat>)>,
+    timeline: Option<(Schedule, BufWriter<File>, std::path::PathBuf)>,
+}
+
+impl Watch {
+    fn next_due(&self) -> Duration {
+        let mut next = self.tick.next;
+        if let Some((schedule, _)) = &self.interval {
+            next = next.min(schedule.next);
+        }
+        if let Some((schedule, _, _)) = &self.timeline {
+            next = next.min(schedule.next);
+        }
+        next
+    }
+
+    /// Takes a sample and feeds every report that is due; `last` is the
+    /// final look after the run, which writes the timeline's last row and
+    /// clears the progress display.
+    fn look(&mut self, last: bool) -> Result<()> {
+        let now = self.started.elapsed();
+        let sample = Sample::take(&self.counters, now.as_secs_f64());
+        if last {
+            self.history.push(sample);
+        } else if let Some(ticked) = self.tick.due(now, sample) {
+            self.history.push(sample);
+            if now >= self.progress_after {
+                let paused = self.counters.paused.load(Ordering::Relaxed);
+                self.progress.draw(&ticked, now, paused);
+            }
+        }
+        if let Some((schedule, format)) = &mut self.interval
+            && !last
+            && let Some(sample) = schedule.due(now, sample)
+        {
+            let line = match format {
+                Some(StatsFormat::Json) => {
+                    serde_json::to_string(&sample).expect("samples serialise")
+                }
+                _ => super::interval_line(&sample),
+            };
+            self.progress.print(&line);
+        }
+        if let Some((schedule, out, path)) = &mut self.timeline {
+            let fire = if last {
+                Some(sample.since(&schedule.last))
+            } else {
+                schedule.due(now, sample)
+            };
+            if let Some(s) = fire {
+                writeln!(
+                    out,
+                    "{:.3},{},{},{:.0},{},{},{}",
+                    s.t_s, s.bytes, s.records, s.bytes_per_s, s.buffered_bytes, s.pauses, s.drains
+                )
+                .and_then(|()| if last { out.flush() } else { Ok(()) })
+                .with_context(|| format!("cannot write the timeline file {}", path.display()))?;
+            }
+        }
+        if last {
+            self.history.progress_shown = self.progress.finish();
+        }
+        Ok(())
+    }
+}
