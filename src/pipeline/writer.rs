@@ -117,6 +117,9 @@ impl Writer<'_> {
                 Ok(0) => return Err(self.fail(data, done, io::ErrorKind::WriteZero.into())),
                 Ok(n) => {
                     done += n;
+                    // Counted per write, not per chunk, so the live rate is
+                    // smooth when a slow sink takes a chunk in many writes.
+                    self.counters.bytes.fetch_add(n as u64, Ordering::Relaxed);
                     if let Some(pacer) = pacer.as_deref_mut() {
                         pacer.sent(n as u64);
                     }
@@ -125,9 +128,6 @@ impl Writer<'_> {
                 Err(err) => return Err(self.fail(data, done, err)),
             }
         }
-        self.counters
-            .bytes
-            .fetch_add(done as u64, Ordering::Relaxed);
         self.counters
             .records
             .fetch_add(chunk.records, Ordering::Relaxed);
@@ -148,9 +148,10 @@ impl Writer<'_> {
             Some(byte) => data[..kept].iter().filter(|&&b| b == byte).count() as u64,
             None => 0,
         };
+        // The torn bytes were counted as they went out; uncount those cut.
         self.counters
             .bytes
-            .fetch_add(kept as u64, Ordering::Relaxed);
+            .fetch_sub((torn - kept) as u64, Ordering::Relaxed);
         self.counters
             .records
             .fetch_add(kept_records, Ordering::Relaxed);
