@@ -26,12 +26,18 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('lines', 'lines', [CompletionResultType]::ParameterValue, 'Write lines made from a template, `Line {n}` by default')
+            [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'Write records with named columns as CSV, TSV or JSON Lines')
             [CompletionResult]::new('bytes', 'bytes', [CompletionResultType]::ParameterValue, 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern')
+            [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List the presets with a sample line each, or show one to copy')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'gush;lines' {
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'A named template (see `gush presets`), such as apache-combined')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'The first value of `{n}`')
+            [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Where `{ts}` comes from: `sim` stamps record i with start-time + i × step; `live` reads the wall clock. Default: sim with --seed, live without')
+            [CompletionResult]::new('--start-time', '--start-time', [CompletionResultType]::ParameterName, 'The simulated clock''s first timestamp (RFC 3339)')
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'The simulated clock''s step per record')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
@@ -39,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'The most a paced generator may catch up after a stall, in the rate''s unit (lines or bytes). Default: a tenth of a second''s worth')
@@ -63,6 +70,51 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show live progress')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gush;records' {
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Columns as `name=template, …`; commas inside braces do not split, and `\,` is a literal comma')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'A named schema (see `gush presets`): users, orders, json-log')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The encoding; default csv, or the preset''s')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'The first value of `{n}`')
+            [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Where `{ts}` comes from: `sim` stamps record i with start-time + i × step; `live` reads the wall clock. Default: sim with --seed, live without')
+            [CompletionResult]::new('--start-time', '--start-time', [CompletionResultType]::ParameterName, 'The simulated clock''s first timestamp (RFC 3339)')
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'The simulated clock''s step per record')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'The most a paced generator may catch up after a stall, in the rate''s unit (lines or bytes). Default: a tenth of a second''s worth')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
+            [CompletionResult]::new('--sink-delay', '--sink-delay', [CompletionResultType]::ParameterName, 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure')
+            [CompletionResult]::new('--sink-rate', '--sink-rate', [CompletionResultType]::ParameterName, 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay')
+            [CompletionResult]::new('--chunk', '--chunk', [CompletionResultType]::ParameterName, 'Size of each buffer handed from the generator to the writer')
+            [CompletionResult]::new('--hwm', '--hwm', [CompletionResultType]::ParameterName, 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses')
+            [CompletionResult]::new('--lwm', '--lwm', [CompletionResultType]::ParameterName, 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
+            [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains')
+            [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Leave out the CSV/TSV header row')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
+            [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show live progress')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -76,6 +128,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'The most a paced generator may catch up after a stall, in the rate''s unit (lines or bytes). Default: a tenth of a second''s worth')
@@ -104,16 +157,32 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'gush;presets' {
+            [CompletionResult]::new('--show', '--show', [CompletionResultType]::ParameterName, 'Print the template or schema of preset NAME, to copy and edit')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'gush;help' {
             [CompletionResult]::new('lines', 'lines', [CompletionResultType]::ParameterValue, 'Write lines made from a template, `Line {n}` by default')
+            [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'Write records with named columns as CSV, TSV or JSON Lines')
             [CompletionResult]::new('bytes', 'bytes', [CompletionResultType]::ParameterValue, 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern')
+            [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List the presets with a sample line each, or show one to copy')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'gush;help;lines' {
             break
         }
+        'gush;help;records' {
+            break
+        }
         'gush;help;bytes' {
+            break
+        }
+        'gush;help;presets' {
             break
         }
         'gush;help;help' {

@@ -27,13 +27,21 @@ end
 complete -c gush -n "__fish_gush_needs_command" -s h -l help -d 'Print help'
 complete -c gush -n "__fish_gush_needs_command" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_needs_command" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
+complete -c gush -n "__fish_gush_needs_command" -f -a "records" -d 'Write records with named columns as CSV, TSV or JSON Lines'
 complete -c gush -n "__fish_gush_needs_command" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+complete -c gush -n "__fish_gush_needs_command" -f -a "presets" -d 'List the presets with a sample line each, or show one to copy'
 complete -c gush -n "__fish_gush_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l preset -d 'A named template (see `gush presets`), such as apache-combined' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l start -d 'The first value of `{n}`' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l clock -d 'Where `{ts}` comes from: `sim` stamps record i with start-time + i × step; `live` reads the wall clock. Default: sim with --seed, live without' -r -f -a "sim\t''
+live\t''"
+complete -c gush -n "__fish_gush_using_subcommand lines" -l start-time -d 'The simulated clock\'s first timestamp (RFC 3339)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l step -d 'The simulated clock\'s step per record' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s n -l count -d 'Stop after N lines (lines only)' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
@@ -54,11 +62,48 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l progress -d 'Show li
 complete -c gush -n "__fish_gush_using_subcommand lines" -l no-progress -d 'Never show live progress'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s h -l help -d 'Print help'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s V -l version -d 'Print version'
+complete -c gush -n "__fish_gush_using_subcommand records" -l schema -d 'Columns as `name=template, …`; commas inside braces do not split, and `\\,` is a literal comma' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l preset -d 'A named schema (see `gush presets`): users, orders, json-log' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l format -d 'The encoding; default csv, or the preset\'s' -r -f -a "csv\t'Comma-separated, quoted per RFC 4180 where needed, with a header row'
+tsv\t'Tab-separated; tab, newline, carriage return and backslash escaped as `\\t`, `\\n`, `\\r`, `\\\\`'
+jsonl\t'One JSON object per line'"
+complete -c gush -n "__fish_gush_using_subcommand records" -l start -d 'The first value of `{n}`' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l clock -d 'Where `{ts}` comes from: `sim` stamps record i with start-time + i × step; `live` reads the wall clock. Default: sim with --seed, live without' -r -f -a "sim\t''
+live\t''"
+complete -c gush -n "__fish_gush_using_subcommand records" -l start-time -d 'The simulated clock\'s first timestamp (RFC 3339)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l step -d 'The simulated clock\'s step per record' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -s n -l count -d 'Stop after N lines (lines only)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
+json\t''"
+complete -c gush -n "__fish_gush_using_subcommand records" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l no-header -d 'Leave out the CSV/TSV header row'
+complete -c gush -n "__fish_gush_using_subcommand records" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
+complete -c gush -n "__fish_gush_using_subcommand records" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
+complete -c gush -n "__fish_gush_using_subcommand records" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
+complete -c gush -n "__fish_gush_using_subcommand records" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
+complete -c gush -n "__fish_gush_using_subcommand records" -l no-progress -d 'Never show live progress'
+complete -c gush -n "__fish_gush_using_subcommand records" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gush -n "__fish_gush_using_subcommand records" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s n -l count -d 'Stop after N lines (lines only)' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
@@ -79,6 +124,11 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l progress -d 'Show li
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l no-progress -d 'Never show live progress'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s V -l version -d 'Print version'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines bytes help" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines bytes help" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines bytes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gush -n "__fish_gush_using_subcommand presets" -l show -d 'Print the template or schema of preset NAME, to copy and edit' -r
+complete -c gush -n "__fish_gush_using_subcommand presets" -s h -l help -d 'Print help'
+complete -c gush -n "__fish_gush_using_subcommand presets" -s V -l version -d 'Print version'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "records" -d 'Write records with named columns as CSV, TSV or JSON Lines'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "presets" -d 'List the presets with a sample line each, or show one to copy'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -6,6 +6,8 @@
 
 use std::io;
 
+use gush::source::clock::TimeSource;
+use gush::source::fields::Sequence;
 use gush::source::lines::Lines;
 use gush::source::template::Template;
 use gush::{Flow, Limits, Pipeline, Sink};
@@ -30,9 +32,10 @@ impl Sink for Fnv {
 }
 
 fn main() -> anyhow::Result<()> {
-    let template = Template::parse("order {n}")?;
+    let template = Template::parse("order {n} {uuid}")?;
+    let sequence = Sequence::new(42, 0, 0, TimeSource::Live);
     let pipeline = Pipeline::new(
-        Box::new(Lines::new(&template, 0)),
+        Box::new(Lines::new(template, sequence)),
         Box::new(Fnv {
             hash: 0xcbf2_9ce4_8422_2325,
         }),

@@ -13,6 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::pipeline::pace::Rate;
 use crate::source::bytes::Fill;
+use crate::source::clock::parse_start_time;
+use crate::source::record::Format;
 use crate::source::template::Template;
 
 const EXIT_CODES: &str = "\
@@ -39,23 +41,107 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write lines made from a template, `Line {n}` by default.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = TEMPLATE_HELP)]
     Lines(LinesArgs),
+    /// Write records with named columns as CSV, TSV or JSON Lines.
+    #[command(after_help = TEMPLATE_HELP)]
+    Records(RecordsArgs),
     /// Write raw bytes: zeros, pseudo-random bytes or a repeated pattern.
     #[command(after_help = EXIT_CODES)]
     Bytes(BytesArgs),
+    /// List the presets with a sample line each, or show one to copy.
+    Presets(PresetsArgs),
+}
+
+const TEMPLATE_HELP: &str = "\
+Fields: {n} {n:08} {int:LO..HI} {float:LO..HI:DIGITS} {bool} {hex:LEN}
+{alnum:LEN} {ascii:LEN} {choice:a|b|c} {choice:GET*8|POST*2} {uuid} {word}
+{words:N} {sentence} {first} {last} {name} {email} {username} {ipv4} {ipv6}
+{mac} {domain} {url} {path} {user_agent} {http_method} {http_status} {level}
+{host} {app} {ts} {ts:rfc3339|rfc3339ms|unix|unix_ms|clf|rfc3164|ctime|date|time}.
+{{ and }} are literal braces.
+
+Exit codes: 0 done, 1 runtime error, 2 usage error, 130 SIGINT, 143 SIGTERM.";
+
+#[derive(Debug, Args)]
+pub struct RecordsArgs {
+    /// Columns as `name=template, …`; commas inside braces do not split,
+    /// and `\,` is a literal comma.
+    #[arg(
+        long,
+        value_name = "SCHEMA",
+        required_unless_present = "preset",
+        conflicts_with = "preset"
+    )]
+    pub schema: Option<String>,
+
+    /// A named schema (see `gush presets`): users, orders, json-log.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+
+    /// The encoding; default csv, or the preset's.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Leave out the CSV/TSV header row.
+    #[arg(long)]
+    pub no_header: bool,
+
+    #[command(flatten)]
+    pub sequence: SequenceArgs,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// Print the template or schema of preset NAME, to copy and edit.
+    #[arg(long, value_name = "NAME")]
+    pub show: Option<String>,
+}
+
+/// How records are numbered and stamped.
+#[derive(Debug, Args)]
+pub struct SequenceArgs {
+    /// The first value of `{n}`.
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Records")]
+    pub start: u64,
+
+    /// Where `{ts}` comes from: `sim` stamps record i with start-time +
+    /// i × step; `live` reads the wall clock. Default: sim with --seed,
+    /// live without.
+    #[arg(long, value_enum, help_heading = "Records")]
+    pub clock: Option<ClockKind>,
+
+    /// The simulated clock's first timestamp (RFC 3339).
+    #[arg(long, value_name = "TIME", default_value = "2026-01-01T00:00:00Z", value_parser = parse_start_time, help_heading = "Records")]
+    pub start_time: i64,
+
+    /// The simulated clock's step per record.
+    #[arg(long, value_name = "DUR", default_value = "1ms", value_parser = parse_duration, help_heading = "Records")]
+    pub step: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockKind {
+    Sim,
+    Live,
 }
 
 #[derive(Debug, Args)]
 pub struct LinesArgs {
-    /// The line template. `{n}` is the line counter; `{{` and `}}` are
-    /// literal braces. Every line ends in a newline.
-    #[arg(default_value = "Line {n}", value_parser = parse_template)]
-    pub template: Template,
+    /// The line template (fields below); `Line {n}` if neither it nor
+    /// --preset is given. Every line ends in a newline.
+    #[arg(value_parser = parse_template, conflicts_with = "preset")]
+    pub template: Option<Template>,
 
-    /// The first value of `{n}`.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub start: u64,
+    /// A named template (see `gush presets`), such as apache-combined.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+
+    #[command(flatten)]
+    pub sequence: SequenceArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -92,6 +178,11 @@ pub struct CommonArgs {
     /// same bytes. Without it a seed is chosen and shown in the report.
     #[arg(long, value_name = "N", help_heading = "Amount")]
     pub seed: Option<u64>,
+
+    /// Write only slice K of N (0-based) of a --count run (--size for
+    /// bytes); shards 0..N-1 concatenated equal the whole output.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Amount")]
+    pub shard: Option<Shard>,
 
     /// Pace the generator: `20k/s` is lines per second, a byte unit
     /// (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates.
@@ -226,6 +317,26 @@ pub fn parse_rate(arg: &str) -> Result<Rate, String> {
 /// Durations with humantime's rules: `500ms`, `30s`, `5m`, `1h 30m`.
 pub fn parse_duration(arg: &str) -> Result<Duration, String> {
     humantime::parse_duration(arg).map_err(|err| format!("{err}: `{arg}` (try 500ms, 30s, 5m)"))
+}
+
+/// `--shard K/N`: slice K (from 0) of N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+fn parse_shard(arg: &str) -> Result<Shard, String> {
+    let bad = || format!("`{arg}` is not a shard; write K/N with 0 <= K < N, as in 3/8");
+    let (index, count) = arg.split_once('/').ok_or_else(bad)?;
+    let (index, count): (u64, u64) = (
+        index.trim().parse().map_err(|_| bad())?,
+        count.trim().parse().map_err(|_| bad())?,
+    );
+    if index >= count {
+        return Err(bad());
+    }
+    Ok(Shard { index, count })
 }
 
 fn parse_template(arg: &str) -> Result<Template, String> {

@@ -12,20 +12,30 @@ use clap::CommandFactory;
 use clap::error::ErrorKind;
 use humansize::{BINARY, format_size};
 
-use crate::cli::{Cli, Command, CommonArgs, StatsFormat};
+use crate::cli::{Cli, ClockKind, Command, CommonArgs, SequenceArgs, Shard, StatsFormat};
 use crate::pipeline::{Flow, Limits, Rate};
 use crate::sink::Existing;
 use crate::source::Source;
 use crate::source::bytes::{Bytes, Fill};
+use crate::source::clock::TimeSource;
+use crate::source::fields::Sequence;
 use crate::source::lines::Lines;
+use crate::source::presets::{self, Body};
+use crate::source::record::{Format, Records, Schema};
 use crate::source::seeded;
-use crate::source::template::{FieldKind, Segment, Template};
+use crate::source::template::Template;
 
 /// Everything a run needs, checked.
 #[derive(Debug)]
 pub struct Config {
     pub source: SourceSpec,
     pub seed: u64,
+    /// `{n}` of the first record (`--start`).
+    pub start: u64,
+    /// The first record index (or byte offset, for bytes) this run writes:
+    /// past zero for a shard.
+    pub first: u64,
+    pub time: TimeSource,
     pub limits: Limits,
     pub flow: Flow,
     pub output: PathBuf,
@@ -35,8 +45,17 @@ pub struct Config {
 
 #[derive(Debug)]
 pub enum SourceSpec {
-    Lines { template: Template, start: u64 },
-    Bytes { fill: Fill },
+    Lines {
+        template: Template,
+    },
+    Records {
+        schema: Schema,
+        format: Format,
+        header: bool,
+    },
+    Bytes {
+        fill: Fill,
+    },
 }
 
 /// What is reported, and where.
@@ -71,15 +90,47 @@ fn usage(message: String) -> clap::Error {
     Cli::command().error(ErrorKind::ArgumentConflict, message)
 }
 
+fn invalid(message: String) -> clap::Error {
+    Cli::command().error(ErrorKind::InvalidValue, message)
+}
+
 impl Config {
     pub fn from_cli(cli: Cli) -> Result<Config, clap::Error> {
-        let (source, common) = match cli.command {
+        let (source, sequence, common) = match cli.command {
             Command::Lines(args) => {
-                let source = SourceSpec::Lines {
-                    template: args.template,
-                    start: args.start,
+                let template = match (args.template, args.preset) {
+                    (Some(template), _) => template,
+                    (None, Some(name)) => match preset(&name, "lines")?.body {
+                        Body::Template(text) => Template::parse(text).expect("presets parse"),
+                        Body::Schema(..) => unreachable!("checked by preset()"),
+                    },
+                    (None, None) => Template::parse("Line {n}").expect("the default parses"),
                 };
-                (source, args.common)
+                (
+                    SourceSpec::Lines { template },
+                    Some(args.sequence),
+                    args.common,
+                )
+            }
+            Command::Records(args) => {
+                let (text, preset_format) = match (args.schema, args.preset) {
+                    (Some(schema), _) => (schema, None),
+                    (None, Some(name)) => match preset(&name, "records")?.body {
+                        Body::Schema(text, format) => (text.to_string(), Some(format)),
+                        Body::Template(_) => unreachable!("checked by preset()"),
+                    },
+                    (None, None) => unreachable!("clap requires --schema or --preset"),
+                };
+                let schema = Schema::parse(&text).map_err(|err| {
+                    invalid(format!("invalid value for '--schema <SCHEMA>':\n{err}"))
+                })?;
+                let format = args.format.or(preset_format).unwrap_or(Format::Csv);
+                let source = SourceSpec::Records {
+                    schema,
+                    format,
+                    header: !args.no_header,
+                };
+                (source, Some(args.sequence), args.common)
             }
             Command::Bytes(args) => {
                 if let Some(count) = args.common.count {
@@ -92,19 +143,11 @@ impl Config {
                         "--rate {rate}/s counts lines; `gush bytes` takes a byte rate such as 5MiB/s"
                     )));
                 }
-                (SourceSpec::Bytes { fill: args.fill }, args.common)
+                (SourceSpec::Bytes { fill: args.fill }, None, args.common)
             }
+            Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
         };
         let flow = flow(&common)?;
-        if let SourceSpec::Lines { template, .. } = &source {
-            let longest = longest_line(template);
-            if longest > flow.chunk_bytes {
-                return Err(usage(format!(
-                    "a line of `{}` can be {longest} bytes, more than --chunk {}; raise --chunk",
-                    template.source, flow.chunk_bytes
-                )));
-            }
-        }
         if let Some(interval) = common.interval
             && interval < MIN_INTERVAL
         {
@@ -118,14 +161,28 @@ impl Config {
             (false, true) => Existing::Append,
             (false, false) => Existing::Refuse,
         };
+        let mut limits = Limits {
+            records: common.count,
+            bytes: common.size,
+            duration: common.duration,
+        };
+        let first = match common.shard {
+            None => 0,
+            Some(shard) => cut_shard(shard, &source, &mut limits)?,
+        };
+        let time = match sequence.as_ref().and_then(|s| s.clock) {
+            Some(ClockKind::Live) => TimeSource::Live,
+            Some(ClockKind::Sim) => simulated(sequence.as_ref()),
+            None if common.seed.is_some() => simulated(sequence.as_ref()),
+            None => TimeSource::Live,
+        };
         Ok(Config {
             source,
             seed: common.seed.unwrap_or_else(seeded::fresh_seed),
-            limits: Limits {
-                records: common.count,
-                bytes: common.size,
-                duration: common.duration,
-            },
+            start: sequence.as_ref().map_or(0, |s| s.start),
+            first,
+            time,
+            limits,
             flow,
             output: common.output,
             existing,
@@ -145,11 +202,68 @@ impl Config {
 
     /// The source the configuration describes, ready to run.
     pub fn build_source(&self) -> Box<dyn Source> {
+        let sequence = || Sequence::new(self.seed, self.start, self.first, self.time);
         match &self.source {
-            SourceSpec::Lines { template, start } => Box::new(Lines::new(template, *start)),
-            SourceSpec::Bytes { fill } => Box::new(Bytes::new(fill, self.seed)),
+            SourceSpec::Lines { template } => Box::new(Lines::new(template.clone(), sequence())),
+            SourceSpec::Records {
+                schema,
+                format,
+                header,
+            } => {
+                // Only the first shard carries the header, so the shards
+                // concatenate to the whole.
+                let header = *header && self.first == 0;
+                Box::new(Records::new(schema.clone(), *format, header, sequence()))
+            }
+            SourceSpec::Bytes { fill } => Box::new(Bytes::new(fill, self.seed, self.first)),
         }
     }
+}
+
+/// Narrows `limits` to shard K of N and returns where the shard starts:
+/// a record index, or for bytes a byte offset.
+fn cut_shard(shard: Shard, source: &SourceSpec, limits: &mut Limits) -> Result<u64, clap::Error> {
+    let (total, limit) = match source {
+        SourceSpec::Bytes { .. } => (limits.bytes, &mut limits.bytes),
+        _ => (limits.records, &mut limits.records),
+    };
+    let Some(total) = total else {
+        let needs = if matches!(source, SourceSpec::Bytes { .. }) {
+            "--size"
+        } else {
+            "--count"
+        };
+        return Err(usage(format!(
+            "--shard {}/{} needs a known total to slice: give {needs}",
+            shard.index, shard.count
+        )));
+    };
+    let bound = |k: u64| (u128::from(total) * u128::from(k) / u128::from(shard.count)) as u64;
+    let (from, to) = (bound(shard.index), bound(shard.index + 1));
+    *limit = Some(to - from);
+    Ok(from)
+}
+
+fn simulated(sequence: Option<&SequenceArgs>) -> TimeSource {
+    let (start_ns, step) =
+        sequence.map_or((0, Duration::from_millis(1)), |s| (s.start_time, s.step));
+    TimeSource::Simulated {
+        start_ns,
+        step_ns: step.as_nanos().min(i64::MAX as u128) as i64,
+    }
+}
+
+/// The preset `name`, checked to suit `command`.
+fn preset(name: &str, command: &str) -> Result<&'static presets::Preset, clap::Error> {
+    let preset = presets::find(name)
+        .map_err(|message| invalid(format!("invalid value for '--preset': {message}")))?;
+    if preset.command() != command {
+        return Err(usage(format!(
+            "preset `{name}` is for `gush {}`, not `gush {command}`",
+            preset.command()
+        )));
+    }
+    Ok(preset)
 }
 
 fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
@@ -195,19 +309,4 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
         burst: common.burst,
         sink_bytes_per_s,
     })
-}
-
-/// The most bytes one line of `template` can take, newline included.
-fn longest_line(template: &Template) -> usize {
-    let fields: usize = template
-        .segments
-        .iter()
-        .map(|segment| match segment {
-            Segment::Literal(text) => text.len(),
-            Segment::Field(field) => match field.kind {
-                FieldKind::Counter => u64::MAX.to_string().len(),
-            },
-        })
-        .sum();
-    fields + 1
 }

@@ -9,6 +9,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::CommandFactory;
 
 pub mod cli;
 pub mod config;
@@ -32,6 +33,13 @@ use crate::signals::Signals;
 /// Runs the command line: usage errors come back as [`clap::Error`] inside
 /// the `anyhow::Error`, everything else as a runtime error.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    if let cli::Command::Presets(args) = &cli.command {
+        let listing = source::presets::listing(args.show.as_deref()).map_err(|message| {
+            Cli::command().error(clap::error::ErrorKind::InvalidValue, message)
+        })?;
+        print!("{listing}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let config = Config::from_cli(cli)?;
     let signals = Signals::install()?;
     let sink = sink::open(&config.output, config.existing)?;

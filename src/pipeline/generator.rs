@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use anyhow::anyhow;
 use crossbeam_channel::{Receiver, Sender};
 
 use super::pace::{Pacer, Rate};
@@ -24,6 +25,8 @@ pub(super) struct Generated {
     pub end: End,
     pub paused: Duration,
     pub sent: Integral,
+    /// Why the generator could not go on, if it failed on its own.
+    pub error: Option<anyhow::Error>,
 }
 
 impl Generator<'_> {
@@ -44,6 +47,7 @@ impl Generator<'_> {
         let mut free: Vec<Chunk> = Vec::new();
         let mut paused = Duration::ZERO;
         let mut sent = Integral::new(self.started);
+        let mut error = None;
 
         let end = loop {
             if is_set(self.stop) {
@@ -56,7 +60,9 @@ impl Generator<'_> {
             let mut chunk = free
                 .pop()
                 .unwrap_or_else(|| Chunk::new(self.flow.chunk_bytes));
-            let room = (chunk.capacity() as u64).min(bytes_left) as usize;
+            // Fill --chunk bytes, not the page-rounded capacity: the water
+            // marks are checked against --chunk.
+            let room = (self.flow.chunk_bytes as u64).min(bytes_left) as usize;
             let filled = match (&mut pacer, self.flow.rate) {
                 (Some(pacer), Some(rate)) => {
                     let Some(credit) = pacer.wait(|| is_set(self.stop) || past_deadline()) else {
@@ -75,8 +81,13 @@ impl Generator<'_> {
             if filled.bytes == 0 {
                 // Nothing fit: either --size has no room for one more whole
                 // record (a normal end), or a record is larger than a chunk.
-                // Config rules the second out for the built-in sources; a
-                // custom source that does it has nothing more to give.
+                if room == self.flow.chunk_bytes {
+                    error = Some(anyhow!(
+                        "a record does not fit in a chunk of {} bytes; raise --chunk",
+                        self.flow.chunk_bytes
+                    ));
+                    break End::Error;
+                }
                 break End::Complete;
             }
             chunk.set_filled(filled.bytes, filled.records);
@@ -110,7 +121,12 @@ impl Generator<'_> {
                 break End::Error;
             }
         };
-        Generated { end, paused, sent }
+        Generated {
+            end,
+            paused,
+            sent,
+            error,
+        }
     }
 
     /// Fills a chunk with no more than the pacer's `credit`. A record larger

@@ -166,7 +166,7 @@ impl Pipeline {
         let elapsed = written.finished.duration_since(started);
         let elapsed_s = elapsed.as_secs_f64();
         let (end, error) = match written.outcome {
-            Ok(()) => (generated.end, None),
+            Ok(()) => (generated.end, generated.error),
             Err(writer::Stopped::Closed) => (End::Closed, None),
             Err(writer::Stopped::Failed(error)) => (End::Error, Some(error)),
         };

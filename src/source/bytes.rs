@@ -63,7 +63,8 @@ enum Kind {
 const PATTERN_SPAN: usize = 64 * 1024;
 
 impl Bytes {
-    pub fn new(fill: &Fill, seed: u64) -> Bytes {
+    /// Bytes of `fill` from byte `offset` of the stream on (a shard's start).
+    pub fn new(fill: &Fill, seed: u64, offset: u64) -> Bytes {
         let kind = match fill {
             Fill::Zero => Kind::Zero,
             Fill::Random => Kind::Random { seed },
@@ -77,7 +78,7 @@ impl Bytes {
                     .collect(),
             },
         };
-        Bytes { kind, offset: 0 }
+        Bytes { kind, offset }
     }
 }
 
@@ -116,7 +117,7 @@ mod tests {
 
     #[test]
     fn pattern_continues_across_fills() {
-        let mut source = Bytes::new(&Fill::Pattern(vec![1, 2, 3]), 0);
+        let mut source = Bytes::new(&Fill::Pattern(vec![1, 2, 3]), 0, 0);
         let mut out = [0u8; 4];
         source.fill(&mut out, 0);
         assert_eq!(out, [1, 2, 3, 1]);

@@ -1,69 +1,41 @@
-//! `gush lines`: one line per record, made from a parsed [`Template`].
+//! `gush lines`: one line per record, rendered from a [`Template`].
 //!
-//! The hot loop copies literal segments and formats the counter with `itoa`
-//! straight into the chunk: no allocation and no `format!` per line.
+//! The hot loop renders each line straight into the chunk; a line that
+//! does not fit is abandoned whole, never torn.
 
-use super::template::{FieldKind, Segment, Template};
+use super::fields::{Out, Sequence};
+use super::template::Template;
 use super::{Filled, Source};
 
 pub struct Lines {
-    segments: Vec<Piece>,
-    next: u64,
-}
-
-/// A template segment in the form the hot loop wants: literals as bytes.
-enum Piece {
-    Literal(Box<[u8]>),
-    Counter,
+    template: Template,
+    sequence: Sequence,
 }
 
 impl Lines {
-    /// Lines from `template`, with `{n}` counting up from `start`.
-    pub fn new(template: &Template, start: u64) -> Lines {
-        let mut segments: Vec<Piece> = template
-            .segments
-            .iter()
-            .map(|segment| match segment {
-                Segment::Literal(text) => Piece::Literal(text.as_bytes().into()),
-                Segment::Field(field) => match field.kind {
-                    FieldKind::Counter => Piece::Counter,
-                },
-            })
-            .collect();
-        segments.push(Piece::Literal(Box::new(*b"\n")));
-        Lines {
-            segments,
-            next: start,
-        }
-    }
-
-    /// Writes one line at the start of `out`; `None` if it does not fit.
-    #[inline]
-    fn write_line(&self, out: &mut [u8]) -> Option<usize> {
-        let mut at = 0;
-        let mut digits = itoa::Buffer::new();
-        for piece in &self.segments {
-            let bytes = match piece {
-                Piece::Literal(text) => text,
-                Piece::Counter => digits.format(self.next).as_bytes(),
-            };
-            out.get_mut(at..at + bytes.len())?.copy_from_slice(bytes);
-            at += bytes.len();
-        }
-        Some(at)
+    pub fn new(template: Template, sequence: Sequence) -> Lines {
+        Lines { template, sequence }
     }
 }
 
 impl Source for Lines {
     fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled {
+        self.sequence.begin_chunk();
         let mut filled = Filled::default();
         while filled.records < max_records {
-            let Some(len) = self.write_line(&mut out[filled.bytes..]) else {
+            let mut line = Out::new(&mut out[filled.bytes..]);
+            let mut ctx = self.sequence.ctx();
+            if self
+                .template
+                .write(&mut ctx, &mut line)
+                .and_then(|()| line.byte(b'\n'))
+                .is_none()
+            {
                 break;
-            };
-            filled.bytes += len;
+            }
+            filled.bytes += line.len;
             filled.records += 1;
-            self.next = self.next.wrapping_add(1);
+            self.sequence.index += 1;
         }
         filled
     }
@@ -80,9 +52,13 @@ impl Source for Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::clock::TimeSource;
 
     fn lines(template: &str, start: u64) -> Lines {
-        Lines::new(&Template::parse(template).unwrap(), start)
+        Lines::new(
+            Template::parse(template).unwrap(),
+            Sequence::new(0, start, 0, TimeSource::Live),
+        )
     }
 
     #[test]

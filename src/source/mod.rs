@@ -8,9 +8,14 @@
 //! not written.
 
 pub mod bytes;
+pub mod clock;
+pub mod fields;
 pub mod lines;
+pub mod presets;
+pub mod record;
 pub mod seeded;
 pub mod template;
+pub mod words;
 
 /// What one call to [`Source::fill`] wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

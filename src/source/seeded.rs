@@ -16,7 +16,7 @@ pub const BLOCK: usize = 4096;
 
 /// SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijective mix, so
 /// distinct (seed, block) pairs get unrelated keys.
-fn mix(mut z: u64) -> u64 {
+pub fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)

@@ -1,59 +1,29 @@
-//! The line template language: literal text with `{field}` or
+//! The template language's syntax: literal text with `{field}` or
 //! `{field:args}` placeholders, and `{{`/`}}` for literal braces.
 //!
 //! Parsing is separate from generating so that errors can point at the
 //! exact spot: every field keeps the byte span it came from, and a
 //! [`TemplateError`] prints the template with a caret line under that span.
-//! Today the only field is `{n}`, the record counter; new fields are new
-//! variants of [`FieldKind`] and one arm in [`FieldKind::resolve`].
+//! What each field means and how it is written lives in `fields.rs`.
 
 use std::fmt;
 use std::ops::Range;
+
+use super::fields::{Ctx, Field, Out, is_clean};
 
 /// A parsed template: literal text and fields, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     pub source: String,
-    pub segments: Vec<Segment>,
+    pub parts: Vec<Part>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
+pub enum Part {
     /// Text written as it is, with `{{`/`}}` already unescaped.
-    Literal(String),
-    Field(Field),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field {
-    pub kind: FieldKind,
-    /// Byte range of the whole placeholder, braces included.
-    pub span: Range<usize>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
-    /// `{n}`: the record counter, from `--start`.
-    Counter,
-}
-
-const KNOWN_FIELDS: &[&str] = &["n"];
-
-impl FieldKind {
-    fn resolve(name: &str, args: Option<&str>) -> Result<FieldKind, String> {
-        match (name, args) {
-            ("n", None) => Ok(FieldKind::Counter),
-            ("n", Some(args)) => Err(format!("`{{n}}` takes no arguments, found `{args}`")),
-            ("", _) => Err(format!(
-                "empty field; known fields: {}",
-                KNOWN_FIELDS.join(", ")
-            )),
-            _ => Err(format!(
-                "unknown field `{name}`; known fields: {}",
-                KNOWN_FIELDS.join(", ")
-            )),
-        }
-    }
+    Literal(Box<[u8]>),
+    /// A field, with the byte range of its placeholder (braces included).
+    Field(Field, Range<usize>),
 }
 
 /// A template that does not parse, with the span to point at.
@@ -85,24 +55,21 @@ impl Template {
             span,
             message,
         };
-        let mut segments = Vec::new();
-        let mut literal = String::new();
-        let mut rest = source.char_indices().peekable();
-        while let Some((at, ch)) = rest.next() {
-            match ch {
-                '{' if rest.peek().map(|&(_, c)| c) == Some('{') => {
-                    rest.next();
-                    literal.push('{');
+        let mut parts = Vec::new();
+        let mut literal = Vec::new();
+        let bytes = source.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            match (bytes[at], bytes.get(at + 1)) {
+                (b'{', Some(b'{')) | (b'}', Some(b'}')) => {
+                    literal.push(bytes[at]);
+                    at += 2;
                 }
-                '}' if rest.peek().map(|&(_, c)| c) == Some('}') => {
-                    rest.next();
-                    literal.push('}');
-                }
-                '}' => {
+                (b'}', _) => {
                     let message = "a lone `}`; write `}}` for a literal brace".to_string();
                     return Err(error(at..at + 1, message));
                 }
-                '{' => {
+                (b'{', _) => {
                     let Some(close) = source[at..].find('}').map(|i| at + i) else {
                         let message = "`{` is never closed; write `{{` for a literal brace";
                         return Err(error(at..source.len(), message.to_string()));
@@ -117,25 +84,53 @@ impl Template {
                         Some((name, args)) => (name.trim(), Some(args)),
                         None => (inner.trim(), None),
                     };
-                    let kind =
-                        FieldKind::resolve(name, args).map_err(|m| error(span.clone(), m))?;
+                    let field = Field::parse(name, args).map_err(|m| error(span.clone(), m))?;
                     if !literal.is_empty() {
-                        segments.push(Segment::Literal(std::mem::take(&mut literal)));
+                        parts.push(Part::Literal(std::mem::take(&mut literal).into()));
                     }
-                    segments.push(Segment::Field(Field { kind, span }));
-                    while rest.peek().is_some_and(|&(i, _)| i <= close) {
-                        rest.next();
-                    }
+                    parts.push(Part::Field(field, span));
+                    at = close + 1;
                 }
-                _ => literal.push(ch),
+                (byte, _) => {
+                    literal.push(byte);
+                    at += 1;
+                }
             }
         }
         if !literal.is_empty() {
-            segments.push(Segment::Literal(literal));
+            parts.push(Part::Literal(literal.into()));
         }
         Ok(Template {
             source: source.to_string(),
-            segments,
+            parts,
+        })
+    }
+
+    /// Writes one rendering of the template for the record in `ctx`.
+    #[inline]
+    pub fn write(&self, ctx: &mut Ctx, out: &mut Out) -> Option<()> {
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => out.put(text)?,
+                Part::Field(field, _) => field.write(ctx, out)?,
+            }
+        }
+        Some(())
+    }
+
+    /// The template's only part, if it is a lone field.
+    pub fn lone_field(&self) -> Option<&Field> {
+        match &self.parts[..] {
+            [Part::Field(field, _)] => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Whether no rendering can hold a byte CSV, TSV or JSON must escape.
+    pub fn is_clean(&self) -> bool {
+        self.parts.iter().all(|part| match part {
+            Part::Literal(text) => is_clean(text),
+            Part::Field(field, _) => field.is_clean(),
         })
     }
 }
@@ -145,25 +140,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splits_literals_and_counter() {
+    fn splits_literals_and_fields() {
         let t = Template::parse("Line {n}!").unwrap();
-        assert_eq!(
-            t.segments,
-            vec![
-                Segment::Literal("Line ".into()),
-                Segment::Field(Field {
-                    kind: FieldKind::Counter,
-                    span: 5..8
-                }),
-                Segment::Literal("!".into()),
-            ]
+        assert_eq!(t.parts.len(), 3);
+        assert_eq!(t.parts[0], Part::Literal(b"Line ".to_vec().into()));
+        assert!(
+            matches!(t.parts[1], Part::Field(Field::Counter { width: 0 }, ref span) if *span == (5..8))
         );
     }
 
     #[test]
     fn doubled_braces_are_literal() {
         let t = Template::parse("{{n}} = {n}").unwrap();
-        assert_eq!(t.segments[0], Segment::Literal("{n} = ".into()));
+        assert_eq!(t.parts[0], Part::Literal(b"{n} = ".to_vec().into()));
     }
 
     #[test]
@@ -171,6 +160,13 @@ mod tests {
         let err = Template::parse("Line {nope}").unwrap_err();
         assert_eq!(err.span, 5..11);
         assert_eq!(err.to_string().lines().nth(2), Some("       ^^^^^^"));
+    }
+
+    #[test]
+    fn bad_arguments_point_at_the_field() {
+        let err = Template::parse("x {int:10..1} y").unwrap_err();
+        assert_eq!(err.span, 2..13);
+        assert!(err.message.contains("empty"));
     }
 
     #[test]

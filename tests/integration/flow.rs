@@ -4,18 +4,16 @@
 
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn gush() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gush"))
-}
+use crate::common::gush_std;
 
 /// Runs gush and returns (exit code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
-    let out = gush().args(args).output().expect("gush runs");
+    let out = gush_std(args).output().expect("gush runs");
     (
         out.status.code().unwrap_or(-1),
         out.stdout,
@@ -91,23 +89,22 @@ fn byte_rate_holds_over_the_run() {
 /// at the burst, a tenth of a second's worth by default.
 #[test]
 fn a_stalled_reader_is_not_flooded_afterwards() {
-    let mut child = gush()
-        .args([
-            "bytes",
-            "--rate",
-            "1MiB/s",
-            "-t",
-            "3s",
-            "--chunk",
-            "16KiB",
-            "--hwm",
-            "64KiB",
-            "--stats=json",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = gush_std([
+        "bytes",
+        "--rate",
+        "1MiB/s",
+        "-t",
+        "3s",
+        "--chunk",
+        "16KiB",
+        "--hwm",
+        "64KiB",
+        "--stats=json",
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     let mut stdout = child.stdout.take().unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     let mut received = Vec::new();
@@ -126,14 +123,13 @@ fn a_stalled_reader_is_not_flooded_afterwards() {
 
 #[test]
 fn burst_allows_a_bigger_catch_up() {
-    let mut child = gush()
-        .args([
-            "bytes", "--rate", "1MiB/s", "--burst", "1MiB", "-t", "3s", "--chunk", "16KiB",
-            "--hwm", "64KiB",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = gush_std([
+        "bytes", "--rate", "1MiB/s", "--burst", "1MiB", "-t", "3s", "--chunk", "16KiB", "--hwm",
+        "64KiB",
+    ])
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
     let mut stdout = child.stdout.take().unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     let mut received = Vec::new();
@@ -357,8 +353,7 @@ fn run_on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
             OwnedFd::from_raw_fd(terminal),
         )
     };
-    let mut child = gush()
-        .args(args)
+    let mut child = gush_std(args)
         .env("TERM", "xterm")
         .envs(env.iter().copied())
         .stdout(Stdio::null())

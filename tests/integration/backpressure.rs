@@ -1,0 +1,134 @@
+//! Backpressure: a slow destination (`--sink-delay`) makes the generator
+//! pause at the high-water mark and drain at the low-water mark, the report
+//! names the destination as the bottleneck, and the buffered bytes never
+//! pass `--hwm`.
+
+use std::time::Duration;
+
+use crate::common::{TestDir, expected_lines_within, gush, num, read, stats_from, text};
+
+#[test]
+fn slow_destination_pauses_the_generator() {
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    let run = gush([
+        "lines",
+        "-s",
+        "4MiB",
+        "--sink-delay",
+        "5ms",
+        "--stats=json",
+        "-o",
+    ])
+    .arg(&out)
+    .assert()
+    .success();
+    let stats = stats_from(&run.get_output().stderr);
+    let (pauses, drains) = (num(&stats, "pauses"), num(&stats, "drains"));
+    assert!(pauses > 0, "no pauses against a 5 ms/chunk writer: {stats}");
+    assert!(
+        drains == pauses || drains + 1 == pauses,
+        "drains {drains} vs pauses {pauses}: {stats}"
+    );
+    assert_eq!(text(&stats, "bottleneck"), "destination", "{stats}");
+    assert!(
+        num(&stats, "peak_buffered_bytes") <= num(&stats, "hwm_bytes"),
+        "peak buffered over hwm: {stats}"
+    );
+    assert_eq!(read(&out), expected_lines_within(4 * 1024 * 1024));
+}
+
+#[test]
+fn zero_low_water_mark_waits_for_empty_and_completes() {
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    let run = gush([
+        "lines",
+        "-s",
+        "256KiB",
+        "--chunk",
+        "4KiB",
+        "--hwm",
+        "16KiB",
+        "--lwm",
+        "0",
+        "--sink-delay",
+        "2ms",
+        "--stats=json",
+        "-o",
+    ])
+    .arg(&out)
+    .assert()
+    .success();
+    let stats = stats_from(&run.get_output().stderr);
+    assert_eq!(num(&stats, "lwm_bytes"), 0);
+    assert_eq!(text(&stats, "end"), "complete");
+    let (pauses, drains) = (num(&stats, "pauses"), num(&stats, "drains"));
+    assert!(pauses > 0, "no pauses against a 2 ms/chunk writer: {stats}");
+    assert_eq!(drains, pauses, "{stats}");
+    assert!(num(&stats, "peak_buffered_bytes") <= 16 * 1024, "{stats}");
+    assert_eq!(read(&out), expected_lines_within(256 * 1024));
+}
+
+#[test]
+fn small_high_water_mark_bounds_the_buffer() {
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    let run = gush([
+        "lines",
+        "-s",
+        "1MiB",
+        "--hwm",
+        "16KiB",
+        "--chunk",
+        "4KiB",
+        "--sink-delay",
+        "1ms",
+        "--stats=json",
+        "-o",
+    ])
+    .arg(&out)
+    .assert()
+    .success();
+    let stats = stats_from(&run.get_output().stderr);
+    assert_eq!(num(&stats, "hwm_bytes"), 16 * 1024);
+    assert_eq!(num(&stats, "chunk_bytes"), 4 * 1024);
+    let peak = num(&stats, "peak_buffered_bytes");
+    assert!(
+        peak > 0 && peak <= 16 * 1024,
+        "peak {peak} over --hwm 16KiB: {stats}"
+    );
+    assert!(num(&stats, "pauses") > 0, "{stats}");
+    assert_eq!(read(&out), expected_lines_within(1024 * 1024));
+}
+
+#[test]
+fn chunk_that_is_not_a_page_multiple_still_flows() {
+    // --chunk 5000 --hwm 6000 passes the hwm >= chunk check, so it must run
+    // to the end and keep the buffer under 6000 bytes.
+    let run = gush([
+        "bytes",
+        "-s",
+        "100000",
+        "--chunk",
+        "5000",
+        "--hwm",
+        "6000",
+        "-o",
+        "/dev/null",
+        "--stats=json",
+    ])
+    .timeout(Duration::from_secs(5))
+    .assert();
+    let output = run.get_output();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "did not finish within 5 s (killed: {:?}); stderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stats = stats_from(&output.stderr);
+    assert_eq!(num(&stats, "bytes"), 100_000);
+    assert!(num(&stats, "peak_buffered_bytes") <= 6000, "{stats}");
+}

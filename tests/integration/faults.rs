@@ -1,0 +1,181 @@
+//! When the destination stops taking data: a reader that goes away (a
+//! normal end, exit 0), a full device and a file size limit (exit 1 with a
+//! one-line message, and a file that never ends mid-line).
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::common::{
+    TestDir, expected_lines, gush, gush_std, line_count, num, read, stats_from, text, wait_bounded,
+};
+
+/// Runs endless `gush lines` with `extra` args into a pipe, reads about
+/// 100 bytes, closes the pipe, and returns (exit code, stderr).
+fn run_until_reader_leaves(extra: &[&str]) -> (Option<i32>, Vec<u8>) {
+    let mut child = gush_std(["lines"])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gush");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 100];
+    stdout.read_exact(&mut head).expect("read 100 bytes");
+    assert!(
+        head.starts_with(b"Line 0\nLine 1\n"),
+        "unexpected start of output"
+    );
+    drop(stdout);
+    let status = wait_bounded(&mut child, Duration::from_secs(10));
+    let mut stderr = Vec::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut stderr)
+        .unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn reader_going_away_is_a_quiet_success() {
+    let (code, stderr) = run_until_reader_leaves(&[]);
+    assert_eq!(
+        code,
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&stderr), "");
+}
+
+#[test]
+fn reader_going_away_ends_closed() {
+    let (code, stderr) = run_until_reader_leaves(&["--stats=json"]);
+    assert_eq!(
+        code,
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&stderr)
+    );
+    let stats = stats_from(&stderr);
+    assert_eq!(text(&stats, "end"), "closed", "{stats}");
+}
+
+#[test]
+fn piping_into_head_exits_zero() {
+    let script = r#"set -o pipefail; "$0" lines | head -3; echo "gush exit ${PIPESTATUS[0]}" >&2"#;
+    let run = assert_cmd::Command::new("bash")
+        .args(["-c", script, crate::common::bin()])
+        .timeout(crate::common::RUN_LIMIT)
+        .assert()
+        .success()
+        .stdout("Line 0\nLine 1\nLine 2\n");
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert_eq!(stderr, "gush exit 0\n");
+}
+
+#[test]
+fn full_device_is_a_one_line_error() {
+    let run = gush(["lines", "-o", "/dev/full"])
+        .assert()
+        .code(1)
+        .stdout("");
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
+    assert!(stderr.starts_with("gush: "), "stderr: {stderr}");
+    assert!(stderr.contains("/dev/full"), "device not named: {stderr}");
+    assert!(
+        stderr.contains("No space left"),
+        "cause not given: {stderr}"
+    );
+}
+
+/// Where each chunk of default `gush lines` ends, for chunks of
+/// `capacity` bytes each filled with as many whole lines as fit.
+fn chunk_ends(capacity: usize, total: usize) -> Vec<usize> {
+    let mut ends = vec![0];
+    let (mut at, mut in_chunk, mut n) = (0, 0, 0u64);
+    while at < total {
+        let len = format!("Line {n}\n").len();
+        if in_chunk + len > capacity {
+            ends.push(at);
+            in_chunk = 0;
+        }
+        at += len;
+        in_chunk += len;
+        n += 1;
+    }
+    ends
+}
+
+#[test]
+fn file_size_limit_cuts_back_to_whole_chunks() {
+    const LIMIT: u64 = 200_000;
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    let mut cmd = gush_std(["lines", "-s", "10MB", "--stats=json", "-o"]);
+    cmd.arg(&out);
+    // SAFETY: setrlimit is async-signal-safe and touches only the child.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: LIMIT as libc::rlim_t,
+                rlim_max: LIMIT as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let run = assert_cmd::Command::from_std(cmd)
+        .timeout(crate::common::RUN_LIMIT)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let (report, message): (Vec<&str>, Vec<&str>) =
+        stderr.lines().partition(|line| line.starts_with('{'));
+    assert_eq!(
+        message.len(),
+        1,
+        "expected one error line besides the stats: {stderr}"
+    );
+    assert!(message[0].starts_with("gush: "), "stderr: {stderr}");
+    assert!(
+        message[0].contains(&*out.to_string_lossy()),
+        "file not named: {stderr}"
+    );
+    let stats = stats_from(report.join("\n").as_bytes());
+    assert_eq!(text(&stats, "end"), "error", "{stats}");
+
+    let written = read(&out);
+    let size = written.len() as u64;
+    assert!(size > 0 && size <= LIMIT, "file size {size}");
+    assert_eq!(num(&stats, "bytes"), size, "stats bytes vs file size");
+    assert!(written.ends_with(b"\n"), "file ends with a torn line");
+    assert_eq!(
+        num(&stats, "records"),
+        line_count(&written),
+        "records vs lines"
+    );
+    let lines = line_count(&written);
+    assert!(
+        written == expected_lines(0, lines),
+        "file is not Line 0.. in order"
+    );
+    let ends = chunk_ends(
+        num(&stats, "chunk_bytes") as usize,
+        LIMIT as usize + 100_000,
+    );
+    let chunks = num(&stats, "chunks") as usize;
+    assert_eq!(
+        written.len(),
+        ends[chunks],
+        "file is not cut back to the end of whole chunk {chunks} (chunk ends: {:?})",
+        &ends[..ends.len().min(6)]
+    );
+}

@@ -1,0 +1,16 @@
+//! gush's integration tests: the built binary run as a user runs it, with
+//! every assertion on what that user sees (exit code, output bytes, stderr
+//! text, the `--stats=json` report). One test binary; each module below
+//! covers one area of behaviour, and `common` holds the shared helpers.
+
+mod common;
+
+mod amounts;
+mod backpressure;
+mod destination;
+mod faults;
+mod flow;
+mod output;
+mod report;
+mod signals;
+mod usage;

@@ -1,0 +1,109 @@
+//! Usage errors: a bad flag or value exits 2 before anything is written,
+//! and the message shows the value that was wrong; `--help` documents the
+//! exit codes.
+
+use crate::common::{TestDir, gush};
+
+/// Runs gush with `args`, expects exit 2 and no output, returns stderr.
+fn usage_error(args: &[&str]) -> String {
+    let run = gush(args).assert().code(2).stdout("");
+    String::from_utf8_lossy(&run.get_output().stderr).into_owned()
+}
+
+#[test]
+fn bad_fill_is_shown() {
+    let stderr = usage_error(&["bytes", "--fill", "zzz", "-s", "10"]);
+    assert!(stderr.contains("zzz"), "{stderr}");
+}
+
+#[test]
+fn bad_size_unit_is_shown() {
+    let stderr = usage_error(&["lines", "--size", "10QB"]);
+    assert!(stderr.contains("10QB"), "{stderr}");
+}
+
+#[test]
+fn unknown_template_field_is_pointed_at() {
+    let stderr = usage_error(&["lines", "-n", "1", "Line {nope}"]);
+    let lines: Vec<&str> = stderr.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| line.contains("Line {nope}") && !line.contains("invalid value"))
+        .or_else(|| lines.iter().position(|line| line.contains("Line {nope}")))
+        .unwrap_or_else(|| panic!("template not shown: {stderr}"));
+    let shown = lines[at];
+    let carets = lines.get(at + 1).copied().unwrap_or_default();
+    let column = shown.find("{nope}").unwrap();
+    assert_eq!(
+        carets.find('^'),
+        Some(column),
+        "caret not under {{nope}}:\n{shown}\n{carets}"
+    );
+    assert_eq!(
+        carets.trim(),
+        "^^^^^^",
+        "carets do not span {{nope}}: {carets:?}"
+    );
+}
+
+#[test]
+fn unclosed_template_brace_is_refused() {
+    let stderr = usage_error(&["lines", "-n", "1", "Line {n"]);
+    assert!(stderr.contains("Line {n"), "{stderr}");
+    assert!(stderr.contains('^'), "no caret line: {stderr}");
+}
+
+#[test]
+fn count_refuses_a_byte_unit() {
+    let stderr = usage_error(&["lines", "-n", "1MiB"]);
+    assert!(stderr.contains("1MiB"), "{stderr}");
+}
+
+#[test]
+fn bytes_refuses_a_count() {
+    let stderr = usage_error(&["bytes", "-n", "5"]);
+    assert!(
+        stderr.contains("--count") || stderr.contains("-n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn high_water_mark_below_chunk_is_refused() {
+    let stderr = usage_error(&["lines", "-n", "1", "--hwm", "1KiB", "--chunk", "64KiB"]);
+    assert!(stderr.contains("--hwm"), "{stderr}");
+}
+
+#[test]
+fn low_water_mark_above_high_is_refused() {
+    let stderr = usage_error(&["lines", "-n", "1", "--lwm", "2MiB", "--hwm", "1MiB"]);
+    assert!(stderr.contains("--lwm"), "{stderr}");
+}
+
+#[test]
+fn force_and_append_together_are_refused() {
+    let dir = TestDir::new();
+    let out = dir.file("out.txt", b"old\n");
+    let stderr = usage_error(&[
+        "lines",
+        "-n",
+        "1",
+        "--force",
+        "--append",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr.contains("--force") && stderr.contains("--append"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"old\n", "file touched");
+}
+
+#[test]
+fn help_documents_signal_exit_codes() {
+    let run = gush(["--help"]).assert().success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(stdout.contains("130"), "{stdout}");
+    assert!(stdout.contains("143"), "{stdout}");
+}
