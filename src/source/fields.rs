@@ -152,6 +152,11 @@ impl Sequence {
         }
     }
 
+    /// The value of `{n}` for the record at `index`.
+    pub fn n(&self) -> u64 {
+        self.start.wrapping_add(self.index)
+    }
+
     /// The context for the record at `index`.
     #[inline]
     pub fn ctx(&mut self) -> Ctx<'_> {
@@ -163,7 +168,7 @@ impl Sequence {
         };
         let rng = RecordRng::for_record(self.seed, self.index);
         Ctx {
-            n: self.start.wrapping_add(self.index),
+            n: self.n(),
             person: Person::from_key(rng.0),
             rng,
             ts_ns,

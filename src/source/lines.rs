@@ -3,6 +3,7 @@
 //! The hot loop renders each line straight into the chunk; a line that
 //! does not fit is abandoned whole, never torn.
 
+use super::counter::CounterLine;
 use super::fields::{Out, Sequence};
 use super::template::Template;
 use super::{Filled, Source};
@@ -10,16 +11,28 @@ use super::{Filled, Source};
 pub struct Lines {
     template: Template,
     sequence: Sequence,
+    /// The in-place counter, when the template is text around one `{n}`.
+    counter: Option<CounterLine>,
 }
 
 impl Lines {
     pub fn new(template: Template, sequence: Sequence) -> Lines {
-        Lines { template, sequence }
+        let counter = CounterLine::new(&template, sequence.n());
+        Lines {
+            template,
+            sequence,
+            counter,
+        }
     }
 }
 
 impl Source for Lines {
     fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled {
+        if let Some(counter) = &mut self.counter {
+            let filled = counter.fill(out, max_records);
+            self.sequence.index += filled.records;
+            return filled;
+        }
         self.sequence.begin_chunk();
         let mut filled = Filled::default();
         while filled.records < max_records {

@@ -9,6 +9,7 @@
 
 pub mod bytes;
 pub mod clock;
+pub mod counter;
 pub mod fields;
 pub mod lines;
 pub mod presets;

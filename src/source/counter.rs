@@ -1,0 +1,200 @@
+//! The fast path for the commonest template: literal text around one
+//! `{n}`, such as the default `Line {n}`.
+//!
+//! Formatting a number per line costs more than everything else such a line
+//! needs, so the line is kept rendered and its decimal digits are
+//! incremented in place, as a person counts: usually only the last digit
+//! changes. Each line then costs one fixed-size copy (which compiles to a
+//! few vector moves, not a `memcpy` call) and a digit bump.
+
+use super::Filled;
+use super::template::{Part, Template};
+use crate::source::fields::Field;
+
+/// Lines this long or shorter take the fixed-size copy.
+const FAST: usize = 32;
+
+#[derive(Debug, Clone)]
+pub struct CounterLine {
+    /// The current line, newline included, padded to at least [`FAST`].
+    line: Vec<u8>,
+    len: usize,
+    prefix: Box<[u8]>,
+    suffix: Box<[u8]>,
+    width: usize,
+    value: u64,
+}
+
+impl CounterLine {
+    /// The fast form of `template` counting from `value`, if it has one:
+    /// literals and exactly one `{n}`.
+    pub fn new(template: &Template, value: u64) -> Option<CounterLine> {
+        let counter = template
+            .parts
+            .iter()
+            .position(|part| matches!(part, Part::Field(Field::Counter { .. }, _)))?;
+        let Part::Field(Field::Counter { width }, _) = template.parts[counter] else {
+            unreachable!("found above")
+        };
+        let literal = |parts: &[Part]| -> Option<Vec<u8>> {
+            parts
+                .iter()
+                .try_fold(Vec::new(), |mut text, part| match part {
+                    Part::Literal(bytes) => {
+                        text.extend_from_slice(bytes);
+                        Some(text)
+                    }
+                    Part::Field(..) => None,
+                })
+        };
+        let prefix = literal(&template.parts[..counter])?.into();
+        let mut suffix = literal(&template.parts[counter + 1..])?;
+        suffix.push(b'\n');
+        let mut line = CounterLine {
+            line: Vec::new(),
+            len: 0,
+            prefix,
+            suffix: suffix.into(),
+            width,
+            value,
+        };
+        line.render();
+        Some(line)
+    }
+
+    /// Renders the line for `value` from scratch: at the start, and when
+    /// the number grows a digit.
+    fn render(&mut self) {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(self.value).as_bytes();
+        self.line.clear();
+        self.line.extend_from_slice(&self.prefix);
+        self.line.resize(
+            self.line.len() + self.width.saturating_sub(digits.len()),
+            b'0',
+        );
+        self.line.extend_from_slice(digits);
+        self.line.extend_from_slice(&self.suffix);
+        self.len = self.line.len();
+        self.line.resize(self.len.max(FAST), 0);
+    }
+
+    /// Moves to the next value, bumping the digits in place.
+    #[inline]
+    fn increment(&mut self) {
+        self.step(1);
+    }
+
+    /// Adds one in the units place (`place` 1) or tens place (`place` 10,
+    /// with the units digit at 0), carrying as needed.
+    #[inline]
+    fn step(&mut self, place: u64) {
+        self.value = self.value.wrapping_add(place);
+        let skip = usize::from(place == 10);
+        let digits_end = self.len - self.suffix.len() - skip;
+        let digits = &mut self.line[self.prefix.len()..digits_end];
+        for digit in digits.iter_mut().rev() {
+            if *digit == b'9' {
+                *digit = b'0';
+            } else {
+                *digit += 1;
+                return;
+            }
+        }
+        // Every digit was a 9: the number grew a digit (or wrapped).
+        self.render();
+    }
+
+    pub fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled {
+        let mut at = 0;
+        let mut records = 0;
+        let last_digit = |line: &CounterLine| line.len - line.suffix.len() - 1;
+        while self.len <= FAST && records < max_records && at + FAST <= out.len() {
+            // Ten lines at a time while only the units digit changes: it is
+            // patched in the output, so the line is not rewritten (and
+            // reloaded, stalling on store forwarding) per line.
+            let last = last_digit(self);
+            if self.line[last] == b'0'
+                && records + 10 <= max_records
+                && at + 9 * self.len + FAST <= out.len()
+            {
+                let line: [u8; FAST] = self.line[..FAST].try_into().expect("padded to FAST");
+                for units in b'0'..=b'9' {
+                    let slot: &mut [u8; FAST] =
+                        (&mut out[at..at + FAST]).try_into().expect("checked room");
+                    *slot = line;
+                    slot[last] = units;
+                    at += self.len;
+                }
+                records += 10;
+                self.step(10);
+                continue;
+            }
+            // Copies FAST bytes but advances by the line's length: the next
+            // line overwrites the tail. Fixed-size arrays make the copy a
+            // couple of vector moves.
+            let line: &[u8; FAST] = self.line[..FAST].try_into().expect("padded to FAST");
+            let slot: &mut [u8; FAST] = (&mut out[at..at + FAST]).try_into().expect("checked room");
+            *slot = *line;
+            at += self.len;
+            records += 1;
+            self.increment();
+        }
+        while records < max_records && at + self.len <= out.len() {
+            out[at..at + self.len].copy_from_slice(&self.line[..self.len]);
+            at += self.len;
+            records += 1;
+            self.increment();
+        }
+        Filled { bytes: at, records }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(template: &str, start: u64, room: usize, max: u64) -> (String, u64) {
+        let mut counter = CounterLine::new(&Template::parse(template).unwrap(), start).unwrap();
+        let mut out = vec![0u8; room];
+        let filled = counter.fill(&mut out, max);
+        (
+            String::from_utf8(out[..filled.bytes].to_vec()).unwrap(),
+            filled.records,
+        )
+    }
+
+    #[test]
+    fn counts_across_digit_growth() {
+        let (text, records) = lines("Line {n}", 8, 1000, 5);
+        assert_eq!(text, "Line 8\nLine 9\nLine 10\nLine 11\nLine 12\n");
+        assert_eq!(records, 5);
+    }
+
+    #[test]
+    fn pads_and_outgrows_the_width() {
+        let (text, _) = lines("{n:02}|", 98, 1000, 3);
+        assert_eq!(text, "98|\n99|\n100|\n");
+    }
+
+    #[test]
+    fn fills_to_the_last_whole_line() {
+        let (text, records) = lines("x{n}", 0, 11, u64::MAX);
+        assert_eq!(text, "x0\nx1\nx2\n");
+        assert_eq!(records, 3);
+    }
+
+    #[test]
+    fn long_lines_take_the_exact_copy() {
+        let template = format!("{}{{n}}", "a".repeat(40));
+        let (text, _) = lines(&template, 9, 1000, 2);
+        assert_eq!(text, format!("{0}9\n{0}10\n", "a".repeat(40)));
+    }
+
+    #[test]
+    fn other_fields_have_no_fast_form() {
+        assert!(CounterLine::new(&Template::parse("{n} {uuid}").unwrap(), 0).is_none());
+        assert!(CounterLine::new(&Template::parse("{n} {n}").unwrap(), 0).is_none());
+        assert!(CounterLine::new(&Template::parse("plain").unwrap(), 0).is_none());
+    }
+}
