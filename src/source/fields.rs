@@ -186,19 +186,27 @@ pub struct Choice {
 }
 
 impl Choice {
-    fn new(weighted: &[(&str, u64)]) -> Choice {
-        let mut total = 0;
-        let (options, cumulative) = weighted
-            .iter()
-            .map(|&(text, weight)| {
-                total += weight;
-                (text.as_bytes().into(), total)
-            })
-            .unzip();
-        Choice {
+    /// Fails if the weights add up past what a draw can cover.
+    fn new(weighted: &[(&str, u64)]) -> Result<Choice, String> {
+        let mut total: u64 = 0;
+        let mut options = Vec::with_capacity(weighted.len());
+        let mut cumulative = Vec::with_capacity(weighted.len());
+        for &(text, weight) in weighted {
+            total = total
+                .checked_add(weight)
+                .ok_or_else(|| format!("the weights add up past {}; use smaller ones", u64::MAX))?;
+            options.push(text.as_bytes().into());
+            cumulative.push(total);
+        }
+        Ok(Choice {
             options,
             cumulative,
-        }
+        })
+    }
+
+    /// One of the built-in weighted lists, whose weights are small.
+    fn builtin(weighted: &[(&str, u64)]) -> Choice {
+        Choice::new(weighted).expect("built-in weights are small")
     }
 
     #[inline]
@@ -419,7 +427,7 @@ fn choice(args: &str) -> Result<Choice, String> {
         }
         weighted.push((text, weight));
     }
-    Ok(Choice::new(&weighted))
+    Choice::new(&weighted)
 }
 
 impl Field {
@@ -488,9 +496,9 @@ impl Field {
             "url" => no_args(Field::Url),
             "path" => no_args(Field::Path),
             "user_agent" => no_args(Field::UserAgent),
-            "http_method" => no_args(Field::HttpMethod(Choice::new(HTTP_METHODS))),
-            "http_status" => no_args(Field::HttpStatus(Choice::new(HTTP_STATUSES))),
-            "level" => no_args(Field::Level(Choice::new(LEVELS))),
+            "http_method" => no_args(Field::HttpMethod(Choice::builtin(HTTP_METHODS))),
+            "http_status" => no_args(Field::HttpStatus(Choice::builtin(HTTP_STATUSES))),
+            "level" => no_args(Field::Level(Choice::builtin(LEVELS))),
             "host" => no_args(Field::Host),
             "app" => no_args(Field::App),
             "ts" => {

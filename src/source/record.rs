@@ -53,29 +53,28 @@ impl Schema {
             message,
         };
         let mut columns: Vec<Column> = Vec::new();
-        for (text, offsets) in split_columns(source) {
+        for Piece {
+            text,
+            offsets,
+            region,
+        } in split_columns(source)
+        {
             let Some(equals) = text.find('=') else {
-                let span = offsets.first().copied().unwrap_or(source.len())
-                    ..offsets.last().map_or(source.len(), |&o| o + 1);
-                return Err(error(
-                    span,
-                    "a column needs a name: write name=template".to_string(),
-                ));
+                let message = "a column needs a name: write name=template".to_string();
+                return Err(error(region, message));
             };
-            let name = text[..equals].trim();
-            let name_at = offsets[equals.saturating_sub(1).min(offsets.len() - 1)];
+            let raw = &text[..equals];
+            let lead = raw.len() - raw.trim_start().len();
+            let name = raw.trim();
             if name.is_empty() {
-                return Err(error(
-                    name_at..name_at + 1,
-                    "a column name is empty".to_string(),
-                ));
+                let at = offsets[equals];
+                return Err(error(at..at + 1, "a column name is empty".to_string()));
             }
+            // The name's span in the schema, from its first byte to just
+            // past its last: whole characters, whatever `\,` removed.
+            let name_span = offsets[lead]..offsets[lead + name.len() - 1] + 1;
             if columns.iter().any(|c| c.name == name) {
-                let start = offsets[text.find(name).unwrap_or(0)];
-                return Err(error(
-                    start..start + name.len(),
-                    format!("column `{name}` appears twice"),
-                ));
+                return Err(error(name_span, format!("column `{name}` appears twice")));
             }
             let template = Template::parse(&text[equals + 1..]).map_err(|mut err| {
                 // Map the span from the column's text back into the schema.
@@ -113,22 +112,39 @@ impl Schema {
     }
 }
 
-/// The schema's columns as (text, original byte offset of each text byte),
-/// split at top-level commas, with `\,` unescaped and leading space trimmed.
-fn split_columns(source: &str) -> Vec<(String, Vec<usize>)> {
+/// One column of a schema as written: its text with `\,` unescaped and
+/// leading space trimmed, the schema offset of each of its bytes, and the
+/// part of the schema it came from.
+struct Piece {
+    text: String,
+    offsets: Vec<usize>,
+    region: Range<usize>,
+}
+
+/// The schema's columns, split at commas outside braces.
+fn split_columns(source: &str) -> Vec<Piece> {
     let mut columns = Vec::new();
+    let mut region_start = 0;
     let (mut text, mut offsets) = (Vec::new(), Vec::new());
     let mut depth = 0usize;
     let bytes = source.as_bytes();
     let mut at = 0;
-    let finish =
-        |columns: &mut Vec<(String, Vec<usize>)>, text: &mut Vec<u8>, offsets: &mut Vec<usize>| {
-            let skip = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
-            let column = String::from_utf8(text.split_off(skip)).expect("split at ASCII bytes");
-            columns.push((column, offsets.split_off(skip)));
-            text.clear();
-            offsets.clear();
-        };
+    let finish = |columns: &mut Vec<Piece>,
+                  text: &mut Vec<u8>,
+                  offsets: &mut Vec<usize>,
+                  region: Range<usize>| {
+        let skip = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let kept = offsets.split_off(skip);
+        columns.push(Piece {
+            text: String::from_utf8(text.split_off(skip)).expect("split at ASCII bytes"),
+            region: kept
+                .first()
+                .map_or(region.clone(), |&first| first..region.end),
+            offsets: kept,
+        });
+        text.clear();
+        offsets.clear();
+    };
     while at < bytes.len() {
         match (bytes[at], bytes.get(at + 1)) {
             (b'\\', Some(b',')) => {
@@ -146,8 +162,9 @@ fn split_columns(source: &str) -> Vec<(String, Vec<usize>)> {
             (b'{', _) => depth += 1,
             (b'}', _) => depth = depth.saturating_sub(1),
             (b',', _) if depth == 0 => {
-                finish(&mut columns, &mut text, &mut offsets);
+                finish(&mut columns, &mut text, &mut offsets, region_start..at);
                 at += 1;
+                region_start = at;
                 continue;
             }
             _ => {}
@@ -157,7 +174,12 @@ fn split_columns(source: &str) -> Vec<(String, Vec<usize>)> {
         at += 1;
     }
     if !text.is_empty() || !columns.is_empty() {
-        finish(&mut columns, &mut text, &mut offsets);
+        finish(
+            &mut columns,
+            &mut text,
+            &mut offsets,
+            region_start..source.len(),
+        );
     }
     columns
 }
@@ -208,6 +230,7 @@ impl Records {
                 } else {
                     b'\t'
                 };
+                let row_start = out.len;
                 for (i, column) in self.schema.columns.iter().enumerate() {
                     if i > 0 {
                         out.byte(separator)?;
@@ -217,6 +240,14 @@ impl Records {
                     if !column.clean {
                         escape_in_place(out, start, self.format)?;
                     }
+                }
+                // A lone empty CSV field would be a blank line, which
+                // readers skip: write it quoted, as Python's csv does.
+                if self.format == Format::Csv
+                    && self.schema.columns.len() == 1
+                    && out.len == row_start
+                {
+                    out.put(b"\"\"")?;
                 }
             }
             Format::Jsonl => {

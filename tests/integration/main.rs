@@ -10,6 +10,7 @@ mod backpressure;
 mod destination;
 mod faults;
 mod flow;
+mod language;
 mod output;
 mod report;
 mod signals;
