@@ -26,7 +26,7 @@ impl<'a> Out<'a> {
     #[inline]
     pub fn put(&mut self, bytes: &[u8]) -> Option<()> {
         let end = self.len + bytes.len();
-        self.buf.get_mut(self.len..end)?.copy_from_slice(bytes);
+        copy_short(self.buf.get_mut(self.len..end)?, bytes);
         self.len = end;
         Some(())
     }
@@ -49,6 +49,34 @@ impl<'a> Out<'a> {
 
     pub fn bytes_mut(&mut self) -> &mut [u8] {
         self.buf
+    }
+}
+
+/// Copies `src` into `dst` (of equal length). Most field text is a word or
+/// a few digits; for those, two overlapping word-sized moves beat a call
+/// into `memcpy`, which the profile showed as a sixth of record time.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    match n {
+        8..=16 => {
+            let head: [u8; 8] = src[..8].try_into().expect("n >= 8");
+            let tail: [u8; 8] = src[n - 8..].try_into().expect("n >= 8");
+            dst[..8].copy_from_slice(&head);
+            dst[n - 8..].copy_from_slice(&tail);
+        }
+        4..=7 => {
+            let head: [u8; 4] = src[..4].try_into().expect("n >= 4");
+            let tail: [u8; 4] = src[n - 4..].try_into().expect("n >= 4");
+            dst[..4].copy_from_slice(&head);
+            dst[n - 4..].copy_from_slice(&tail);
+        }
+        0..=3 => {
+            for i in 0..n {
+                dst[i] = src[i];
+            }
+        }
+        _ => dst.copy_from_slice(src),
     }
 }
 
@@ -562,7 +590,13 @@ impl Field {
             }
             Field::Int { lo, span } => {
                 let value = i128::from(*lo) + i128::from(rng.below(*span));
-                out.put(itoa::Buffer::new().format(value).as_bytes())
+                let mut digits = itoa::Buffer::new();
+                // 64-bit formatting is several times cheaper than 128-bit.
+                let text = match i64::try_from(value) {
+                    Ok(small) => digits.format(small),
+                    Err(_) => digits.format(value),
+                };
+                out.put(text.as_bytes())
             }
             Field::Float { lo, span, digits } => {
                 write_scaled(*lo + rng.below(*span) as i64, *digits, out)
