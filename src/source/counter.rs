@@ -14,6 +14,9 @@ use crate::source::fields::Field;
 /// Lines this long or shorter take the fixed-size copy.
 const FAST: usize = 32;
 
+/// Lines this long or shorter are also written a hundred at a time.
+const MAX_BLOCK_LINE: usize = 256;
+
 #[derive(Debug, Clone)]
 pub struct CounterLine {
     /// The current line, newline included, padded to at least [`FAST`].
@@ -23,6 +26,9 @@ pub struct CounterLine {
     suffix: Box<[u8]>,
     width: usize,
     value: u64,
+    /// A hundred lines end to end, for values `block_base..block_base + 100`.
+    block: Vec<u8>,
+    block_base: Option<u64>,
 }
 
 impl CounterLine {
@@ -57,6 +63,8 @@ impl CounterLine {
             suffix: suffix.into(),
             width,
             value,
+            block: Vec::new(),
+            block_base: None,
         };
         line.render();
         Some(line)
@@ -82,39 +90,102 @@ impl CounterLine {
     /// Moves to the next value, bumping the digits in place.
     #[inline]
     fn increment(&mut self) {
-        self.step(1);
+        self.step(0);
     }
 
-    /// Adds one in the units place (`place` 1) or tens place (`place` 10,
-    /// with the units digit at 0), carrying as needed.
+    /// Adds 10^`skip`, the digits below that place being 0, carrying as
+    /// needed. Returns how many digits changed, or `None` if the number
+    /// grew a digit (or wrapped) and the line was rendered anew.
     #[inline]
-    fn step(&mut self, place: u64) {
-        self.value = self.value.wrapping_add(place);
-        let skip = usize::from(place == 10);
-        let digits_end = self.len - self.suffix.len() - skip;
+    fn step(&mut self, skip: u32) -> Option<usize> {
+        let (value, wrapped) = self.value.overflowing_add(10u64.pow(skip));
+        self.value = value;
+        if wrapped {
+            self.render();
+            return None;
+        }
+        let digits_end = self.len - self.suffix.len() - skip as usize;
         let digits = &mut self.line[self.prefix.len()..digits_end];
-        for digit in digits.iter_mut().rev() {
+        for (changed, digit) in digits.iter_mut().rev().enumerate() {
             if *digit == b'9' {
                 *digit = b'0';
             } else {
                 *digit += 1;
-                return;
+                return Some(changed + 1);
             }
         }
-        // Every digit was a 9: the number grew a digit (or wrapped).
         self.render();
+        None
+    }
+
+    /// The digits of the current line: `prefix.len()..` this.
+    fn digits_end(&self) -> usize {
+        self.len - self.suffix.len()
+    }
+
+    /// Whether the next hundred lines can come from the block: the last two
+    /// digits are `00` and at least one digit is above them, so all hundred
+    /// lines have the same length.
+    fn block_ready(&self) -> bool {
+        let end = self.digits_end();
+        end - self.prefix.len() >= 3
+            && self.line[end - 2..end] == *b"00"
+            && self.len <= MAX_BLOCK_LINE
+            && self.value <= u64::MAX - 99
+    }
+
+    /// Brings the block to the current value: patches the digits that
+    /// changed since the last hundred (usually one per line), or renders
+    /// it anew.
+    fn refresh_block(&mut self, changed: Option<usize>) {
+        let end = self.digits_end();
+        match changed {
+            Some(changed) if self.block_base == Some(self.value.wrapping_sub(100)) => {
+                let upper = end - 2 - changed..end - 2;
+                for line in self.block.chunks_exact_mut(self.len) {
+                    line[upper.clone()].copy_from_slice(&self.line[upper.clone()]);
+                }
+            }
+            _ => {
+                self.block.clear();
+                for units in 0..100u8 {
+                    self.block.extend_from_slice(&self.line[..self.len]);
+                    let line = self.block.len() - self.len;
+                    self.block[line + end - 2] = b'0' + units / 10;
+                    self.block[line + end - 1] = b'0' + units % 10;
+                }
+            }
+        }
+        self.block_base = Some(self.value);
     }
 
     pub fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled {
         let mut at = 0;
         let mut records = 0;
         let last_digit = |line: &CounterLine| line.len - line.suffix.len() - 1;
+        // A hundred lines at a time: one copy of the block, whose digits
+        // above the last two change rarely and are patched in place.
+        let mut changed = None;
+        while self.block_ready() && records + 100 <= max_records && at + 100 * self.len <= out.len()
+        {
+            if self.block_base != Some(self.value) {
+                self.refresh_block(changed);
+            }
+            out[at..at + self.block.len()].copy_from_slice(&self.block);
+            at += self.block.len();
+            records += 100;
+            changed = self.step(2);
+            if changed.is_some() {
+                self.refresh_block(changed);
+            }
+        }
         while self.len <= FAST && records < max_records && at + FAST <= out.len() {
             // Ten lines at a time while only the units digit changes: it is
             // patched in the output, so the line is not rewritten (and
             // reloaded, stalling on store forwarding) per line.
             let last = last_digit(self);
             if self.line[last] == b'0'
+                && self.value <= u64::MAX - 9
                 && records + 10 <= max_records
                 && at + 9 * self.len + FAST <= out.len()
             {
@@ -127,7 +198,7 @@ impl CounterLine {
                     at += self.len;
                 }
                 records += 10;
-                self.step(10);
+                self.step(1);
                 continue;
             }
             // Copies FAST bytes but advances by the line's length: the next
@@ -189,6 +260,17 @@ mod tests {
         let template = format!("{}{{n}}", "a".repeat(40));
         let (text, _) = lines(&template, 9, 1000, 2);
         assert_eq!(text, format!("{0}9\n{0}10\n", "a".repeat(40)));
+    }
+
+    #[test]
+    fn hundreds_and_wrapping_match_plain_counting() {
+        for start in [0, 95, 100, 990, 99_950, u64::MAX - 1_000] {
+            let (text, _) = lines("{n}", start, 100_000, 2_000);
+            let expected: String = (0..2_000u64)
+                .map(|i| format!("{}\n", start.wrapping_add(i)))
+                .collect();
+            assert_eq!(text, expected, "from {start}");
+        }
     }
 
     #[test]
