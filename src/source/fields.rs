@@ -72,8 +72,8 @@ fn copy_short(dst: &mut [u8], src: &[u8]) {
             dst[n - 4..].copy_from_slice(&tail);
         }
         0..=3 => {
-            for i in 0..n {
-                dst[i] = src[i];
+            for (to, from) in dst.iter_mut().zip(src) {
+                *to = *from;
             }
         }
         _ => dst.copy_from_slice(src),
