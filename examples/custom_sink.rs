@@ -7,8 +7,8 @@
 use std::io;
 
 use gush::source::clock::TimeSource;
-use gush::source::fields::Sequence;
 use gush::source::lines::Lines;
+use gush::source::sequence::Sequence;
 use gush::source::template::Template;
 use gush::{Flow, Limits, Pipeline, Sink};
 

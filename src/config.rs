@@ -18,11 +18,11 @@ use crate::sink::Existing;
 use crate::source::Source;
 use crate::source::bytes::{Bytes, Fill};
 use crate::source::clock::TimeSource;
-use crate::source::fields::Sequence;
 use crate::source::lines::Lines;
 use crate::source::presets::{self, Body};
 use crate::source::record::{Format, Records, Schema};
 use crate::source::seeded;
+use crate::source::sequence::Sequence;
 use crate::source::template::Template;
 
 /// Everything a run needs, checked.

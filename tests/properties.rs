@@ -9,10 +9,11 @@
 
 use gush::source::bytes::{Bytes, Fill};
 use gush::source::clock::{TS_FORMATS, TimeSource};
-use gush::source::fields::{FIELD_NAMES, Sequence};
+use gush::source::fields::FIELD_NAMES;
 use gush::source::lines::Lines;
 use gush::source::presets::{Body, PRESETS};
 use gush::source::record::{Format, Records, Schema};
+use gush::source::sequence::Sequence;
 use gush::source::template::{Template, TemplateError};
 use gush::source::{Filled, Source};
 use proptest::prelude::*;

@@ -4,7 +4,8 @@
 //! does not fit is abandoned whole, never torn.
 
 use super::counter::CounterLine;
-use super::fields::{Out, Sequence};
+use super::out::Out;
+use super::sequence::Sequence;
 use super::template::Template;
 use super::{Filled, Source};
 

@@ -10,11 +10,14 @@
 pub mod bytes;
 pub mod clock;
 pub mod counter;
+pub mod escape;
 pub mod fields;
 pub mod lines;
+pub mod out;
 pub mod presets;
 pub mod record;
 pub mod seeded;
+pub mod sequence;
 pub mod template;
 pub mod words;
 

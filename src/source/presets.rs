@@ -4,9 +4,9 @@
 
 use super::Source;
 use super::clock::TimeSource;
-use super::fields::Sequence;
 use super::lines::Lines;
 use super::record::{Format, Records, Schema};
+use super::sequence::Sequence;
 use super::template::Template;
 
 /// 2026-01-01T00:00:00Z, the simulated clock's default start.

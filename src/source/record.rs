@@ -9,7 +9,9 @@ use std::ops::Range;
 
 use clap::ValueEnum;
 
-use super::fields::{Out, Sequence};
+use super::escape::{escape_in_place, escape_vec};
+use super::out::Out;
+use super::sequence::Sequence;
 use super::template::{Template, TemplateError};
 use super::{Filled, Source};
 
@@ -89,7 +91,7 @@ impl Schema {
             json_key.push(b'"');
             let key_start = json_key.len();
             json_key.extend_from_slice(name.as_bytes());
-            escape_json(&mut json_key, key_start);
+            escape_vec(&mut json_key, key_start, Format::Jsonl);
             json_key.extend_from_slice(b"\":");
             columns.push(Column {
                 name: name.to_string(),
@@ -204,8 +206,8 @@ impl Records {
                 let start = row.len();
                 row.extend_from_slice(column.name.as_bytes());
                 match format {
-                    Format::Csv => quote_csv(&mut row, start),
-                    _ => escape_tsv(&mut row, start),
+                    Format::Csv => escape_vec(&mut row, start, Format::Csv),
+                    _ => escape_vec(&mut row, start, Format::Tsv),
                 }
             }
             row.push(b'\n');
@@ -313,148 +315,6 @@ impl Source for Records {
     fn record_noun(&self) -> &'static str {
         "records"
     }
-}
-
-/// Escapes the bytes written since `start` as `format` requires, growing
-/// them in place; `None` if the grown text does not fit.
-fn escape_in_place(out: &mut Out, start: usize, format: Format) -> Option<()> {
-    let end = out.len;
-    let text = &out.bytes_mut()[start..end];
-    let extra: usize = match format {
-        Format::Csv
-            if !text
-                .iter()
-                .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) =>
-        {
-            return Some(());
-        }
-        Format::Csv => 2 + text.iter().filter(|&&b| b == b'"').count(),
-        Format::Tsv => text
-            .iter()
-            .filter(|&&b| matches!(b, b'\t' | b'\n' | b'\r' | b'\\'))
-            .count(),
-        Format::Jsonl => text
-            .iter()
-            .map(|&b| json_escape(b).len().saturating_sub(1))
-            .sum(),
-    };
-    if extra == 0 {
-        return Some(());
-    }
-    out.reserve(extra)?;
-    let buf = out.bytes_mut();
-    // Walk backwards so each byte moves once, into space already free.
-    let mut to = end + extra;
-    if format == Format::Csv {
-        to -= 1;
-        buf[to] = b'"';
-    }
-    for from in (start..end).rev() {
-        let byte = buf[from];
-        let escaped: &[u8] = match format {
-            Format::Csv if byte == b'"' => b"\"\"",
-            Format::Csv => &[byte],
-            Format::Tsv => tsv_escape(byte),
-            Format::Jsonl => &json_escape(byte),
-        };
-        to -= escaped.len();
-        buf[to..to + escaped.len()].copy_from_slice(escaped);
-    }
-    if format == Format::Csv {
-        buf[start] = b'"';
-    }
-    Some(())
-}
-
-fn tsv_escape(byte: u8) -> &'static [u8] {
-    match byte {
-        b'\t' => b"\\t",
-        b'\n' => b"\\n",
-        b'\r' => b"\\r",
-        b'\\' => b"\\\\",
-        _ => &BYTES[byte as usize..byte as usize + 1],
-    }
-}
-
-/// Every byte value, so a byte can be returned as a `'static` slice.
-static BYTES: [u8; 256] = {
-    let mut all = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        all[i] = i as u8;
-        i += 1;
-    }
-    all
-};
-
-/// A byte as JSON string text (RFC 8259 §7): short escapes where JSON has
-/// them, `\u00XX` for other control bytes.
-fn json_escape(byte: u8) -> JsonEscape {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let (bytes, len): ([u8; 6], usize) = match byte {
-        b'"' => (*b"\\\"    ", 2),
-        b'\\' => (*b"\\\\    ", 2),
-        b'\n' => (*b"\\n    ", 2),
-        b'\r' => (*b"\\r    ", 2),
-        b'\t' => (*b"\\t    ", 2),
-        0x08 => (*b"\\b    ", 2),
-        0x0c => (*b"\\f    ", 2),
-        0..0x20 => (
-            [
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[(byte >> 4) as usize],
-                HEX[(byte & 15) as usize],
-            ],
-            6,
-        ),
-        _ => ([byte, 0, 0, 0, 0, 0], 1),
-    };
-    JsonEscape { bytes, len }
-}
-
-struct JsonEscape {
-    bytes: [u8; 6],
-    len: usize,
-}
-
-impl JsonEscape {
-    fn len(&self) -> usize {
-        self.len
-    }
-}
-
-impl std::ops::Deref for JsonEscape {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-}
-
-/// The escapers for header cells and keys, which are built once.
-fn quote_csv(row: &mut Vec<u8>, start: usize) {
-    escape_vec(row, start, Format::Csv);
-}
-
-fn escape_tsv(row: &mut Vec<u8>, start: usize) {
-    escape_vec(row, start, Format::Tsv);
-}
-
-fn escape_json(row: &mut Vec<u8>, start: usize) {
-    escape_vec(row, start, Format::Jsonl);
-}
-
-fn escape_vec(row: &mut Vec<u8>, start: usize, format: Format) {
-    let text = row.split_off(start);
-    let mut buf = vec![0u8; text.len() * 6 + 2];
-    buf[..text.len()].copy_from_slice(&text);
-    let mut out = Out::new(&mut buf);
-    out.len = text.len();
-    escape_in_place(&mut out, 0, format).expect("room for the worst case");
-    let len = out.len;
-    row.extend_from_slice(&buf[..len]);
 }
 
 #[cfg(test)]

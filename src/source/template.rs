@@ -9,7 +9,9 @@
 use std::fmt;
 use std::ops::Range;
 
-use super::fields::{Ctx, Field, Out, is_clean};
+use super::fields::{Field, is_clean};
+use super::out::Out;
+use super::sequence::Ctx;
 
 /// A parsed template: literal text and fields, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]

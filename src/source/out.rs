@@ -1,0 +1,75 @@
+//! [`Out`]: the bounded writer every field writes through, straight into
+//! the free part of a chunk.
+//!
+//! It is separate from the fields because the encoders (CSV, TSV, JSON
+//! escaping in place) write through it too.
+
+/// A bounded writer over the free part of a chunk. Every `put` returns
+/// `None` when the bytes do not fit, which abandons the record being
+/// written: records are never torn.
+pub struct Out<'a> {
+    buf: &'a mut [u8],
+    pub len: usize,
+}
+
+impl<'a> Out<'a> {
+    pub fn new(buf: &'a mut [u8]) -> Out<'a> {
+        Out { buf, len: 0 }
+    }
+
+    #[inline]
+    pub fn put(&mut self, bytes: &[u8]) -> Option<()> {
+        let end = self.len + bytes.len();
+        copy_short(self.buf.get_mut(self.len..end)?, bytes);
+        self.len = end;
+        Some(())
+    }
+
+    #[inline]
+    pub fn byte(&mut self, byte: u8) -> Option<()> {
+        *self.buf.get_mut(self.len)? = byte;
+        self.len += 1;
+        Some(())
+    }
+
+    /// Reserves `n` bytes and returns them to be filled in place.
+    #[inline]
+    pub fn reserve(&mut self, n: usize) -> Option<&mut [u8]> {
+        let start = self.len;
+        let slot = self.buf.get_mut(start..start + n)?;
+        self.len += n;
+        Some(slot)
+    }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        self.buf
+    }
+}
+
+/// Copies `src` into `dst` (of equal length). Most field text is a word or
+/// a few digits; for those, two overlapping word-sized moves beat a call
+/// into `memcpy`, which the profile showed as a sixth of record time.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    match n {
+        8..=16 => {
+            let head: [u8; 8] = src[..8].try_into().expect("n >= 8");
+            let tail: [u8; 8] = src[n - 8..].try_into().expect("n >= 8");
+            dst[..8].copy_from_slice(&head);
+            dst[n - 8..].copy_from_slice(&tail);
+        }
+        4..=7 => {
+            let head: [u8; 4] = src[..4].try_into().expect("n >= 4");
+            let tail: [u8; 4] = src[n - 4..].try_into().expect("n >= 4");
+            dst[..4].copy_from_slice(&head);
+            dst[n - 4..].copy_from_slice(&tail);
+        }
+        0..=3 => {
+            for (to, from) in dst.iter_mut().zip(src) {
+                *to = *from;
+            }
+        }
+        _ => dst.copy_from_slice(src),
+    }
+}
