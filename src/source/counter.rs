@@ -17,6 +17,9 @@ const FAST: usize = 32;
 /// Lines this long or shorter are also written a hundred at a time.
 const MAX_BLOCK_LINE: usize = 256;
 
+/// The block is copied in pieces of this many bytes.
+const PIECE: usize = 64;
+
 #[derive(Debug, Clone)]
 pub struct CounterLine {
     /// The current line, newline included, padded to at least [`FAST`].
@@ -141,9 +144,15 @@ impl CounterLine {
         let end = self.digits_end();
         match changed {
             Some(changed) if self.block_base == Some(self.value.wrapping_sub(100)) => {
-                let upper = end - 2 - changed..end - 2;
-                for line in self.block.chunks_exact_mut(self.len) {
-                    line[upper.clone()].copy_from_slice(&self.line[upper.clone()]);
+                // Digit by digit, striding through the hundred lines:
+                // usually one digit changed, and a copy call per line would
+                // cost more than the digit.
+                let lines = 100 * self.len;
+                for digit in end - 2 - changed..end - 2 {
+                    let value = self.line[digit];
+                    for at in (digit..lines).step_by(self.len) {
+                        self.block[at] = value;
+                    }
                 }
             }
             _ => {
@@ -154,70 +163,96 @@ impl CounterLine {
                     self.block[line + end - 2] = b'0' + units / 10;
                     self.block[line + end - 1] = b'0' + units % 10;
                 }
+                // Padded to whole copy pieces; the padding is overwritten
+                // by the lines after the block.
+                self.block
+                    .resize(self.block.len().next_multiple_of(PIECE), 0);
             }
         }
         self.block_base = Some(self.value);
     }
 
+    /// Writes whole lines into `out`, at most `max_records`, taking the
+    /// widest step that fits: a hundred lines from the block, ten with the
+    /// units patched, or one.
     pub fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled {
         let mut at = 0;
         let mut records = 0;
-        let last_digit = |line: &CounterLine| line.len - line.suffix.len() - 1;
-        // A hundred lines at a time: one copy of the block, whose digits
-        // above the last two change rarely and are patched in place.
-        let mut changed = None;
-        while self.block_ready() && records + 100 <= max_records && at + 100 * self.len <= out.len()
-        {
-            if self.block_base != Some(self.value) {
-                self.refresh_block(changed);
-            }
-            out[at..at + self.block.len()].copy_from_slice(&self.block);
-            at += self.block.len();
-            records += 100;
-            changed = self.step(2);
-            if changed.is_some() {
-                self.refresh_block(changed);
-            }
-        }
-        while self.len <= FAST && records < max_records && at + FAST <= out.len() {
-            // Ten lines at a time while only the units digit changes: it is
-            // patched in the output, so the line is not rewritten (and
-            // reloaded, stalling on store forwarding) per line.
-            let last = last_digit(self);
-            if self.line[last] == b'0'
-                && self.value <= u64::MAX - 9
-                && records + 10 <= max_records
-                && at + 9 * self.len + FAST <= out.len()
+        while records < max_records {
+            let room = out.len() - at;
+            let left = max_records - records;
+            if left >= 100 && room >= (100 * self.len).next_multiple_of(PIECE) && self.block_ready()
             {
-                let line: [u8; FAST] = self.line[..FAST].try_into().expect("padded to FAST");
-                for units in b'0'..=b'9' {
-                    let slot: &mut [u8; FAST] =
-                        (&mut out[at..at + FAST]).try_into().expect("checked room");
-                    *slot = line;
-                    slot[last] = units;
-                    at += self.len;
-                }
+                at += self.hundred(&mut out[at..]);
+                records += 100;
+            } else if left >= 10 && room >= 9 * self.len + FAST && self.tens_ready() {
+                at += self.ten(&mut out[at..]);
                 records += 10;
-                self.step(1);
-                continue;
+            } else if room >= FAST && self.len <= FAST {
+                // Copies FAST bytes but advances by the line's length: the
+                // next line overwrites the tail. Fixed-size arrays make the
+                // copy a couple of vector moves.
+                let line: &[u8; FAST] = self.line[..FAST].try_into().expect("padded to FAST");
+                let slot: &mut [u8; FAST] =
+                    (&mut out[at..at + FAST]).try_into().expect("checked room");
+                *slot = *line;
+                at += self.len;
+                records += 1;
+                self.increment();
+            } else if room >= self.len {
+                out[at..at + self.len].copy_from_slice(&self.line[..self.len]);
+                at += self.len;
+                records += 1;
+                self.increment();
+            } else {
+                break;
             }
-            // Copies FAST bytes but advances by the line's length: the next
-            // line overwrites the tail. Fixed-size arrays make the copy a
-            // couple of vector moves.
-            let line: &[u8; FAST] = self.line[..FAST].try_into().expect("padded to FAST");
-            let slot: &mut [u8; FAST] = (&mut out[at..at + FAST]).try_into().expect("checked room");
-            *slot = *line;
-            at += self.len;
-            records += 1;
-            self.increment();
-        }
-        while records < max_records && at + self.len <= out.len() {
-            out[at..at + self.len].copy_from_slice(&self.line[..self.len]);
-            at += self.len;
-            records += 1;
-            self.increment();
         }
         Filled { bytes: at, records }
+    }
+
+    /// Whether the next ten lines differ only in the units digit, now `0`.
+    fn tens_ready(&self) -> bool {
+        self.len <= FAST && self.line[self.digits_end() - 1] == b'0' && self.value <= u64::MAX - 9
+    }
+
+    /// Ten lines, the units digit patched in the output, so the line is not
+    /// rewritten (and reloaded, stalling on store forwarding) per line.
+    fn ten(&mut self, out: &mut [u8]) -> usize {
+        let last = self.digits_end() - 1;
+        let line: [u8; FAST] = self.line[..FAST].try_into().expect("padded to FAST");
+        let mut at = 0;
+        for units in b'0'..=b'9' {
+            let slot: &mut [u8; FAST] = (&mut out[at..at + FAST]).try_into().expect("checked room");
+            *slot = line;
+            slot[last] = units;
+            at += self.len;
+        }
+        self.step(1);
+        at
+    }
+
+    /// A hundred lines: one copy of the block, whose digits above the last
+    /// two change once per hundred and are patched in place.
+    fn hundred(&mut self, out: &mut [u8]) -> usize {
+        if self.block_base != Some(self.value) {
+            self.refresh_block(None);
+        }
+        // Fixed-size pieces compile to vector moves; `memcpy` picked
+        // `rep movsb` here, which this kind of machine runs slowly.
+        for (to, from) in out
+            .chunks_exact_mut(PIECE)
+            .zip(self.block.chunks_exact(PIECE))
+        {
+            let from: &[u8; PIECE] = from.try_into().expect("exact pieces");
+            let to: &mut [u8; PIECE] = to.try_into().expect("exact pieces");
+            *to = *from;
+        }
+        let written = 100 * self.len;
+        if let Some(changed) = self.step(2) {
+            self.refresh_block(Some(changed));
+        }
+        written
     }
 }
 
