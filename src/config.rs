@@ -8,18 +8,25 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Result;
+
 use clap::CommandFactory;
 use clap::error::ErrorKind;
 use humansize::{BINARY, format_size};
 
-use crate::cli::{Cli, Command, CommonArgs, StatsFormat};
+use crate::cli::{Cli, Command, CommonArgs, Framing, StatsFormat};
 use crate::pipeline::{Flow, Limits, Rate};
-use crate::sink::Existing;
+use crate::sink::{Existing, Network};
 use crate::source::Source;
 use crate::source::bytes::{Bytes, Fill};
+use crate::source::framing::OctetCounted;
 use crate::source::lines::Lines;
+use crate::source::replay::Replay;
 use crate::source::seeded;
 use crate::source::template::{FieldKind, Segment, Template};
+
+pub mod catch;
+mod net;
 
 /// Everything a run needs, checked.
 #[derive(Debug)]
@@ -31,12 +38,16 @@ pub struct Config {
     pub output: PathBuf,
     pub existing: Existing,
     pub report: Report,
+    /// The socket `-o` names, if it names one.
+    pub network: Option<Network>,
+    pub framing: Framing,
 }
 
 #[derive(Debug)]
 pub enum SourceSpec {
     Lines { template: Template, start: u64 },
     Bytes { fill: Fill },
+    Replay { file: PathBuf, looping: bool },
 }
 
 /// What is reported, and where.
@@ -94,6 +105,8 @@ impl Config {
                 }
                 (SourceSpec::Bytes { fill: args.fill }, args.common)
             }
+            Command::Replay(args) => net::replay(args)?,
+            Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
         };
         let flow = flow(&common)?;
         if let SourceSpec::Lines { template, .. } = &source {
@@ -113,6 +126,8 @@ impl Config {
                 humantime::format_duration(interval)
             )));
         }
+        let network = net::network(&common)?;
+        let framing = net::framing(&source, &common)?;
         let existing = match (common.force, common.append) {
             (true, _) => Existing::Overwrite,
             (false, true) => Existing::Append,
@@ -140,15 +155,25 @@ impl Config {
                 interval: common.interval.filter(|_| !common.quiet),
                 timeline: common.timeline,
             },
+            network,
+            framing,
         })
     }
 
-    /// The source the configuration describes, ready to run.
-    pub fn build_source(&self) -> Box<dyn Source> {
-        match &self.source {
+    /// The source the configuration describes, ready to run; it fails
+    /// only for an input that cannot be opened (`gush replay`).
+    pub fn build_source(&self) -> Result<Box<dyn Source>> {
+        let source: Box<dyn Source> = match &self.source {
             SourceSpec::Lines { template, start } => Box::new(Lines::new(template, *start)),
             SourceSpec::Bytes { fill } => Box::new(Bytes::new(fill, self.seed)),
-        }
+            SourceSpec::Replay { file, looping } => {
+                Box::new(Replay::open(file, *looping, self.flow.chunk_bytes)?)
+            }
+        };
+        Ok(match self.framing {
+            Framing::None => source,
+            Framing::OctetCounted => Box::new(OctetCounted::new(source)),
+        })
     }
 }
 

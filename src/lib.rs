@@ -10,8 +10,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+pub mod catch;
 pub mod cli;
 pub mod config;
+pub mod net;
 pub mod pipeline;
 pub mod report;
 pub mod signals;
@@ -24,18 +26,27 @@ pub use sink::Sink;
 pub use source::{Filled, Source};
 pub use stats::{Counters, End, Stats};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Command};
 use crate::config::Config;
+use crate::config::catch::CatchConfig;
 use crate::report::monitor::Monitor;
 use crate::signals::Signals;
 
 /// Runs the command line: usage errors come back as [`clap::Error`] inside
 /// the `anyhow::Error`, everything else as a runtime error.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Catch(args) => catch::run(CatchConfig::from_args(args)?),
+        command => send(Cli { command }),
+    }
+}
+
+/// Every command but `catch`: one source, one sink, a pipeline between.
+fn send(cli: Cli) -> Result<ExitCode> {
     let config = Config::from_cli(cli)?;
     let signals = Signals::install()?;
-    let sink = sink::open(&config.output, config.existing)?;
-    let source = config.build_source();
+    let source = config.build_source()?;
+    let sink = sink::open(&config.output, config.existing, config.network.as_ref())?;
     let record_noun = source.record_noun();
     let pipeline = Pipeline::new(source, sink)
         .limits(config.limits)

@@ -22,6 +22,8 @@ pub(super) struct Generator<'a> {
 
 pub(super) struct Generated {
     pub end: End,
+    /// Why the source could give no more, if it failed (a read error).
+    pub error: Option<anyhow::Error>,
     pub paused: Duration,
     pub sent: Integral,
 }
@@ -44,6 +46,7 @@ impl Generator<'_> {
         let mut free: Vec<Chunk> = Vec::new();
         let mut paused = Duration::ZERO;
         let mut sent = Integral::new(self.started);
+        let mut error = None;
 
         let end = loop {
             if is_set(self.stop) {
@@ -76,8 +79,14 @@ impl Generator<'_> {
                 // Nothing fit: either --size has no room for one more whole
                 // record (a normal end), or a record is larger than a chunk.
                 // Config rules the second out for the built-in sources; a
-                // custom source that does it has nothing more to give.
-                break End::Complete;
+                // custom source that does it has nothing more to give. A
+                // source that read from somewhere may have failed instead.
+                error = self.source.take_error();
+                break if error.is_some() {
+                    End::Error
+                } else {
+                    End::Complete
+                };
             }
             chunk.set_filled(filled.bytes, filled.records);
             records_left = records_left.saturating_sub(filled.records);
@@ -110,7 +119,12 @@ impl Generator<'_> {
                 break End::Error;
             }
         };
-        Generated { end, paused, sent }
+        Generated {
+            end,
+            error,
+            paused,
+            sent,
+        }
     }
 
     /// Fills a chunk with no more than the pacer's `credit`. A record larger

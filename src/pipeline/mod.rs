@@ -166,7 +166,10 @@ impl Pipeline {
         let elapsed = written.finished.duration_since(started);
         let elapsed_s = elapsed.as_secs_f64();
         let (end, error) = match written.outcome {
-            Ok(()) => (generated.end, None),
+            Ok(()) => match generated.error {
+                Some(error) => (End::Error, Some(error)),
+                None => (generated.end, None),
+            },
             Err(writer::Stopped::Closed) => (End::Closed, None),
             Err(writer::Stopped::Failed(error)) => (End::Error, Some(error)),
         };
@@ -211,6 +214,7 @@ impl Pipeline {
             },
             end,
             record_noun,
+            network: written.network,
         };
         match error {
             None => Ok(stats),

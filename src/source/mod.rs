@@ -8,7 +8,9 @@
 //! not written.
 
 pub mod bytes;
+pub mod framing;
 pub mod lines;
+pub mod replay;
 pub mod seeded;
 pub mod template;
 
@@ -38,5 +40,11 @@ pub trait Source: Send {
     /// What one record is called in the human summary.
     fn record_noun(&self) -> &'static str {
         "records"
+    }
+
+    /// Why a fill that wrote nothing had nothing to give, if it was a
+    /// failure (a source that reads a file) rather than the end.
+    fn take_error(&mut self) -> Option<anyhow::Error> {
+        None
     }
 }
