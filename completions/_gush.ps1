@@ -27,6 +27,8 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('lines', 'lines', [CompletionResultType]::ParameterValue, 'Write lines made from a template, `Line {n}` by default')
             [CompletionResult]::new('bytes', 'bytes', [CompletionResultType]::ParameterValue, 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the lines of a file or stdin again: real logs at a chosen rate')
+            [CompletionResult]::new('catch', 'catch', [CompletionResultType]::ParameterValue, 'Receive over TCP or a Unix socket: count, discard or save, report')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -42,8 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'The most a paced generator may catch up after a stall, in the rate''s unit (lines or bytes). Default: a tenth of a second''s worth')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path')
             [CompletionResult]::new('--sink-delay', '--sink-delay', [CompletionResultType]::ParameterName, 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure')
             [CompletionResult]::new('--sink-rate', '--sink-rate', [CompletionResultType]::ParameterName, 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay')
             [CompletionResult]::new('--chunk', '--chunk', [CompletionResultType]::ParameterName, 'Size of each buffer handed from the generator to the writer')
@@ -53,6 +55,10 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
             [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long one attempt to connect may take [default: 5s]')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries')
+            [CompletionResult]::new('--send-buffer', '--send-buffer', [CompletionResultType]::ParameterName, 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted')
+            [CompletionResult]::new('--framing', '--framing', [CompletionResultType]::ParameterName, '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
@@ -61,8 +67,10 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show live progress')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--reconnect', '--reconnect', [CompletionResultType]::ParameterName, 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight')
+            [CompletionResult]::new('--nodelay', '--nodelay', [CompletionResultType]::ParameterName, 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -79,8 +87,8 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'The most a paced generator may catch up after a stall, in the rate''s unit (lines or bytes). Default: a tenth of a second''s worth')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, anything else a file path')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path')
             [CompletionResult]::new('--sink-delay', '--sink-delay', [CompletionResultType]::ParameterName, 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure')
             [CompletionResult]::new('--sink-rate', '--sink-rate', [CompletionResultType]::ParameterName, 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay')
             [CompletionResult]::new('--chunk', '--chunk', [CompletionResultType]::ParameterName, 'Size of each buffer handed from the generator to the writer')
@@ -90,6 +98,10 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
             [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long one attempt to connect may take [default: 5s]')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries')
+            [CompletionResult]::new('--send-buffer', '--send-buffer', [CompletionResultType]::ParameterName, 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted')
+            [CompletionResult]::new('--framing', '--framing', [CompletionResultType]::ParameterName, '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
@@ -98,8 +110,81 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show live progress')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--reconnect', '--reconnect', [CompletionResultType]::ParameterName, 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight')
+            [CompletionResult]::new('--nodelay', '--nodelay', [CompletionResultType]::ParameterName, 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gush;replay' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'The most a paced generator may catch up after a stall, in the rate''s unit (lines or bytes). Default: a tenth of a second''s worth')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path')
+            [CompletionResult]::new('--sink-delay', '--sink-delay', [CompletionResultType]::ParameterName, 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure')
+            [CompletionResult]::new('--sink-rate', '--sink-rate', [CompletionResultType]::ParameterName, 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay')
+            [CompletionResult]::new('--chunk', '--chunk', [CompletionResultType]::ParameterName, 'Size of each buffer handed from the generator to the writer')
+            [CompletionResult]::new('--hwm', '--hwm', [CompletionResultType]::ParameterName, 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses')
+            [CompletionResult]::new('--lwm', '--lwm', [CompletionResultType]::ParameterName, 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
+            [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long one attempt to connect may take [default: 5s]')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries')
+            [CompletionResult]::new('--send-buffer', '--send-buffer', [CompletionResultType]::ParameterName, 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted')
+            [CompletionResult]::new('--framing', '--framing', [CompletionResultType]::ParameterName, '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination')
+            [CompletionResult]::new('--loop', '--loop', [CompletionResultType]::ParameterName, 'Start the file over at its end, until --count, --size or --duration (or Ctrl-C). Not for stdin')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file; also needed to write to a block device')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
+            [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add to the end of an existing file instead of refusing to touch it')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors, not even the summary')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show live progress')
+            [CompletionResult]::new('--reconnect', '--reconnect', [CompletionResultType]::ParameterName, 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight')
+            [CompletionResult]::new('--nodelay', '--nodelay', [CompletionResultType]::ParameterName, 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'gush;catch' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Where to listen: `unix:PATH`, `HOST:PORT`, `[::1]:PORT`, or a bare PORT, which listens on loopback only (write out any other address, 0.0.0.0 included). Port 0 takes a free port; the address in use is printed on stderr')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Where to listen: `unix:PATH`, `HOST:PORT`, `[::1]:PORT`, or a bare PORT, which listens on loopback only (write out any other address, 0.0.0.0 included). Port 0 takes a free port; the address in use is printed on stderr')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Accept N connections, then refuse more and exit when they are done')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Accept N connections, then refuse more and exit when they are done')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'The most connections served at once; more wait to be accepted')
+            [CompletionResult]::new('--framing', '--framing', [CompletionResultType]::ParameterName, '`octet-counted` decodes `LEN SP MSG` frames (RFC 6587) and counts messages; without it, lines are counted')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Save what arrives: `-` is stdout, anything else a file (an existing one needs --force or --append). Without it, it is discarded')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Save what arrives: `-` is stdout, anything else a file (an existing one needs --force or --append). Without it, it is discarded')
+            [CompletionResult]::new('--read-delay', '--read-delay', [CompletionResultType]::ParameterName, 'Sleep DUR before each read: a slow receiver, to make senders wait')
+            [CompletionResult]::new('--read-rate', '--read-rate', [CompletionResultType]::ParameterName, 'Read at most RATE bytes per second on each connection (`1MiB/s`)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
+            [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Serve connections until interrupted, instead of --connections')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Serve connections until interrupted, instead of --connections')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Add to the end of an existing file')
+            [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Add to the end of an existing file')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors: not the address, not the summary')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors: not the address, not the summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -107,6 +192,8 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
         'gush;help' {
             [CompletionResult]::new('lines', 'lines', [CompletionResultType]::ParameterValue, 'Write lines made from a template, `Line {n}` by default')
             [CompletionResult]::new('bytes', 'bytes', [CompletionResultType]::ParameterValue, 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the lines of a file or stdin again: real logs at a chosen rate')
+            [CompletionResult]::new('catch', 'catch', [CompletionResultType]::ParameterValue, 'Receive over TCP or a Unix socket: count, discard or save, report')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -114,6 +201,12 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             break
         }
         'gush;help;bytes' {
+            break
+        }
+        'gush;help;replay' {
+            break
+        }
+        'gush;help;catch' {
             break
         }
         'gush;help;help' {

@@ -121,6 +121,9 @@ pub struct NetStats {
     /// arrived. What the peer acknowledged but its program never read is
     /// beyond the sender's sight.
     pub lost_in_flight_bytes: u64,
+    /// Bytes of a chunk never sent because its connection dropped midway:
+    /// the new connection starts at the next chunk, on a whole record.
+    pub dropped_bytes: u64,
     /// The send buffer the kernel granted (Linux doubles what is asked).
     pub send_buffer_bytes: u64,
     /// What `--send-buffer` asked for, for the human summary.

@@ -217,9 +217,11 @@ impl Reader<'_> {
     /// records and keeps the rest.
     fn count(&mut self, n: usize) -> Result<(), String> {
         let fresh = &self.buffer[self.kept..self.kept + n];
+        let mut malformed = None;
         let (records, last_end) = match &mut self.frames {
             Some(frames) => {
-                let decoded = frames.decode(fresh).map_err(|err| err.to_string())?;
+                let decoded = frames.decode(fresh);
+                malformed = decoded.malformed;
                 (decoded.messages, decoded.last_end)
             }
             None => (
@@ -233,6 +235,11 @@ impl Reader<'_> {
         live.bytes.fetch_add(n as u64, Ordering::Relaxed);
         live.records.fetch_add(records, Ordering::Relaxed);
         let filled = self.kept + n;
+        if let Some(malformed) = malformed {
+            // Save the whole frames before it; nothing after it can be read.
+            self.save(last_end.map_or(0, |end| self.kept + end))?;
+            return Err(malformed.to_string());
+        }
         if self.shared.output.is_none() {
             self.kept = 0;
             return Ok(());

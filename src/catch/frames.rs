@@ -28,12 +28,14 @@ pub struct OctetCounting {
 }
 
 /// What one read's bytes held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Decoded {
-    /// Frames that ended in these bytes.
+    /// Frames that ended in these bytes (before a malformed one).
     pub messages: u64,
     /// Where the last of them ended, as an index into the bytes.
     pub last_end: Option<usize>,
+    /// The first byte that broke the framing; nothing after it counts.
+    pub malformed: Option<Malformed>,
 }
 
 /// A byte that cannot be where it is.
@@ -64,7 +66,7 @@ impl Default for OctetCounting {
 }
 
 impl OctetCounting {
-    pub fn decode(&mut self, data: &[u8]) -> Result<Decoded, Malformed> {
+    pub fn decode(&mut self, data: &[u8]) -> Decoded {
         let mut decoded = Decoded::default();
         let mut at = 0;
         while at < data.len() {
@@ -91,22 +93,21 @@ impl OctetCounting {
                         b'0'..=b'9' if value > 0 || byte != b'0' => {
                             let value = value * 10 + u64::from(byte - b'0');
                             if value > MAX_FRAME {
-                                return Err(bad(format!("a frame length over {MAX_FRAME} bytes")));
+                                decoded.malformed =
+                                    Some(bad(format!("a frame length over {MAX_FRAME} bytes")));
+                                return decoded;
                             }
                             State::Length(value)
                         }
                         b' ' if value > 0 => State::Body(value),
-                        _ if value > 0 => {
-                            return Err(bad(format!(
-                                "expected a digit or a space, found {}",
-                                shown(byte)
-                            )));
-                        }
                         _ => {
-                            return Err(bad(format!(
-                                "expected a length (1-9), found {}",
-                                shown(byte)
-                            )));
+                            let expected = match value {
+                                0 => "a length (1-9)",
+                                _ => "a digit or a space",
+                            };
+                            decoded.malformed =
+                                Some(bad(format!("expected {expected}, found {}", shown(byte))));
+                            return decoded;
                         }
                     };
                     at += 1;
@@ -114,7 +115,7 @@ impl OctetCounting {
             }
         }
         self.offset += data.len() as u64;
-        Ok(decoded)
+        decoded
     }
 
     /// At the end of the stream: an error if it stopped inside a frame.
@@ -147,8 +148,8 @@ mod tests {
         let stream = b"5 hello11 hello world3 abc";
         for cut in 0..stream.len() {
             let mut decoder = OctetCounting::default();
-            let first = decoder.decode(&stream[..cut]).unwrap();
-            let second = decoder.decode(&stream[cut..]).unwrap();
+            let first = decoder.decode(&stream[..cut]);
+            let second = decoder.decode(&stream[cut..]);
             assert_eq!(first.messages + second.messages, 3, "cut at {cut}");
             assert!(decoder.finish().is_ok());
         }
@@ -157,7 +158,7 @@ mod tests {
     #[test]
     fn reports_where_the_last_frame_ended() {
         let mut decoder = OctetCounting::default();
-        let decoded = decoder.decode(b"2 ab3 xy").unwrap();
+        let decoded = decoder.decode(b"2 ab3 xy");
         assert_eq!(decoded.messages, 1);
         assert_eq!(decoded.last_end, Some(4));
         assert!(decoder.finish().is_err());
@@ -166,18 +167,21 @@ mod tests {
     #[test]
     fn a_bad_byte_is_reported_with_its_offset() {
         let mut decoder = OctetCounting::default();
-        decoder.decode(b"2 ab").unwrap();
-        let err = decoder.decode(b"1x").unwrap_err();
-        assert_eq!(err.offset, 5);
+        decoder.decode(b"2 ab");
+        let decoded = decoder.decode(b"3 abc1x");
+        assert_eq!(decoded.messages, 1);
+        let err = decoded.malformed.unwrap();
+        assert_eq!(err.offset, 10);
         assert_eq!(
             err.to_string(),
-            "malformed octet-counted frame at byte 5: expected a digit or a space, found 'x'"
+            "malformed octet-counted frame at byte 10: expected a digit or a space, found 'x'"
         );
-        let err = OctetCounting::default().decode(b"0 ").unwrap_err();
+        let err = OctetCounting::default().decode(b"0 ").malformed.unwrap();
         assert_eq!(err.offset, 0);
         let err = OctetCounting::default()
             .decode(b"99999999999 ")
-            .unwrap_err();
+            .malformed
+            .unwrap();
         assert!(err.problem.contains("over"), "{err}");
     }
 }

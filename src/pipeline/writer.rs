@@ -130,7 +130,7 @@ impl Writer<'_> {
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(err) => err,
             };
-            return match self.sink.recover(&err) {
+            return match self.sink.recover(&err, data.len() - done) {
                 Ok(true) => {
                     // Carry on at the next chunk: the whole records that
                     // went out count, the rest of this one is dropped.
@@ -174,8 +174,13 @@ impl Writer<'_> {
         }
         let bytes = Counters::get(&self.counters.bytes);
         let records = Counters::get(&self.counters.records);
+        // A socket's kernel buffers hold what was written: say so.
+        let fate = match self.sink.network() {
+            Some(_) => "handed to the socket",
+            None => "written",
+        };
         let mut message = format!(
-            "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) written",
+            "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",
             format_size(bytes, BINARY)
         );
         if let Some(rewind) = rewind_error {

@@ -96,12 +96,19 @@ pub fn human(s: &Stats, history: &History) -> String {
         let asked = net.send_buffer_asked.map_or(String::new(), |asked| {
             format!(" (asked {})", size(asked as f64))
         });
+        let losses = match net.reconnects {
+            0 => String::new(),
+            _ => format!(
+                " ({} lost in flight, {} dropped)",
+                size(net.lost_in_flight_bytes as f64),
+                size(net.dropped_bytes as f64)
+            ),
+        };
         let _ = writeln!(
             out,
-            "  network: {} connecting; {} reconnects, {} lost in flight; send buffer {}{asked}",
+            "  network: {} connecting; {} reconnects{losses}; send buffer {}{asked}",
             seconds(net.connect_s),
             net.reconnects,
-            size(net.lost_in_flight_bytes as f64),
             size(net.send_buffer_bytes as f64),
         );
     }

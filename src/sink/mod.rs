@@ -45,13 +45,13 @@ pub trait Sink: Send {
         false
     }
 
-    /// A write failed with `err`. A sink that can carry on (a socket with
-    /// `--reconnect` whose peer dropped the connection) gets ready for more
-    /// and returns true; the writer then drops the rest of the chunk and
-    /// goes on with the next, so the new start is on a whole record. The
-    /// default, false, lets the failure stand; an error says why carrying on
-    /// failed.
-    fn recover(&mut self, _err: &io::Error) -> io::Result<bool> {
+    /// A write failed with `err`, with `unsent` bytes of the chunk still
+    /// to go. A sink that can carry on (a socket with `--reconnect` whose
+    /// peer dropped the connection) gets ready for more and returns true;
+    /// the writer then drops those bytes and goes on with the next chunk,
+    /// so the new start is on a whole record. The default, false, lets the
+    /// failure stand; an error says why carrying on failed.
+    fn recover(&mut self, _err: &io::Error, _unsent: usize) -> io::Result<bool> {
         Ok(false)
     }
 

@@ -113,7 +113,7 @@ impl Sink for NetSink {
         }
     }
 
-    fn recover(&mut self, err: &io::Error) -> io::Result<bool> {
+    fn recover(&mut self, err: &io::Error, unsent: usize) -> io::Result<bool> {
         let dropped = matches!(
             err.kind(),
             io::ErrorKind::ConnectionReset
@@ -127,6 +127,7 @@ impl Sink for NetSink {
             return Ok(false);
         }
         self.stats.lost_in_flight_bytes += self.unacknowledged;
+        self.stats.dropped_bytes += unsent as u64;
         self.unacknowledged = 0;
         let started = Instant::now();
         let socket = connect_with_retries(&self.network);
