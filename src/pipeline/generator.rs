@@ -59,7 +59,10 @@ impl Generator<'_> {
             let mut chunk = free
                 .pop()
                 .unwrap_or_else(|| Chunk::new(self.flow.chunk_bytes));
-            let room = (chunk.capacity() as u64).min(bytes_left) as usize;
+            // Chunks are whole pages; `--chunk` (or what the sink fitted it
+            // to) is what they hold.
+            let room = chunk.capacity().min(self.flow.chunk_bytes) as u64;
+            let room = room.min(bytes_left) as usize;
             let filled = match (&mut pacer, self.flow.rate) {
                 (Some(pacer), Some(rate)) => {
                     let Some(credit) = pacer.wait(|| is_set(self.stop) || past_deadline()) else {

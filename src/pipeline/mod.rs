@@ -129,6 +129,10 @@ impl Pipeline {
             stop,
             counters,
         } = self;
+        let flow = Flow {
+            chunk_bytes: sink.fit_chunk(flow.chunk_bytes),
+            ..flow
+        };
         // Capacity is a ceiling on chunk count only; the byte gate in the
         // generator is what holds the high-water mark.
         let slots = (flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize + 1;

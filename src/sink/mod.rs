@@ -55,6 +55,13 @@ pub trait Sink: Send {
         Ok(false)
     }
 
+    /// The chunk size to use instead of `chunk_bytes`, no larger, if the
+    /// destination writes better in other sizes (a TCP socket: whole
+    /// segments).
+    fn fit_chunk(&self, chunk_bytes: usize) -> usize {
+        chunk_bytes
+    }
+
     /// Connection figures for the summary, for a socket destination.
     fn network(&self) -> Option<NetStats> {
         None
