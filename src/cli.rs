@@ -51,6 +51,7 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Replay(ReplayArgs),
     /// Receive over TCP or a Unix socket: count, discard or save, report.
+    #[command(after_help = net::CATCH_EXIT_CODES)]
     Catch(CatchArgs),
 }
 

@@ -13,6 +13,16 @@ use super::{CommonArgs, StatsFormat, parse_count, parse_duration, parse_rate, pa
 use crate::net::Endpoint;
 use crate::pipeline::pace::Rate;
 
+pub(super) const CATCH_EXIT_CODES: &str = "\
+Exit codes:
+  0    done: the connections came and went (or stdout's reader went away)
+  1    runtime error: cannot listen or save, or a connection ended in an
+       error (a malformed frame, a failed read)
+  2    usage error: a bad flag or value
+  130  interrupted by SIGINT (Ctrl-C), with the report; 143 for SIGTERM
+
+The address in use is printed first: `gush catch: listening on ADDR`.";
+
 /// How records are delimited on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Framing {
