@@ -15,6 +15,8 @@ pub(super) struct Generator<'a> {
     pub source: Box<dyn Source>,
     pub limits: Limits,
     pub flow: Flow,
+    /// How much of a chunk to fill: `--chunk`, or less if the sink asked.
+    pub fill_bytes: usize,
     pub stop: &'a AtomicBool,
     pub counters: &'a Counters,
     pub started: Instant,
@@ -59,10 +61,10 @@ impl Generator<'_> {
             let mut chunk = free
                 .pop()
                 .unwrap_or_else(|| Chunk::new(self.flow.chunk_bytes));
-            // Chunks are whole pages; `--chunk` (or what the sink fitted it
-            // to) is what they hold.
-            let room = chunk.capacity().min(self.flow.chunk_bytes) as u64;
-            let room = room.min(bytes_left) as usize;
+            // Chunks are whole pages, and are filled to `--chunk` (or what
+            // the sink fitted it to).
+            let capacity = (chunk.capacity() as u64).min(bytes_left) as usize;
+            let room = capacity.min(self.fill_bytes);
             let filled = match (&mut pacer, self.flow.rate) {
                 (Some(pacer), Some(rate)) => {
                     let Some(credit) = pacer.wait(|| is_set(self.stop) || past_deadline()) else {
@@ -77,6 +79,14 @@ impl Generator<'_> {
                     filled
                 }
                 _ => self.source.fill(&mut chunk.space()[..room], records_left),
+            };
+            let filled = if filled.bytes == 0 && room < capacity {
+                // A record too big for the fitted size but not for the
+                // chunk (which --chunk guarantees) goes out alone.
+                self.source
+                    .fill(&mut chunk.space()[..capacity], records_left.min(1))
+            } else {
+                filled
             };
             if filled.bytes == 0 {
                 // Nothing fit: either --size has no room for one more whole

@@ -129,10 +129,9 @@ impl Pipeline {
             stop,
             counters,
         } = self;
-        let flow = Flow {
-            chunk_bytes: sink.fit_chunk(flow.chunk_bytes),
-            ..flow
-        };
+        // What the generator puts in a chunk: the sink may want less than
+        // the buffer holds (a TCP socket: whole segments).
+        let fill_bytes = sink.fit_chunk(flow.chunk_bytes);
         // Capacity is a ceiling on chunk count only; the byte gate in the
         // generator is what holds the high-water mark.
         let slots = (flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize + 1;
@@ -148,6 +147,7 @@ impl Pipeline {
                 source,
                 limits,
                 flow,
+                fill_bytes,
                 stop: &stop,
                 counters: &counters,
                 started,

@@ -55,9 +55,10 @@ pub trait Sink: Send {
         Ok(false)
     }
 
-    /// The chunk size to use instead of `chunk_bytes`, no larger, if the
-    /// destination writes better in other sizes (a TCP socket: whole
-    /// segments).
+    /// How much of each chunk the generator should fill, given `--chunk`:
+    /// no more than `chunk_bytes`, less if the destination writes better
+    /// in other sizes (a TCP socket: whole segments). A record larger than
+    /// this but within `--chunk` still goes out, alone.
     fn fit_chunk(&self, chunk_bytes: usize) -> usize {
         chunk_bytes
     }

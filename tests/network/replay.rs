@@ -91,3 +91,19 @@ fn replay_errors_name_the_file_and_line() {
     assert_eq!(code, 2);
     assert!(stderr.contains("stdin cannot be read twice"), "{stderr}");
 }
+
+/// Over TCP, chunks are filled to whole segments (65483 bytes over
+/// loopback), but a line that fits --chunk still goes through whole.
+#[test]
+fn replay_sends_a_line_as_long_as_a_chunk_over_tcp() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.log");
+    let saved = dir.path().join("caught.log");
+    let content = format!("short\n{}\nshort\n", "w".repeat(65535 - 1));
+    std::fs::write(&file, &content).unwrap();
+    let catcher = Catcher::start("127.0.0.1:0", &["-o", saved.to_str().unwrap()]);
+    let (code, _, stderr) = run(&["replay", file.to_str().unwrap(), "-o", &catcher.address]);
+    assert_eq!(code, 0, "{stderr}");
+    catcher.finish();
+    assert!(std::fs::read_to_string(&saved).unwrap() == content);
+}

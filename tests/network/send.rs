@@ -29,9 +29,6 @@ fn tcp_round_trip_has_equal_bytes_and_lines_on_both_ends() {
     assert_eq!(u64_of(&caught, "connections"), 1);
     assert_eq!(u64_of(&sent, "reconnects"), 0);
     assert!(sent["connect_s"].as_f64().unwrap() < 1.0);
-    // Chunks are cut to whole TCP segments (65483 bytes over loopback).
-    let chunk = u64_of(&sent, "chunk_bytes");
-    assert!(chunk <= 65536 && chunk > 32768, "chunk {chunk}");
     let (_, expected, _) = run(&["lines", "-n", "200k"]);
     assert!(std::fs::read(&saved).unwrap() == expected);
 }
