@@ -72,10 +72,7 @@ impl Generator<'_> {
                         continue;
                     };
                     let filled = self.fill_paced(&mut chunk, room, records_left, rate, credit);
-                    pacer.sent(match rate {
-                        Rate::Records(_) => filled.records,
-                        Rate::Bytes(_) => filled.bytes as u64,
-                    });
+                    pacer.sent(units(rate, filled));
                     filled
                 }
                 _ => self.source.fill(&mut chunk.space()[..room], records_left),
@@ -83,8 +80,13 @@ impl Generator<'_> {
             let filled = if filled.bytes == 0 && room < capacity {
                 // A record too big for the fitted size but not for the
                 // chunk (which --chunk guarantees) goes out alone.
-                self.source
-                    .fill(&mut chunk.space()[..capacity], records_left.min(1))
+                let alone = self
+                    .source
+                    .fill(&mut chunk.space()[..capacity], records_left.min(1));
+                if let (Some(pacer), Some(rate)) = (&mut pacer, self.flow.rate) {
+                    pacer.sent(units(rate, alone));
+                }
+                alone
             } else {
                 filled
             };
@@ -188,5 +190,13 @@ impl Generator<'_> {
                 Err(_) => return false,
             }
         }
+    }
+}
+
+/// What a fill counts for against a rate: records or bytes.
+fn units(rate: Rate, filled: Filled) -> u64 {
+    match rate {
+        Rate::Records(_) => filled.records,
+        Rate::Bytes(_) => filled.bytes as u64,
     }
 }
