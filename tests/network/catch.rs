@@ -127,3 +127,47 @@ fn catch_will_not_overwrite_a_file() {
     assert!(stderr.contains("refusing to overwrite"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "precious\n");
 }
+
+#[test]
+fn catch_serves_no_more_than_max_connections_at_once() {
+    let catcher = Catcher::start(
+        "127.0.0.1:0",
+        &[
+            "--connections",
+            "2",
+            "--max-connections",
+            "1",
+            "--interval",
+            "50ms",
+        ],
+    );
+    let port = catcher.port();
+    let mut first = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    first.write_all(b"first\n").unwrap();
+    // The second waits in the backlog until the first is done.
+    let mut second = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    second.write_all(b"second\n").unwrap();
+    drop(second);
+    std::thread::sleep(Duration::from_millis(400));
+    drop(first);
+    let (code, stderr) = catcher.finish();
+    assert_eq!(code, 0, "{stderr}");
+    let open: Vec<u64> = stderr
+        .lines()
+        .filter(|line| line.starts_with("{\"t_s\""))
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["open_connections"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        open.contains(&1) && open.iter().all(|&n| n <= 1),
+        "{open:?}"
+    );
+    let stats = final_stats(&stderr);
+    assert_eq!(u64_of(&stats, "connections"), 2);
+    assert_eq!(u64_of(&stats, "records"), 2);
+    let second_report = &stats["per_connection"][1];
+    assert_eq!(second_report["bytes"], 7);
+}
