@@ -29,6 +29,8 @@ complete -c gush -n "__fish_gush_needs_command" -s V -l version -d 'Print versio
 complete -c gush -n "__fish_gush_needs_command" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
 complete -c gush -n "__fish_gush_needs_command" -f -a "records" -d 'Write records with named columns as CSV, TSV or JSON Lines'
 complete -c gush -n "__fish_gush_needs_command" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+complete -c gush -n "__fish_gush_needs_command" -f -a "replay" -d 'Send the lines of a file or stdin again: real logs at a chosen rate'
+complete -c gush -n "__fish_gush_needs_command" -f -a "catch" -d 'Receive over TCP or a Unix socket: count, discard or save, report'
 complete -c gush -n "__fish_gush_needs_command" -f -a "presets" -d 'List the presets with a sample line each, or show one to copy'
 complete -c gush -n "__fish_gush_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l preset -d 'A named template (see `gush presets`), such as apache-combined' -r
@@ -44,7 +46,7 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l seed -d 'Seed for ev
 complete -c gush -n "__fish_gush_using_subcommand lines" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
@@ -55,12 +57,19 @@ json\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l framing -d '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination' -r -f -a "none\t'Lines as they are, each ending in a newline'
+octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
 complete -c gush -n "__fish_gush_using_subcommand lines" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l no-progress -d 'Never show live progress'
-complete -c gush -n "__fish_gush_using_subcommand lines" -s h -l help -d 'Print help'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
+complete -c gush -n "__fish_gush_using_subcommand lines" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand records" -l schema -d 'Columns as `name=template, …`; commas inside braces do not split, and `\\,` is a literal comma' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l preset -d 'A named schema (see `gush presets`): users, orders, json-log' -r
@@ -79,7 +88,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l seed -d 'Seed for 
 complete -c gush -n "__fish_gush_using_subcommand records" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
-complete -c gush -n "__fish_gush_using_subcommand records" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
@@ -90,12 +99,19 @@ json\t''"
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l framing -d '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination' -r -f -a "none\t'Lines as they are, each ending in a newline'
+octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
 complete -c gush -n "__fish_gush_using_subcommand records" -l no-header -d 'Leave out the CSV/TSV header row'
 complete -c gush -n "__fish_gush_using_subcommand records" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand records" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand records" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
 complete -c gush -n "__fish_gush_using_subcommand records" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
 complete -c gush -n "__fish_gush_using_subcommand records" -l no-progress -d 'Never show live progress'
+complete -c gush -n "__fish_gush_using_subcommand records" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
+complete -c gush -n "__fish_gush_using_subcommand records" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand records" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand records" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`' -r
@@ -106,7 +122,7 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l seed -d 'Seed for ev
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -s o -l output -d 'Where to write: `-` is stdout, anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
@@ -117,18 +133,78 @@ json\t''"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l framing -d '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination' -r -f -a "none\t'Lines as they are, each ending in a newline'
+octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l no-progress -d 'Never show live progress'
-complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s V -l version -d 'Print version'
+complete -c gush -n "__fish_gush_using_subcommand replay" -s n -l count -d 'Stop after N lines (lines only)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
+json\t''"
+complete -c gush -n "__fish_gush_using_subcommand replay" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l framing -d '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination' -r -f -a "none\t'Lines as they are, each ending in a newline'
+octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
+complete -c gush -n "__fish_gush_using_subcommand replay" -l loop -d 'Start the file over at its end, until --count, --size or --duration (or Ctrl-C). Not for stdin'
+complete -c gush -n "__fish_gush_using_subcommand replay" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
+complete -c gush -n "__fish_gush_using_subcommand replay" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
+complete -c gush -n "__fish_gush_using_subcommand replay" -s q -l quiet -d 'Print nothing on stderr but errors, not even the summary'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l no-progress -d 'Never show live progress'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
+complete -c gush -n "__fish_gush_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gush -n "__fish_gush_using_subcommand replay" -s V -l version -d 'Print version'
+complete -c gush -n "__fish_gush_using_subcommand catch" -s l -l listen -d 'Where to listen: `unix:PATH`, `HOST:PORT`, `[::1]:PORT`, or a bare PORT, which listens on loopback only (write out any other address, 0.0.0.0 included). Port 0 takes a free port; the address in use is printed on stderr' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -s c -l connections -d 'Accept N connections, then refuse more and exit when they are done' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l max-connections -d 'The most connections served at once; more wait to be accepted' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l framing -d '`octet-counted` decodes `LEN SP MSG` frames (RFC 6587) and counts messages; without it, lines are counted' -r -f -a "none\t'Lines as they are, each ending in a newline'
+octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
+complete -c gush -n "__fish_gush_using_subcommand catch" -s o -l output -d 'Save what arrives: `-` is stdout, anything else a file (an existing one needs --force or --append). Without it, it is discarded' -r -F
+complete -c gush -n "__fish_gush_using_subcommand catch" -l read-delay -d 'Sleep DUR before each read: a slow receiver, to make senders wait' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l read-rate -d 'Read at most RATE bytes per second on each connection (`1MiB/s`)' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
+json\t''"
+complete -c gush -n "__fish_gush_using_subcommand catch" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand catch" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -s k -l keep -d 'Serve connections until interrupted, instead of --connections'
+complete -c gush -n "__fish_gush_using_subcommand catch" -s f -l force -d 'Overwrite an existing file'
+complete -c gush -n "__fish_gush_using_subcommand catch" -s a -l append -d 'Add to the end of an existing file'
+complete -c gush -n "__fish_gush_using_subcommand catch" -s q -l quiet -d 'Print nothing on stderr but errors: not the address, not the summary'
+complete -c gush -n "__fish_gush_using_subcommand catch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gush -n "__fish_gush_using_subcommand catch" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand presets" -l show -d 'Print the template or schema of preset NAME, to copy and edit' -r
 complete -c gush -n "__fish_gush_using_subcommand presets" -s h -l help -d 'Print help'
 complete -c gush -n "__fish_gush_using_subcommand presets" -s V -l version -d 'Print version'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "records" -d 'Write records with named columns as CSV, TSV or JSON Lines'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "presets" -d 'List the presets with a sample line each, or show one to copy'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes presets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "records" -d 'Write records with named columns as CSV, TSV or JSON Lines'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "replay" -d 'Send the lines of a file or stdin again: real logs at a chosen rate'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "catch" -d 'Receive over TCP or a Unix socket: count, discard or save, report'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "presets" -d 'List the presets with a sample line each, or show one to copy'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -17,6 +17,9 @@ use crate::source::clock::parse_start_time;
 use crate::source::record::Format;
 use crate::source::template::Template;
 
+mod net;
+pub use net::{CatchArgs, Framing, NetArgs, ReplayArgs};
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0    done: the amount was written, or the reader went away (| head)
@@ -49,6 +52,12 @@ pub enum Command {
     /// Write raw bytes: zeros, pseudo-random bytes or a repeated pattern.
     #[command(after_help = EXIT_CODES)]
     Bytes(BytesArgs),
+    /// Send the lines of a file or stdin again: real logs at a chosen rate.
+    #[command(after_help = EXIT_CODES)]
+    Replay(ReplayArgs),
+    /// Receive over TCP or a Unix socket: count, discard or save, report.
+    #[command(after_help = net::CATCH_EXIT_CODES)]
+    Catch(CatchArgs),
     /// List the presets with a sample line each, or show one to copy.
     Presets(PresetsArgs),
 }
@@ -194,7 +203,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "SIZE|COUNT", value_parser = parse_size, requires = "rate", help_heading = "Amount")]
     pub burst: Option<u64>,
 
-    /// Where to write: `-` is stdout, anything else a file path.
+    /// Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a
+    /// socket (see Network), anything else a file path.
     #[arg(
         short = 'o',
         long,
@@ -272,6 +282,9 @@ pub struct CommonArgs {
     /// t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains.
     #[arg(long, value_name = "FILE", help_heading = "Report")]
     pub timeline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,22 +8,28 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Result;
 use clap::CommandFactory;
 use clap::error::ErrorKind;
 use humansize::{BINARY, format_size};
 
-use crate::cli::{Cli, ClockKind, Command, CommonArgs, SequenceArgs, Shard, StatsFormat};
+use crate::cli::{Cli, ClockKind, Command, CommonArgs, Framing, SequenceArgs, Shard, StatsFormat};
 use crate::pipeline::{Flow, Limits, Rate};
-use crate::sink::Existing;
+use crate::sink::{Existing, Network};
 use crate::source::Source;
 use crate::source::bytes::{Bytes, Fill};
 use crate::source::clock::TimeSource;
+use crate::source::framing::OctetCounted;
 use crate::source::lines::Lines;
 use crate::source::presets::{self, Body};
 use crate::source::record::{Format, Records, Schema};
+use crate::source::replay::Replay;
 use crate::source::seeded;
 use crate::source::sequence::Sequence;
 use crate::source::template::Template;
+
+pub mod catch;
+mod net;
 
 /// Everything a run needs, checked.
 #[derive(Debug)]
@@ -41,6 +47,9 @@ pub struct Config {
     pub output: PathBuf,
     pub existing: Existing,
     pub report: Report,
+    /// The socket `-o` names, if it names one.
+    pub network: Option<Network>,
+    pub framing: Framing,
 }
 
 #[derive(Debug)]
@@ -55,6 +64,10 @@ pub enum SourceSpec {
     },
     Bytes {
         fill: Fill,
+    },
+    Replay {
+        file: PathBuf,
+        looping: bool,
     },
 }
 
@@ -145,7 +158,12 @@ impl Config {
                 }
                 (SourceSpec::Bytes { fill: args.fill }, None, args.common)
             }
+            Command::Replay(args) => {
+                let (source, common) = net::replay(args)?;
+                (source, None, common)
+            }
             Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
+            Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
         };
         let flow = flow(&common)?;
         if let Some(interval) = common.interval
@@ -156,6 +174,8 @@ impl Config {
                 humantime::format_duration(interval)
             )));
         }
+        let network = net::network(&common)?;
+        let framing = net::framing(&source, &common)?;
         let existing = match (common.force, common.append) {
             (true, _) => Existing::Overwrite,
             (false, true) => Existing::Append,
@@ -197,13 +217,16 @@ impl Config {
                 interval: common.interval.filter(|_| !common.quiet),
                 timeline: common.timeline,
             },
+            network,
+            framing,
         })
     }
 
-    /// The source the configuration describes, ready to run.
-    pub fn build_source(&self) -> Box<dyn Source> {
+    /// The source the configuration describes, ready to run; it fails
+    /// only for an input that cannot be opened (`gush replay`).
+    pub fn build_source(&self) -> Result<Box<dyn Source>> {
         let sequence = || Sequence::new(self.seed, self.start, self.first, self.time);
-        match &self.source {
+        let source: Box<dyn Source> = match &self.source {
             SourceSpec::Lines { template } => Box::new(Lines::new(template.clone(), sequence())),
             SourceSpec::Records {
                 schema,
@@ -216,7 +239,17 @@ impl Config {
                 Box::new(Records::new(schema.clone(), *format, header, sequence()))
             }
             SourceSpec::Bytes { fill } => Box::new(Bytes::new(fill, self.seed, self.first)),
-        }
+            SourceSpec::Replay { file, looping } => Box::new(Replay::open(
+                file,
+                *looping,
+                self.flow.chunk_bytes,
+                self.first,
+            )?),
+        };
+        Ok(match self.framing {
+            Framing::None => source,
+            Framing::OctetCounted => Box::new(OctetCounted::new(source)),
+        })
     }
 }
 

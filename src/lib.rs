@@ -11,8 +11,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::CommandFactory;
 
+pub mod catch;
 pub mod cli;
 pub mod config;
+pub mod net;
 pub mod pipeline;
 pub mod report;
 pub mod signals;
@@ -25,25 +27,34 @@ pub use sink::Sink;
 pub use source::{Filled, Source};
 pub use stats::{Counters, End, Stats};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Command};
 use crate::config::Config;
+use crate::config::catch::CatchConfig;
 use crate::report::monitor::Monitor;
 use crate::signals::Signals;
 
 /// Runs the command line: usage errors come back as [`clap::Error`] inside
 /// the `anyhow::Error`, everything else as a runtime error.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    if let cli::Command::Presets(args) = &cli.command {
-        let listing = source::presets::listing(args.show.as_deref()).map_err(|message| {
-            Cli::command().error(clap::error::ErrorKind::InvalidValue, message)
-        })?;
-        print!("{listing}");
-        return Ok(ExitCode::SUCCESS);
+    match cli.command {
+        Command::Catch(args) => catch::run(CatchConfig::from_args(args)?),
+        Command::Presets(args) => {
+            let listing = source::presets::listing(args.show.as_deref()).map_err(|message| {
+                Cli::command().error(clap::error::ErrorKind::InvalidValue, message)
+            })?;
+            print!("{listing}");
+            Ok(ExitCode::SUCCESS)
+        }
+        command => send(Cli { command }),
     }
+}
+
+/// Every command that writes: one source, one sink, a pipeline between.
+fn send(cli: Cli) -> Result<ExitCode> {
     let config = Config::from_cli(cli)?;
     let signals = Signals::install()?;
-    let sink = sink::open(&config.output, config.existing)?;
-    let source = config.build_source();
+    let source = config.build_source()?;
+    let sink = sink::open(&config.output, config.existing, config.network.as_ref())?;
     let record_noun = source.record_noun();
     let pipeline = Pipeline::new(source, sink)
         .limits(config.limits)

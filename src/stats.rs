@@ -103,4 +103,30 @@ pub struct Stats {
     /// What a record is called in the human summary ("lines").
     #[serde(skip)]
     pub record_noun: &'static str,
+    /// Socket destinations only; absent for files, so their JSON is unchanged.
+    #[serde(flatten)]
+    pub network: Option<NetStats>,
+}
+
+/// What a socket destination adds to the summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NetStats {
+    /// Seconds spent connecting: the first connection with its retries,
+    /// and every reconnection.
+    pub connect_s: f64,
+    /// Connections made again after the peer dropped one (`--reconnect`).
+    pub reconnects: u64,
+    /// Bytes the peer had not yet acknowledged when a connection dropped
+    /// (the kernel's send queue at the last look): they may never have
+    /// arrived. What the peer acknowledged but its program never read is
+    /// beyond the sender's sight.
+    pub lost_in_flight_bytes: u64,
+    /// Bytes of a chunk never sent because its connection dropped midway:
+    /// the new connection starts at the next chunk, on a whole record.
+    pub dropped_bytes: u64,
+    /// The send buffer the kernel granted (Linux doubles what is asked).
+    pub send_buffer_bytes: u64,
+    /// What `--send-buffer` asked for, for the human summary.
+    #[serde(skip)]
+    pub send_buffer_asked: Option<u64>,
 }

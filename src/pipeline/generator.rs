@@ -16,6 +16,8 @@ pub(super) struct Generator<'a> {
     pub source: Box<dyn Source>,
     pub limits: Limits,
     pub flow: Flow,
+    /// How much of a chunk to fill: `--chunk`, or less if the sink asked.
+    pub fill_bytes: usize,
     pub stop: &'a AtomicBool,
     pub counters: &'a Counters,
     pub started: Instant,
@@ -23,10 +25,11 @@ pub(super) struct Generator<'a> {
 
 pub(super) struct Generated {
     pub end: End,
+    /// Why the generator could not go on, if it failed: a record too big
+    /// for a chunk, or a source that failed (a read error).
+    pub error: Option<anyhow::Error>,
     pub paused: Duration,
     pub sent: Integral,
-    /// Why the generator could not go on, if it failed on its own.
-    pub error: Option<anyhow::Error>,
 }
 
 impl Generator<'_> {
@@ -60,9 +63,11 @@ impl Generator<'_> {
             let mut chunk = free
                 .pop()
                 .unwrap_or_else(|| Chunk::new(self.flow.chunk_bytes));
-            // Fill --chunk bytes, not the page-rounded capacity: the water
-            // marks are checked against --chunk.
-            let room = (self.flow.chunk_bytes as u64).min(bytes_left) as usize;
+            // Filled to `--chunk`, not the page-rounded capacity (the water
+            // marks are checked against --chunk), or to what the sink
+            // fitted it to.
+            let capacity = (self.flow.chunk_bytes as u64).min(bytes_left) as usize;
+            let room = capacity.min(self.fill_bytes);
             let filled = match (&mut pacer, self.flow.rate) {
                 (Some(pacer), Some(rate)) => {
                     let Some(credit) = pacer.wait(|| is_set(self.stop) || past_deadline()) else {
@@ -70,25 +75,43 @@ impl Generator<'_> {
                         continue;
                     };
                     let filled = self.fill_paced(&mut chunk, room, records_left, rate, credit);
-                    pacer.sent(match rate {
-                        Rate::Records(_) => filled.records,
-                        Rate::Bytes(_) => filled.bytes as u64,
-                    });
+                    pacer.sent(units(rate, filled));
                     filled
                 }
                 _ => self.source.fill(&mut chunk.space()[..room], records_left),
             };
+            let filled = if filled.bytes == 0 && room < capacity {
+                // A record too big for the fitted size but not for the
+                // chunk (which --chunk guarantees) goes out alone.
+                let alone = self
+                    .source
+                    .fill(&mut chunk.space()[..capacity], records_left.min(1));
+                if let (Some(pacer), Some(rate)) = (&mut pacer, self.flow.rate) {
+                    pacer.sent(units(rate, alone));
+                }
+                alone
+            } else {
+                filled
+            };
             if filled.bytes == 0 {
                 // Nothing fit: either --size has no room for one more whole
-                // record (a normal end), or a record is larger than a chunk.
-                if room == self.flow.chunk_bytes {
+                // record (a normal end), or a record is larger than a chunk,
+                // or a source that read from somewhere failed.
+                error = self.source.take_error();
+                if error.is_none()
+                    && capacity == self.flow.chunk_bytes
+                    && self.source.never_runs_dry()
+                {
                     error = Some(anyhow!(
                         "a record does not fit in a chunk of {} bytes; raise --chunk",
                         self.flow.chunk_bytes
                     ));
-                    break End::Error;
                 }
-                break End::Complete;
+                break if error.is_some() {
+                    End::Error
+                } else {
+                    End::Complete
+                };
             }
             chunk.set_filled(filled.bytes, filled.records);
             records_left = records_left.saturating_sub(filled.records);
@@ -123,9 +146,9 @@ impl Generator<'_> {
         };
         Generated {
             end,
+            error,
             paused,
             sent,
-            error,
         }
     }
 
@@ -177,5 +200,13 @@ impl Generator<'_> {
                 Err(_) => return false,
             }
         }
+    }
+}
+
+/// What a fill counts for against a rate: records or bytes.
+fn units(rate: Rate, filled: Filled) -> u64 {
+    match rate {
+        Rate::Records(_) => filled.records,
+        Rate::Bytes(_) => filled.bytes as u64,
     }
 }

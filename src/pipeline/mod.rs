@@ -129,6 +129,9 @@ impl Pipeline {
             stop,
             counters,
         } = self;
+        // What the generator puts in a chunk: the sink may want less than
+        // the buffer holds (a TCP socket: whole segments).
+        let fill_bytes = sink.fit_chunk(flow.chunk_bytes);
         // Capacity is a ceiling on chunk count only; the byte gate in the
         // generator is what holds the high-water mark.
         let slots = (flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize + 1;
@@ -144,6 +147,7 @@ impl Pipeline {
                 source,
                 limits,
                 flow,
+                fill_bytes,
                 stop: &stop,
                 counters: &counters,
                 started,
@@ -166,7 +170,10 @@ impl Pipeline {
         let elapsed = written.finished.duration_since(started);
         let elapsed_s = elapsed.as_secs_f64();
         let (end, error) = match written.outcome {
-            Ok(()) => (generated.end, generated.error),
+            Ok(()) => match generated.error {
+                Some(error) => (End::Error, Some(error)),
+                None => (generated.end, None),
+            },
             Err(writer::Stopped::Closed) => (End::Closed, None),
             Err(writer::Stopped::Failed(error)) => (End::Error, Some(error)),
         };
@@ -211,6 +218,7 @@ impl Pipeline {
             },
             end,
             record_noun,
+            network: written.network,
         };
         match error {
             None => Ok(stats),

@@ -12,7 +12,7 @@ use humansize::{BINARY, format_size};
 use super::pace::Pacer;
 use super::{Chunk, Flow, Integral};
 use crate::sink::Sink;
-use crate::stats::Counters;
+use crate::stats::{Counters, NetStats};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
@@ -35,6 +35,7 @@ pub(super) struct Written {
     pub writes: u64,
     pub released_integral: f64,
     pub finished: Instant,
+    pub network: Option<NetStats>,
 }
 
 impl Writer<'_> {
@@ -83,6 +84,7 @@ impl Writer<'_> {
             writes,
             released_integral: released.integral_until(Instant::now()),
             finished: Instant::now(),
+            network: self.sink.network(),
         }
     }
 
@@ -113,8 +115,8 @@ impl Writer<'_> {
                 end = end.min(done.saturating_add(credit.try_into().unwrap_or(usize::MAX)));
             }
             *writes += 1;
-            match self.sink.write(&data[done..end]) {
-                Ok(0) => return Err(self.fail(data, done, io::ErrorKind::WriteZero.into())),
+            let err = match self.sink.write(&data[done..end]) {
+                Ok(0) => io::ErrorKind::WriteZero.into(),
                 Ok(n) => {
                     done += n;
                     // Counted per write, not per chunk, so the live rate is
@@ -123,10 +125,25 @@ impl Writer<'_> {
                     if let Some(pacer) = pacer.as_deref_mut() {
                         pacer.sent(n as u64);
                     }
+                    continue;
                 }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(self.fail(data, done, err)),
-            }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => err,
+            };
+            return match self.sink.recover(&err, data.len() - done) {
+                Ok(true) => {
+                    // Carry on at the next chunk: the whole records that
+                    // went out count, the rest of this one is dropped.
+                    let records = self.records_in(&data[..done]);
+                    self.counters.records.fetch_add(records, Ordering::Relaxed);
+                    Ok(())
+                }
+                Ok(false) => Err(self.fail(data, done, err)),
+                Err(again) => {
+                    let err = io::Error::new(err.kind(), format!("{err}; {again}"));
+                    Err(self.fail(data, done, err))
+                }
+            };
         }
         self.counters
             .records
@@ -144,10 +161,7 @@ impl Writer<'_> {
                 Err(rewind) => (torn, Some(rewind)),
             },
         };
-        let kept_records = match self.terminator {
-            Some(byte) => data[..kept].iter().filter(|&&b| b == byte).count() as u64,
-            None => 0,
-        };
+        let kept_records = self.records_in(&data[..kept]);
         // The torn bytes were counted as they went out; uncount those cut.
         self.counters
             .bytes
@@ -160,8 +174,13 @@ impl Writer<'_> {
         }
         let bytes = Counters::get(&self.counters.bytes);
         let records = Counters::get(&self.counters.records);
+        // A socket's kernel buffers hold what was written: say so.
+        let fate = match self.sink.network() {
+            Some(_) => "handed to the socket",
+            None => "written",
+        };
         let mut message = format!(
-            "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) written",
+            "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",
             format_size(bytes, BINARY)
         );
         if let Some(rewind) = rewind_error {
@@ -175,5 +194,13 @@ impl Writer<'_> {
             _ => {}
         }
         Stopped::Failed(anyhow!(message))
+    }
+
+    /// Whole records in the part of a chunk that went out.
+    fn records_in(&self, sent: &[u8]) -> u64 {
+        match self.terminator {
+            Some(byte) => memchr::memchr_iter(byte, sent).count() as u64,
+            None => 0,
+        }
     }
 }

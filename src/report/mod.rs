@@ -92,6 +92,26 @@ pub fn human(s: &Stats, history: &History) -> String {
         s.writes,
         s.end.as_str()
     );
+    if let Some(net) = &s.network {
+        let asked = net.send_buffer_asked.map_or(String::new(), |asked| {
+            format!(" (asked {})", size(asked as f64))
+        });
+        let losses = match net.reconnects {
+            0 => String::new(),
+            _ => format!(
+                " ({} lost in flight, {} dropped)",
+                size(net.lost_in_flight_bytes as f64),
+                size(net.dropped_bytes as f64)
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  network: {} connecting; {} reconnects{losses}; send buffer {}{asked}",
+            seconds(net.connect_s),
+            net.reconnects,
+            size(net.send_buffer_bytes as f64),
+        );
+    }
     if s.elapsed_s >= SPARKLINE_MIN_S && history.samples.len() >= 2 {
         let rates: Vec<f64> = history.samples.iter().map(|x| x.bytes_per_s).collect();
         let peak = rates.iter().copied().fold(0.0, f64::max);
@@ -131,7 +151,7 @@ pub fn interval_line(s: &Sample) -> String {
 }
 
 /// Seconds as people read them: milliseconds below one second.
-fn seconds(s: f64) -> String {
+pub(crate) fn seconds(s: f64) -> String {
     if s < 1.0 {
         format!("{:.1} ms", s * 1000.0)
     } else {

@@ -9,8 +9,12 @@ use std::path::Path;
 use anyhow::Result;
 
 pub mod file;
+pub mod net;
 
 pub use file::FileSink;
+pub use net::{NetSink, Network};
+
+use crate::stats::NetStats;
 
 /// A destination for the writer thread, in the manner of Node's
 /// `Writable._write`: implement [`Sink::name`] and [`Sink::write`] and the
@@ -40,6 +44,29 @@ pub trait Sink: Send {
     fn reader_may_leave(&self) -> bool {
         false
     }
+
+    /// A write failed with `err`, with `unsent` bytes of the chunk still
+    /// to go. A sink that can carry on (a socket with `--reconnect` whose
+    /// peer dropped the connection) gets ready for more and returns true;
+    /// the writer then drops those bytes and goes on with the next chunk,
+    /// so the new start is on a whole record. The default, false, lets the
+    /// failure stand; an error says why carrying on failed.
+    fn recover(&mut self, _err: &io::Error, _unsent: usize) -> io::Result<bool> {
+        Ok(false)
+    }
+
+    /// How much of each chunk the generator should fill, given `--chunk`:
+    /// no more than `chunk_bytes`, less if the destination writes better
+    /// in other sizes (a TCP socket: whole segments). A record larger than
+    /// this but within `--chunk` still goes out, alone.
+    fn fit_chunk(&self, chunk_bytes: usize) -> usize {
+        chunk_bytes
+    }
+
+    /// Connection figures for the summary, for a socket destination.
+    fn network(&self) -> Option<NetStats> {
+        None
+    }
 }
 
 /// What may be done to a destination that already holds data.
@@ -53,8 +80,12 @@ pub enum Existing {
     Append,
 }
 
-/// Opens the destination named on the command line: `-` is stdout.
-pub fn open(dest: &Path, existing: Existing) -> Result<Box<dyn Sink>> {
+/// Opens the destination named on the command line: `-` is stdout; a
+/// network address (already parsed by the configuration) is a socket.
+pub fn open(dest: &Path, existing: Existing, network: Option<&Network>) -> Result<Box<dyn Sink>> {
+    if let Some(network) = network {
+        return Ok(Box::new(NetSink::connect(network)?));
+    }
     if dest == Path::new("-") {
         return Ok(Box::new(FileSink::stdout()?));
     }

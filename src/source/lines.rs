@@ -58,6 +58,10 @@ impl Source for Lines {
         Some(b'\n')
     }
 
+    fn never_runs_dry(&self) -> bool {
+        true
+    }
+
     fn record_noun(&self) -> &'static str {
         "lines"
     }

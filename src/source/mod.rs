@@ -12,10 +12,12 @@ pub mod clock;
 pub mod counter;
 pub mod escape;
 pub mod fields;
+pub mod framing;
 pub mod lines;
 pub mod out;
 pub mod presets;
 pub mod record;
+pub mod replay;
 pub mod seeded;
 pub mod sequence;
 pub mod template;
@@ -47,5 +49,18 @@ pub trait Source: Send {
     /// What one record is called in the human summary.
     fn record_noun(&self) -> &'static str {
         "records"
+    }
+
+    /// Why a fill that wrote nothing had nothing to give, if it was a
+    /// failure (a source that reads a file) rather than the end.
+    fn take_error(&mut self) -> Option<anyhow::Error> {
+        None
+    }
+
+    /// Whether the source makes records without end (a generator, not a
+    /// reader), so that a fill writing nothing into a whole chunk means the
+    /// record is larger than a chunk, not that the source ran dry.
+    fn never_runs_dry(&self) -> bool {
+        false
     }
 }

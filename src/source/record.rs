@@ -312,6 +312,10 @@ impl Source for Records {
         Some(b'\n')
     }
 
+    fn never_runs_dry(&self) -> bool {
+        true
+    }
+
     fn record_noun(&self) -> &'static str {
         "records"
     }

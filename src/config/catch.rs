@@ -1,0 +1,96 @@
+//! The checked configuration of `gush catch`, the receiving end. It is not
+//! a pipeline run, so it has its own [`CatchConfig`]; the checks follow the
+//! same rules as the rest of `config.rs` and fail as usage errors.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{MIN_INTERVAL, usage};
+use crate::cli::{CatchArgs, Framing, StatsFormat};
+use crate::net::Endpoint;
+use crate::pipeline::Rate;
+use crate::sink::Existing;
+
+#[derive(Debug, Clone)]
+pub struct CatchConfig {
+    pub listen: Endpoint,
+    /// Connections to accept before refusing more; `None` (`--keep`) serves
+    /// until interrupted.
+    pub connections: Option<u64>,
+    pub max_connections: usize,
+    pub framing: Framing,
+    /// Where to save what arrives (`-` is stdout); `None` discards it.
+    pub output: Option<PathBuf>,
+    pub existing: Existing,
+    pub read_delay: Option<Duration>,
+    /// Bytes per second each connection may be read at.
+    pub read_bytes_per_s: Option<f64>,
+    /// The summary on stderr, if any (`-q` has already removed it).
+    pub stats: Option<StatsFormat>,
+    pub stats_file: Option<PathBuf>,
+    /// One report line per interval on stderr (`-q` has removed it).
+    pub interval: Option<Duration>,
+    /// Print nothing but errors, not even the address listened on.
+    pub quiet: bool,
+}
+
+impl CatchConfig {
+    pub fn from_args(args: CatchArgs) -> Result<CatchConfig, clap::Error> {
+        if args.connections == 0 {
+            return Err(usage(
+                "--connections 0 would accept nothing: use 1 or more, or --keep".to_string(),
+            ));
+        }
+        if args.max_connections == 0 {
+            return Err(usage(
+                "--max-connections 0 would serve nothing: use 1 or more".to_string(),
+            ));
+        }
+        let read_bytes_per_s = match args.read_rate {
+            None => None,
+            Some(Rate::Bytes(rate)) => Some(rate),
+            Some(Rate::Records(rate)) => {
+                return Err(usage(format!(
+                    "--read-rate {rate}/s has no byte unit: reading is paced in bytes, as in 1MiB/s"
+                )));
+            }
+        };
+        if let Some(interval) = args.interval
+            && interval < MIN_INTERVAL
+        {
+            return Err(usage(format!(
+                "--interval {} is too short: use 10ms or more",
+                humantime::format_duration(interval)
+            )));
+        }
+        if let Some(output) = &args.output
+            && output
+                .to_str()
+                .and_then(Endpoint::parse_destination)
+                .is_some()
+        {
+            return Err(usage(format!(
+                "-o {} is a socket; gush catch saves to a file or stdout",
+                output.display()
+            )));
+        }
+        Ok(CatchConfig {
+            listen: args.listen,
+            connections: (!args.keep).then_some(args.connections),
+            max_connections: args.max_connections,
+            framing: args.framing,
+            output: args.output,
+            existing: match (args.force, args.append) {
+                (true, _) => Existing::Overwrite,
+                (false, true) => Existing::Append,
+                (false, false) => Existing::Refuse,
+            },
+            read_delay: args.read_delay,
+            read_bytes_per_s,
+            stats: if args.quiet { None } else { args.stats },
+            stats_file: args.stats_file,
+            interval: args.interval.filter(|_| !args.quiet),
+            quiet: args.quiet,
+        })
+    }
+}

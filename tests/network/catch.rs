@@ -1,0 +1,173 @@
+//! `gush catch` itself: octet-counted frames, a malformed one, the
+//! connection count and `--keep`, and the no-clobber rule for `-o`.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use crate::{Catcher, final_stats, run, u64_of};
+
+#[test]
+fn octet_counted_frames_round_trip() {
+    let catcher = Catcher::start("127.0.0.1:0", &["--framing", "octet-counted"]);
+    let (code, _, stderr) = run(&[
+        "lines",
+        "<13>1 - host app - - - message {n}",
+        "-n",
+        "50k",
+        "--framing",
+        "octet-counted",
+        "-o",
+        &catcher.address,
+        "--stats=json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let sent = final_stats(&stderr);
+    let (code, caught) = catcher.finish();
+    assert_eq!(code, 0, "{caught}");
+    let caught = final_stats(&caught);
+    assert_eq!(u64_of(&caught, "records"), 50_000);
+    assert_eq!(u64_of(&caught, "bytes"), u64_of(&sent, "bytes"));
+    assert_eq!(caught["framing"], "octet-counted");
+}
+
+#[test]
+fn framed_output_is_len_space_message() {
+    let (code, stdout, _) = run(&[
+        "lines",
+        "-n",
+        "3",
+        "--start",
+        "9",
+        "--framing",
+        "octet-counted",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, b"6 Line 97 Line 107 Line 11");
+}
+
+#[test]
+fn a_malformed_frame_is_reported_with_its_offset() {
+    let catcher = Catcher::start("127.0.0.1:0", &["--framing", "octet-counted"]);
+    let mut stream = TcpStream::connect(("127.0.0.1", catcher.port())).unwrap();
+    stream.write_all(b"5 hello3 abcx").unwrap();
+    drop(stream);
+    let (code, stderr) = catcher.finish();
+    assert_eq!(code, 1, "{stderr}");
+    let expected = "malformed octet-counted frame at byte 12: expected a length (1-9), found 'x'";
+    assert!(stderr.contains(expected), "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(u64_of(&stats, "records"), 2);
+    assert_eq!(stats["end"], "error");
+    assert!(
+        stats["per_connection"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains(expected)
+    );
+}
+
+#[test]
+fn catch_refuses_connections_beyond_its_count() {
+    let catcher = Catcher::start("127.0.0.1:0", &["--connections", "1"]);
+    let port = catcher.port();
+    let mut first = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // Once the first connection is accepted, catch closes its listener;
+    // wait (boundedly) until connecting is refused.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        assert!(Instant::now() < deadline, "catch kept listening");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "10",
+        "-o",
+        &format!("tcp://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("connection refused"), "{stderr}");
+    first.write_all(b"one\ntwo\n").unwrap();
+    drop(first);
+    let (code, stderr) = catcher.finish();
+    assert_eq!(code, 0, "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(u64_of(&stats, "connections"), 1);
+    assert_eq!(u64_of(&stats, "bytes"), 8);
+    assert_eq!(u64_of(&stats, "records"), 2);
+}
+
+#[test]
+fn catch_keep_serves_several_connections_until_interrupted() {
+    let catcher = Catcher::start("127.0.0.1:0", &["--keep"]);
+    for _ in 0..3 {
+        let (code, _, stderr) = run(&["lines", "-n", "1000", "-o", &catcher.address]);
+        assert_eq!(code, 0, "{stderr}");
+    }
+    // The last connection's end may still be on its way: wait a little.
+    std::thread::sleep(Duration::from_millis(300));
+    catcher.interrupt();
+    let (code, stderr) = catcher.finish();
+    assert_eq!(code, 130, "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(u64_of(&stats, "connections"), 3);
+    assert_eq!(u64_of(&stats, "records"), 3000);
+    assert_eq!(stats["end"], "interrupted");
+    assert_eq!(stats["per_connection"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn catch_will_not_overwrite_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let existing = dir.path().join("kept.txt");
+    std::fs::write(&existing, "precious\n").unwrap();
+    let (code, _, stderr) = run(&["catch", "--listen", "0", "-o", existing.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("refusing to overwrite"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "precious\n");
+}
+
+#[test]
+fn catch_serves_no_more_than_max_connections_at_once() {
+    let catcher = Catcher::start(
+        "127.0.0.1:0",
+        &[
+            "--connections",
+            "2",
+            "--max-connections",
+            "1",
+            "--interval",
+            "50ms",
+        ],
+    );
+    let port = catcher.port();
+    let mut first = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    first.write_all(b"first\n").unwrap();
+    // The second waits in the backlog until the first is done.
+    let mut second = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    second.write_all(b"second\n").unwrap();
+    drop(second);
+    std::thread::sleep(Duration::from_millis(400));
+    drop(first);
+    let (code, stderr) = catcher.finish();
+    assert_eq!(code, 0, "{stderr}");
+    let open: Vec<u64> = stderr
+        .lines()
+        .filter(|line| line.starts_with("{\"t_s\""))
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["open_connections"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        open.contains(&1) && open.iter().all(|&n| n <= 1),
+        "{open:?}"
+    );
+    let stats = final_stats(&stderr);
+    assert_eq!(u64_of(&stats, "connections"), 2);
+    assert_eq!(u64_of(&stats, "records"), 2);
+    let second_report = &stats["per_connection"][1];
+    assert_eq!(second_report["bytes"], 7);
+}

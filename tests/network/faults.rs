@@ -1,0 +1,251 @@
+//! How a connection fails: refused, retried, unresolvable, missing, timed
+//! out, reset mid-stream; and `--reconnect` carrying on across a restart.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, SockAddr, Socket, Type};
+
+use crate::{Catcher, final_stats, gush, run, u64_of};
+
+/// A port with nothing listening on it: bound by the kernel's choice,
+/// then released.
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn a_refused_connection_is_an_error_naming_the_address() {
+    let port = closed_port();
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "10",
+        "-o",
+        &format!("tcp://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.trim(),
+        format!("gush: cannot connect to tcp://127.0.0.1:{port}: connection refused")
+    );
+}
+
+#[test]
+fn retries_are_counted_in_the_message() {
+    let port = closed_port();
+    let started = Instant::now();
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "10",
+        "--retry",
+        "2",
+        "-o",
+        &format!("tcp://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("connection refused (3 attempts)"),
+        "{stderr}"
+    );
+    // Backoff: 0.1 s, then 0.2 s.
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[test]
+fn an_unresolvable_name_fails_at_once() {
+    let started = Instant::now();
+    let (code, _, stderr) = run(&["lines", "-n", "1", "-o", "tcp://gush-test.invalid:9000"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("gush: cannot connect to tcp://gush-test.invalid:9000: cannot resolve"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn a_missing_unix_socket_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nobody.sock");
+    let (code, _, stderr) = run(&["lines", "-o", &format!("unix:{}", path.display())]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no such socket file"), "{stderr}");
+}
+
+/// A TCP listener that never accepts, with a backlog of 0 already filled,
+/// so the kernel drops further SYNs and a connect can only time out. All
+/// on loopback. Returns the listener and the connections filling it.
+fn full_listener() -> (Socket, Vec<Socket>, u16) {
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut filling = Vec::new();
+    for _ in 0..8 {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        match socket.connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(()) => filling.push(socket),
+            Err(_) => break,
+        }
+    }
+    let port = addr.as_socket().unwrap().port();
+    (listener, filling, port)
+}
+
+#[test]
+fn a_connect_that_hangs_times_out() {
+    let (_listener, _filling, port) = full_listener();
+    let started = Instant::now();
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "1",
+        "--connect-timeout",
+        "500ms",
+        "-o",
+        &format!("tcp://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("timed out after 500ms"), "{stderr}");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(450) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn a_unix_connect_to_a_full_backlog_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("full.sock");
+    let listener = Socket::new(Domain::UNIX, Type::STREAM, None).unwrap();
+    listener.bind(&SockAddr::unix(&path).unwrap()).unwrap();
+    listener.listen(0).unwrap();
+    // One waiting connection fills a backlog of 0 on Linux.
+    let _filling = std::os::unix::net::UnixStream::connect(&path).unwrap();
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "1",
+        "--connect-timeout",
+        "300ms",
+        "-o",
+        &format!("unix:{}", path.display()),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("timed out after 300ms"), "{stderr}");
+}
+
+#[test]
+fn a_reset_mid_stream_names_the_bytes_handed_to_the_socket() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buffer = vec![0; 64 * 1024];
+        let mut read = 0;
+        while read < 1 << 20 {
+            read += stream.read(&mut buffer).unwrap();
+        }
+        // SO_LINGER 0: close with a reset, not a FIN.
+        let socket = Socket::from(stream);
+        socket.set_linger(Some(Duration::ZERO)).unwrap();
+        drop(socket);
+    });
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-t",
+        "20s",
+        "-o",
+        &format!("tcp://127.0.0.1:{port}"),
+        "--stats=json",
+    ]);
+    peer.join().unwrap();
+    assert_eq!(code, 1, "{stderr}");
+    let message = stderr.lines().last().unwrap();
+    assert!(
+        message.starts_with(&format!("gush: cannot write to tcp://127.0.0.1:{port}: ")),
+        "{message}"
+    );
+    assert!(
+        message.contains("connection reset by peer") || message.contains("closed the connection"),
+        "{message}"
+    );
+    let stats = final_stats(&stderr);
+    assert_eq!(stats["end"], "error");
+    let bytes = u64_of(&stats, "bytes");
+    assert!(bytes >= 1 << 20);
+    assert!(
+        message.ends_with(&format!(
+            "bytes, {} records) handed to the socket",
+            u64_of(&stats, "records")
+        )),
+        "{message}"
+    );
+    assert!(message.contains(&format!("({bytes} bytes")), "{message}");
+}
+
+#[test]
+fn reconnect_carries_on_after_the_catcher_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let first_saved = dir.path().join("first.txt");
+    let second_saved = dir.path().join("second.txt");
+    let first = Catcher::start("127.0.0.1:0", &["-o", first_saved.to_str().unwrap()]);
+    let port = first.port();
+    let sender = gush()
+        .args([
+            "lines",
+            "-n",
+            "30000",
+            "--rate",
+            "10k/s",
+            "--reconnect",
+            "--retry",
+            "50",
+            "-o",
+            &first.address,
+            "--stats=json",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    first.interrupt();
+    let (code, first_report) = first.finish();
+    assert_eq!(code, 130, "{first_report}");
+    let second = Catcher::start(
+        &format!("127.0.0.1:{port}"),
+        &["-o", second_saved.to_str().unwrap()],
+    );
+    let sent = sender.wait_with_output().unwrap();
+    let sent_report = String::from_utf8_lossy(&sent.stderr);
+    assert_eq!(sent.status.code(), Some(0), "{sent_report}");
+    let (code, second_report) = second.finish();
+    assert_eq!(code, 0, "{second_report}");
+
+    let sent = final_stats(&sent_report);
+    let first_bytes = u64_of(&final_stats(&first_report), "bytes");
+    let second_bytes = u64_of(&final_stats(&second_report), "bytes");
+    assert!(u64_of(&sent, "reconnects") >= 1, "{sent}");
+    assert!(first_bytes > 0 && second_bytes > 0);
+    assert!(first_bytes + second_bytes <= u64_of(&sent, "bytes"));
+    // Whatever was lost, the new connection starts on a whole line.
+    let second_text = std::fs::read_to_string(&second_saved).unwrap();
+    for line in second_text.lines() {
+        let n = line.strip_prefix("Line ").expect("a whole line");
+        n.parse::<u64>().expect("a whole line number");
+    }
+    assert!(second_text.ends_with("Line 29999\n"));
+}
