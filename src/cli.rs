@@ -251,19 +251,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Flow")]
     pub lwm: Option<u64>,
 
-    /// Print a summary on stderr at the end: `human` (the default) or
-    /// `json`, one object.
-    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true,
-          default_missing_value = "human", help_heading = "Report")]
-    pub stats: Option<StatsFormat>,
-
-    /// Also write the JSON summary to PATH (replaced if it exists).
-    #[arg(long, value_name = "PATH", help_heading = "Report")]
-    pub stats_file: Option<PathBuf>,
-
-    /// Print nothing on stderr but errors, not even the summary.
-    #[arg(short, long, help_heading = "Report")]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub summary: SummaryArgs,
 
     /// Show live progress even when stderr is not a terminal or the run
     /// is short. By default it appears on a terminal after one second.
@@ -274,10 +263,6 @@ pub struct CommonArgs {
     #[arg(long, help_heading = "Report")]
     pub no_progress: bool,
 
-    /// Print one report line every DUR on stderr (JSON with --stats=json).
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Report")]
-    pub interval: Option<Duration>,
-
     /// Write a CSV sample of the run to FILE every 100 ms (or --interval):
     /// t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains.
     #[arg(long, value_name = "FILE", help_heading = "Report")]
@@ -285,6 +270,29 @@ pub struct CommonArgs {
 
     #[command(flatten)]
     pub net: NetArgs,
+}
+
+/// The summary and report lines, alike for every command that writes and
+/// for `catch`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// Print a summary on stderr at the end: `human` (the default) or
+    /// `json`, one object.
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true,
+          default_missing_value = "human", help_heading = "Report")]
+    pub stats: Option<StatsFormat>,
+
+    /// Also write the JSON summary to PATH (replaced if it exists).
+    #[arg(long, value_name = "PATH", help_heading = "Report")]
+    pub stats_file: Option<PathBuf>,
+
+    /// Print one report line every DUR on stderr (JSON with --stats=json).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Report")]
+    pub interval: Option<Duration>,
+
+    /// Print nothing on stderr but errors: no summary, no report lines.
+    #[arg(short, long, help_heading = "Report")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,7 +13,9 @@ use clap::CommandFactory;
 use clap::error::ErrorKind;
 use humansize::{BINARY, format_size};
 
-use crate::cli::{Cli, ClockKind, Command, CommonArgs, Framing, SequenceArgs, Shard, StatsFormat};
+use crate::cli::{
+    Cli, ClockKind, Command, CommonArgs, Framing, SequenceArgs, Shard, StatsFormat, SummaryArgs,
+};
 use crate::pipeline::{Flow, Limits, Rate};
 use crate::sink::{Existing, Network};
 use crate::source::Source;
@@ -103,6 +105,29 @@ fn usage(message: String) -> clap::Error {
     Cli::command().error(ErrorKind::ArgumentConflict, message)
 }
 
+/// `--interval`, checked, or `None` when `-q` silences it.
+fn interval(summary: &SummaryArgs) -> Result<Option<Duration>, clap::Error> {
+    match summary.interval {
+        Some(interval) if interval < MIN_INTERVAL => Err(usage(format!(
+            "--interval {} is too short: use 10ms or more",
+            humantime::format_duration(interval)
+        ))),
+        interval => Ok(interval.filter(|_| !summary.quiet)),
+    }
+}
+
+/// A rate that paces reading or writing, which is done in bytes: a count
+/// rate such as `20k/s` is refused.
+fn byte_rate(flag: &str, rate: Option<Rate>) -> Result<Option<f64>, clap::Error> {
+    match rate {
+        None => Ok(None),
+        Some(Rate::Bytes(rate)) => Ok(Some(rate)),
+        Some(Rate::Records(rate)) => Err(usage(format!(
+            "{flag} {rate}/s has no byte unit: it paces bytes, as in 5MiB/s"
+        ))),
+    }
+}
+
 fn invalid(message: String) -> clap::Error {
     Cli::command().error(ErrorKind::InvalidValue, message)
 }
@@ -166,14 +191,7 @@ impl Config {
             Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
         };
         let flow = flow(&common)?;
-        if let Some(interval) = common.interval
-            && interval < MIN_INTERVAL
-        {
-            return Err(usage(format!(
-                "--interval {} is too short: use 10ms or more",
-                humantime::format_duration(interval)
-            )));
-        }
+        let interval = interval(&common.summary)?;
         let network = net::network(&common)?;
         let framing = net::framing(&source, &common)?;
         let existing = match (common.force, common.append) {
@@ -207,14 +225,14 @@ impl Config {
             output: common.output,
             existing,
             report: Report {
-                stats: if common.quiet { None } else { common.stats },
-                stats_file: common.stats_file,
-                progress: match (common.quiet || common.no_progress, common.progress) {
+                stats: common.summary.stats.filter(|_| !common.summary.quiet),
+                stats_file: common.summary.stats_file,
+                progress: match (common.summary.quiet || common.no_progress, common.progress) {
                     (true, _) => Progress::Never,
                     (false, true) => Progress::Always,
                     (false, false) => Progress::Auto,
                 },
-                interval: common.interval.filter(|_| !common.quiet),
+                interval,
                 timeline: common.timeline,
             },
             network,
@@ -324,15 +342,7 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
             size(hwm)
         )));
     }
-    let sink_bytes_per_s = match common.sink_rate {
-        None => None,
-        Some(Rate::Bytes(rate)) => Some(rate),
-        Some(Rate::Records(rate)) => {
-            return Err(usage(format!(
-                "--sink-rate {rate}/s has no byte unit: the writer is paced in bytes, as in 5MiB/s"
-            )));
-        }
-    };
+    let sink_bytes_per_s = byte_rate("--sink-rate", common.sink_rate)?;
     Ok(Flow {
         chunk_bytes: chunk as usize,
         hwm_bytes: hwm,

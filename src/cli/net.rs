@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::{CommonArgs, StatsFormat, parse_count, parse_duration, parse_rate, parse_size};
+use super::{CommonArgs, SummaryArgs, parse_count, parse_duration, parse_rate, parse_size};
 use crate::net::Endpoint;
 use crate::pipeline::pace::Rate;
 
@@ -143,23 +143,8 @@ pub struct CatchArgs {
     #[arg(long, value_name = "RATE", value_parser = parse_rate, help_heading = "Slow receiver")]
     pub read_rate: Option<Rate>,
 
-    /// Print a summary on stderr at the end: `human` (the default) or
-    /// `json`, one object.
-    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true,
-          default_missing_value = "human", help_heading = "Report")]
-    pub stats: Option<StatsFormat>,
-
-    /// Also write the JSON summary to PATH (replaced if it exists).
-    #[arg(long, value_name = "PATH", help_heading = "Report")]
-    pub stats_file: Option<PathBuf>,
-
-    /// Print one report line every DUR on stderr (JSON with --stats=json).
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Report")]
-    pub interval: Option<Duration>,
-
-    /// Print nothing on stderr but errors: not the address, not the summary.
-    #[arg(short, long, help_heading = "Report")]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub summary: SummaryArgs,
 }
 
 fn parse_listen(arg: &str) -> Result<Endpoint, String> {

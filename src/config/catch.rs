@@ -5,10 +5,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{MIN_INTERVAL, usage};
+use super::{byte_rate, interval, usage};
 use crate::cli::{CatchArgs, Framing, StatsFormat};
 use crate::net::Endpoint;
-use crate::pipeline::Rate;
 use crate::sink::Existing;
 
 #[derive(Debug, Clone)]
@@ -46,23 +45,8 @@ impl CatchConfig {
                 "--max-connections 0 would serve nothing: use 1 or more".to_string(),
             ));
         }
-        let read_bytes_per_s = match args.read_rate {
-            None => None,
-            Some(Rate::Bytes(rate)) => Some(rate),
-            Some(Rate::Records(rate)) => {
-                return Err(usage(format!(
-                    "--read-rate {rate}/s has no byte unit: reading is paced in bytes, as in 1MiB/s"
-                )));
-            }
-        };
-        if let Some(interval) = args.interval
-            && interval < MIN_INTERVAL
-        {
-            return Err(usage(format!(
-                "--interval {} is too short: use 10ms or more",
-                humantime::format_duration(interval)
-            )));
-        }
+        let read_bytes_per_s = byte_rate("--read-rate", args.read_rate)?;
+        let interval = interval(&args.summary)?;
         if let Some(output) = &args.output
             && output
                 .to_str()
@@ -87,10 +71,10 @@ impl CatchConfig {
             },
             read_delay: args.read_delay,
             read_bytes_per_s,
-            stats: if args.quiet { None } else { args.stats },
-            stats_file: args.stats_file,
-            interval: args.interval.filter(|_| !args.quiet),
-            quiet: args.quiet,
+            stats: args.summary.stats.filter(|_| !args.summary.quiet),
+            stats_file: args.summary.stats_file,
+            interval,
+            quiet: args.summary.quiet,
         })
     }
 }
