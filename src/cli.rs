@@ -62,6 +62,20 @@ pub enum Command {
     Presets(PresetsArgs),
 }
 
+impl Command {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Lines(_) => "lines",
+            Command::Records(_) => "records",
+            Command::Bytes(_) => "bytes",
+            Command::Replay(_) => "replay",
+            Command::Catch(_) => "catch",
+            Command::Presets(_) => "presets",
+        }
+    }
+}
+
 const TEMPLATE_HELP: &str = "\
 Fields: {n} {n:08} {int:LO..HI} {float:LO..HI:DIGITS} {bool} {hex:LEN}
 {alnum:LEN} {ascii:LEN} {choice:a|b|c} {choice:GET*8|POST*2} {uuid} {word}

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
-use clap::CommandFactory;
 use clap::error::ErrorKind;
 use humansize::{BINARY, format_size};
 
@@ -101,8 +100,10 @@ const MIN_INTERVAL: Duration = Duration::from_millis(10);
 /// A chunk larger than this is a typo, not a plan: it would only cost memory.
 const MAX_CHUNK: u64 = 1 << 30;
 
+/// A usage error, raw: [`crate::run`] formats it with the subcommand's
+/// usage line, which this module does not know.
 fn usage(message: String) -> clap::Error {
-    Cli::command().error(ErrorKind::ArgumentConflict, message)
+    clap::Error::raw(ErrorKind::ArgumentConflict, message)
 }
 
 /// `--interval`, checked, or `None` when `-q` silences it.
@@ -129,7 +130,7 @@ fn byte_rate(flag: &str, rate: Option<Rate>) -> Result<Option<f64>, clap::Error>
 }
 
 fn invalid(message: String) -> clap::Error {
-    Cli::command().error(ErrorKind::InvalidValue, message)
+    clap::Error::raw(ErrorKind::InvalidValue, message)
 }
 
 impl Config {

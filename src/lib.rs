@@ -36,22 +36,35 @@ use crate::signals::Signals;
 /// Runs the command line: usage errors come back as [`clap::Error`] inside
 /// the `anyhow::Error`, everything else as a runtime error.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let name = cli.command.name();
+    // Checks past clap's own come back unformatted; they get the
+    // subcommand's usage line here, as clap's own errors do.
+    let usage = |err: clap::Error| {
+        let mut command = Cli::command();
+        command.build();
+        let subcommand = command
+            .find_subcommand_mut(name)
+            .expect("every command has a subcommand");
+        err.format(subcommand)
+    };
     match cli.command {
-        Command::Catch(args) => catch::run(CatchConfig::from_args(args)?),
+        Command::Catch(args) => catch::run(CatchConfig::from_args(args).map_err(usage)?),
         Command::Presets(args) => {
             let listing = source::presets::listing(args.show.as_deref()).map_err(|message| {
-                Cli::command().error(clap::error::ErrorKind::InvalidValue, message)
+                usage(clap::Error::raw(
+                    clap::error::ErrorKind::InvalidValue,
+                    message,
+                ))
             })?;
             print!("{listing}");
             Ok(ExitCode::SUCCESS)
         }
-        command => send(Cli { command }),
+        command => send(Config::from_cli(Cli { command }).map_err(usage)?),
     }
 }
 
 /// Every command that writes: one source, one sink, a pipeline between.
-fn send(cli: Cli) -> Result<ExitCode> {
-    let config = Config::from_cli(cli)?;
+fn send(config: Config) -> Result<ExitCode> {
     let signals = Signals::install()?;
     let source = config.build_source()?;
     let sink = sink::open(&config.output, config.existing, config.network.as_ref())?;
