@@ -40,8 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Where `{ts}` comes from: `sim` stamps record i with start-time + i × step; `live` reads the wall clock. Default: sim with --seed, live without')
             [CompletionResult]::new('--start-time', '--start-time', [CompletionResultType]::ParameterName, 'The simulated clock''s first timestamp (RFC 3339)')
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'The simulated clock''s step per record')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
@@ -90,8 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--clock', '--clock', [CompletionResultType]::ParameterName, 'Where `{ts}` comes from: `sim` stamps record i with start-time + i × step; `live` reads the wall clock. Default: sim with --seed, live without')
             [CompletionResult]::new('--start-time', '--start-time', [CompletionResultType]::ParameterName, 'The simulated clock''s first timestamp (RFC 3339)')
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'The simulated clock''s step per record')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
@@ -135,8 +135,8 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
         }
         'gush;bytes' {
             [CompletionResult]::new('--fill', '--fill', [CompletionResultType]::ParameterName, 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')
@@ -178,8 +178,8 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             break
         }
         'gush;replay' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines (lines only)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Stop generating after DUR, then write out what was generated')

@@ -36,8 +36,8 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --clock 'Where `{ts}` comes from: `sim` stamps record i with start-time + i × step; `live` reads the wall clock. Default: sim with --seed, live without'
             cand --start-time 'The simulated clock''s first timestamp (RFC 3339)'
             cand --step 'The simulated clock''s step per record'
-            cand -n 'Stop after N lines (lines only)'
-            cand --count 'Stop after N lines (lines only)'
+            cand -n 'Stop after N lines or records (not for `gush bytes`)'
+            cand --count 'Stop after N lines or records (not for `gush bytes`)'
             cand -s 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
             cand --size 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
             cand -t 'Stop generating after DUR, then write out what was generated'
@@ -85,8 +85,8 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --clock 'Where `{ts}` comes from: `sim` stamps record i with start-time + i × step; `live` reads the wall clock. Default: sim with --seed, live without'
             cand --start-time 'The simulated clock''s first timestamp (RFC 3339)'
             cand --step 'The simulated clock''s step per record'
-            cand -n 'Stop after N lines (lines only)'
-            cand --count 'Stop after N lines (lines only)'
+            cand -n 'Stop after N lines or records (not for `gush bytes`)'
+            cand --count 'Stop after N lines or records (not for `gush bytes`)'
             cand -s 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
             cand --size 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
             cand -t 'Stop generating after DUR, then write out what was generated'
@@ -129,8 +129,8 @@ set edit:completion:arg-completer[gush] = {|@words|
         }
         &'gush;bytes'= {
             cand --fill 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`'
-            cand -n 'Stop after N lines (lines only)'
-            cand --count 'Stop after N lines (lines only)'
+            cand -n 'Stop after N lines or records (not for `gush bytes`)'
+            cand --count 'Stop after N lines or records (not for `gush bytes`)'
             cand -s 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
             cand --size 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
             cand -t 'Stop generating after DUR, then write out what was generated'
@@ -171,8 +171,8 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --version 'Print version'
         }
         &'gush;replay'= {
-            cand -n 'Stop after N lines (lines only)'
-            cand --count 'Stop after N lines (lines only)'
+            cand -n 'Stop after N lines or records (not for `gush bytes`)'
+            cand --count 'Stop after N lines or records (not for `gush bytes`)'
             cand -s 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
             cand --size 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
             cand -t 'Stop generating after DUR, then write out what was generated'

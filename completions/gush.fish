@@ -39,7 +39,7 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l clock -d 'Where `{ts
 live\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l start-time -d 'The simulated clock\'s first timestamp (RFC 3339)' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l step -d 'The simulated clock\'s step per record' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -s n -l count -d 'Stop after N lines (lines only)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -s n -l count -d 'Stop after N lines or records (not for `gush bytes`)' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
@@ -81,7 +81,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l clock -d 'Where `{
 live\t''"
 complete -c gush -n "__fish_gush_using_subcommand records" -l start-time -d 'The simulated clock\'s first timestamp (RFC 3339)' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l step -d 'The simulated clock\'s step per record' -r
-complete -c gush -n "__fish_gush_using_subcommand records" -s n -l count -d 'Stop after N lines (lines only)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -s n -l count -d 'Stop after N lines or records (not for `gush bytes`)' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
@@ -115,7 +115,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l nodelay -d 'Set TC
 complete -c gush -n "__fish_gush_using_subcommand records" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand records" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -s n -l count -d 'Stop after N lines (lines only)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s n -l count -d 'Stop after N lines or records (not for `gush bytes`)' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r
@@ -147,7 +147,7 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l reconnect -d 'When t
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s V -l version -d 'Print version'
-complete -c gush -n "__fish_gush_using_subcommand replay" -s n -l count -d 'Stop after N lines (lines only)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -s n -l count -d 'Stop after N lines or records (not for `gush bytes`)' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l seed -d 'Seed for everything random: the same seed and arguments give the same bytes. Without it a seed is chosen and shown in the report' -r

@@ -185,7 +185,7 @@ pub struct BytesArgs {
 /// reported.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Stop after N lines (lines only).
+    /// Stop after N lines or records (not for `gush bytes`).
     #[arg(short = 'n', long, value_name = "N", value_parser = parse_count, help_heading = "Amount")]
     pub count: Option<u64>,
 
@@ -331,6 +331,9 @@ pub fn parse_count(arg: &str) -> Result<u64, String> {
     parse_size::parse_size(arg).map_err(|_| bad())
 }
 
+/// The slowest rate: one record (or byte) every 1000 seconds.
+const MIN_RATE: f64 = 0.001;
+
 /// Rates: a count per second (`20k/s`: records) or a size per second
 /// (`5MiB/s`, `100MB/s`: bytes). The `/s` is optional.
 pub fn parse_rate(arg: &str) -> Result<Rate, String> {
@@ -343,8 +346,10 @@ pub fn parse_rate(arg: &str) -> Result<Rate, String> {
     } else {
         Rate::Records(parse_count(amount).map_err(|_| bad())? as f64)
     };
-    if !(rate.per_second() > 0.0 && rate.per_second().is_finite()) {
-        return Err(format!("`{arg}` is not a rate above zero"));
+    if !(rate.per_second() >= MIN_RATE && rate.per_second().is_finite()) {
+        return Err(format!(
+            "`{arg}` is too slow a rate: use {MIN_RATE}/s or more"
+        ));
     }
     Ok(rate)
 }

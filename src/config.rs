@@ -5,7 +5,8 @@
 //! Failures here are usage errors, returned as clap errors so they print
 //! and exit (2) like every other usage error.
 
-use std::path::PathBuf;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -117,6 +118,26 @@ fn interval(summary: &SummaryArgs) -> Result<Option<Duration>, clap::Error> {
     }
 }
 
+/// Refuses a report file that is the output itself: writing the report
+/// would replace the data it reports on.
+fn not_the_output(output: &Path, flag: &str, report: Option<&Path>) -> Result<(), clap::Error> {
+    let Some(report) = report else {
+        return Ok(());
+    };
+    let absolute = |path: &Path| std::path::absolute(path).ok();
+    let same_inode = match (std::fs::metadata(output), std::fs::metadata(report)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    };
+    if output != Path::new("-") && (same_inode || absolute(output) == absolute(report)) {
+        return Err(usage(format!(
+            "{flag} {} is the output file too: name another path for it",
+            report.display()
+        )));
+    }
+    Ok(())
+}
+
 /// A rate that paces reading or writing, which is done in bytes: a count
 /// rate such as `20k/s` is refused.
 fn byte_rate(flag: &str, rate: Option<Rate>) -> Result<Option<f64>, clap::Error> {
@@ -193,6 +214,12 @@ impl Config {
         };
         let flow = flow(&common)?;
         let interval = interval(&common.summary)?;
+        not_the_output(
+            &common.output,
+            "--stats-file",
+            common.summary.stats_file.as_deref(),
+        )?;
+        not_the_output(&common.output, "--timeline", common.timeline.as_deref())?;
         let network = net::network(&common)?;
         let framing = net::framing(&source, &common)?;
         let existing = match (common.force, common.append) {
@@ -253,8 +280,9 @@ impl Config {
                 header,
             } => {
                 // Only the first shard carries the header, so the shards
-                // concatenate to the whole.
-                let header = *header && self.first == 0;
+                // concatenate to the whole; framed records go without one,
+                // which would otherwise ride inside the first frame.
+                let header = *header && self.first == 0 && self.framing == Framing::None;
                 Box::new(Records::new(schema.clone(), *format, header, sequence()))
             }
             SourceSpec::Bytes { fill } => Box::new(Bytes::new(fill, self.seed, self.first)),

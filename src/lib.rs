@@ -30,7 +30,7 @@ pub use stats::{Counters, End, Stats};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::config::catch::CatchConfig;
-use crate::report::monitor::Monitor;
+use crate::report::monitor::{Monitor, Timeline};
 use crate::signals::Signals;
 
 /// Runs the command line: usage errors come back as [`clap::Error`] inside
@@ -67,6 +67,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 fn send(config: Config) -> Result<ExitCode> {
     let signals = Signals::install()?;
     let source = config.build_source()?;
+    let timeline = config
+        .report
+        .timeline
+        .as_deref()
+        .map(Timeline::create)
+        .transpose()?;
     let sink = sink::open(&config.output, config.existing, config.network.as_ref())?;
     let record_noun = source.record_noun();
     let pipeline = Pipeline::new(source, sink)
@@ -79,6 +85,7 @@ fn send(config: Config) -> Result<ExitCode> {
         config.limits,
         config.flow,
         record_noun,
+        timeline,
     )?;
     let outcome = pipeline.run();
     let history = monitor.finish()?;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{byte_rate, interval, usage};
+use super::{byte_rate, interval, not_the_output, usage};
 use crate::cli::{CatchArgs, Framing, StatsFormat};
 use crate::net::Endpoint;
 use crate::sink::Existing;
@@ -47,6 +47,9 @@ impl CatchConfig {
         }
         let read_bytes_per_s = byte_rate("--read-rate", args.read_rate)?;
         let interval = interval(&args.summary)?;
+        if let Some(output) = &args.output {
+            not_the_output(output, "--stats-file", args.summary.stats_file.as_deref())?;
+        }
         if let Some(output) = &args.output
             && output
                 .to_str()

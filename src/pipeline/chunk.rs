@@ -9,8 +9,11 @@
 use std::alloc::{self, Layout};
 use std::ptr::NonNull;
 
-/// The alignment of every chunk: the usual page size.
+/// The alignment of chunks of a page or more: the usual page size.
 pub const PAGE: usize = 4096;
+
+/// The alignment of smaller chunks.
+const CACHE_LINE: usize = 64;
 
 pub struct Chunk {
     ptr: NonNull<u8>,
@@ -24,11 +27,12 @@ pub struct Chunk {
 unsafe impl Send for Chunk {}
 
 impl Chunk {
-    /// A zeroed chunk of `capacity` bytes (at least one page, rounded up
-    /// to whole pages).
+    /// A zeroed chunk of `capacity` bytes: whole pages, page-aligned, from
+    /// a page up; below that, whole cache lines, so that many tiny chunks
+    /// do not each cost a page and memory stays near the hwm.
     pub fn new(capacity: usize) -> Chunk {
-        let capacity = capacity.max(1).next_multiple_of(PAGE);
-        let layout = Layout::from_size_align(capacity, PAGE).expect("chunk size fits in isize");
+        let capacity = capacity.max(1).next_multiple_of(Self::alignment(capacity));
+        let layout = Self::layout(capacity);
         // SAFETY: the layout has a non-zero size.
         let ptr = unsafe { alloc::alloc_zeroed(layout) };
         let Some(ptr) = NonNull::new(ptr) else {
@@ -40,6 +44,15 @@ impl Chunk {
             len: 0,
             records: 0,
         }
+    }
+
+    fn alignment(capacity: usize) -> usize {
+        if capacity >= PAGE { PAGE } else { CACHE_LINE }
+    }
+
+    fn layout(capacity: usize) -> Layout {
+        Layout::from_size_align(capacity, Self::alignment(capacity))
+            .expect("chunk size fits in isize")
     }
 
     pub fn capacity(&self) -> usize {
@@ -75,9 +88,8 @@ impl Chunk {
 
 impl Drop for Chunk {
     fn drop(&mut self) {
-        let layout = Layout::from_size_align(self.capacity, PAGE).expect("checked in new");
         // SAFETY: allocated in `new` with this very layout.
-        unsafe { alloc::dealloc(self.ptr.as_ptr(), layout) }
+        unsafe { alloc::dealloc(self.ptr.as_ptr(), Self::layout(self.capacity)) }
     }
 }
 
@@ -87,6 +99,7 @@ mod tests {
 
     #[test]
     fn is_page_aligned_and_zeroed() {
+        assert_eq!(Chunk::new(100).capacity(), 128);
         let mut chunk = Chunk::new(10_000);
         assert_eq!(chunk.capacity(), 3 * PAGE);
         assert_eq!(chunk.space().as_ptr() as usize % PAGE, 0);

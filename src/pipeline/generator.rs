@@ -118,11 +118,11 @@ impl Generator<'_> {
             bytes_left -= filled.bytes as u64;
 
             let len = chunk.len() as u64;
-            if !self.fits(len) {
+            if !self.fits(len, &full) {
                 let waited = Instant::now();
                 self.counters.pauses.fetch_add(1, Ordering::Relaxed);
                 self.counters.paused.store(true, Ordering::Relaxed);
-                let writer_alive = self.wait_for_drain(len, &empty, &mut free);
+                let writer_alive = self.wait_for_drain(len, &full, &empty, &mut free);
                 self.counters.paused.store(false, Ordering::Relaxed);
                 paused += waited.elapsed();
                 if !writer_alive {
@@ -180,19 +180,28 @@ impl Generator<'_> {
         }
     }
 
-    /// Whether a chunk of `len` bytes may be sent without passing the hwm.
-    fn fits(&self, len: u64) -> bool {
+    /// Whether a chunk of `len` bytes may be sent without passing the hwm,
+    /// and without blocking on a full channel (tiny chunks can fill its
+    /// slots first; blocking there unseen would hide a pause).
+    fn fits(&self, len: u64, full: &Sender<Chunk>) -> bool {
         self.counters.buffered_bytes.load(Ordering::SeqCst) + len <= self.flow.hwm_bytes
+            && !full.is_full()
     }
 
     /// Blocks until the buffered bytes are down to the low-water mark (and
     /// the chunk fits). Every chunk the writer hands back is a wake-up; the
     /// writer lowers the count before handing it back. Returns false if the
     /// writer is gone.
-    fn wait_for_drain(&self, len: u64, empty: &Receiver<Chunk>, free: &mut Vec<Chunk>) -> bool {
+    fn wait_for_drain(
+        &self,
+        len: u64,
+        full: &Sender<Chunk>,
+        empty: &Receiver<Chunk>,
+        free: &mut Vec<Chunk>,
+    ) -> bool {
         loop {
             let buffered = self.counters.buffered_bytes.load(Ordering::SeqCst);
-            if buffered <= self.flow.lwm_bytes && buffered + len <= self.flow.hwm_bytes {
+            if buffered <= self.flow.lwm_bytes && self.fits(len, full) {
                 return true;
             }
             match empty.recv() {

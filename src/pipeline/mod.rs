@@ -68,6 +68,11 @@ impl Default for Flow {
     }
 }
 
+/// The most chunks the channel holds. crossbeam allocates every slot up
+/// front, so a tiny --chunk under a huge --hwm must not ask for billions; a
+/// full channel is a pause like the byte gate (see the generator).
+const MAX_SLOTS: u64 = 1 << 16;
+
 /// A run that ended in a write error, with what was counted up to it.
 #[derive(Debug)]
 pub struct Failed {
@@ -134,7 +139,7 @@ impl Pipeline {
         let fill_bytes = sink.fit_chunk(flow.chunk_bytes);
         // Capacity is a ceiling on chunk count only; the byte gate in the
         // generator is what holds the high-water mark.
-        let slots = (flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize + 1;
+        let slots = (flow.hwm_bytes / flow.chunk_bytes as u64).clamp(1, MAX_SLOTS) as usize + 1;
         let (full_tx, full_rx) = crossbeam_channel::bounded::<Chunk>(slots);
         let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<Chunk>();
         let terminator = source.record_terminator();

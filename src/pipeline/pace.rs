@@ -76,7 +76,12 @@ impl Pacer {
                 return Some(credit as u64);
             }
             let due = (self.sent + self.quantum) / self.per_second;
-            let sleep = self.start + Duration::from_secs_f64(due) - now;
+            // A due time past what Duration or Instant can hold is far off:
+            // nap and look again.
+            let sleep = Duration::try_from_secs_f64(due)
+                .ok()
+                .and_then(|due| self.start.checked_add(due))
+                .map_or(NAP, |at| at.saturating_duration_since(now));
             std::thread::sleep(sleep.min(NAP));
         }
     }

@@ -8,6 +8,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
@@ -134,6 +135,25 @@ impl Schedule {
 /// How often the history and progress display are fed.
 const TICK: Duration = Duration::from_millis(100);
 
+/// The `--timeline` CSV, created before the destination is opened so that
+/// a bad path fails the run before it leaves an empty output behind.
+pub struct Timeline {
+    out: BufWriter<File>,
+    path: PathBuf,
+}
+
+impl Timeline {
+    pub fn create(path: &Path) -> Result<Timeline> {
+        let shown = || format!("cannot create the timeline file {}", path.display());
+        let mut out = BufWriter::new(File::create(path).with_context(shown)?);
+        writeln!(out, "{TIMELINE_HEADER}").with_context(shown)?;
+        Ok(Timeline {
+            out,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
 pub struct Monitor {
     stop: Sender<()>,
     thread: JoinHandle<Result<History>>,
@@ -147,18 +167,8 @@ impl Monitor {
         limits: Limits,
         flow: Flow,
         record_noun: &'static str,
+        timeline: Option<Timeline>,
     ) -> Result<Monitor> {
-        let timeline = match &report.timeline {
-            None => None,
-            Some(path) => {
-                let file = File::create(path).with_context(|| {
-                    format!("cannot create the timeline file {}", path.display())
-                })?;
-                let mut out = BufWriter::new(file);
-                writeln!(out, "{TIMELINE_HEADER}")?;
-                Some((out, path.clone()))
-            }
-        };
         let mut watch = Watch {
             counters,
             started: Instant::now(),
@@ -172,8 +182,7 @@ impl Monitor {
             interval: report
                 .interval
                 .map(|every| (Schedule::new(every), report.stats)),
-            timeline: timeline
-                .map(|(out, path)| (Schedule::new(report.interval.unwrap_or(TICK)), out, path)),
+            timeline: timeline.map(|file| (Schedule::new(report.interval.unwrap_or(TICK)), file)),
         };
         let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
         let thread = std::thread::Builder::new()
@@ -210,7 +219,7 @@ struct Watch {
     history: History,
     tick: Schedule,
     interval: Option<(Schedule, Option<StatsFormat>)>,
-    timeline: Option<(Schedule, BufWriter<File>, std::path::PathBuf)>,
+    timeline: Option<(Schedule, Timeline)>,
 }
 
 impl Watch {
@@ -219,7 +228,7 @@ impl Watch {
         if let Some((schedule, _)) = &self.interval {
             next = next.min(schedule.next);
         }
-        if let Some((schedule, _, _)) = &self.timeline {
+        if let Some((schedule, _)) = &self.timeline {
             next = next.min(schedule.next);
         }
         next
@@ -252,7 +261,7 @@ impl Watch {
             };
             self.progress.print(&line);
         }
-        if let Some((schedule, out, path)) = &mut self.timeline {
+        if let Some((schedule, Timeline { out, path })) = &mut self.timeline {
             let fire = if last {
                 Some(sample.since(&schedule.last))
             } else {

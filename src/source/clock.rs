@@ -45,7 +45,8 @@ pub enum TsFormat {
     Date,
     /// `13:55:36`
     Time,
-    /// C's `asctime`, as Apache's error log has it: `Wed Oct 11 14:32:52 2000`.
+    /// Apache's error-log time, `asctime`'s layout with the day zero-padded:
+    /// `Wed Oct 11 14:32:52 2000`.
     Ctime,
 }
 

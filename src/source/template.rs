@@ -4,7 +4,7 @@
 //! Parsing is separate from generating so that errors can point at the
 //! exact spot: every field keeps the byte span it came from, and a
 //! [`TemplateError`] prints the template with a caret line under that span.
-//! What each field means and how it is written lives in `fields.rs`.
+//! What each field means and how it is written lives in `fields/`.
 
 use std::fmt;
 use std::ops::Range;

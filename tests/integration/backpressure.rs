@@ -132,3 +132,49 @@ fn chunk_that_is_not_a_page_multiple_still_flows() {
     assert_eq!(num(&stats, "bytes"), 100_000);
     assert!(num(&stats, "peak_buffered_bytes") <= 6000, "{stats}");
 }
+
+/// Tiny chunks fill the channel's slots before the byte gate: that wait is
+/// a pause too, or the report would blame the generator for a slow sink.
+#[test]
+fn a_full_channel_of_tiny_chunks_counts_as_a_pause() {
+    let run = gush([
+        "lines",
+        "--rate",
+        "1k/s",
+        "--burst",
+        "10",
+        "-t",
+        "1s",
+        "--sink-delay",
+        "50ms",
+        "-o",
+        "/dev/null",
+        "--stats=json",
+    ])
+    .assert()
+    .success();
+    let stats = stats_from(&run.get_output().stderr);
+    assert!(num(&stats, "pauses") > 0, "{stats}");
+    assert_eq!(text(&stats, "bottleneck"), "destination", "{stats}");
+}
+
+/// A one-byte chunk under a huge hwm must neither allocate a slot per byte
+/// of the hwm up front nor a page per chunk.
+#[test]
+fn tiny_chunks_under_a_huge_hwm_stay_small() {
+    let run = gush([
+        "bytes",
+        "--chunk",
+        "1",
+        "--hwm",
+        "16GiB",
+        "-s",
+        "100000",
+        "--stats=json",
+    ])
+    .assert()
+    .success();
+    assert_eq!(run.get_output().stdout.len(), 100_000);
+    let stats = stats_from(&run.get_output().stderr);
+    assert_eq!(num(&stats, "bytes"), 100_000);
+}

@@ -83,3 +83,21 @@ fn missing_parent_directory_is_an_error_naming_the_path() {
     );
     assert!(!out.exists());
 }
+
+/// The timeline is created before the output, so a bad timeline path
+/// fails the run without leaving an empty output that blocks the rerun.
+#[test]
+fn a_bad_timeline_path_leaves_no_output_behind() {
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    let timeline = dir.path("missing-dir/run.csv");
+    let run = gush(["lines", "-n", "5", "-o"])
+        .arg(&out)
+        .arg("--timeline")
+        .arg(&timeline)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains("timeline"), "{stderr}");
+    assert!(!out.exists());
+}

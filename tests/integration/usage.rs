@@ -107,3 +107,32 @@ fn help_documents_signal_exit_codes() {
     assert!(stdout.contains("130"), "{stdout}");
     assert!(stdout.contains("143"), "{stdout}");
 }
+
+#[test]
+fn a_rate_slower_than_one_per_thousand_seconds_is_refused() {
+    let run = gush(["lines", "--rate", "1e-300/s", "-t", "1s"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains("1e-300/s"), "{stderr}");
+}
+
+#[test]
+fn a_report_file_that_is_the_output_is_refused() {
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    for flag in ["--stats-file", "--timeline"] {
+        let run = gush(["lines", "-n", "5", "-o"])
+            .arg(&out)
+            .arg(flag)
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(flag) && stderr.contains("output file"),
+            "{stderr}"
+        );
+        assert!(!out.exists(), "{flag}: the output was created");
+    }
+}

@@ -171,3 +171,24 @@ fn catch_serves_no_more_than_max_connections_at_once() {
     let second_report = &stats["per_connection"][1];
     assert_eq!(second_report["bytes"], 7);
 }
+
+/// A framed CSV stream carries no header: it would ride inside the first
+/// frame, glued to the first record.
+#[test]
+fn framed_records_have_no_header_row() {
+    let (code, stdout, stderr) = run(&[
+        "records",
+        "--schema",
+        "a={n}, b={int:1..9}",
+        "-n",
+        "2",
+        "--seed",
+        "1",
+        "--framing",
+        "octet-counted",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = String::from_utf8(stdout).unwrap();
+    assert!(text.starts_with("3 0,"), "{text:?}");
+    assert!(!text.contains("a,b"), "{text:?}");
+}
