@@ -142,7 +142,7 @@ impl Pipeline {
         let slots = (flow.hwm_bytes / flow.chunk_bytes as u64).clamp(1, MAX_SLOTS) as usize + 1;
         let (full_tx, full_rx) = crossbeam_channel::bounded::<Chunk>(slots);
         let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<Chunk>();
-        let terminator = source.record_terminator();
+        let shape = source.record_shape();
         let record_noun = source.record_noun();
         let destination = sink.name().to_string();
         let started = Instant::now();
@@ -160,7 +160,7 @@ impl Pipeline {
             let writer = writer::Writer {
                 sink,
                 flow,
-                terminator,
+                shape,
                 counters: &counters,
                 started,
             };

@@ -12,12 +12,13 @@ use humansize::{BINARY, format_size};
 use super::pace::Pacer;
 use super::{Chunk, Flow, Integral};
 use crate::sink::Sink;
+use crate::source::RecordShape;
 use crate::stats::{Counters, NetStats};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
     pub flow: Flow,
-    pub terminator: Option<u8>,
+    pub shape: RecordShape,
     pub counters: &'a Counters,
     pub started: Instant,
 }
@@ -198,9 +199,6 @@ impl Writer<'_> {
 
     /// Whole records in the part of a chunk that went out.
     fn records_in(&self, sent: &[u8]) -> u64 {
-        match self.terminator {
-            Some(byte) => memchr::memchr_iter(byte, sent).count() as u64,
-            None => 0,
-        }
+        self.shape.whole_records(sent)
     }
 }

@@ -9,7 +9,7 @@
 //! past where it will end up (room for the longest length prefix), then its
 //! prefix is written in front and the message moved up against it.
 
-use super::{Filled, Source};
+use super::{Filled, RecordShape, Source};
 
 pub struct OctetCounted {
     inner: Box<dyn Source>,
@@ -63,6 +63,10 @@ impl Source for OctetCounted {
 
     fn never_runs_dry(&self) -> bool {
         self.inner.never_runs_dry()
+    }
+
+    fn record_shape(&self) -> RecordShape {
+        RecordShape::OctetFrames
     }
 }
 

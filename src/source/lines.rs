@@ -7,7 +7,7 @@ use super::counter::CounterLine;
 use super::out::Out;
 use super::sequence::Sequence;
 use super::template::Template;
-use super::{Filled, Source};
+use super::{Filled, RecordShape, Source};
 
 pub struct Lines {
     template: Template,
@@ -54,8 +54,10 @@ impl Source for Lines {
         filled
     }
 
-    fn record_terminator(&self) -> Option<u8> {
-        Some(b'\n')
+    fn record_shape(&self) -> RecordShape {
+        RecordShape::Lines {
+            per_record: 1 + self.template.literal_newlines(),
+        }
     }
 
     fn never_runs_dry(&self) -> bool {

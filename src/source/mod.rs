@@ -23,6 +23,47 @@ pub mod sequence;
 pub mod template;
 pub mod words;
 
+/// How records sit in a source's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordShape {
+    /// Not made of countable records (raw bytes).
+    Unknown,
+    /// Each record ends at its `per_record`-th newline: 1 for plain lines,
+    /// more for a template with newlines in its text.
+    Lines { per_record: u64 },
+    /// Octet-counted frames, `LEN SP MSG` (RFC 6587 §3.4.1).
+    OctetFrames,
+}
+
+impl RecordShape {
+    /// The whole records at the start of `written`.
+    pub fn whole_records(self, written: &[u8]) -> u64 {
+        match self {
+            RecordShape::Unknown => 0,
+            RecordShape::Lines { per_record } => {
+                memchr::memchr_iter(b'\n', written).count() as u64 / per_record.max(1)
+            }
+            RecordShape::OctetFrames => {
+                let (mut at, mut frames) = (0, 0);
+                while let Some(space) = memchr::memchr(b' ', &written[at..]) {
+                    let length = std::str::from_utf8(&written[at..at + space])
+                        .ok()
+                        .and_then(|n| n.parse::<usize>().ok());
+                    let Some(end) = length.map(|length| at + space + 1 + length) else {
+                        break;
+                    };
+                    if end > written.len() {
+                        break;
+                    }
+                    frames += 1;
+                    at = end;
+                }
+                frames
+            }
+        }
+    }
+}
+
 /// What one call to [`Source::fill`] wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filled {
@@ -39,11 +80,10 @@ pub trait Source: Send {
     /// does not fit in `out` at all.
     fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled;
 
-    /// The byte that ends every record, if the output is made of records.
-    /// It lets a write that stopped halfway through a chunk count the whole
-    /// records that made it out.
-    fn record_terminator(&self) -> Option<u8> {
-        None
+    /// How records sit in the bytes, so that a write that stopped halfway
+    /// through a chunk can count the whole records that made it out.
+    fn record_shape(&self) -> RecordShape {
+        RecordShape::Unknown
     }
 
     /// What one record is called in the human summary.

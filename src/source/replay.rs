@@ -15,7 +15,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 
-use super::{Filled, Source};
+use super::{Filled, RecordShape, Source};
 
 pub struct Replay {
     input: File,
@@ -195,8 +195,8 @@ impl Source for Replay {
         filled
     }
 
-    fn record_terminator(&self) -> Option<u8> {
-        Some(b'\n')
+    fn record_shape(&self) -> RecordShape {
+        RecordShape::Lines { per_record: 1 }
     }
 
     fn record_noun(&self) -> &'static str {

@@ -120,6 +120,18 @@ impl Template {
         Some(())
     }
 
+    /// Newlines in the template's literal text: a line made from it holds
+    /// this many more than the one that ends it.
+    pub fn literal_newlines(&self) -> u64 {
+        self.parts
+            .iter()
+            .map(|part| match part {
+                Part::Literal(text) => memchr::memchr_iter(b'\n', text).count() as u64,
+                Part::Field(..) => 0,
+            })
+            .sum()
+    }
+
     /// The template's only part, if it is a lone field.
     pub fn lone_field(&self) -> Option<&Field> {
         match &self.parts[..] {

@@ -179,3 +179,67 @@ fn file_size_limit_cuts_back_to_whole_chunks() {
         &ends[..ends.len().min(6)]
     );
 }
+
+/// Runs `gush ARGS --stats=json` into a pipe whose reader takes 300 kB and
+/// leaves, then returns the report and the first `bytes` bytes of the same
+/// output written whole, to count the records in.
+fn torn_by_a_leaving_reader(args: &[&str]) -> (serde_json::Value, Vec<u8>) {
+    let mut child = gush_std(args)
+        .arg("--stats=json")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gush");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = vec![0u8; 300_000];
+    stdout.read_exact(&mut head).expect("read 300 kB");
+    drop(stdout);
+    wait_bounded(&mut child, Duration::from_secs(10));
+    let mut stderr = Vec::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut stderr)
+        .unwrap();
+    let stats = stats_from(&stderr);
+    let bytes = num(&stats, "bytes") as usize;
+    let more = (bytes + 4096).to_string();
+    let mut whole = gush(args)
+        .args(["-s", &more])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(whole.len() >= bytes, "the same output runs on past the cut");
+    whole.truncate(bytes);
+    (stats, whole)
+}
+
+#[test]
+fn a_torn_chunk_counts_records_of_a_template_with_newlines() {
+    let (stats, whole) = torn_by_a_leaving_reader(&["lines", "a\nb{n}"]);
+    let newlines = whole.iter().filter(|&&b| b == b'\n').count() as u64;
+    assert_eq!(num(&stats, "records"), newlines / 2, "{stats}");
+}
+
+#[test]
+fn a_torn_chunk_counts_whole_octet_counted_frames() {
+    let (stats, whole) = torn_by_a_leaving_reader(&["lines", "--framing", "octet-counted"]);
+    let mut frames = 0;
+    let mut at = 0;
+    while let Some(space) = whole[at..].iter().position(|&b| b == b' ') {
+        let length: usize = std::str::from_utf8(&whole[at..at + space])
+            .unwrap()
+            .parse()
+            .unwrap();
+        if at + space + 1 + length > whole.len() {
+            break;
+        }
+        frames += 1;
+        at += space + 1 + length;
+    }
+    assert_eq!(num(&stats, "records"), frames, "{stats}");
+}
