@@ -237,7 +237,7 @@ impl Reader<'_> {
         let filled = self.kept + n;
         if let Some(malformed) = malformed {
             // Save the whole frames before it; nothing after it can be read.
-            self.save(last_end.map_or(0, |end| self.kept + end))?;
+            self.save(&self.buffer[..last_end.map_or(0, |end| self.kept + end)])?;
             return Err(malformed.to_string());
         }
         if self.shared.output.is_none() {
@@ -253,33 +253,40 @@ impl Reader<'_> {
                 return Ok(());
             }
         };
-        self.save(whole)?;
+        self.save(&self.buffer[..whole])?;
         self.buffer.copy_within(whole..filled, 0);
         self.kept = filled - whole;
         Ok(())
     }
 
     /// At the end of the stream: saves what is left, a torn record too.
+    /// A torn line gets a newline, so the next connection's first line is
+    /// not glued onto it in the saved output.
     fn save_rest(&mut self) -> Result<(), String> {
-        self.save(self.kept)?;
+        self.save(&self.buffer[..self.kept])?;
+        let torn_line =
+            self.frames.is_none() && self.kept > 0 && self.buffer[self.kept - 1] != b'\n';
+        if torn_line {
+            self.save(b"\n")?;
+        }
         self.kept = 0;
         Ok(())
     }
 
-    /// Saves `buffer[..end]`, if saving. A failure stops the whole catch:
-    /// an error, or a normal end if stdout's reader went away.
-    fn save(&self, end: usize) -> Result<(), String> {
+    /// Saves `bytes`, if saving. A failure stops the whole catch: an
+    /// error, or a normal end if stdout's reader went away.
+    fn save(&self, bytes: &[u8]) -> Result<(), String> {
         let Some(output) = &self.shared.output else {
             return Ok(());
         };
-        if end == 0 || output.closed.load(Ordering::Relaxed) {
+        if bytes.is_empty() || output.closed.load(Ordering::Relaxed) {
             return Ok(());
         }
         let mut sink = output
             .sink
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
-        match write_all(sink.as_mut(), &self.buffer[..end]) {
+        match write_all(sink.as_mut(), bytes) {
             Ok(()) => Ok(()),
             Err(err) => {
                 self.shared.halt.store(true, Ordering::Relaxed);

@@ -112,12 +112,6 @@ struct JsonEscape {
     len: usize,
 }
 
-impl JsonEscape {
-    fn len(&self) -> usize {
-        self.len
-    }
-}
-
 impl std::ops::Deref for JsonEscape {
     type Target = [u8];
     fn deref(&self) -> &[u8] {

@@ -317,10 +317,6 @@ impl Source for Records {
     fn never_runs_dry(&self) -> bool {
         true
     }
-
-    fn record_noun(&self) -> &'static str {
-        "records"
-    }
 }
 
 #[cfg(test)]

@@ -192,3 +192,26 @@ fn framed_records_have_no_header_row() {
     assert!(text.starts_with("3 0,"), "{text:?}");
     assert!(!text.contains("a,b"), "{text:?}");
 }
+
+/// A connection that ends mid-line must not glue the next connection's
+/// first line onto its torn one in the saved output.
+#[test]
+fn a_torn_last_line_is_not_joined_to_the_next_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("caught.txt");
+    let catcher = Catcher::start(
+        "127.0.0.1:0",
+        &["--connections", "2", "-o", saved.to_str().unwrap()],
+    );
+    let address = format!("127.0.0.1:{}", catcher.port());
+    for message in [&b"torn"[..], &b"whole\n"[..]] {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.write_all(message).unwrap();
+        drop(stream);
+        // Let the catcher finish one connection before the next arrives.
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (code, caught) = catcher.finish();
+    assert_eq!(code, 0, "{caught}");
+    assert_eq!(std::fs::read(&saved).unwrap(), b"torn\nwhole\n");
+}
