@@ -137,9 +137,9 @@ pub fn human(s: &Stats, history: &History) -> String {
 }
 
 /// One `--interval` report in human form.
-pub fn interval_line(s: &Sample) -> String {
+pub fn interval_line(s: &Sample, record_noun: &str) -> String {
     format!(
-        "gush: {:>7.1}s {:>11} {:>8} records {:>11}/s  buffered {:>10}  {} pauses {} drains",
+        "gush: {:>7.1}s {:>11} {:>8} {record_noun} {:>11}/s  buffered {:>10}  {} pauses {} drains",
         s.t_s,
         size(s.bytes as f64),
         progress::count(s.records),

@@ -257,7 +257,7 @@ impl Watch {
                 Some(StatsFormat::Json) => {
                     serde_json::to_string(&sample).expect("samples serialise")
                 }
-                _ => super::interval_line(&sample),
+                _ => super::interval_line(&sample, self.progress.record_noun()),
             };
             self.progress.print(&line);
         }

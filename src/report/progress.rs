@@ -67,10 +67,18 @@ impl ProgressLine {
             0.0 => sample.bytes_per_s,
             smooth => smooth + SMOOTHING * (sample.bytes_per_s - smooth),
         };
-        let text = self.render(sample, elapsed, paused);
-        if let Some(bar) = self.bar() {
-            bar.set_message(text);
+        // Nothing is formatted for a display that is hidden or off.
+        if self.bar().is_some() {
+            let text = self.render(sample, elapsed, paused);
+            if let Some(bar) = &self.bar {
+                bar.set_message(text);
+            }
         }
+    }
+
+    /// What a record is called on the display and in interval lines.
+    pub fn record_noun(&self) -> &'static str {
+        self.record_noun
     }
 
     fn render(&self, s: &Sample, elapsed: Duration, paused: bool) -> String {
