@@ -3,21 +3,19 @@
 //! reports (the same key names where they mean the same thing).
 
 use std::fmt::Write as _;
-use std::fs;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use crossbeam_channel::{RecvTimeoutError, Sender};
-use humansize::{BINARY, format_size};
 use serde::Serialize;
 
 use super::connection::{ConnectionReport, Live};
 use crate::cli::StatsFormat;
 use crate::config::catch::CatchConfig;
 use crate::report::progress::count;
-use crate::report::seconds;
+use crate::report::{emit, seconds, size};
 use crate::stats::{Counters, End};
 
 /// The summary. Its field names are the keys of `--stats=json`.
@@ -51,24 +49,13 @@ const HUMAN_SHOWN: usize = 20;
 
 /// Prints and saves the summary as the configuration asks.
 pub fn finish(config: &CatchConfig, stats: &CatchStats) -> Result<()> {
-    match config.stats {
-        Some(StatsFormat::Json) => eprintln!("{}", json(stats)),
-        Some(StatsFormat::Human) => eprint!("{}", human(stats)),
-        None => {}
-    }
-    if let Some(path) = &config.stats_file {
-        fs::write(path, json(stats) + "\n")
-            .with_context(|| format!("cannot write the stats file {}", path.display()))?;
-    }
-    Ok(())
-}
-
-fn json(stats: &CatchStats) -> String {
-    serde_json::to_string(stats).expect("stats serialise")
-}
-
-fn size(n: f64) -> String {
-    format_size(n as u64, BINARY)
+    emit(
+        stats,
+        config.stats,
+        config.stats_file.as_deref(),
+        || human(stats),
+        false,
+    )
 }
 
 pub fn human(s: &CatchStats) -> String {

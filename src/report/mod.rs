@@ -8,9 +8,11 @@ pub mod sparkline;
 
 use std::fmt::Write as _;
 use std::fs;
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use humansize::{BINARY, format_size};
+use serde::Serialize;
 
 use crate::cli::StatsFormat;
 use crate::config::Report;
@@ -22,20 +24,39 @@ use sparkline::sparkline;
 /// showed live progress gets the human summary in its place even without
 /// `--stats`.
 pub fn finish(report: &Report, stats: &Stats, history: &History) -> Result<()> {
-    match report.stats {
+    emit(
+        stats,
+        report.stats,
+        report.stats_file.as_deref(),
+        || human(stats, history),
+        history.progress_shown,
+    )
+}
+
+/// Prints a summary on stderr as `format` asks (the human one also when
+/// `human_anyway`) and writes its JSON to `stats_file`: the same for gush
+/// and `gush catch`.
+pub fn emit<T: Serialize>(
+    stats: &T,
+    format: Option<StatsFormat>,
+    stats_file: Option<&Path>,
+    human: impl FnOnce() -> String,
+    human_anyway: bool,
+) -> Result<()> {
+    match format {
         Some(StatsFormat::Json) => eprintln!("{}", json(stats)),
-        Some(StatsFormat::Human) => eprint!("{}", human(stats, history)),
-        None if history.progress_shown => eprint!("{}", human(stats, history)),
+        Some(StatsFormat::Human) => eprint!("{}", human()),
+        None if human_anyway => eprint!("{}", human()),
         None => {}
     }
-    if let Some(path) = &report.stats_file {
+    if let Some(path) = stats_file {
         fs::write(path, json(stats) + "\n")
             .with_context(|| format!("cannot write the stats file {}", path.display()))?;
     }
     Ok(())
 }
 
-pub fn json(stats: &Stats) -> String {
+pub fn json<T: Serialize>(stats: &T) -> String {
     serde_json::to_string(stats).expect("stats serialise")
 }
 
@@ -43,7 +64,8 @@ pub fn json(stats: &Stats) -> String {
 const SPARKLINE_MIN_S: f64 = 2.0;
 const SPARKLINE_WIDTH: usize = 60;
 
-fn size(n: f64) -> String {
+/// Bytes as people read them: `1.50 MiB`.
+pub(crate) fn size(n: f64) -> String {
     format_size(n as u64, BINARY)
 }
 
