@@ -8,6 +8,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
+pub mod engine;
 pub mod file;
 pub mod net;
 
