@@ -6,10 +6,10 @@
 
 use std::io;
 
-use gush::source::clock::TimeSource;
+use gush::language::clock::TimeSource;
+use gush::language::sequence::Sequence;
+use gush::language::template::Template;
 use gush::source::lines::Lines;
-use gush::source::sequence::Sequence;
-use gush::source::template::Template;
 use gush::{Flow, Limits, Pipeline, Sink};
 
 /// Counts bytes and folds them into an FNV-1a hash; a real sink might

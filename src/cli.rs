@@ -11,14 +11,15 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::language::clock::parse_start_time;
+use crate::language::escape::Format;
+use crate::language::template::Template;
 use crate::pipeline::pace::Rate;
+use crate::report::StatsFormat;
 use crate::source::bytes::Fill;
-use crate::source::clock::parse_start_time;
-use crate::source::record::Format;
-use crate::source::template::Template;
 
 mod net;
-pub use net::{CatchArgs, Framing, NetArgs, ReplayArgs};
+pub use net::{CatchArgs, NetArgs, ReplayArgs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -307,12 +308,6 @@ pub struct SummaryArgs {
     /// Print nothing on stderr but errors: no summary, no report lines.
     #[arg(short, long, help_heading = "Report")]
     pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatsFormat {
-    Human,
-    Json,
 }
 
 /// Sizes with parse-size's rules: `k`, `KB` decimal, `KiB` binary.

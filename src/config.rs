@@ -10,40 +10,63 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
+use clap::CommandFactory;
 use clap::error::ErrorKind;
 use humansize::{BINARY, format_size};
 
-use crate::cli::{
-    Cli, ClockKind, Command, CommonArgs, Framing, SequenceArgs, Shard, StatsFormat, SummaryArgs,
-};
+use crate::cli::{Cli, ClockKind, Command, CommonArgs, SequenceArgs, Shard, SummaryArgs};
+use crate::language::clock::TimeSource;
+use crate::language::escape::Format;
+use crate::language::schema::Schema;
+use crate::language::seeded;
+use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
+use crate::report::StatsFormat;
 use crate::sink::{Existing, Network};
-use crate::source::Source;
-use crate::source::bytes::{Bytes, Fill};
-use crate::source::clock::TimeSource;
-use crate::source::framing::OctetCounted;
-use crate::source::lines::Lines;
 use crate::source::presets::{self, Body};
-use crate::source::record::{Format, Records, Schema};
-use crate::source::replay::Replay;
-use crate::source::seeded;
-use crate::source::sequence::Sequence;
-use crate::source::template::Template;
+use crate::source::{SourcePlan, SourceSpec};
 
 pub mod catch;
+use catch::CatchConfig;
 mod net;
+
+/// What the command line asks for, checked.
+#[derive(Debug)]
+pub enum Job {
+    /// Every command that writes: a source, a destination, a flow.
+    Send(Box<Config>),
+    Catch(CatchConfig),
+    /// `gush presets`: the listing to print.
+    Presets(String),
+}
+
+impl Job {
+    /// Weighs the parsed flags. A usage error comes back formatted with the
+    /// subcommand's usage line, as clap's own are, ready to print (exit 2).
+    pub fn from_cli(cli: Cli) -> Result<Job, clap::Error> {
+        let name = cli.command.name();
+        let job = match cli.command {
+            Command::Catch(args) => CatchConfig::from_args(args).map(Job::Catch),
+            Command::Presets(args) => presets::listing(args.show.as_deref())
+                .map(Job::Presets)
+                .map_err(invalid),
+            command => Config::from_cli(Cli { command }).map(|config| Job::Send(Box::new(config))),
+        };
+        job.map_err(|err| {
+            let mut command = Cli::command();
+            command.build();
+            match command.find_subcommand_mut(name) {
+                Some(subcommand) => err.format(subcommand),
+                None => err.format(&mut command),
+            }
+        })
+    }
+}
 
 /// Everything a run needs, checked.
 #[derive(Debug)]
 pub struct Config {
-    pub source: SourceSpec,
-    pub seed: u64,
-    /// `{n}` of the first record (`--start`).
-    pub start: u64,
-    /// The first record index (or byte offset, for bytes) this run writes:
-    /// past zero for a shard.
-    pub first: u64,
-    pub time: TimeSource,
+    pub source: SourcePlan,
     pub limits: Limits,
     pub flow: Flow,
     pub output: PathBuf,
@@ -51,26 +74,6 @@ pub struct Config {
     pub report: Report,
     /// The socket `-o` names, if it names one.
     pub network: Option<Network>,
-    pub framing: Framing,
-}
-
-#[derive(Debug)]
-pub enum SourceSpec {
-    Lines {
-        template: Template,
-    },
-    Records {
-        schema: Schema,
-        format: Format,
-        header: bool,
-    },
-    Bytes {
-        fill: Fill,
-    },
-    Replay {
-        file: PathBuf,
-        looping: bool,
-    },
 }
 
 /// What is reported, and where.
@@ -140,10 +143,10 @@ fn not_the_output(output: &Path, flag: &str, report: Option<&Path>) -> Result<()
 
 /// A rate that paces reading or writing, which is done in bytes: a count
 /// rate such as `20k/s` is refused.
-fn byte_rate(flag: &str, rate: Option<Rate>) -> Result<Option<f64>, clap::Error> {
+fn byte_rate(flag: &str, rate: Option<Rate>) -> Result<Option<Rate>, clap::Error> {
     match rate {
         None => Ok(None),
-        Some(Rate::Bytes(rate)) => Ok(Some(rate)),
+        Some(Rate::Bytes(rate)) => Ok(Some(Rate::Bytes(rate))),
         Some(Rate::Records(rate)) => Err(usage(format!(
             "{flag} {rate}/s has no byte unit: it paces bytes, as in 5MiB/s"
         ))),
@@ -243,11 +246,14 @@ impl Config {
             None => TimeSource::Live,
         };
         Ok(Config {
-            source,
-            seed: common.seed.unwrap_or_else(seeded::fresh_seed),
-            start: sequence.as_ref().map_or(0, |s| s.start),
-            first,
-            time,
+            source: SourcePlan {
+                spec: source,
+                seed: common.seed.unwrap_or_else(seeded::fresh_seed),
+                start: sequence.as_ref().map_or(0, |s| s.start),
+                first,
+                time,
+                framing,
+            },
             limits,
             flow,
             output: common.output,
@@ -264,38 +270,6 @@ impl Config {
                 timeline: common.timeline,
             },
             network,
-            framing,
-        })
-    }
-
-    /// The source the configuration describes, ready to run; it fails
-    /// only for an input that cannot be opened (`gush replay`).
-    pub fn build_source(&self) -> Result<Box<dyn Source>> {
-        let sequence = || Sequence::new(self.seed, self.start, self.first, self.time);
-        let source: Box<dyn Source> = match &self.source {
-            SourceSpec::Lines { template } => Box::new(Lines::new(template.clone(), sequence())),
-            SourceSpec::Records {
-                schema,
-                format,
-                header,
-            } => {
-                // Only the first shard carries the header, so the shards
-                // concatenate to the whole; framed records go without one,
-                // which would otherwise ride inside the first frame.
-                let header = *header && self.first == 0 && self.framing == Framing::None;
-                Box::new(Records::new(schema.clone(), *format, header, sequence()))
-            }
-            SourceSpec::Bytes { fill } => Box::new(Bytes::new(fill, self.seed, self.first)),
-            SourceSpec::Replay { file, looping } => Box::new(Replay::open(
-                file,
-                *looping,
-                self.flow.chunk_bytes,
-                self.first,
-            )?),
-        };
-        Ok(match self.framing {
-            Framing::None => source,
-            Framing::OctetCounted => Box::new(OctetCounted::new(source)),
         })
     }
 }
@@ -371,7 +345,7 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
             size(hwm)
         )));
     }
-    let sink_bytes_per_s = byte_rate("--sink-rate", common.sink_rate)?;
+    let sink_rate = byte_rate("--sink-rate", common.sink_rate)?;
     Ok(Flow {
         chunk_bytes: chunk as usize,
         hwm_bytes: hwm,
@@ -379,6 +353,6 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
         sink_delay: common.sink_delay,
         rate: common.rate,
         burst: common.burst,
-        sink_bytes_per_s,
+        sink_rate,
     })
 }

@@ -6,14 +6,20 @@
 //! The binary is a thin layer over [`run`]; a Rust program can instead
 //! drive a [`Pipeline`] with its own [`Source`] or [`Sink`].
 
+// gush drives Linux interfaces directly: pipe sizing (F_SETPIPE_SZ), the
+// socket send queue (TIOCOUTQ), and for disks O_DIRECT, statx, fallocate and
+// io_uring. Say so at build time rather than fail in obscure ways.
+#[cfg(not(target_os = "linux"))]
+compile_error!("gush runs on Linux only: it uses O_DIRECT, statx, fallocate, io_uring and F_SETPIPE_SZ");
+
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::CommandFactory;
 
 pub mod catch;
 pub mod cli;
 pub mod config;
+pub mod language;
 pub mod net;
 pub mod pipeline;
 pub mod report;
@@ -27,46 +33,26 @@ pub use sink::Sink;
 pub use source::{Filled, Source};
 pub use stats::{Counters, End, Stats};
 
-use crate::cli::{Cli, Command};
-use crate::config::Config;
-use crate::config::catch::CatchConfig;
+use crate::config::{Config, Job};
 use crate::report::monitor::{Monitor, Timeline};
 use crate::signals::Signals;
 
-/// Runs the command line: usage errors come back as [`clap::Error`] inside
-/// the `anyhow::Error`, everything else as a runtime error.
-pub fn run(cli: Cli) -> Result<ExitCode> {
-    let name = cli.command.name();
-    // Checks past clap's own come back unformatted; they get the
-    // subcommand's usage line here, as clap's own errors do.
-    let usage = |err: clap::Error| {
-        let mut command = Cli::command();
-        command.build();
-        let subcommand = command
-            .find_subcommand_mut(name)
-            .expect("every command has a subcommand");
-        err.format(subcommand)
-    };
-    match cli.command {
-        Command::Catch(args) => catch::run(CatchConfig::from_args(args).map_err(usage)?),
-        Command::Presets(args) => {
-            let listing = source::presets::listing(args.show.as_deref()).map_err(|message| {
-                usage(clap::Error::raw(
-                    clap::error::ErrorKind::InvalidValue,
-                    message,
-                ))
-            })?;
+/// Runs a checked job (see [`Job::from_cli`]) and says how it ended.
+pub fn run(job: Job) -> Result<ExitCode> {
+    match job {
+        Job::Catch(config) => catch::run(config),
+        Job::Presets(listing) => {
             print!("{listing}");
             Ok(ExitCode::SUCCESS)
         }
-        command => send(Config::from_cli(Cli { command }).map_err(usage)?),
+        Job::Send(config) => send(*config),
     }
 }
 
 /// Every command that writes: one source, one sink, a pipeline between.
 fn send(config: Config) -> Result<ExitCode> {
     let signals = Signals::install()?;
-    let source = config.build_source()?;
+    let source = source::open(&config.source, config.flow.chunk_bytes)?;
     let timeline = config
         .report
         .timeline
@@ -93,7 +79,7 @@ fn send(config: Config) -> Result<ExitCode> {
         Ok(stats) => (stats, None),
         Err(failed) => (failed.stats, Some(failed.error)),
     };
-    stats.seed = Some(config.seed);
+    stats.seed = Some(config.source.seed);
     report::finish(&config.report, &stats, &history)?;
     if let Some(error) = error {
         return Err(error);

@@ -1,20 +1,22 @@
-//! The `gush` binary: parse the command line, run it, turn the outcome
-//! into an exit code. Everything else lives in the library.
+//! The `gush` binary: parse the command line, check it, run it, turn the
+//! outcome into an exit code. Everything else lives in the library.
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use gush::cli::Cli;
+use gush::config::Job;
 
 fn main() -> ExitCode {
-    let cli = gush::cli::Cli::parse();
-    match gush::run(cli) {
+    let job = match Job::from_cli(Cli::parse()) {
+        Ok(job) => job,
+        Err(usage) => usage.exit(),
+    };
+    match gush::run(job) {
         Ok(code) => code,
-        Err(err) => match err.downcast::<clap::Error>() {
-            Ok(usage) => usage.exit(),
-            Err(err) => {
-                eprintln!("gush: {err:#}");
-                ExitCode::FAILURE
-            }
-        },
+        Err(err) => {
+            eprintln!("gush: {err:#}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -7,14 +7,16 @@
 //! Case counts are modest on purpose: the whole file runs in a few seconds
 //! on a small machine, and a failure prints a shrunk input to rerun.
 
+use gush::language::clock::{TS_FORMATS, TimeSource};
+use gush::language::escape::Format;
+use gush::language::fields::FIELD_NAMES;
+use gush::language::schema::Schema;
+use gush::language::sequence::Sequence;
+use gush::language::template::{Template, TemplateError};
 use gush::source::bytes::{Bytes, Fill};
-use gush::source::clock::{TS_FORMATS, TimeSource};
-use gush::source::fields::FIELD_NAMES;
 use gush::source::lines::Lines;
 use gush::source::presets::{Body, PRESETS};
-use gush::source::record::{Format, Records, Schema};
-use gush::source::sequence::Sequence;
-use gush::source::template::{Template, TemplateError};
+use gush::source::record::Records;
 use gush::source::{Filled, Source};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;

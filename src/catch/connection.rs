@@ -16,10 +16,10 @@ use serde::Serialize;
 use socket2::Socket;
 
 use super::frames::OctetCounting;
-use crate::cli::Framing;
 use crate::net::describe;
-use crate::pipeline::pace::Pacer;
+use crate::pipeline::pace::{Pacer, Rate};
 use crate::sink::Sink;
+use crate::source::framing::Framing;
 
 /// The most a connection holds: one read buffer.
 pub const BUFFER: usize = 64 * 1024;
@@ -53,7 +53,7 @@ pub struct Shared {
     pub halt: AtomicBool,
     pub framing: Framing,
     pub read_delay: Option<Duration>,
-    pub read_bytes_per_s: Option<f64>,
+    pub read_rate: Option<Rate>,
 }
 
 impl Shared {
@@ -166,8 +166,8 @@ impl Reader<'_> {
             .map_err(|err| describe(&err))?;
         let mut pacer = self
             .shared
-            .read_bytes_per_s
-            .map(|rate| Pacer::new(rate, None, BUFFER as f64, started));
+            .read_rate
+            .map(|rate| Pacer::new(rate.per_second(), None, BUFFER as f64, started));
         loop {
             if self.shared.stopping() {
                 return Ok(Ending::Interrupted);

@@ -19,10 +19,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::cli::Framing;
 use crate::config::catch::CatchConfig;
 use crate::signals::Signals;
 use crate::sink;
+use crate::source::framing::Framing;
 use crate::stats::End;
 use connection::{Connection, ConnectionReport, Ending, Live, Output, Shared};
 use listen::Listener;
@@ -62,7 +62,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         halt: AtomicBool::new(false),
         framing: config.framing,
         read_delay: config.read_delay,
-        read_bytes_per_s: config.read_bytes_per_s,
+        read_rate: config.read_rate,
     });
     if !config.quiet {
         eprintln!("gush catch: listening on {listen}");

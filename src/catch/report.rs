@@ -12,8 +12,8 @@ use crossbeam_channel::{RecvTimeoutError, Sender};
 use serde::Serialize;
 
 use super::connection::{ConnectionReport, Live};
-use crate::cli::StatsFormat;
 use crate::config::catch::CatchConfig;
+use crate::report::StatsFormat;
 use crate::report::progress::count;
 use crate::report::{emit, seconds, size};
 use crate::stats::{Counters, End};

@@ -7,11 +7,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{CommonArgs, SummaryArgs, parse_count, parse_duration, parse_rate, parse_size};
 use crate::net::Endpoint;
 use crate::pipeline::pace::Rate;
+use crate::source::framing::Framing;
 
 pub(super) const CATCH_EXIT_CODES: &str = "\
 Exit codes:
@@ -22,17 +23,6 @@ Exit codes:
   130  interrupted by SIGINT (Ctrl-C), with the report; 143 for SIGTERM
 
 The address in use is printed first: `gush catch: listening on ADDR`.";
-
-/// How records are delimited on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum Framing {
-    /// Lines as they are, each ending in a newline.
-    #[default]
-    None,
-    /// `LEN SP MSG`: the line without its newline, after its length in
-    /// bytes (RFC 6587 octet counting, syslog over TCP).
-    OctetCounted,
-}
 
 /// Flags for socket destinations (`-o tcp://HOST:PORT`, `-o unix:PATH`).
 #[derive(Debug, Args)]

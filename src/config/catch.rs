@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{byte_rate, interval, not_the_output, usage};
-use crate::cli::{CatchArgs, Framing, StatsFormat};
+use crate::cli::CatchArgs;
 use crate::net::Endpoint;
+use crate::pipeline::Rate;
+use crate::report::StatsFormat;
 use crate::sink::Existing;
+use crate::source::framing::Framing;
 
 #[derive(Debug, Clone)]
 pub struct CatchConfig {
@@ -23,7 +26,7 @@ pub struct CatchConfig {
     pub existing: Existing,
     pub read_delay: Option<Duration>,
     /// Bytes per second each connection may be read at.
-    pub read_bytes_per_s: Option<f64>,
+    pub read_rate: Option<Rate>,
     /// The summary on stderr, if any (`-q` has already removed it).
     pub stats: Option<StatsFormat>,
     pub stats_file: Option<PathBuf>,
@@ -45,7 +48,7 @@ impl CatchConfig {
                 "--max-connections 0 would serve nothing: use 1 or more".to_string(),
             ));
         }
-        let read_bytes_per_s = byte_rate("--read-rate", args.read_rate)?;
+        let read_rate = byte_rate("--read-rate", args.read_rate)?;
         let interval = interval(&args.summary)?;
         if let Some(output) = &args.output {
             not_the_output(output, "--stats-file", args.summary.stats_file.as_deref())?;
@@ -73,7 +76,7 @@ impl CatchConfig {
                 (false, false) => Existing::Refuse,
             },
             read_delay: args.read_delay,
-            read_bytes_per_s,
+            read_rate,
             stats: args.summary.stats.filter(|_| !args.summary.quiet),
             stats_file: args.summary.stats_file,
             interval,

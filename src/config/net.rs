@@ -6,9 +6,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::{SourceSpec, usage};
-use crate::cli::{CommonArgs, Framing, ReplayArgs};
+use crate::cli::{CommonArgs, ReplayArgs};
 use crate::net::Endpoint;
 use crate::sink::Network;
+use crate::source::framing::Framing;
 
 /// `--connect-timeout` when none is given.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -51,7 +51,7 @@ pub struct Flow {
     /// `None` is a tenth of a second's worth.
     pub burst: Option<u64>,
     /// Pace the writer to this many bytes per second (`--sink-rate`).
-    pub sink_bytes_per_s: Option<f64>,
+    pub sink_rate: Option<Rate>,
 }
 
 impl Default for Flow {
@@ -63,7 +63,7 @@ impl Default for Flow {
             sink_delay: None,
             rate: None,
             burst: None,
-            sink_bytes_per_s: None,
+            sink_rate: None,
         }
     }
 }

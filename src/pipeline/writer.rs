@@ -41,10 +41,14 @@ pub(super) struct Written {
 
 impl Writer<'_> {
     pub fn run(mut self, full: Receiver<Chunk>, empty: Sender<Chunk>) -> Written {
-        let mut pacer = self
-            .flow
-            .sink_bytes_per_s
-            .map(|rate| Pacer::new(rate, None, self.flow.chunk_bytes as f64, self.started));
+        let mut pacer = self.flow.sink_rate.map(|rate| {
+            Pacer::new(
+                rate.per_second(),
+                None,
+                self.flow.chunk_bytes as f64,
+                self.started,
+            )
+        });
         let mut idle = Duration::ZERO;
         let mut writes = 0;
         let mut released = Integral::new(self.started);

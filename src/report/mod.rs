@@ -14,11 +14,17 @@ use anyhow::{Context, Result};
 use humansize::{BINARY, format_size};
 use serde::Serialize;
 
-use crate::cli::StatsFormat;
 use crate::config::Report;
 use crate::stats::Stats;
 use monitor::{History, Sample};
 use sparkline::sparkline;
+
+/// How the summary and report lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsFormat {
+    Human,
+    Json,
+}
 
 /// Prints and saves the summary as the configuration asks. A run that
 /// showed live progress gets the human summary in its place even without

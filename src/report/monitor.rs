@@ -18,8 +18,8 @@ use anyhow::{Context, Result};
 use crossbeam_channel::{RecvTimeoutError, Sender};
 use serde::Serialize;
 
+use super::StatsFormat;
 use super::progress::ProgressLine;
-use crate::cli::StatsFormat;
 use crate::config::{Progress, Report};
 use crate::pipeline::{Flow, Limits};
 use crate::stats::Counters;

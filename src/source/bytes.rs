@@ -5,8 +5,8 @@
 
 use std::str::FromStr;
 
-use super::seeded;
 use super::{Filled, Source};
+use crate::language::seeded;
 
 /// What `--fill` asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]

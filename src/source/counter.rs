@@ -8,8 +8,8 @@
 //! few vector moves, not a `memcpy` call) and a digit bump.
 
 use super::Filled;
-use super::template::{Part, Template};
-use crate::source::fields::Field;
+use crate::language::fields::Field;
+use crate::language::template::{Part, Template};
 
 /// Lines this long or shorter take the fixed-size copy.
 const FAST: usize = 32;

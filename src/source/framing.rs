@@ -11,6 +11,17 @@
 
 use super::{Filled, RecordShape, Source};
 
+/// How records are delimited on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Framing {
+    /// Lines as they are, each ending in a newline.
+    #[default]
+    None,
+    /// `LEN SP MSG`: the line without its newline, after its length in
+    /// bytes (RFC 6587 octet counting, syslog over TCP).
+    OctetCounted,
+}
+
 pub struct OctetCounted {
     inner: Box<dyn Source>,
 }
@@ -77,10 +88,10 @@ fn digits(n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::clock::TimeSource;
+    use crate::language::clock::TimeSource;
+    use crate::language::sequence::Sequence;
+    use crate::language::template::Template;
     use crate::source::lines::Lines;
-    use crate::source::sequence::Sequence;
-    use crate::source::template::Template;
 
     fn framed(template: &str) -> OctetCounted {
         let sequence = Sequence::new(0, 8, 0, TimeSource::Live);

@@ -4,10 +4,10 @@
 //! does not fit is abandoned whole, never torn.
 
 use super::counter::CounterLine;
-use super::out::Out;
-use super::sequence::Sequence;
-use super::template::Template;
 use super::{Filled, RecordShape, Source};
+use crate::language::out::Out;
+use crate::language::sequence::Sequence;
+use crate::language::template::Template;
 
 pub struct Lines {
     template: Template,
@@ -72,7 +72,7 @@ impl Source for Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::clock::TimeSource;
+    use crate::language::clock::TimeSource;
 
     fn lines(template: &str, start: u64) -> Lines {
         Lines::new(

@@ -8,20 +8,68 @@
 //! not written.
 
 pub mod bytes;
-pub mod clock;
 pub mod counter;
-pub mod escape;
-pub mod fields;
 pub mod framing;
 pub mod lines;
-pub mod out;
 pub mod presets;
 pub mod record;
 pub mod replay;
-pub mod seeded;
-pub mod sequence;
-pub mod template;
-pub mod words;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::language::clock::TimeSource;
+use crate::language::escape::Format;
+use crate::language::schema::Schema;
+use crate::language::sequence::Sequence;
+use crate::language::template::Template;
+use bytes::{Bytes, Fill};
+use framing::{Framing, OctetCounted};
+use lines::Lines;
+use record::Records;
+use replay::Replay;
+
+/// Something that produces records (or plain bytes) into buffers.
+///
+/// Implement this to bring your own data to a [`Pipeline`](crate::pipeline::Pipeline).
+pub trait Source: Send {
+    /// Writes whole records at the start of `out`: as many as fit, and no
+    /// more than `max_records`. Zero bytes written means the next record
+    /// does not fit in `out` at all.
+    fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled;
+
+    /// How records sit in the bytes, so that a write that stopped halfway
+    /// through a chunk can count the whole records that made it out.
+    fn record_shape(&self) -> RecordShape {
+        RecordShape::Unknown
+    }
+
+    /// What one record is called in the human summary.
+    fn record_noun(&self) -> &'static str {
+        "records"
+    }
+
+    /// Why a fill that wrote nothing had nothing to give, if it was a
+    /// failure (a source that reads a file) rather than the end.
+    fn take_error(&mut self) -> Option<anyhow::Error> {
+        None
+    }
+
+    /// Whether the source makes records without end (a generator, not a
+    /// reader), so that a fill writing nothing into a whole chunk means the
+    /// record is larger than a chunk, not that the source ran dry.
+    fn never_runs_dry(&self) -> bool {
+        false
+    }
+}
+
+/// What one call to [`Source::fill`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filled {
+    pub bytes: usize,
+    pub records: u64,
+}
 
 /// How records sit in a source's bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,43 +112,66 @@ impl RecordShape {
     }
 }
 
-/// What one call to [`Source::fill`] wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Filled {
-    pub bytes: usize,
-    pub records: u64,
+/// What to generate, as the configuration checked it.
+#[derive(Debug)]
+pub enum SourceSpec {
+    Lines {
+        template: Template,
+    },
+    Records {
+        schema: Schema,
+        format: Format,
+        header: bool,
+    },
+    Bytes {
+        fill: Fill,
+    },
+    Replay {
+        file: PathBuf,
+        looping: bool,
+    },
 }
 
-/// Something that produces records (or plain bytes) into buffers.
-///
-/// Implement this to bring your own data to a [`Pipeline`](crate::pipeline::Pipeline).
-pub trait Source: Send {
-    /// Writes whole records at the start of `out`: as many as fit, and no
-    /// more than `max_records`. Zero bytes written means the next record
-    /// does not fit in `out` at all.
-    fn fill(&mut self, out: &mut [u8], max_records: u64) -> Filled;
+/// A source and where its run starts: everything [`open`] needs to make
+/// the same bytes again (for a shard, a rerun, or a check of what was
+/// written).
+#[derive(Debug)]
+pub struct SourcePlan {
+    pub spec: SourceSpec,
+    pub seed: u64,
+    /// `{n}` of the first record (`--start`).
+    pub start: u64,
+    /// The first record index (or byte offset, for bytes) this run writes:
+    /// past zero for a shard.
+    pub first: u64,
+    pub time: TimeSource,
+    pub framing: Framing,
+}
 
-    /// How records sit in the bytes, so that a write that stopped halfway
-    /// through a chunk can count the whole records that made it out.
-    fn record_shape(&self) -> RecordShape {
-        RecordShape::Unknown
-    }
-
-    /// What one record is called in the human summary.
-    fn record_noun(&self) -> &'static str {
-        "records"
-    }
-
-    /// Why a fill that wrote nothing had nothing to give, if it was a
-    /// failure (a source that reads a file) rather than the end.
-    fn take_error(&mut self) -> Option<anyhow::Error> {
-        None
-    }
-
-    /// Whether the source makes records without end (a generator, not a
-    /// reader), so that a fill writing nothing into a whole chunk means the
-    /// record is larger than a chunk, not that the source ran dry.
-    fn never_runs_dry(&self) -> bool {
-        false
-    }
+/// The source a plan describes, ready to run with chunks of `chunk_bytes`;
+/// it fails only for an input that cannot be opened (`gush replay`).
+pub fn open(plan: &SourcePlan, chunk_bytes: usize) -> Result<Box<dyn Source>> {
+    let sequence = || Sequence::new(plan.seed, plan.start, plan.first, plan.time);
+    let source: Box<dyn Source> = match &plan.spec {
+        SourceSpec::Lines { template } => Box::new(Lines::new(template.clone(), sequence())),
+        SourceSpec::Records {
+            schema,
+            format,
+            header,
+        } => {
+            // Only the first shard carries the header, so the shards
+            // concatenate to the whole; framed records go without one,
+            // which would otherwise ride inside the first frame.
+            let header = *header && plan.first == 0 && plan.framing == Framing::None;
+            Box::new(Records::new(schema.clone(), *format, header, sequence()))
+        }
+        SourceSpec::Bytes { fill } => Box::new(Bytes::new(fill, plan.seed, plan.first)),
+        SourceSpec::Replay { file, looping } => {
+            Box::new(Replay::open(file, *looping, chunk_bytes, plan.first)?)
+        }
+    };
+    Ok(match plan.framing {
+        Framing::None => source,
+        Framing::OctetCounted => Box::new(OctetCounted::new(source)),
+    })
 }

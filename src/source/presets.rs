@@ -3,11 +3,13 @@
 //! `gush presets --show NAME` prints it for the user to copy and edit.
 
 use super::Source;
-use super::clock::TimeSource;
 use super::lines::Lines;
-use super::record::{Format, Records, Schema};
-use super::sequence::Sequence;
-use super::template::Template;
+use super::record::Records;
+use crate::language::clock::TimeSource;
+use crate::language::escape::Format;
+use crate::language::schema::Schema;
+use crate::language::sequence::Sequence;
+use crate::language::template::Template;
 
 /// 2026-01-01T00:00:00Z, the simulated clock's default start.
 const SAMPLE_TIME_NS: i64 = 1_767_225_600_000_000_000;

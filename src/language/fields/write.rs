@@ -1,9 +1,9 @@
 //! The hot loop: writing one field of one record into the chunk.
 
 use super::Field;
-use crate::source::out::Out;
-use crate::source::sequence::{Ctx, RecordRng};
-use crate::source::words;
+use crate::language::out::Out;
+use crate::language::sequence::{Ctx, RecordRng};
+use crate::language::words;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 

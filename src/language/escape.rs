@@ -5,7 +5,19 @@
 //! to be clean.
 
 use super::out::Out;
-use super::record::Format;
+use clap::ValueEnum;
+
+/// How record fields are encoded, and so what escaping they need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Comma-separated, quoted per RFC 4180 where needed, with a header row.
+    Csv,
+    /// Tab-separated; tab, newline, carriage return and backslash escaped
+    /// as `\t`, `\n`, `\r`, `\\`.
+    Tsv,
+    /// One JSON object per line.
+    Jsonl,
+}
 
 /// Escapes the bytes written since `start` as `format` requires, growing
 /// them in place; `None` if the grown text does not fit.

@@ -2,7 +2,7 @@
 //! wrong and, for an unknown name, which known names are nearest.
 
 use super::{Choice, FIELD_NAMES, Field};
-use crate::source::clock::TS_FORMATS;
+use crate::language::clock::TS_FORMATS;
 
 const HTTP_METHODS: &[(&str, u64)] = &[
     ("GET", 70),

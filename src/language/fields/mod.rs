@@ -181,9 +181,9 @@ pub fn is_clean(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::clock::Civil;
-    use crate::source::out::Out;
-    use crate::source::sequence::{Ctx, Person};
+    use crate::language::clock::Civil;
+    use crate::language::out::Out;
+    use crate::language::sequence::{Ctx, Person};
 
     fn render(field: &str, args: Option<&str>, index: u64) -> String {
         let field = Field::parse(field, args).unwrap();
