@@ -57,6 +57,11 @@ json\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
+fsync\t'The data and all metadata'"
+complete -c gush -n "__fish_gush_using_subcommand lines" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l engine -d 'Force an engine: `uring`, `threads` (pwrite threads) or `sync` (one write at a time). Default: sync at depth 1, else uring, falling back to threads where the kernel refuses io_uring' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
@@ -67,6 +72,9 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -s a -l append -d 'Add 
 complete -c gush -n "__fish_gush_using_subcommand lines" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l no-progress -d 'Never show live progress'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l dsync -d 'Open with O_DSYNC: every write returns only once durable (dd oflag=dsync, fio sync=dsync)'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l direct -d 'Bypass the page cache with O_DIRECT. --chunk must be a multiple of the destination\'s direct-I/O alignment; lines and records are re-blocked on the way out, and a last partial block is written through the cache, so the file holds exactly what was asked'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l preallocate -d 'Reserve the whole --size on the filesystem before writing (fallocate), so the run measures writes, not block allocation'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -99,6 +107,11 @@ json\t''"
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
+fsync\t'The data and all metadata'"
+complete -c gush -n "__fish_gush_using_subcommand records" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l engine -d 'Force an engine: `uring`, `threads` (pwrite threads) or `sync` (one write at a time). Default: sync at depth 1, else uring, falling back to threads where the kernel refuses io_uring' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
@@ -110,6 +123,9 @@ complete -c gush -n "__fish_gush_using_subcommand records" -s a -l append -d 'Ad
 complete -c gush -n "__fish_gush_using_subcommand records" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand records" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
 complete -c gush -n "__fish_gush_using_subcommand records" -l no-progress -d 'Never show live progress'
+complete -c gush -n "__fish_gush_using_subcommand records" -l dsync -d 'Open with O_DSYNC: every write returns only once durable (dd oflag=dsync, fio sync=dsync)'
+complete -c gush -n "__fish_gush_using_subcommand records" -l direct -d 'Bypass the page cache with O_DIRECT. --chunk must be a multiple of the destination\'s direct-I/O alignment; lines and records are re-blocked on the way out, and a last partial block is written through the cache, so the file holds exactly what was asked'
+complete -c gush -n "__fish_gush_using_subcommand records" -l preallocate -d 'Reserve the whole --size on the filesystem before writing (fallocate), so the run measures writes, not block allocation'
 complete -c gush -n "__fish_gush_using_subcommand records" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
 complete -c gush -n "__fish_gush_using_subcommand records" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand records" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -133,6 +149,11 @@ json\t''"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
+fsync\t'The data and all metadata'"
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l engine -d 'Force an engine: `uring`, `threads` (pwrite threads) or `sync` (one write at a time). Default: sync at depth 1, else uring, falling back to threads where the kernel refuses io_uring' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
@@ -143,6 +164,9 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -s a -l append -d 'Add 
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l no-progress -d 'Never show live progress'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l dsync -d 'Open with O_DSYNC: every write returns only once durable (dd oflag=dsync, fio sync=dsync)'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l direct -d 'Bypass the page cache with O_DIRECT. --chunk must be a multiple of the destination\'s direct-I/O alignment; lines and records are re-blocked on the way out, and a last partial block is written through the cache, so the file holds exactly what was asked'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l preallocate -d 'Reserve the whole --size on the filesystem before writing (fallocate), so the run measures writes, not block allocation'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -165,6 +189,11 @@ json\t''"
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
+fsync\t'The data and all metadata'"
+complete -c gush -n "__fish_gush_using_subcommand replay" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l engine -d 'Force an engine: `uring`, `threads` (pwrite threads) or `sync` (one write at a time). Default: sync at depth 1, else uring, falling back to threads where the kernel refuses io_uring' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
@@ -176,6 +205,9 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -s a -l append -d 'Add
 complete -c gush -n "__fish_gush_using_subcommand replay" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l no-progress -d 'Never show live progress'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l dsync -d 'Open with O_DSYNC: every write returns only once durable (dd oflag=dsync, fio sync=dsync)'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l direct -d 'Bypass the page cache with O_DIRECT. --chunk must be a multiple of the destination\'s direct-I/O alignment; lines and records are re-blocked on the way out, and a last partial block is written through the cache, so the file holds exactly what was asked'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l preallocate -d 'Reserve the whole --size on the filesystem before writing (fallocate), so the run measures writes, not block allocation'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -18,7 +18,9 @@ use crate::pipeline::pace::Rate;
 use crate::report::StatsFormat;
 use crate::source::bytes::Fill;
 
+mod disk;
 mod net;
+pub use disk::DiskArgs;
 pub use net::{CatchArgs, NetArgs, ReplayArgs};
 
 const EXIT_CODES: &str = "\
@@ -282,6 +284,9 @@ pub struct CommonArgs {
     /// t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains.
     #[arg(long, value_name = "FILE", help_heading = "Report")]
     pub timeline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub disk: DiskArgs,
 
     #[command(flatten)]
     pub net: NetArgs,

@@ -22,12 +22,13 @@ use crate::language::seeded;
 use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
 use crate::report::StatsFormat;
-use crate::sink::{Existing, Network};
+use crate::sink::{DiskOptions, Existing, Network};
 use crate::source::presets::{self, Body};
 use crate::source::{SourcePlan, SourceSpec};
 
 pub mod catch;
 use catch::CatchConfig;
+mod disk;
 mod net;
 
 /// What the command line asks for, checked.
@@ -74,6 +75,8 @@ pub struct Config {
     pub report: Report,
     /// The socket `-o` names, if it names one.
     pub network: Option<Network>,
+    /// How a file or block device is written; `None` for a stream.
+    pub disk: Option<DiskOptions>,
 }
 
 /// What is reported, and where.
@@ -224,6 +227,7 @@ impl Config {
         )?;
         not_the_output(&common.output, "--timeline", common.timeline.as_deref())?;
         let network = net::network(&common)?;
+        let disk = disk::disk(&common, network.as_ref())?;
         let framing = net::framing(&source, &common)?;
         let existing = match (common.force, common.append) {
             (true, _) => Existing::Overwrite,
@@ -270,6 +274,7 @@ impl Config {
                 timeline: common.timeline,
             },
             network,
+            disk,
         })
     }
 }

@@ -10,7 +10,9 @@
 // socket send queue (TIOCOUTQ), and for disks O_DIRECT, statx, fallocate and
 // io_uring. Say so at build time rather than fail in obscure ways.
 #[cfg(not(target_os = "linux"))]
-compile_error!("gush runs on Linux only: it uses O_DIRECT, statx, fallocate, io_uring and F_SETPIPE_SZ");
+compile_error!(
+    "gush runs on Linux only: it uses O_DIRECT, statx, fallocate, io_uring and F_SETPIPE_SZ"
+);
 
 use std::process::ExitCode;
 
@@ -59,7 +61,12 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(Timeline::create)
         .transpose()?;
-    let sink = sink::open(&config.output, config.existing, config.network.as_ref())?;
+    let sink = sink::open(
+        &config.output,
+        config.existing,
+        config.network.as_ref(),
+        config.disk.as_ref(),
+    )?;
     let record_noun = source.record_noun();
     let pipeline = Pipeline::new(source, sink)
         .limits(config.limits)

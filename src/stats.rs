@@ -106,6 +106,9 @@ pub struct Stats {
     /// Socket destinations only; absent for files, so their JSON is unchanged.
     #[serde(flatten)]
     pub network: Option<NetStats>,
+    /// Files and block devices only.
+    #[serde(flatten)]
+    pub disk: Option<DiskStats>,
 }
 
 /// What a socket destination adds to the summary.
@@ -129,4 +132,26 @@ pub struct NetStats {
     /// What `--send-buffer` asked for, for the human summary.
     #[serde(skip)]
     pub send_buffer_asked: Option<u64>,
+}
+
+/// What a file or block-device destination adds to the summary: how it was
+/// written, so a run names its own mode (what dd, fio and GUI tools leave
+/// users guessing when their numbers disagree).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiskStats {
+    /// The engine that ran: `sync`, `threads` or `uring`.
+    pub engine: &'static str,
+    /// The most writes in flight at once.
+    pub queue_depth: u64,
+    /// O_DIRECT: the page cache bypassed.
+    pub direct: bool,
+    /// O_DSYNC: every write durable before it returned.
+    pub dsync: bool,
+    /// The `--sync` policy: `none`, `end`, `every=SIZE` or `each`.
+    pub sync: String,
+    /// The call a sync made: `fdatasync` or `fsync`.
+    pub sync_call: &'static str,
+    /// Syncs made, and the seconds spent in them.
+    pub syncs: u64,
+    pub sync_s: f64,
 }

@@ -38,7 +38,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
     let output = match &config.output {
         None => None,
         Some(path) => Some(Output {
-            sink: Mutex::new(sink::open(path, config.existing, None)?),
+            sink: Mutex::new(sink::open(path, config.existing, None, None)?),
             closed: AtomicBool::new(false),
         }),
     };

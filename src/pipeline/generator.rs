@@ -18,6 +18,8 @@ pub(super) struct Generator<'a> {
     pub flow: Flow,
     /// How much of a chunk to fill: `--chunk`, or less if the sink asked.
     pub fill_bytes: usize,
+    /// What a new chunk holds: `--chunk` and the sink's headroom.
+    pub chunk_capacity: usize,
     pub stop: &'a AtomicBool,
     pub counters: &'a Counters,
     pub started: Instant,
@@ -62,7 +64,7 @@ impl Generator<'_> {
             free.extend(empty.try_iter());
             let mut chunk = free
                 .pop()
-                .unwrap_or_else(|| Chunk::new(self.flow.chunk_bytes));
+                .unwrap_or_else(|| Chunk::new(self.chunk_capacity));
             // Filled to `--chunk`, not the page-rounded capacity (the water
             // marks are checked against --chunk), or to what the sink
             // fitted it to.

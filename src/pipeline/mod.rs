@@ -137,6 +137,7 @@ impl Pipeline {
         // What the generator puts in a chunk: the sink may want less than
         // the buffer holds (a TCP socket: whole segments).
         let fill_bytes = sink.fit_chunk(flow.chunk_bytes);
+        let chunk_capacity = flow.chunk_bytes + sink.headroom();
         // Capacity is a ceiling on chunk count only; the byte gate in the
         // generator is what holds the high-water mark.
         let slots = (flow.hwm_bytes / flow.chunk_bytes as u64).clamp(1, MAX_SLOTS) as usize + 1;
@@ -153,6 +154,7 @@ impl Pipeline {
                 limits,
                 flow,
                 fill_bytes,
+                chunk_capacity,
                 stop: &stop,
                 counters: &counters,
                 started,
@@ -224,6 +226,7 @@ impl Pipeline {
             end,
             record_noun,
             network: written.network,
+            disk: written.disk,
         };
         match error {
             None => Ok(stats),

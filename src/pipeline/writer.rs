@@ -11,9 +11,9 @@ use humansize::{BINARY, format_size};
 
 use super::pace::Pacer;
 use super::{Chunk, Flow, Integral};
-use crate::sink::Sink;
+use crate::sink::{Done, Sink};
 use crate::source::RecordShape;
-use crate::stats::{Counters, NetStats};
+use crate::stats::{Counters, DiskStats, NetStats};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
@@ -37,6 +37,7 @@ pub(super) struct Written {
     pub released_integral: f64,
     pub finished: Instant,
     pub network: Option<NetStats>,
+    pub disk: Option<DiskStats>,
 }
 
 impl Writer<'_> {
@@ -52,22 +53,40 @@ impl Writer<'_> {
         let mut idle = Duration::ZERO;
         let mut writes = 0;
         let mut released = Integral::new(self.started);
+        let mut done = Done::default();
         let outcome = loop {
             let chunk = match full.try_recv() {
                 Ok(chunk) => chunk,
-                Err(TryRecvError::Disconnected) => break self.finish(),
+                Err(TryRecvError::Disconnected) => {
+                    break self.finish(&mut done, &mut released, &empty);
+                }
                 Err(TryRecvError::Empty) => {
                     let waited = Instant::now();
                     let next = full.recv();
                     idle += waited.elapsed();
                     match next {
                         Ok(chunk) => chunk,
-                        Err(_) => break self.finish(),
+                        Err(_) => break self.finish(&mut done, &mut released, &empty),
                     }
                 }
             };
             if let Some(delay) = self.flow.sink_delay {
                 std::thread::sleep(delay);
+            }
+            if self.sink.queue().is_some() {
+                if let Some(pacer) = pacer.as_mut() {
+                    // A disk takes a chunk whole: wait for credit, then
+                    // owe the rest, which the next wait pays off.
+                    pacer.wait(|| false);
+                    pacer.sent(chunk.len() as u64);
+                }
+                writes += 1;
+                let result = self.sink.queue().expect("checked").submit(chunk, &mut done);
+                self.settle(&mut done, &mut released, &empty);
+                if let Err(err) = result {
+                    break Err(self.failure(err));
+                }
+                continue;
             }
             let result = self.write_chunk(&chunk, pacer.as_mut(), &mut writes);
             let len = chunk.len() as u64;
@@ -90,10 +109,43 @@ impl Writer<'_> {
             released_integral: released.integral_until(Instant::now()),
             finished: Instant::now(),
             network: self.sink.network(),
+            disk: self.sink.disk(),
         }
     }
 
-    fn finish(&mut self) -> Result<(), Stopped> {
+    /// Counts the chunks a disk queue has written, lowers the buffered
+    /// bytes by theirs, and hands the buffers back to the generator.
+    fn settle(&mut self, done: &mut Done, released: &mut Integral, empty: &Sender<Chunk>) {
+        for (chunk, bytes) in done.chunks.drain(..) {
+            let bytes = bytes as u64;
+            self.counters.bytes.fetch_add(bytes, Ordering::Relaxed);
+            self.counters
+                .records
+                .fetch_add(chunk.records, Ordering::Relaxed);
+            self.counters.chunks.fetch_add(1, Ordering::Relaxed);
+            self.counters
+                .buffered_bytes
+                .fetch_sub(bytes, Ordering::SeqCst);
+            released.add(bytes, Instant::now());
+            let _ = empty.send(chunk);
+        }
+        done.write_ns.clear();
+        done.sync_ns.clear();
+    }
+
+    /// The generator is done: a disk writes what it still holds (and
+    /// syncs, if asked); any sink finishes.
+    fn finish(
+        &mut self,
+        done: &mut Done,
+        released: &mut Integral,
+        empty: &Sender<Chunk>,
+    ) -> Result<(), Stopped> {
+        if let Some(queue) = self.sink.queue() {
+            let drained = queue.drain(done);
+            self.settle(done, released, empty);
+            drained.map_err(|err| self.failure(err))?;
+        }
         self.sink.finish().map_err(|err| {
             Stopped::Failed(
                 anyhow!(err).context(format!("cannot finish writing {}", self.sink.name())),
@@ -158,7 +210,6 @@ impl Writer<'_> {
     }
 
     fn fail(&mut self, data: &[u8], torn: usize, err: io::Error) -> Stopped {
-        let name = self.sink.name().to_string();
         let (kept, rewind_error) = match torn {
             0 => (0, None),
             _ => match self.sink.rewind(torn) {
@@ -174,9 +225,24 @@ impl Writer<'_> {
         self.counters
             .records
             .fetch_add(kept_records, Ordering::Relaxed);
+        let err = match rewind_error {
+            None => err,
+            Some(rewind) => io::Error::new(
+                err.kind(),
+                format!("{err}, and cutting the torn last chunk failed too: {rewind}"),
+            ),
+        };
+        self.failure(err)
+    }
+
+    /// Why the writer stopped: a reader that went away where that is a
+    /// normal end, or a write error told with how much was written and
+    /// what to do about it.
+    fn failure(&self, err: io::Error) -> Stopped {
         if err.kind() == io::ErrorKind::BrokenPipe && self.sink.reader_may_leave() {
             return Stopped::Closed;
         }
+        let name = self.sink.name();
         let bytes = Counters::get(&self.counters.bytes);
         let records = Counters::get(&self.counters.records);
         // A socket's kernel buffers hold what was written: say so.
@@ -188,9 +254,6 @@ impl Writer<'_> {
             "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",
             format_size(bytes, BINARY)
         );
-        if let Some(rewind) = rewind_error {
-            message += &format!(", and cutting the torn last chunk failed too: {rewind}");
-        }
         match err.kind() {
             io::ErrorKind::StorageFull => message += "; free some space or write less with --size",
             io::ErrorKind::FileTooLarge => {

@@ -140,6 +140,23 @@ pub fn human(s: &Stats, history: &History) -> String {
             size(net.send_buffer_bytes as f64),
         );
     }
+    if let Some(disk) = &s.disk {
+        let mode = match (disk.direct, disk.dsync) {
+            (true, true) => "direct, dsync",
+            (true, false) => "direct",
+            (false, true) => "buffered, dsync",
+            (false, false) => "buffered",
+        };
+        let syncs = match disk.syncs {
+            0 => String::new(),
+            n => format!(": {n} {}s in {}", disk.sync_call, seconds(disk.sync_s)),
+        };
+        let _ = writeln!(
+            out,
+            "  disk: {mode}; engine {}, queue depth {}; sync {}{syncs}",
+            disk.engine, disk.queue_depth, disk.sync,
+        );
+    }
     if s.elapsed_s >= SPARKLINE_MIN_S && history.samples.len() >= 2 {
         let rates: Vec<f64> = history.samples.iter().map(|x| x.bytes_per_s).collect();
         let peak = rates.iter().copied().fold(0.0, f64::max);

@@ -49,36 +49,8 @@ impl FileSink {
 
     pub fn open(path: &Path, existing: Existing) -> Result<FileSink> {
         let shown = path.display();
-        let mut options = OpenOptions::new();
-        options.write(true);
-        let regular = match fs::metadata(path) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                options.create_new(true);
-                true
-            }
-            Err(err) => return Err(err).with_context(|| format!("cannot open {shown}")),
-            Ok(meta) => {
-                let kind = meta.file_type();
-                if kind.is_dir() {
-                    bail!("cannot write to {shown}: it is a directory; name a file inside it");
-                }
-                if kind.is_block_device() && existing != Existing::Overwrite {
-                    bail!(
-                        "refusing to write to block device {shown}: pass --force to overwrite it"
-                    );
-                }
-                if kind.is_file() {
-                    match existing {
-                        Existing::Refuse => bail!(
-                            "refusing to overwrite {shown}: it exists; pass --force to replace it or --append to add to it"
-                        ),
-                        Existing::Overwrite => options.truncate(true),
-                        Existing::Append => options.append(true),
-                    };
-                }
-                kind.is_file()
-            }
-        };
+        let (options, target) = prepare(path, existing)?;
+        let regular = matches!(target, Target::New | Target::Regular);
         let file = options.open(path).map_err(|err| match err.kind() {
             io::ErrorKind::AlreadyExists => anyhow::anyhow!(
                 "refusing to overwrite {shown}: it appeared while gush was opening it; pass --force to replace it"
@@ -95,6 +67,74 @@ impl FileSink {
             reader_may_leave: false,
         })
     }
+}
+
+/// What a destination path names, as far as writing to it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Nothing yet: a regular file is created.
+    New,
+    Regular,
+    BlockDevice,
+    /// A FIFO, a character device, a socket file: written as a stream.
+    Other,
+}
+
+impl Target {
+    /// What `path` names now; a directory is an error.
+    pub fn of(path: &Path) -> Result<Target> {
+        let shown = path.display();
+        let kind = match fs::metadata(path) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Target::New),
+            Err(err) => return Err(err).with_context(|| format!("cannot open {shown}")),
+            Ok(meta) => meta.file_type(),
+        };
+        Ok(if kind.is_dir() {
+            bail!("cannot write to {shown}: it is a directory; name a file inside it")
+        } else if kind.is_file() {
+            Target::Regular
+        } else if kind.is_block_device() {
+            Target::BlockDevice
+        } else {
+            Target::Other
+        })
+    }
+
+    /// Whether gush writes it as a disk: positioned writes, syncs, O_DIRECT.
+    pub fn is_disk(self) -> bool {
+        matches!(self, Target::New | Target::Regular | Target::BlockDevice)
+    }
+}
+
+/// How to open `path` without breaking the no-clobber promise: a new file
+/// is created with O_EXCL, an existing one is replaced only with --force
+/// (extended with --append), a block device is written only with --force.
+pub(super) fn prepare(path: &Path, existing: Existing) -> Result<(OpenOptions, Target)> {
+    let shown = path.display();
+    let mut options = OpenOptions::new();
+    options.write(true);
+    let target = Target::of(path)?;
+    match target {
+        Target::New => {
+            options.create_new(true);
+        }
+        Target::BlockDevice if existing != Existing::Overwrite => {
+            bail!("refusing to write to block device {shown}: pass --force to overwrite it")
+        }
+        Target::Regular => match existing {
+            Existing::Refuse => bail!(
+                "refusing to overwrite {shown}: it exists; pass --force to replace it or --append to add to it"
+            ),
+            Existing::Overwrite => {
+                options.truncate(true);
+            }
+            Existing::Append => {
+                options.append(true);
+            }
+        },
+        Target::BlockDevice | Target::Other => {}
+    }
+    Ok((options, target))
 }
 
 /// The pipe size gush asks for: Linux's default ceiling for unprivileged

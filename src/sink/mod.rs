@@ -8,14 +8,18 @@ use std::path::Path;
 
 use anyhow::Result;
 
+pub mod direct;
+pub mod disk;
 pub mod engine;
 pub mod file;
 pub mod net;
 
-pub use file::FileSink;
+pub use disk::{DiskOptions, DiskSink};
+pub use file::{FileSink, Target};
 pub use net::{NetSink, Network};
 
-use crate::stats::NetStats;
+use crate::pipeline::Chunk;
+use crate::stats::{DiskStats, NetStats};
 
 /// A destination for the writer thread, in the manner of Node's
 /// `Writable._write`: implement [`Sink::name`] and [`Sink::write`] and the
@@ -68,6 +72,50 @@ pub trait Sink: Send {
     fn network(&self) -> Option<NetStats> {
         None
     }
+
+    /// Bytes each chunk needs beyond `--chunk` (O_DIRECT's re-blocking
+    /// puts a carried tail in front of the next chunk's data).
+    fn headroom(&self) -> usize {
+        0
+    }
+
+    /// A sink that takes chunks whole and writes several at once (files
+    /// and block devices) returns its [`Queue`]; the writer then drives it
+    /// through that instead of [`Sink::write`].
+    fn queue(&mut self) -> Option<&mut dyn Queue> {
+        None
+    }
+
+    /// Engine, depth and sync figures for the summary, for a disk.
+    fn disk(&self) -> Option<DiskStats> {
+        None
+    }
+}
+
+/// Whole chunks in, written chunks back: how the writer drives a disk. A
+/// chunk stays with the queue until every byte up to its end is written,
+/// so chunks in flight still count under the high-water mark.
+pub trait Queue {
+    /// Takes the next chunk, to write after the previous ones; waits for
+    /// room while the queue is full. On an error the destination has been
+    /// cut back to the chunks already handed back.
+    fn submit(&mut self, chunk: Chunk, done: &mut Done) -> io::Result<()>;
+
+    /// Waits for every write, then finishes (the last partial block, the
+    /// final sync).
+    fn drain(&mut self, done: &mut Done) -> io::Result<()>;
+}
+
+/// What a [`Queue`] hands back to the writer, to count and recycle.
+#[derive(Default)]
+pub struct Done {
+    /// Written chunks, oldest first, each with its own bytes (before any
+    /// re-blocking moved them).
+    pub chunks: Vec<(Chunk, usize)>,
+    /// How long each write took, in nanoseconds.
+    pub write_ns: Vec<u64>,
+    /// How long each sync took, in nanoseconds.
+    pub sync_ns: Vec<u64>,
 }
 
 /// What may be done to a destination that already holds data.
@@ -82,13 +130,24 @@ pub enum Existing {
 }
 
 /// Opens the destination named on the command line: `-` is stdout; a
-/// network address (already parsed by the configuration) is a socket.
-pub fn open(dest: &Path, existing: Existing, network: Option<&Network>) -> Result<Box<dyn Sink>> {
+/// network address (already parsed by the configuration) is a socket; a
+/// regular file or block device (for which the configuration made disk
+/// options) is a disk; anything else, a FIFO or a character device, is
+/// written as a stream.
+pub fn open(
+    dest: &Path,
+    existing: Existing,
+    network: Option<&Network>,
+    disk: Option<&DiskOptions>,
+) -> Result<Box<dyn Sink>> {
     if let Some(network) = network {
         return Ok(Box::new(NetSink::connect(network)?));
     }
     if dest == Path::new("-") {
         return Ok(Box::new(FileSink::stdout()?));
+    }
+    if let Some(disk) = disk {
+        return Ok(Box::new(DiskSink::open(dest, existing, disk)?));
     }
     Ok(Box::new(FileSink::open(dest, existing)?))
 }

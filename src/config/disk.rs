@@ -1,0 +1,97 @@
+//! The disk half of the checked configuration: `--sync`, `--direct`,
+//! `--queue-depth`, `--engine`, `--preallocate`, weighed against the
+//! destination. Part of `config.rs`, kept apart as `net.rs` is.
+//!
+//! A regular file (new or not) or a block device is a disk and gets disk
+//! options even when none were given: it is written with positioned writes
+//! and its summary names the engine. Anything else (stdout, a FIFO, a
+//! character device such as /dev/null, a socket) is a stream, which takes
+//! none of the disk flags but a queue depth of 1.
+
+use std::path::Path;
+
+use super::usage;
+use crate::cli::CommonArgs;
+use crate::sink::direct;
+use crate::sink::disk::{DiskOptions, SyncPolicy};
+use crate::sink::engine::EngineKind;
+use crate::sink::{Network, Target};
+
+/// The most writes in flight: past this a deeper queue only costs memory
+/// (and io_uring's ring is sized by it).
+const MAX_QUEUE_DEPTH: usize = 4096;
+
+pub(super) fn disk(
+    common: &CommonArgs,
+    network: Option<&Network>,
+) -> Result<Option<DiskOptions>, clap::Error> {
+    let args = &common.disk;
+    let output = &common.output;
+    let depth = args.queue_depth;
+    if depth == 0 || depth > MAX_QUEUE_DEPTH {
+        return Err(usage(format!(
+            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
+        )));
+    }
+    let target = match (network, output == Path::new("-")) {
+        (Some(_), _) | (None, true) => None,
+        // A path that cannot be written at all (a directory) is left for
+        // opening it to report, as a runtime error.
+        (None, false) => match Target::of(output) {
+            Ok(target) => Some(target),
+            Err(_) => return Ok(None),
+        },
+    };
+    if !target.is_some_and(Target::is_disk) {
+        let what = match (network, target) {
+            (Some(_), _) => "a socket",
+            (None, None) => "stdout",
+            _ => "not a regular file or block device",
+        };
+        let given = [
+            ("--sync", args.sync != SyncPolicy::None),
+            ("--dsync", args.dsync),
+            ("--direct", args.direct),
+            ("--engine", args.engine.is_some()),
+            ("--preallocate", args.preallocate),
+            ("--queue-depth", depth > 1),
+        ];
+        if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
+            return Err(usage(format!(
+                "{flag} is for a regular file or block device, and -o {} is {what}",
+                output.display()
+            )));
+        }
+        return Ok(None);
+    }
+    if args.engine == Some(EngineKind::Sync) && depth > 1 {
+        return Err(usage(format!(
+            "--engine sync writes one chunk at a time; --queue-depth {depth} needs uring or threads"
+        )));
+    }
+    if args.preallocate && common.size.is_none() {
+        return Err(usage(
+            "--preallocate reserves --size bytes: give --size".to_string(),
+        ));
+    }
+    if args.direct
+        && let Some(alignment) = direct::alignment(output)
+        && common.chunk % alignment != 0
+    {
+        return Err(usage(format!(
+            "--chunk {} is not a multiple of {}'s direct-I/O alignment ({alignment} bytes): use a multiple of {alignment}, such as 64KiB",
+            common.chunk,
+            output.display()
+        )));
+    }
+    Ok(Some(DiskOptions {
+        sync: args.sync,
+        sync_call: args.sync_call,
+        dsync: args.dsync,
+        direct: args.direct,
+        queue_depth: depth,
+        engine: args.engine,
+        preallocate: args.preallocate.then_some(common.size).flatten(),
+        chunk_bytes: common.chunk as usize,
+    }))
+}

@@ -1,0 +1,490 @@
+//! Regular files and block devices: positioned writes through an engine,
+//! up to `--queue-depth` in flight, with a sync policy, O_DIRECT and
+//! preallocation.
+//!
+//! The disk sink takes whole chunks (see [`Queue`]) rather than bytes, so a
+//! chunk stays out of the pool until its write is over and chunks in flight
+//! count under the high-water mark. Writes may complete in any order; a
+//! chunk is handed back, and counted as written, only once every byte up to
+//! its end is in the destination. When a write fails, the writes still in
+//! flight are waited for and a regular file is cut back to the end of the
+//! last such chunk, so nothing past a hole survives and the report equals
+//! the file.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write as _};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use humansize::{BINARY, format_size};
+
+use super::direct::{self, Reblock};
+use super::engine::{self, Completion, Engine, EngineKind, Write};
+use super::file::{Target, prepare};
+use super::{Done, Existing, Queue, Sink};
+use crate::pipeline::Chunk;
+use crate::stats::DiskStats;
+
+/// When written data is made durable (`--sync`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncPolicy {
+    /// Never: the data sits in the page cache when gush exits.
+    None,
+    /// Once, after the last write and before the report.
+    End,
+    /// After each this many bytes, at chunk boundaries.
+    Every(u64),
+    /// After every write.
+    Each,
+}
+
+impl fmt::Display for SyncPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            SyncPolicy::None => f.write_str("none"),
+            SyncPolicy::End => f.write_str("end"),
+            SyncPolicy::Every(bytes) => {
+                // As typed, so the policy can be given back to --sync.
+                let size = format_size(*bytes, BINARY).replace(' ', "");
+                write!(f, "every={size}")
+            }
+            SyncPolicy::Each => f.write_str("each"),
+        }
+    }
+}
+
+/// The call a sync makes (`--sync-call`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SyncCall {
+    /// The data, and only the metadata needed to read it back.
+    #[default]
+    Fdatasync,
+    /// The data and all metadata.
+    Fsync,
+}
+
+impl SyncCall {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncCall::Fdatasync => "fdatasync",
+            SyncCall::Fsync => "fsync",
+        }
+    }
+}
+
+/// How a file or block device is written; checked by the configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiskOptions {
+    pub sync: SyncPolicy,
+    pub sync_call: SyncCall,
+    pub dsync: bool,
+    pub direct: bool,
+    pub queue_depth: usize,
+    /// `None` lets the factory choose (see [`engine::open`]).
+    pub engine: Option<EngineKind>,
+    /// Bytes to reserve before writing (`--preallocate` with `--size`).
+    pub preallocate: Option<u64>,
+    /// `--chunk`, checked against the direct-I/O alignment on opening.
+    pub chunk_bytes: usize,
+}
+
+/// One chunk handed to the sink, oldest first.
+struct Slot {
+    /// Back from the engine (or never sent to it): free to recycle.
+    chunk: Option<Chunk>,
+    /// Where its write starts; `None` if it made no write (all of it was
+    /// carried into the next one).
+    write_offset: Option<u64>,
+    /// The offset just past the chunk's own bytes.
+    end: u64,
+    /// The chunk's own bytes, before any re-blocking.
+    bytes: usize,
+}
+
+pub struct DiskSink {
+    file: Arc<File>,
+    name: String,
+    /// Only a regular file can be cut back after a failure.
+    regular: bool,
+    engine: Box<dyn Engine>,
+    options: DiskOptions,
+    /// Re-blocking for O_DIRECT.
+    reblock: Option<Reblock>,
+    /// Where the next write starts.
+    next_write: u64,
+    /// Just past the last byte handed over.
+    taken_end: u64,
+    /// Every byte before this is written.
+    written_to: u64,
+    /// Writes completed beyond `written_to`: start to end.
+    completed: BTreeMap<u64, u64>,
+    slots: VecDeque<Slot>,
+    /// Bytes handed over since the last sync.
+    since_sync: u64,
+    syncs: u64,
+    sync_s: f64,
+    /// The first write error, waiting to be reported.
+    error: Option<io::Error>,
+    reaped: Vec<Completion>,
+}
+
+impl DiskSink {
+    pub fn open(path: &Path, existing: Existing, options: &DiskOptions) -> Result<DiskSink> {
+        let shown = path.display();
+        let (mut open, target) = prepare(path, existing)?;
+        // Positioned writes: O_APPEND would make Linux ignore the offsets.
+        open.append(false);
+        let appending = existing == Existing::Append && target == Target::Regular;
+        if options.direct && appending {
+            // An unaligned end is read back to start the first block.
+            open.read(true);
+        }
+        let mut flags = 0;
+        if options.direct {
+            flags |= libc::O_DIRECT;
+        }
+        if options.dsync {
+            flags |= libc::O_DSYNC;
+        }
+        open.custom_flags(flags);
+        let file = open_file(&open, path, target, options.direct)?;
+        let start = if appending {
+            file.metadata()
+                .with_context(|| format!("cannot read the size of {shown}"))?
+                .len()
+        } else {
+            0
+        };
+        let mut next_write = start;
+        let reblock = match options.direct {
+            false => None,
+            true => {
+                let alignment = direct::alignment_of(path);
+                if options.chunk_bytes as u64 % alignment != 0 {
+                    bail!(
+                        "--chunk {} is not a multiple of {shown}'s direct-I/O alignment ({alignment} bytes); use a multiple of it",
+                        options.chunk_bytes
+                    );
+                }
+                let mut reblock = Reblock::new(alignment);
+                let partial = start % alignment;
+                if partial > 0 {
+                    next_write = start - partial;
+                    let mut tail = vec![0; partial as usize];
+                    file.read_exact_at(&mut tail, next_write)
+                        .with_context(|| format!("cannot read the end of {shown} to append"))?;
+                    reblock.carry_from(&tail);
+                }
+                Some(reblock)
+            }
+        };
+        if let (Some(bytes), Target::New | Target::Regular) = (options.preallocate, target) {
+            preallocate(&file, start, bytes, path);
+        }
+        let file = Arc::new(file);
+        let engine = engine::open(options.engine, Arc::clone(&file), options.queue_depth)
+            .with_context(|| {
+                format!(
+                    "cannot start the {} engine for {shown}",
+                    options.engine.map_or("default", EngineKind::as_str)
+                )
+            })?;
+        Ok(DiskSink {
+            file,
+            name: shown.to_string(),
+            regular: target != Target::BlockDevice,
+            engine,
+            options: options.clone(),
+            reblock,
+            next_write,
+            taken_end: start,
+            written_to: next_write,
+            completed: BTreeMap::new(),
+            slots: VecDeque::new(),
+            since_sync: 0,
+            syncs: 0,
+            sync_s: 0.0,
+            error: None,
+            reaped: Vec::new(),
+        })
+    }
+
+    /// Collects finished writes (waiting for one with `wait`), then hands
+    /// back every chunk whose bytes are all written.
+    fn reap(&mut self, wait: bool, done: &mut Done) -> io::Result<()> {
+        self.engine.reap(wait, &mut self.reaped)?;
+        for completion in self.reaped.drain(..) {
+            let Write { chunk, len, offset } = completion.write;
+            done.write_ns.push(completion.latency_ns);
+            if let Some(slot) = self
+                .slots
+                .iter_mut()
+                .find(|slot| slot.write_offset == Some(offset))
+            {
+                slot.chunk = Some(chunk);
+            }
+            match completion.result {
+                Ok(()) => {
+                    self.completed.insert(offset, offset + len as u64);
+                }
+                Err(err) => {
+                    self.error.get_or_insert(err);
+                }
+            }
+        }
+        while let Some(end) = self.completed.remove(&self.written_to) {
+            self.written_to = end;
+        }
+        while self
+            .slots
+            .front()
+            .is_some_and(|slot| slot.chunk.is_some() && slot.end <= self.written_to)
+        {
+            let slot = self.slots.pop_front().expect("a front slot");
+            done.chunks.push((slot.chunk.expect("checked"), slot.bytes));
+        }
+        Ok(())
+    }
+
+    /// Waits for every write in flight.
+    fn wait_all(&mut self, done: &mut Done) -> io::Result<()> {
+        while self.engine.in_flight() > 0 {
+            self.reap(true, done)?;
+        }
+        Ok(())
+    }
+
+    /// Surfaces a write error: waits for the rest of the writes, cuts a
+    /// regular file back to the end of the last whole chunk written, and
+    /// drops the chunks past it.
+    fn check(&mut self, done: &mut Done) -> io::Result<()> {
+        let Some(err) = self.error.take() else {
+            return Ok(());
+        };
+        // Later failures are the same story; the first one is told.
+        let _ = self.wait_all(done);
+        self.error = None;
+        let kept = self.slot_start();
+        self.slots.clear();
+        if self.regular {
+            if let Err(cut) = self.file.set_len(kept) {
+                return Err(io::Error::new(
+                    err.kind(),
+                    format!("{err}, and cutting back the chunks after it failed too: {cut}"),
+                ));
+            }
+        }
+        Err(err)
+    }
+
+    /// Where the oldest chunk still held begins: just past the last one
+    /// handed back as written.
+    fn slot_start(&self) -> u64 {
+        self.slots
+            .front()
+            .map_or(self.taken_end, |slot| slot.end - slot.bytes as u64)
+    }
+
+    /// Makes what is written durable: waits for the writes in flight, then
+    /// syncs and times it.
+    fn sync_now(&mut self, done: &mut Done) -> io::Result<()> {
+        self.wait_all(done)?;
+        self.check(done)?;
+        let fd = self.file.as_raw_fd();
+        let started = Instant::now();
+        // SAFETY: both calls only flush the file behind a descriptor we hold.
+        let rc = match self.options.sync_call {
+            SyncCall::Fdatasync => unsafe { libc::fdatasync(fd) },
+            SyncCall::Fsync => unsafe { libc::fsync(fd) },
+        };
+        let took = started.elapsed();
+        if rc != 0 {
+            let err = io::Error::last_os_error();
+            return Err(io::Error::new(
+                err.kind(),
+                format!("{} failed: {err}", self.options.sync_call.as_str()),
+            ));
+        }
+        done.sync_ns.push(took.as_nanos() as u64);
+        self.syncs += 1;
+        self.sync_s += took.as_secs_f64();
+        self.since_sync = 0;
+        Ok(())
+    }
+
+    /// Syncs if the policy says one is due after `bytes` more were handed over.
+    fn sync_due(&mut self, bytes: usize, done: &mut Done) -> io::Result<()> {
+        self.since_sync += bytes as u64;
+        match self.options.sync {
+            SyncPolicy::Each => self.sync_now(done),
+            SyncPolicy::Every(every) if self.since_sync >= every => {
+                let owed = self.since_sync % every;
+                self.sync_now(done)?;
+                self.since_sync = owed;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the last partial block of a direct run through the page
+    /// cache, so the file ends exactly where the data does.
+    fn write_tail(&mut self, done: &mut Done) -> io::Result<()> {
+        let Some(tail) = self.reblock.as_mut().map(Reblock::take_tail) else {
+            return Ok(());
+        };
+        if tail.is_empty() {
+            return Ok(());
+        }
+        direct::clear_direct(&self.file)?;
+        let started = Instant::now();
+        self.file.write_all_at(&tail, self.next_write)?;
+        done.write_ns.push(started.elapsed().as_nanos() as u64);
+        let end = self.next_write + tail.len() as u64;
+        self.completed.insert(self.next_write, end);
+        self.next_write = end;
+        self.reap(false, done)?;
+        if self.options.sync == SyncPolicy::Each {
+            self.sync_now(done)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens the destination; a filesystem that refuses O_DIRECT gets a message
+/// that says so, and a file created for the attempt is removed again.
+fn open_file(open: &OpenOptions, path: &Path, target: Target, direct: bool) -> Result<File> {
+    let shown = path.display();
+    match open.open(path) {
+        Ok(file) => Ok(file),
+        Err(err) if direct && err.raw_os_error() == Some(libc::EINVAL) => {
+            if target == Target::New {
+                let _ = std::fs::remove_file(path);
+            }
+            bail!(
+                "cannot open {shown} with O_DIRECT: its filesystem refuses direct I/O ({err}); drop --direct to write through the page cache"
+            )
+        }
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => bail!(
+            "refusing to overwrite {shown}: it appeared while gush was opening it; pass --force to replace it"
+        ),
+        Err(err) => Err(err).with_context(|| format!("cannot open {shown}")),
+    }
+}
+
+/// Reserves `bytes` from `start` without changing the file's size, so a
+/// run that ends early leaves no zeros past its data. A filesystem that
+/// cannot is told about in one line, and the run goes on without.
+fn preallocate(file: &File, start: u64, bytes: u64, path: &Path) {
+    // SAFETY: fallocate only reserves blocks for the descriptor we hold.
+    let rc = unsafe {
+        libc::fallocate(
+            file.as_raw_fd(),
+            libc::FALLOC_FL_KEEP_SIZE,
+            start as libc::off_t,
+            bytes as libc::off_t,
+        )
+    };
+    if rc != 0 {
+        let err = io::Error::last_os_error();
+        let _ = writeln!(
+            io::stderr(),
+            "gush: warning: cannot preallocate {} ({err}); writing without it",
+            path.display()
+        );
+    }
+}
+
+impl Queue for DiskSink {
+    fn submit(&mut self, mut chunk: Chunk, done: &mut Done) -> io::Result<()> {
+        let bytes = chunk.len();
+        self.taken_end += bytes as u64;
+        let len = match &mut self.reblock {
+            Some(reblock) => reblock.block(&mut chunk),
+            None => bytes,
+        };
+        if len == 0 {
+            self.slots.push_back(Slot {
+                chunk: Some(chunk),
+                write_offset: None,
+                end: self.taken_end,
+                bytes,
+            });
+        } else {
+            while self.engine.in_flight() >= self.engine.depth() {
+                self.reap(true, done)?;
+            }
+            let offset = self.next_write;
+            self.next_write += len as u64;
+            self.slots.push_back(Slot {
+                chunk: None,
+                write_offset: Some(offset),
+                end: self.taken_end,
+                bytes,
+            });
+            self.engine.submit(Write { chunk, len, offset })?;
+        }
+        self.reap(false, done)?;
+        self.check(done)?;
+        self.sync_due(bytes, done)
+    }
+
+    fn drain(&mut self, done: &mut Done) -> io::Result<()> {
+        self.wait_all(done)?;
+        self.check(done)?;
+        self.write_tail(done)?;
+        if self.options.sync == SyncPolicy::End {
+            self.sync_now(done)?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for DiskSink {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A plain write at the end, for a caller that drives the sink by hand
+    /// (the pipeline hands it whole chunks through [`Queue`] instead).
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.reblock.is_some() || self.engine.in_flight() > 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a direct or queued disk sink takes whole chunks (Queue::submit)",
+            ));
+        }
+        let n = self.file.write_at(buf, self.next_write)?;
+        self.next_write += n as u64;
+        self.taken_end = self.next_write;
+        self.written_to = self.next_write;
+        Ok(n)
+    }
+
+    fn headroom(&self) -> usize {
+        self.reblock.as_ref().map_or(0, Reblock::headroom)
+    }
+
+    fn queue(&mut self) -> Option<&mut dyn Queue> {
+        Some(self)
+    }
+
+    fn disk(&self) -> Option<DiskStats> {
+        Some(DiskStats {
+            engine: self.engine.kind().as_str(),
+            queue_depth: self.engine.depth() as u64,
+            direct: self.options.direct,
+            dsync: self.options.dsync,
+            sync: self.options.sync.to_string(),
+            sync_call: self.options.sync_call.as_str(),
+            syncs: self.syncs,
+            sync_s: self.sync_s,
+        })
+    }
+}
