@@ -68,6 +68,34 @@ fn a_malformed_frame_is_reported_with_its_offset() {
     );
 }
 
+/// RFC 6587 §3.4.1 gives a frame's length as NONZERO-DIGIT *DIGIT: a
+/// sign or a leading zero is not a length, however a number parser reads it.
+#[test]
+fn a_signed_or_zero_padded_length_is_a_malformed_frame() {
+    for (stream, expected) in [
+        (
+            &b"5 hello+5 world"[..],
+            "at byte 7: expected a length (1-9), found '+'",
+        ),
+        (
+            b"5 hello05 world",
+            "at byte 7: expected a length (1-9), found '0'",
+        ),
+    ] {
+        let catcher = Catcher::start("127.0.0.1:0", &["--framing", "octet-counted"]);
+        let mut connection = TcpStream::connect(("127.0.0.1", catcher.port())).unwrap();
+        connection.write_all(stream).unwrap();
+        drop(connection);
+        let (code, stderr) = catcher.finish();
+        assert_eq!(code, 1, "{stderr}");
+        let expected = format!("malformed octet-counted frame {expected}");
+        assert!(stderr.contains(&expected), "{stderr}");
+        let stats = final_stats(&stderr);
+        assert_eq!(num(&stats, "records"), 1, "only `5 hello` is whole");
+        assert_eq!(stats["end"], "error");
+    }
+}
+
 #[test]
 fn catch_refuses_connections_beyond_its_count() {
     let catcher = Catcher::start("127.0.0.1:0", &["--connections", "1"]);
