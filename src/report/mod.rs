@@ -4,6 +4,7 @@
 
 pub mod monitor;
 pub mod progress;
+pub mod sample;
 pub mod sparkline;
 
 use std::fmt::Write as _;
@@ -17,7 +18,8 @@ use serde::Serialize;
 use crate::cli::StatsFormat;
 use crate::config::Report;
 use crate::stats::Stats;
-use monitor::{History, Sample};
+use monitor::History;
+use sample::Sample;
 use sparkline::sparkline;
 
 /// Prints and saves the summary as the configuration asks. A run that
