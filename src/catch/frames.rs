@@ -1,5 +1,7 @@
 //! Decoding octet-counted frames (RFC 6587 §3.4.1): `MSG-LEN SP MSG`,
 //! where MSG-LEN is `NONZERO-DIGIT *DIGIT`, the message's length in bytes.
+//! The grammar of MSG-LEN is `source::framing`'s, the one every reader of
+//! frames uses; this file adds what a stream needs on top of it.
 //!
 //! The decoder counts frames and finds where they end without keeping any
 //! message: a read's bytes go through a two-state machine (in a length, in
@@ -8,9 +10,7 @@
 
 use std::fmt;
 
-/// Frames longer than this are taken for garbage rather than awaited: a
-/// stray digit run would otherwise make the decoder skip gigabytes.
-pub const MAX_FRAME: u64 = 1 << 30;
+use crate::source::framing::{LengthByte, MAX_FRAME, length_byte};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -88,23 +88,15 @@ impl OctetCounting {
                         offset: self.offset + at as u64,
                         problem,
                     };
-                    self.state = match byte {
-                        // MSG-LEN starts with NONZERO-DIGIT.
-                        b'0'..=b'9' if value > 0 || byte != b'0' => {
-                            let value = value * 10 + u64::from(byte - b'0');
-                            if value > MAX_FRAME {
-                                decoded.malformed =
-                                    Some(bad(format!("a frame length over {MAX_FRAME} bytes")));
-                                return decoded;
-                            }
-                            State::Length(value)
+                    self.state = match length_byte(value, byte) {
+                        LengthByte::Digit(so_far) => State::Length(so_far),
+                        LengthByte::End(length) => State::Body(length),
+                        LengthByte::TooLong => {
+                            decoded.malformed =
+                                Some(bad(format!("a frame length over {MAX_FRAME} bytes")));
+                            return decoded;
                         }
-                        b' ' if value > 0 => State::Body(value),
-                        _ => {
-                            let expected = match value {
-                                0 => "a length (1-9)",
-                                _ => "a digit or a space",
-                            };
+                        LengthByte::Unexpected { expected } => {
                             decoded.malformed =
                                 Some(bad(format!("expected {expected}, found {}", shown(byte))));
                             return decoded;

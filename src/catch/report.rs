@@ -4,17 +4,16 @@
 
 use std::fmt::Write as _;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use crossbeam_channel::{RecvTimeoutError, Sender};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::connection::{ConnectionReport, Live};
 use crate::config::catch::CatchConfig;
 use crate::report::StatsFormat;
 use crate::report::progress::count;
+use crate::report::sample::{Rated, Sampler, Schedule, Watch};
 use crate::report::{emit, seconds, size};
 use crate::stats::{Counters, End};
 
@@ -122,10 +121,36 @@ struct Sample {
     open_connections: u64,
 }
 
-/// The thread printing `--interval` lines.
+impl Sample {
+    fn take(live: &Live, t_s: f64) -> Sample {
+        Sample {
+            t_s,
+            bytes: Counters::get(&live.bytes),
+            records: Counters::get(&live.records),
+            bytes_per_s: 0.0,
+            open_connections: Counters::get(&live.open),
+        }
+    }
+}
+
+impl Rated for Sample {
+    fn t_s(&self) -> f64 {
+        self.t_s
+    }
+
+    fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    fn set_bytes_per_s(&mut self, bytes_per_s: f64) {
+        self.bytes_per_s = bytes_per_s;
+    }
+}
+
+/// The thread printing `--interval` lines: a [`Sampler`] like gush's own
+/// monitor, with the one report.
 pub struct Ticker {
-    stop: Sender<()>,
-    thread: JoinHandle<()>,
+    sampler: Sampler<()>,
 }
 
 impl Ticker {
@@ -135,61 +160,66 @@ impl Ticker {
         format: Option<StatsFormat>,
         record_noun: &'static str,
     ) -> Result<Ticker> {
-        let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
-        let started = Instant::now();
-        let thread = std::thread::Builder::new()
-            .name("gush-catch-ticker".into())
-            .spawn(move || {
-                let mut last = Sample::default();
-                let mut next = every;
-                loop {
-                    let wait = next.saturating_sub(started.elapsed());
-                    match stopped.recv_timeout(wait) {
-                        Err(RecvTimeoutError::Timeout) => {}
-                        _ => return,
-                    }
-                    next += every;
-                    let sample = take(&live.live, started, &last);
-                    last = sample;
-                    match format {
-                        Some(StatsFormat::Json) => eprintln!(
-                            "{}",
-                            serde_json::to_string(&sample).expect("samples serialise")
-                        ),
-                        _ => eprintln!(
-                            "gush catch: {:>7.1}s {:>11} {:>8} {record_noun} {:>11}/s  {} open",
-                            sample.t_s,
-                            size(sample.bytes as f64),
-                            count(sample.records),
-                            size(sample.bytes_per_s),
-                            sample.open_connections
-                        ),
-                    }
-                }
-            })
-            .context("cannot start the interval thread")?;
-        Ok(Ticker { stop, thread })
+        let watch = IntervalWatch {
+            live,
+            started: Instant::now(),
+            schedule: Schedule::new(every),
+            format,
+            record_noun,
+        };
+        let sampler = Sampler::start("gush-catch-ticker", "interval", watch)?;
+        Ok(Ticker { sampler })
     }
 
     pub fn finish(self) {
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
+        // The watch never fails, and a thread that panicked has said so.
+        let _ = self.sampler.finish();
     }
 }
 
-fn take(live: &Live, started: Instant, last: &Sample) -> Sample {
-    let t_s = started.elapsed().as_secs_f64();
-    let bytes = Counters::get(&live.bytes);
-    let dt = t_s - last.t_s;
-    Sample {
-        t_s,
-        bytes,
-        records: Counters::get(&live.records),
-        bytes_per_s: if dt > 0.0 {
-            bytes.saturating_sub(last.bytes) as f64 / dt
-        } else {
-            0.0
-        },
-        open_connections: Counters::get(&live.open),
+struct IntervalWatch {
+    live: Arc<super::Shared>,
+    started: Instant,
+    schedule: Schedule<Sample>,
+    format: Option<StatsFormat>,
+    record_noun: &'static str,
+}
+
+impl Watch for IntervalWatch {
+    type Output = ();
+
+    fn until_due(&self) -> Duration {
+        self.schedule.next().saturating_sub(self.started.elapsed())
     }
+
+    /// Prints the line if it is due. Nothing is printed once the serving is
+    /// over: the summary follows at once.
+    fn look(&mut self, last: bool) -> Result<()> {
+        if last {
+            return Ok(());
+        }
+        let now = self.started.elapsed();
+        let sample = Sample::take(&self.live.live, now.as_secs_f64());
+        let Some(sample) = self.schedule.due(now, sample) else {
+            return Ok(());
+        };
+        match self.format {
+            Some(StatsFormat::Json) => eprintln!(
+                "{}",
+                serde_json::to_string(&sample).expect("samples serialise")
+            ),
+            _ => eprintln!(
+                "gush catch: {:>7.1}s {:>11} {:>8} {} {:>11}/s  {} open",
+                sample.t_s,
+                size(sample.bytes as f64),
+                count(sample.records),
+                self.record_noun,
+                size(sample.bytes_per_s),
+                sample.open_connections
+            ),
+        }
+        Ok(())
+    }
+
+    fn into_output(self) {}
 }

@@ -76,7 +76,7 @@ pub(super) fn disk(
     }
     if args.direct
         && let Some(alignment) = direct::alignment(output)
-        && common.chunk % alignment != 0
+        && !common.chunk.is_multiple_of(alignment)
     {
         return Err(usage(format!(
             "--chunk {} is not a multiple of {}'s direct-I/O alignment ({alignment} bytes): use a multiple of {alignment}, such as 64KiB",

@@ -4,6 +4,7 @@
 
 pub mod monitor;
 pub mod progress;
+pub mod sample;
 pub mod sparkline;
 
 use std::fmt::Write as _;
@@ -16,7 +17,8 @@ use serde::Serialize;
 
 use crate::config::Report;
 use crate::stats::Stats;
-use monitor::{History, Sample};
+use monitor::History;
+use sample::Sample;
 use sparkline::sparkline;
 
 /// How the summary and report lines are written.

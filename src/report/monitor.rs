@@ -3,67 +3,26 @@
 //! display, the `--interval` lines, the `--timeline` CSV and the history
 //! the summary's sparklines are drawn from.
 //!
-//! It only reads atomics, so the generator and writer never wait for it,
-//! and it sleeps between samples on a channel, so finishing wakes it at once.
+//! It runs on a [`Sampler`] thread, which only reads atomics, so the
+//! generator and writer never wait for it, and wakes at once on finishing.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use crossbeam_channel::{RecvTimeoutError, Sender};
-use serde::Serialize;
 
 use super::StatsFormat;
 use super::progress::ProgressLine;
+use super::sample::{Rated, Sample, Sampler, Schedule, Watch};
 use crate::config::{Progress, Report};
 use crate::pipeline::{Flow, Limits};
 use crate::stats::Counters;
 
-/// One look at the counters. Its field names are the keys of the
-/// `--interval` JSON lines and the `--timeline` columns.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Sample {
-    pub t_s: f64,
-    pub bytes: u64,
-    pub records: u64,
-    /// Over the time since the previous sample of the same report.
-    pub bytes_per_s: f64,
-    pub buffered_bytes: u64,
-    pub pauses: u64,
-    pub drains: u64,
-}
-
 const TIMELINE_HEADER: &str = "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains";
-
-impl Sample {
-    fn take(counters: &Counters, t_s: f64) -> Sample {
-        Sample {
-            t_s,
-            bytes: Counters::get(&counters.bytes),
-            records: Counters::get(&counters.records),
-            bytes_per_s: 0.0,
-            buffered_bytes: Counters::get(&counters.buffered_bytes),
-            pauses: Counters::get(&counters.pauses),
-            drains: Counters::get(&counters.drains),
-        }
-    }
-
-    /// This sample with its rate measured since `previous`.
-    fn since(mut self, previous: &Sample) -> Sample {
-        let dt = self.t_s - previous.t_s;
-        self.bytes_per_s = if dt > 0.0 {
-            self.bytes.saturating_sub(previous.bytes) as f64 / dt
-        } else {
-            0.0
-        };
-        self
-    }
-}
 
 /// The samples of a run, for sparklines: at most [`HISTORY_CAP`] of them,
 /// thinned to every other one (and the spacing doubled) when full, so a
@@ -102,36 +61,6 @@ impl History {
     }
 }
 
-/// A report that fires on its own period.
-struct Schedule {
-    period: Duration,
-    next: Duration,
-    last: Sample,
-}
-
-impl Schedule {
-    fn new(period: Duration) -> Schedule {
-        Schedule {
-            period,
-            next: period,
-            last: Sample::default(),
-        }
-    }
-
-    /// The sample with its rate since this schedule last fired, if it is due.
-    fn due(&mut self, now: Duration, sample: Sample) -> Option<Sample> {
-        if now < self.next {
-            return None;
-        }
-        while self.next <= now {
-            self.next += self.period;
-        }
-        let sample = sample.since(&self.last);
-        self.last = sample;
-        Some(sample)
-    }
-}
-
 /// How often the history and progress display are fed.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -155,8 +84,7 @@ impl Timeline {
 }
 
 pub struct Monitor {
-    stop: Sender<()>,
-    thread: JoinHandle<Result<History>>,
+    sampler: Sampler<History>,
 }
 
 impl Monitor {
@@ -169,7 +97,7 @@ impl Monitor {
         record_noun: &'static str,
         timeline: Option<Timeline>,
     ) -> Result<Monitor> {
-        let mut watch = Watch {
+        let watch = RunWatch {
             counters,
             started: Instant::now(),
             progress: ProgressLine::new(report.progress, limits, flow.hwm_bytes, record_noun),
@@ -184,54 +112,40 @@ impl Monitor {
                 .map(|every| (Schedule::new(every), report.stats)),
             timeline: timeline.map(|file| (Schedule::new(report.interval.unwrap_or(TICK)), file)),
         };
-        let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
-        let thread = std::thread::Builder::new()
-            .name("gush-monitor".into())
-            .spawn(move || {
-                loop {
-                    let now = watch.started.elapsed();
-                    let wake = watch.next_due().saturating_sub(now);
-                    match stopped.recv_timeout(wake) {
-                        Err(RecvTimeoutError::Timeout) => watch.look(false)?,
-                        _ => break,
-                    }
-                }
-                watch.look(true)?;
-                Ok(watch.history)
-            })
-            .context("cannot start the monitor thread")?;
-        Ok(Monitor { stop, thread })
+        let sampler = Sampler::start("gush-monitor", "monitor", watch)?;
+        Ok(Monitor { sampler })
     }
 
     /// Stops watching and returns the run's history; the progress display
     /// is cleared so the summary can take its place.
     pub fn finish(self) -> Result<History> {
-        let _ = self.stop.send(());
-        self.thread.join().expect("monitor thread panicked")
+        self.sampler.finish()
     }
 }
 
-struct Watch {
+struct RunWatch {
     counters: Arc<Counters>,
     started: Instant,
     progress: ProgressLine,
     progress_after: Duration,
     history: History,
-    tick: Schedule,
-    interval: Option<(Schedule, Option<StatsFormat>)>,
-    timeline: Option<(Schedule, Timeline)>,
+    tick: Schedule<Sample>,
+    interval: Option<(Schedule<Sample>, Option<StatsFormat>)>,
+    timeline: Option<(Schedule<Sample>, Timeline)>,
 }
 
-impl Watch {
-    fn next_due(&self) -> Duration {
-        let mut next = self.tick.next;
+impl Watch for RunWatch {
+    type Output = History;
+
+    fn until_due(&self) -> Duration {
+        let mut next = self.tick.next();
         if let Some((schedule, _)) = &self.interval {
-            next = next.min(schedule.next);
+            next = next.min(schedule.next());
         }
         if let Some((schedule, _)) = &self.timeline {
-            next = next.min(schedule.next);
+            next = next.min(schedule.next());
         }
-        next
+        next.saturating_sub(self.started.elapsed())
     }
 
     /// Takes a sample and feeds every report that is due; `last` is the
@@ -263,7 +177,7 @@ impl Watch {
         }
         if let Some((schedule, Timeline { out, path })) = &mut self.timeline {
             let fire = if last {
-                Some(sample.since(&schedule.last))
+                Some(sample.since(schedule.last()))
             } else {
                 schedule.due(now, sample)
             };
@@ -281,5 +195,9 @@ impl Watch {
             self.history.progress_shown = self.progress.finish();
         }
         Ok(())
+    }
+
+    fn into_output(self) -> History {
+        self.history
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use humansize::{BINARY, format_size};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::monitor::Sample;
+use super::sample::Sample;
 use crate::config::Progress;
 use crate::pipeline::Limits;
 

@@ -166,7 +166,7 @@ impl DiskSink {
             false => None,
             true => {
                 let alignment = direct::alignment_of(path);
-                if options.chunk_bytes as u64 % alignment != 0 {
+                if !(options.chunk_bytes as u64).is_multiple_of(alignment) {
                     bail!(
                         "--chunk {} is not a multiple of {shown}'s direct-I/O alignment ({alignment} bytes); use a multiple of it",
                         options.chunk_bytes
@@ -272,13 +272,13 @@ impl DiskSink {
         self.error = None;
         let kept = self.slot_start();
         self.slots.clear();
-        if self.regular {
-            if let Err(cut) = self.file.set_len(kept) {
-                return Err(io::Error::new(
-                    err.kind(),
-                    format!("{err}, and cutting back the chunks after it failed too: {cut}"),
-                ));
-            }
+        if self.regular
+            && let Err(cut) = self.file.set_len(kept)
+        {
+            return Err(io::Error::new(
+                err.kind(),
+                format!("{err}, and cutting back the chunks after it failed too: {cut}"),
+            ));
         }
         Err(err)
     }

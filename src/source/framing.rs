@@ -8,6 +8,10 @@
 //! the way out. Each record is asked of the inner source alone, a little
 //! past where it will end up (room for the longest length prefix), then its
 //! prefix is written in front and the message moved up against it.
+//!
+//! The reading side of the format lives here too, so that the one grammar
+//! of a frame's length serves everything that reads frames back: `gush
+//! catch`'s decoder, and the count of whole frames in a torn chunk.
 
 use super::{Filled, RecordShape, Source};
 
@@ -20,6 +24,75 @@ pub enum Framing {
     /// `LEN SP MSG`: the line without its newline, after its length in
     /// bytes (RFC 6587 octet counting, syslog over TCP).
     OctetCounted,
+}
+
+/// Frames longer than this are taken for garbage rather than awaited: a
+/// stray digit run would otherwise make a reader skip gigabytes.
+pub const MAX_FRAME: u64 = 1 << 30;
+
+/// Where a frame's length stands after one more byte of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthByte {
+    /// A digit: the length read so far.
+    Digit(u64),
+    /// The space that ends the length: the message's length in bytes.
+    End(u64),
+    /// A length past [`MAX_FRAME`].
+    TooLong,
+    /// A byte that cannot be here, and what could have been.
+    Unexpected { expected: &'static str },
+}
+
+/// Reads one byte of a frame's `MSG-LEN SP`, strictly as RFC 6587 §3.4.1
+/// writes it: `MSG-LEN = NONZERO-DIGIT *DIGIT`. So no sign, no leading
+/// zero and no empty length: `+5`, `05` and a bare space are not lengths,
+/// where `str::parse` would take the first two. `so_far` is the length
+/// read before `byte` (0 before its first digit, which a length cannot be).
+pub fn length_byte(so_far: u64, byte: u8) -> LengthByte {
+    match byte {
+        b'0'..=b'9' if so_far > 0 || byte != b'0' => {
+            let length = so_far * 10 + u64::from(byte - b'0');
+            match length > MAX_FRAME {
+                true => LengthByte::TooLong,
+                false => LengthByte::Digit(length),
+            }
+        }
+        b' ' if so_far > 0 => LengthByte::End(so_far),
+        _ => LengthByte::Unexpected {
+            expected: match so_far {
+                0 => "a length (1-9)",
+                _ => "a digit or a space",
+            },
+        },
+    }
+}
+
+/// How many bytes the whole, well-formed frame at the start of `bytes`
+/// takes, or `None` if it is cut short or malformed.
+pub fn frame_end(bytes: &[u8]) -> Option<usize> {
+    let mut length = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match length_byte(length, byte) {
+            LengthByte::Digit(so_far) => length = so_far,
+            LengthByte::End(message) => {
+                let end = at + 1 + usize::try_from(message).ok()?;
+                return (end <= bytes.len()).then_some(end);
+            }
+            LengthByte::TooLong | LengthByte::Unexpected { .. } => return None,
+        }
+    }
+    None
+}
+
+/// The whole frames at the start of `bytes`, up to the first one cut short
+/// or malformed.
+pub fn whole_frames(bytes: &[u8]) -> u64 {
+    let (mut at, mut frames) = (0, 0);
+    while let Some(end) = frame_end(&bytes[at..]) {
+        frames += 1;
+        at += end;
+    }
+    frames
 }
 
 pub struct OctetCounted {
@@ -97,6 +170,70 @@ mod tests {
         let sequence = Sequence::new(0, 8, 0, TimeSource::Live);
         let lines = Lines::new(Template::parse(template).unwrap(), sequence);
         OctetCounted::new(Box::new(lines))
+    }
+
+    #[test]
+    fn a_length_is_a_nonzero_digit_then_digits() {
+        assert_eq!(frame_end(b"5 hello"), Some(7));
+        assert_eq!(frame_end(b"10 0123456789tail"), Some(13));
+        assert_eq!(frame_end(b"5 hell"), None, "cut short");
+    }
+
+    #[test]
+    fn a_signed_zero_padded_or_empty_length_is_malformed() {
+        for frame in [
+            &b"+5 hello"[..],
+            b"05 hello",
+            b"007 abcdefg",
+            b" hello",
+            b"0 ",
+            b"-5 hello",
+        ] {
+            assert_eq!(
+                frame_end(frame),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(frame)
+            );
+        }
+        assert_eq!(
+            length_byte(0, b'+'),
+            LengthByte::Unexpected {
+                expected: "a length (1-9)"
+            }
+        );
+        assert_eq!(
+            length_byte(0, b'0'),
+            LengthByte::Unexpected {
+                expected: "a length (1-9)"
+            }
+        );
+        assert_eq!(
+            length_byte(0, b' '),
+            LengthByte::Unexpected {
+                expected: "a length (1-9)"
+            }
+        );
+        assert_eq!(
+            length_byte(5, b'+'),
+            LengthByte::Unexpected {
+                expected: "a digit or a space"
+            }
+        );
+    }
+
+    #[test]
+    fn a_length_past_the_limit_is_malformed() {
+        assert_eq!(length_byte(MAX_FRAME / 10, b'9'), LengthByte::TooLong);
+        assert_eq!(frame_end(b"99999999999 x"), None);
+    }
+
+    #[test]
+    fn whole_frames_stop_at_the_first_malformed_or_torn_one() {
+        assert_eq!(whole_frames(b"5 hello5 world3 ab"), 2);
+        assert_eq!(whole_frames(b"5 hello+5 world"), 1);
+        assert_eq!(whole_frames(b"5 hello05 world"), 1);
+        assert_eq!(RecordShape::OctetFrames.whole_records(b"1 a007 abcdefg"), 1);
     }
 
     #[test]

@@ -91,23 +91,7 @@ impl RecordShape {
             RecordShape::Lines { per_record } => {
                 memchr::memchr_iter(b'\n', written).count() as u64 / per_record.max(1)
             }
-            RecordShape::OctetFrames => {
-                let (mut at, mut frames) = (0, 0);
-                while let Some(space) = memchr::memchr(b' ', &written[at..]) {
-                    let length = std::str::from_utf8(&written[at..at + space])
-                        .ok()
-                        .and_then(|n| n.parse::<usize>().ok());
-                    let Some(end) = length.map(|length| at + space + 1 + length) else {
-                        break;
-                    };
-                    if end > written.len() {
-                        break;
-                    }
-                    frames += 1;
-                    at = end;
-                }
-                frames
-            }
+            RecordShape::OctetFrames => framing::whole_frames(written),
         }
     }
 }

@@ -9,27 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::gush_std;
-
-/// Runs gush and returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
-    let out = gush_std(args).output().expect("gush runs");
-    (
-        out.status.code().unwrap_or(-1),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// The last JSON object on stderr: the final summary of `--stats=json`.
-fn final_stats(stderr: &str) -> Value {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.starts_with('{'))
-        .expect("a JSON summary on stderr");
-    serde_json::from_str(line).expect("the summary is JSON")
-}
+use crate::common::{RUN_LIMIT, final_stats, gush_std, output_bounded, run, wait_bounded};
 
 fn within(actual: f64, expected: f64, tolerance: f64) -> bool {
     (actual - expected).abs() <= expected * tolerance
@@ -110,7 +90,7 @@ fn a_stalled_reader_is_not_flooded_afterwards() {
     std::thread::sleep(Duration::from_millis(1500));
     let mut received = Vec::new();
     stdout.read_to_end(&mut received).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = output_bounded(child);
     let received = received.len() as f64;
     // The pipe and buffers fill in about 0.3 s; the rest of the 1.5 s
     // stall is forgiven but for the 0.4 MiB burst: about 7.5 MiB in all.
@@ -138,7 +118,7 @@ fn burst_allows_a_bigger_catch_up() {
     std::thread::sleep(Duration::from_millis(1500));
     let mut received = Vec::new();
     stdout.read_to_end(&mut received).unwrap();
-    child.wait().unwrap();
+    wait_bounded(&mut child, RUN_LIMIT);
     // Up to 4 MiB of the stall may be made up: about 11 MiB in all.
     assert!(
         received.len() as f64 > 9.5 * 1048576.0,
@@ -372,7 +352,7 @@ fn run_on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
         let _ = file.read_to_end(&mut screen);
         screen
     });
-    let code = child.wait().unwrap().code().unwrap_or(-1);
+    let code = wait_bounded(&mut child, RUN_LIMIT).code().unwrap_or(-1);
     let screen = reader.join().unwrap();
     (code, String::from_utf8_lossy(&screen).into_owned())
 }

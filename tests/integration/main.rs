@@ -1,8 +1,10 @@
 //! gush's integration tests: the built binary run as a user runs it, with
 //! every assertion on what that user sees (exit code, output bytes, stderr
 //! text, the `--stats=json` report). One test binary; each module below
-//! covers one area of behaviour, and `common` holds the shared helpers.
+//! covers one area of behaviour, and `common` (shared with the network
+//! binary) holds the test kit.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 mod amounts;

@@ -5,7 +5,8 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use crate::{Catcher, final_stats, run, u64_of};
+use crate::Catcher;
+use crate::common::{final_stats, num, run};
 
 #[test]
 fn octet_counted_frames_round_trip() {
@@ -26,8 +27,8 @@ fn octet_counted_frames_round_trip() {
     let (code, caught) = catcher.finish();
     assert_eq!(code, 0, "{caught}");
     let caught = final_stats(&caught);
-    assert_eq!(u64_of(&caught, "records"), 50_000);
-    assert_eq!(u64_of(&caught, "bytes"), u64_of(&sent, "bytes"));
+    assert_eq!(num(&caught, "records"), 50_000);
+    assert_eq!(num(&caught, "bytes"), num(&sent, "bytes"));
     assert_eq!(caught["framing"], "octet-counted");
 }
 
@@ -57,7 +58,7 @@ fn a_malformed_frame_is_reported_with_its_offset() {
     let expected = "malformed octet-counted frame at byte 12: expected a length (1-9), found 'x'";
     assert!(stderr.contains(expected), "{stderr}");
     let stats = final_stats(&stderr);
-    assert_eq!(u64_of(&stats, "records"), 2);
+    assert_eq!(num(&stats, "records"), 2);
     assert_eq!(stats["end"], "error");
     assert!(
         stats["per_connection"][0]["error"]
@@ -65,6 +66,34 @@ fn a_malformed_frame_is_reported_with_its_offset() {
             .unwrap()
             .contains(expected)
     );
+}
+
+/// RFC 6587 §3.4.1 gives a frame's length as NONZERO-DIGIT *DIGIT: a
+/// sign or a leading zero is not a length, however a number parser reads it.
+#[test]
+fn a_signed_or_zero_padded_length_is_a_malformed_frame() {
+    for (stream, expected) in [
+        (
+            &b"5 hello+5 world"[..],
+            "at byte 7: expected a length (1-9), found '+'",
+        ),
+        (
+            b"5 hello05 world",
+            "at byte 7: expected a length (1-9), found '0'",
+        ),
+    ] {
+        let catcher = Catcher::start("127.0.0.1:0", &["--framing", "octet-counted"]);
+        let mut connection = TcpStream::connect(("127.0.0.1", catcher.port())).unwrap();
+        connection.write_all(stream).unwrap();
+        drop(connection);
+        let (code, stderr) = catcher.finish();
+        assert_eq!(code, 1, "{stderr}");
+        let expected = format!("malformed octet-counted frame {expected}");
+        assert!(stderr.contains(&expected), "{stderr}");
+        let stats = final_stats(&stderr);
+        assert_eq!(num(&stats, "records"), 1, "only `5 hello` is whole");
+        assert_eq!(stats["end"], "error");
+    }
 }
 
 #[test]
@@ -93,9 +122,9 @@ fn catch_refuses_connections_beyond_its_count() {
     let (code, stderr) = catcher.finish();
     assert_eq!(code, 0, "{stderr}");
     let stats = final_stats(&stderr);
-    assert_eq!(u64_of(&stats, "connections"), 1);
-    assert_eq!(u64_of(&stats, "bytes"), 8);
-    assert_eq!(u64_of(&stats, "records"), 2);
+    assert_eq!(num(&stats, "connections"), 1);
+    assert_eq!(num(&stats, "bytes"), 8);
+    assert_eq!(num(&stats, "records"), 2);
 }
 
 #[test]
@@ -111,8 +140,8 @@ fn catch_keep_serves_several_connections_until_interrupted() {
     let (code, stderr) = catcher.finish();
     assert_eq!(code, 130, "{stderr}");
     let stats = final_stats(&stderr);
-    assert_eq!(u64_of(&stats, "connections"), 3);
-    assert_eq!(u64_of(&stats, "records"), 3000);
+    assert_eq!(num(&stats, "connections"), 3);
+    assert_eq!(num(&stats, "records"), 3000);
     assert_eq!(stats["end"], "interrupted");
     assert_eq!(stats["per_connection"].as_array().unwrap().len(), 3);
 }
@@ -166,8 +195,8 @@ fn catch_serves_no_more_than_max_connections_at_once() {
         "{open:?}"
     );
     let stats = final_stats(&stderr);
-    assert_eq!(u64_of(&stats, "connections"), 2);
-    assert_eq!(u64_of(&stats, "records"), 2);
+    assert_eq!(num(&stats, "connections"), 2);
+    assert_eq!(num(&stats, "records"), 2);
     let second_report = &stats["per_connection"][1];
     assert_eq!(second_report["bytes"], 7);
 }

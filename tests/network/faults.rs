@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
-use crate::{Catcher, final_stats, gush, run, u64_of};
+use crate::Catcher;
+use crate::common::{final_stats, gush_std, num, output_bounded, run};
 
 /// A port with nothing listening on it: bound by the kernel's choice,
 /// then released.
@@ -185,12 +186,12 @@ fn a_reset_mid_stream_names_the_bytes_handed_to_the_socket() {
     );
     let stats = final_stats(&stderr);
     assert_eq!(stats["end"], "error");
-    let bytes = u64_of(&stats, "bytes");
+    let bytes = num(&stats, "bytes");
     assert!(bytes >= 1 << 20);
     assert!(
         message.ends_with(&format!(
             "bytes, {} records) handed to the socket",
-            u64_of(&stats, "records")
+            num(&stats, "records")
         )),
         "{message}"
     );
@@ -204,23 +205,22 @@ fn reconnect_carries_on_after_the_catcher_restarts() {
     let second_saved = dir.path().join("second.txt");
     let first = Catcher::start("127.0.0.1:0", &["-o", first_saved.to_str().unwrap()]);
     let port = first.port();
-    let sender = gush()
-        .args([
-            "lines",
-            "-n",
-            "30000",
-            "--rate",
-            "10k/s",
-            "--reconnect",
-            "--retry",
-            "50",
-            "-o",
-            &first.address,
-            "--stats=json",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let sender = gush_std([
+        "lines",
+        "-n",
+        "30000",
+        "--rate",
+        "10k/s",
+        "--reconnect",
+        "--retry",
+        "50",
+        "-o",
+        &first.address,
+        "--stats=json",
+    ])
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     std::thread::sleep(Duration::from_millis(1000));
     first.interrupt();
     let (code, first_report) = first.finish();
@@ -229,18 +229,18 @@ fn reconnect_carries_on_after_the_catcher_restarts() {
         &format!("127.0.0.1:{port}"),
         &["-o", second_saved.to_str().unwrap()],
     );
-    let sent = sender.wait_with_output().unwrap();
+    let sent = output_bounded(sender);
     let sent_report = String::from_utf8_lossy(&sent.stderr);
     assert_eq!(sent.status.code(), Some(0), "{sent_report}");
     let (code, second_report) = second.finish();
     assert_eq!(code, 0, "{second_report}");
 
     let sent = final_stats(&sent_report);
-    let first_bytes = u64_of(&final_stats(&first_report), "bytes");
-    let second_bytes = u64_of(&final_stats(&second_report), "bytes");
-    assert!(u64_of(&sent, "reconnects") >= 1, "{sent}");
+    let first_bytes = num(&final_stats(&first_report), "bytes");
+    let second_bytes = num(&final_stats(&second_report), "bytes");
+    assert!(num(&sent, "reconnects") >= 1, "{sent}");
     assert!(first_bytes > 0 && second_bytes > 0);
-    assert!(first_bytes + second_bytes <= u64_of(&sent, "bytes"));
+    assert!(first_bytes + second_bytes <= num(&sent, "bytes"));
     // Whatever was lost, the new connection starts on a whole line.
     let second_text = std::fs::read_to_string(&second_saved).unwrap();
     for line in second_text.lines() {

@@ -1,7 +1,8 @@
 //! Over the network: gush sending to `gush catch` over TCP and Unix
 //! sockets, backpressure across the socket, the ways a connection fails,
 //! `--reconnect`, octet-counted framing, and `gush replay`. One test binary
-//! with a module per idea, and the helpers here.
+//! with a module per idea; the test kit it shares with the integration
+//! binary is in `common`, and the catcher every module talks to is here.
 //!
 //! Everything stays on loopback (127.0.0.1, ::1, Unix sockets in a temp
 //! dir) with ports the kernel picks, and every run is bounded by a count,
@@ -12,60 +13,45 @@ mod faults;
 mod replay;
 mod send;
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
 
-use serde_json::Value;
-
-pub fn gush() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gush"))
-}
-
-/// Runs gush and returns (exit code, stdout, stderr).
-pub fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
-    let out = gush().args(args).output().expect("gush runs");
-    (
-        out.status.code().unwrap_or(-1),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// The last JSON object on stderr: the summary of `--stats=json`.
-pub fn final_stats(stderr: &str) -> Value {
-    let line = stderr
-        .lines()
-        .rev()
-        .find(|l| l.starts_with('{'))
-        .unwrap_or_else(|| panic!("no JSON summary in: {stderr}"));
-    serde_json::from_str(line).expect("the summary is JSON")
-}
-
-pub fn u64_of(stats: &Value, key: &str) -> u64 {
-    stats[key]
-        .as_u64()
-        .unwrap_or_else(|| panic!("no {key} in {stats}"))
-}
+use common::{RUN_LIMIT, gush_std, wait_bounded};
 
 /// A running `gush catch --stats=json`, and the address it listens on.
 pub struct Catcher {
     child: Child,
-    stderr: BufReader<std::process::ChildStderr>,
+    /// Taken by [`Catcher::finish`].
+    stderr: Option<BufReader<std::process::ChildStderr>>,
     pub address: String,
 }
 
 impl Catcher {
     pub fn start(listen: &str, args: &[&str]) -> Catcher {
-        let mut child = gush()
-            .args(["catch", "--listen", listen, "--stats=json"])
+        let mut child = gush_std(["catch", "--listen", listen, "--stats=json"])
             .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .expect("gush catch runs");
+        // The first line is read on a thread so that a catcher that never
+        // starts listening fails the test at the limit instead of hanging.
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut first = String::new();
-        stderr.read_line(&mut first).unwrap();
+        let (sender, first_line) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut first = String::new();
+            let _ = stderr.read_line(&mut first);
+            let _ = sender.send((first, stderr));
+        });
+        let Ok((first, stderr)) = first_line.recv_timeout(RUN_LIMIT) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("gush catch did not say where it listens within {RUN_LIMIT:?}");
+        };
         let address = first
             .trim()
             .strip_prefix("gush catch: listening on ")
@@ -73,7 +59,7 @@ impl Catcher {
             .to_string();
         Catcher {
             child,
-            stderr,
+            stderr: Some(stderr),
             address,
         }
     }
@@ -88,12 +74,19 @@ impl Catcher {
         unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
     }
 
-    /// Waits for it to end: (exit code, rest of stderr).
+    /// Waits for it to end: (exit code, rest of stderr). A catcher still
+    /// running at [`RUN_LIMIT`] is killed and fails the test.
     pub fn finish(mut self) -> (i32, String) {
-        let mut rest = String::new();
-        self.stderr.read_to_string(&mut rest).unwrap();
-        let code = self.child.wait().unwrap().code().unwrap_or(-1);
-        (code, rest)
+        let mut stderr = self.stderr.take().expect("finish is called once");
+        // Read while waiting, so a full pipe cannot stall the catcher.
+        let reader = std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = stderr.read_to_string(&mut rest);
+            rest
+        });
+        let status = wait_bounded(&mut self.child, RUN_LIMIT);
+        let rest = reader.join().expect("stderr reader");
+        (status.code().unwrap_or(-1), rest)
     }
 }
 

@@ -3,7 +3,8 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use crate::{Catcher, final_stats, gush, run, u64_of};
+use crate::Catcher;
+use crate::common::{final_stats, gush_std, num, output_bounded, run};
 
 #[test]
 fn replay_of_a_file_equals_the_file() {
@@ -15,8 +16,7 @@ fn replay_of_a_file_equals_the_file() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout == content);
 
-    let mut child = gush()
-        .args(["replay", "-", "--stats=json"])
+    let mut child = gush_std(["replay", "-", "--stats=json"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -25,11 +25,11 @@ fn replay_of_a_file_equals_the_file() {
     let mut stdin = child.stdin.take().unwrap();
     let feed = content.clone();
     let feeder = std::thread::spawn(move || stdin.write_all(&feed).unwrap());
-    let out = child.wait_with_output().unwrap();
+    let out = output_bounded(child);
     feeder.join().unwrap();
     assert!(out.stdout == content);
     let stats = final_stats(&String::from_utf8_lossy(&out.stderr));
-    assert_eq!(u64_of(&stats, "records"), 30_000);
+    assert_eq!(num(&stats, "records"), 30_000);
 }
 
 #[test]

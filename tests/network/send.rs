@@ -3,7 +3,8 @@
 
 use std::net::TcpListener;
 
-use crate::{Catcher, final_stats, run, u64_of};
+use crate::Catcher;
+use crate::common::{final_stats, num, run};
 
 #[test]
 fn tcp_round_trip_has_equal_bytes_and_lines_on_both_ends() {
@@ -23,11 +24,11 @@ fn tcp_round_trip_has_equal_bytes_and_lines_on_both_ends() {
     let (code, caught) = catcher.finish();
     assert_eq!(code, 0, "{caught}");
     let caught = final_stats(&caught);
-    assert_eq!(u64_of(&sent, "records"), 200_000);
-    assert_eq!(u64_of(&caught, "records"), 200_000);
-    assert_eq!(u64_of(&caught, "bytes"), u64_of(&sent, "bytes"));
-    assert_eq!(u64_of(&caught, "connections"), 1);
-    assert_eq!(u64_of(&sent, "reconnects"), 0);
+    assert_eq!(num(&sent, "records"), 200_000);
+    assert_eq!(num(&caught, "records"), 200_000);
+    assert_eq!(num(&caught, "bytes"), num(&sent, "bytes"));
+    assert_eq!(num(&caught, "connections"), 1);
+    assert_eq!(num(&sent, "reconnects"), 0);
     assert!(sent["connect_s"].as_f64().unwrap() < 1.0);
     let (_, expected, _) = run(&["lines", "-n", "200k"]);
     assert!(std::fs::read(&saved).unwrap() == expected);
@@ -45,7 +46,7 @@ fn unix_round_trip_saves_the_same_bytes_and_removes_the_socket() {
     assert_eq!(code, 0, "{stderr}");
     let (code, caught) = catcher.finish();
     assert_eq!(code, 0, "{caught}");
-    assert_eq!(u64_of(&final_stats(&caught), "records"), 50_000);
+    assert_eq!(num(&final_stats(&caught), "records"), 50_000);
     let (_, expected, _) = run(&["lines", "user-{n}", "-n", "50k"]);
     assert!(std::fs::read(&saved).unwrap() == expected);
     assert!(!socket.exists(), "catch left its socket file behind");
@@ -66,7 +67,7 @@ fn ipv6_loopback_works_when_the_host_has_it() {
     let (code, _, stderr) = run(&["lines", "-n", "1000", "-o", &catcher.address]);
     assert_eq!(code, 0, "{stderr}");
     let (_, caught) = catcher.finish();
-    assert_eq!(u64_of(&final_stats(&caught), "records"), 1000);
+    assert_eq!(num(&final_stats(&caught), "records"), 1000);
 }
 
 #[test]
@@ -86,13 +87,13 @@ fn a_slow_catcher_makes_the_sender_pause() {
     let sent = final_stats(&stderr);
     let (_, caught) = catcher.finish();
     let caught = final_stats(&caught);
-    assert_eq!(u64_of(&caught, "bytes"), u64_of(&sent, "bytes"));
+    assert_eq!(num(&caught, "bytes"), num(&sent, "bytes"));
     // The kernel's buffers hold a little; the rest waits on the reader.
-    assert!(u64_of(&sent, "pauses") > 0, "{sent}");
+    assert!(num(&sent, "pauses") > 0, "{sent}");
     assert!(sent["paused_s"].as_f64().unwrap() > 0.5, "{sent}");
     assert_eq!(sent["bottleneck"], "destination");
     // Linux grants twice what is asked, for its own bookkeeping.
-    assert!(u64_of(&sent, "send_buffer_bytes") >= 64 * 1024, "{sent}");
+    assert!(num(&sent, "send_buffer_bytes") >= 64 * 1024, "{sent}");
 }
 
 #[test]

@@ -1,10 +1,21 @@
-//! Shared helpers for the integration tests: a ready [`Command`] for the
-//! built binary, a temporary directory that removes itself, the parser for
-//! the `--stats=json` object on stderr, the expected output of `gush lines`
-//! built independently of gush, and bounded waits for spawned children.
+//! The one test kit, shared by the `integration` and `network` test
+//! binaries (each includes it with `#[path]`): a ready [`Command`] for the
+//! built binary that cannot outlive [`RUN_LIMIT`], bounded waits for
+//! children a test spawns and talks to, a temporary directory that removes
+//! itself, the parsers for the `--stats=json` report on stderr, and the
+//! expected output of `gush lines` built independently of gush.
+//!
+//! Every way of running gush here ends by the limit: a run that hangs
+//! fails its test with a message instead of hanging the suite.
 
+// Each binary uses its own part of the kit; what one leaves unused is not
+// dead for the other.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ExitStatus};
+use std::process::{Child, ExitStatus, Output};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -31,7 +42,9 @@ where
 }
 
 /// `gush` as a plain std command, for tests that spawn it and talk to the
-/// running child (signals, closed pipes, resource limits).
+/// running child (signals, closed pipes, sockets, resource limits). Such a
+/// test ends the child through [`wait_bounded`] or [`output_bounded`], so
+/// it too is bounded by [`RUN_LIMIT`].
 pub fn gush_std<I, S>(args: I) -> std::process::Command
 where
     I: IntoIterator<Item = S>,
@@ -40,6 +53,51 @@ where
     let mut cmd = std::process::Command::new(bin());
     cmd.args(args);
     cmd
+}
+
+/// Runs gush to its end and returns (exit code, stdout, stderr). A run
+/// killed at [`RUN_LIMIT`] fails the test here, saying so.
+pub fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = gush(args).output().expect("gush runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (code_within_limit(out.status, &stderr), out.stdout, stderr)
+}
+
+/// The exit code, or a failed test if the child did not exit by itself.
+fn code_within_limit(status: ExitStatus, stderr: &str) -> i32 {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => code,
+        (None, Some(libc::SIGKILL)) => {
+            panic!("gush was killed, likely at the {RUN_LIMIT:?} limit; stderr:\n{stderr}")
+        }
+        (None, signal) => panic!("gush died of signal {signal:?}; stderr:\n{stderr}"),
+    }
+}
+
+/// What a spawned child printed, once it exits; killed, and the test
+/// failed, if that takes longer than [`RUN_LIMIT`]. The bounded twin of
+/// [`Child::wait_with_output`].
+pub fn output_bounded(mut child: Child) -> Output {
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    drop(child.stdin.take());
+    // Both pipes are read while waiting, so a chatty child cannot fill one
+    // and stall until the limit.
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let status = wait_bounded(&mut child, RUN_LIMIT);
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
 }
 
 /// A temporary directory, removed when dropped.
@@ -84,6 +142,18 @@ pub fn stats_from(stderr: &[u8]) -> Value {
         .unwrap_or_else(|err| panic!("stderr is not JSON ({err}):\n{text}"));
     assert!(value.is_object(), "stats is not an object: {value}");
     value
+}
+
+/// The last JSON object on stderr: the summary of `--stats=json`, after
+/// any `--interval` lines.
+pub fn final_stats(stderr: &str) -> Value {
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON summary in: {stderr}"));
+    serde_json::from_str(line)
+        .unwrap_or_else(|err| panic!("the summary is not JSON ({err}): {line}"))
 }
 
 /// A numeric stats field as u64.
