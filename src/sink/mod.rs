@@ -11,6 +11,8 @@ use anyhow::Result;
 pub mod engine;
 pub mod file;
 pub mod net;
+pub mod threads;
+pub mod uring;
 
 pub use file::FileSink;
 pub use net::{NetSink, Network};
