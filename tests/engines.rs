@@ -283,3 +283,82 @@ fn the_default_falls_back_to_threads_where_io_uring_is_refused() {
     .join()
     .expect("the filtered thread's asserts");
 }
+
+/// Set in the child that [`a_short_write_ends_as_the_error_that_cut_it_short`]
+/// starts, where the file size limit applies.
+const SHORT_WRITE_CHILD: &str = "GUSH_TEST_SHORT_WRITE_CHILD";
+
+/// A real short write: under RLIMIT_FSIZE (with SIGXFSZ ignored) the
+/// kernel writes up to the limit and returns the count, and refuses the
+/// rest with EFBIG. Every engine must go on after the short write and end
+/// with EFBIG, having written exactly the bytes below the limit. The limit
+/// binds the whole process, so the test runs itself again as a child.
+#[test]
+fn a_short_write_ends_as_the_error_that_cut_it_short() {
+    if std::env::var_os(SHORT_WRITE_CHILD).is_some() {
+        return short_write_child();
+    }
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_short_write_ends_as_the_error_that_cut_it_short",
+            "--nocapture",
+        ])
+        .env(SHORT_WRITE_CHILD, "1")
+        .output()
+        .expect("run the test binary again");
+    assert!(
+        output.status.success(),
+        "child failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 passed"));
+}
+
+fn short_write_child() {
+    const LIMIT: u64 = CHUNK as u64 + 36 * 1024;
+    // SAFETY: plain libc calls in a process that is only this test.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        let limit = libc::rlimit {
+            rlim_cur: LIMIT,
+            rlim_max: LIMIT,
+        };
+        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
+    }
+    let dir = disk_dir();
+    for (kind, depth) in [
+        (EngineKind::Sync, 1),
+        (EngineKind::Threads, 2),
+        (EngineKind::Uring, 2),
+    ] {
+        let path = dir.path().join(kind.as_str());
+        let mut engine = engine::open(Some(kind), create(&path, false), depth).unwrap();
+        let writes = (0..2u64)
+            .map(|index| {
+                let mut chunk = Chunk::new(CHUNK);
+                fill(&mut chunk, 3, index * CHUNK as u64);
+                Write {
+                    chunk,
+                    len: CHUNK,
+                    offset: index * CHUNK as u64,
+                }
+            })
+            .collect();
+        let done = run_writes(engine.as_mut(), writes);
+        done[0].result.as_ref().expect("below the limit");
+        let err = done[1].result.as_ref().expect_err("across the limit");
+        assert_eq!(err.raw_os_error(), Some(libc::EFBIG), "{}", kind.as_str());
+        drop(engine);
+        let written = std::fs::read(&path).unwrap();
+        assert_eq!(written.len() as u64, LIMIT, "{}", kind.as_str());
+        let mut expected = done[0].write.chunk.as_slice().to_vec();
+        expected.extend_from_slice(&done[1].write.chunk.as_slice()[..(LIMIT as usize - CHUNK)]);
+        assert!(
+            written == expected,
+            "{}: bytes below the limit",
+            kind.as_str()
+        );
+    }
+}
