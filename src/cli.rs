@@ -259,9 +259,11 @@ pub struct CommonArgs {
     pub chunk: u64,
 
     /// High-water mark: the most bytes that may wait between generator
-    /// and writer. Past it the generator pauses.
-    #[arg(long, value_name = "SIZE", default_value = "1MiB", value_parser = parse_size, help_heading = "Flow")]
-    pub hwm: u64,
+    /// and writer, chunks in flight to a disk included. Past it the
+    /// generator pauses. Default 1MiB, or two full queues of chunks at a
+    /// --queue-depth that needs more.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Flow")]
+    pub hwm: Option<u64>,
 
     /// Low-water mark: a paused generator resumes (a drain) once the
     /// buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty.

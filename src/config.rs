@@ -104,6 +104,9 @@ pub enum Progress {
 /// Reports more often than this would cost more than they show.
 const MIN_INTERVAL: Duration = Duration::from_millis(10);
 
+/// `--hwm` when none is given, at a queue depth of 1.
+const DEFAULT_HWM: u64 = 1 << 20;
+
 /// A chunk larger than this is a typo, not a plan: it would only cost memory.
 const MAX_CHUNK: u64 = 1 << 30;
 
@@ -334,7 +337,11 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
             size(MAX_CHUNK)
         )));
     }
-    let hwm = common.hwm;
+    // Chunks in flight count under the hwm, so a deep queue needs room
+    // for a full queue and the next one being made, or it never fills.
+    let hwm = common.hwm.unwrap_or_else(|| {
+        DEFAULT_HWM.max(2 * chunk.saturating_mul(common.disk.queue_depth as u64))
+    });
     if hwm < chunk {
         return Err(usage(format!(
             "--hwm {} is smaller than --chunk {}: one chunk must fit under the high-water mark",

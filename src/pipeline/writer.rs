@@ -60,6 +60,19 @@ impl Writer<'_> {
                 Err(TryRecvError::Disconnected) => {
                     break self.finish(&mut done, &mut released, &empty);
                 }
+                Err(TryRecvError::Empty) if self.sink.queue().is_some_and(|q| q.busy()) => {
+                    // Nothing to take yet, writes in flight: collect one,
+                    // so its chunk can go back to a generator that may be
+                    // waiting for it.
+                    // Not idle time: the destination is busy.
+                    let queue = self.sink.queue().expect("checked");
+                    let result = queue.wait(&mut done);
+                    self.settle(&mut done, &mut released, &empty);
+                    if let Err(err) = result {
+                        break Err(self.failure(err));
+                    }
+                    continue;
+                }
                 Err(TryRecvError::Empty) => {
                     let waited = Instant::now();
                     let next = full.recv();

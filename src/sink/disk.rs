@@ -129,6 +129,9 @@ pub struct DiskSink {
     since_sync: u64,
     syncs: u64,
     sync_s: f64,
+    /// The file was grown to its full size up front: it is cut back to
+    /// what was written at the end.
+    preallocated: bool,
     /// The first write error, waiting to be reported.
     error: Option<io::Error>,
     reaped: Vec<Completion>,
@@ -184,9 +187,10 @@ impl DiskSink {
                 Some(reblock)
             }
         };
-        if let (Some(bytes), Target::New | Target::Regular) = (options.preallocate, target) {
-            preallocate(&file, start, bytes, path);
-        }
+        let preallocated = match (options.preallocate, target) {
+            (Some(bytes), Target::New | Target::Regular) => preallocate(&file, start, bytes, path),
+            _ => false,
+        };
         let file = Arc::new(file);
         let engine = engine::open(options.engine, Arc::clone(&file), options.queue_depth)
             .with_context(|| {
@@ -210,6 +214,7 @@ impl DiskSink {
             since_sync: 0,
             syncs: 0,
             sync_s: 0.0,
+            preallocated,
             error: None,
             reaped: Vec::new(),
         })
@@ -378,15 +383,19 @@ fn open_file(open: &OpenOptions, path: &Path, target: Target, direct: bool) -> R
     }
 }
 
-/// Reserves `bytes` from `start` without changing the file's size, so a
-/// run that ends early leaves no zeros past its data. A filesystem that
-/// cannot is told about in one line, and the run goes on without.
-fn preallocate(file: &File, start: u64, bytes: u64, path: &Path) {
+/// Reserves `bytes` from `start`, growing the file to its full size as
+/// fio's `fallocate=native` does: writes inside the file's size need no
+/// size update, which on ext4 keeps io_uring's direct writes off its worker
+/// threads (2x faster here than KEEP_SIZE). A run that ends short cuts the
+/// file back (see [`DiskSink::drain`]). A filesystem that cannot preallocate
+/// is told about in one line, and the run goes on without; returns whether
+/// it could.
+fn preallocate(file: &File, start: u64, bytes: u64, path: &Path) -> bool {
     // SAFETY: fallocate only reserves blocks for the descriptor we hold.
     let rc = unsafe {
         libc::fallocate(
             file.as_raw_fd(),
-            libc::FALLOC_FL_KEEP_SIZE,
+            0,
             start as libc::off_t,
             bytes as libc::off_t,
         )
@@ -399,6 +408,7 @@ fn preallocate(file: &File, start: u64, bytes: u64, path: &Path) {
             path.display()
         );
     }
+    rc == 0
 }
 
 impl Queue for DiskSink {
@@ -435,10 +445,23 @@ impl Queue for DiskSink {
         self.sync_due(bytes, done)
     }
 
+    fn busy(&self) -> bool {
+        self.engine.in_flight() > 0
+    }
+
+    fn wait(&mut self, done: &mut Done) -> io::Result<()> {
+        self.reap(true, done)?;
+        self.check(done)
+    }
+
     fn drain(&mut self, done: &mut Done) -> io::Result<()> {
         self.wait_all(done)?;
         self.check(done)?;
         self.write_tail(done)?;
+        if self.preallocated {
+            // Before the final sync, so the size it makes durable is right.
+            self.file.set_len(self.taken_end)?;
+        }
         if self.options.sync == SyncPolicy::End {
             self.sync_now(done)?;
         }

@@ -9,9 +9,16 @@
 //! io_uring. A chunk stays with the engine until its write completes, so
 //! chunks in flight still count under the high-water mark.
 
+use std::fs::File;
 use std::io;
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
+use std::time::Instant;
 
 use crate::pipeline::Chunk;
+
+pub use super::threads::ThreadsEngine;
+pub use super::uring::UringEngine;
 
 /// One positioned write: the first `len` bytes of `chunk`, at `offset`.
 pub struct Write {
@@ -68,51 +75,136 @@ pub trait Engine: Send {
     fn reap(&mut self, wait: bool, done: &mut Vec<Completion>) -> io::Result<()>;
 }
 
-// TEMPORARY until the engines branch lands: a sync-only factory.
-pub fn open(
-    kind: Option<EngineKind>,
-    file: std::sync::Arc<std::fs::File>,
-    depth: usize,
-) -> io::Result<Box<dyn Engine>> {
-    match kind {
-        None | Some(EngineKind::Sync) if depth == 1 => Ok(Box::new(SyncEngine {
-            file,
-            done: Vec::new(),
-        })),
-        _ => Err(io::Error::from(io::ErrorKind::Unsupported)),
+impl Write {
+    /// The bytes to write. `len` may reach past the filled part of the
+    /// chunk (up to its capacity) so that an O_DIRECT tail can be padded
+    /// to a whole block without copying; `check` has made sure it fits.
+    pub(crate) fn bytes(&mut self) -> &[u8] {
+        &self.chunk.space()[..self.len]
+    }
+
+    /// Refuses a write that does not fit its chunk: past the capacity
+    /// the bytes are not ours, and the engines hand raw pointers on.
+    pub(crate) fn check(&self) -> io::Result<()> {
+        if self.len > self.chunk.capacity() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "a write of {} bytes from a chunk of {}",
+                    self.len,
+                    self.chunk.capacity()
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
+/// Writes all of `write` at its offset on the calling thread. std's
+/// `write_all_at` is the `pwrite` loop every engine but io_uring needs: it
+/// retries EINTR, goes on after a short write at the advanced offset, and
+/// turns a write of 0 bytes into `WriteZero` rather than spinning.
+pub(crate) fn write_whole(file: &File, write: &mut Write) -> io::Result<()> {
+    let offset = write.offset;
+    file.write_all_at(write.bytes(), offset)
+}
+
+/// One write at a time, on the writer's own thread: the engine for
+/// `--queue-depth 1`, and the baseline the others are checked against.
 pub struct SyncEngine {
-    file: std::sync::Arc<std::fs::File>,
-    done: Vec<Completion>,
+    file: Arc<File>,
+    /// The one write done and not yet reaped: `submit` has already
+    /// carried it out, but the contract hands it back through `reap`.
+    done: Option<Completion>,
+}
+
+impl SyncEngine {
+    pub fn new(file: Arc<File>) -> SyncEngine {
+        SyncEngine { file, done: None }
+    }
 }
 
 impl Engine for SyncEngine {
     fn kind(&self) -> EngineKind {
         EngineKind::Sync
     }
+
     fn depth(&self) -> usize {
         1
     }
+
     fn in_flight(&self) -> usize {
-        self.done.len()
+        usize::from(self.done.is_some())
     }
-    fn submit(&mut self, write: Write) -> io::Result<()> {
-        use std::os::unix::fs::FileExt;
-        let started = std::time::Instant::now();
-        let result = self
-            .file
-            .write_all_at(&write.chunk.as_slice()[..write.len], write.offset);
-        self.done.push(Completion {
+
+    fn submit(&mut self, mut write: Write) -> io::Result<()> {
+        write.check()?;
+        if self.done.is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the sync engine takes one write at a time: reap it first",
+            ));
+        }
+        // Two clock reads per write, around the syscalls only, as fio's
+        // psync times clat.
+        let started = Instant::now();
+        let result = write_whole(&self.file, &mut write);
+        let latency_ns = started.elapsed().as_nanos() as u64;
+        self.done = Some(Completion {
             write,
-            latency_ns: started.elapsed().as_nanos() as u64,
+            latency_ns,
             result,
         });
         Ok(())
     }
+
     fn reap(&mut self, _wait: bool, done: &mut Vec<Completion>) -> io::Result<()> {
-        done.append(&mut self.done);
+        done.extend(self.done.take());
         Ok(())
     }
+}
+
+/// Opens the engine for `--engine` (`kind`) and `--queue-depth`.
+///
+/// With no engine named, depth 1 is `sync` and a deeper queue is `uring`,
+/// or `threads` where io_uring is refused: containers' seccomp profiles
+/// and `kernel.io_uring_disabled` answer `io_uring_setup` with ENOSYS,
+/// EPERM or EACCES. A named `uring` that is refused is an error, and so
+/// is `sync` deeper than 1. Errors are the kernel's own, without context,
+/// so the caller can both test `raw_os_error` and say which file it was.
+pub fn open(
+    kind: Option<EngineKind>,
+    file: Arc<File>,
+    depth: usize,
+) -> io::Result<Box<dyn Engine>> {
+    if depth == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "an engine needs a queue depth of at least 1",
+        ));
+    }
+    match kind {
+        Some(EngineKind::Sync) if depth > 1 => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("the sync engine has a queue depth of 1, not {depth}"),
+        )),
+        Some(EngineKind::Sync) => Ok(Box::new(SyncEngine::new(file))),
+        Some(EngineKind::Threads) => Ok(Box::new(ThreadsEngine::new(file, depth)?)),
+        Some(EngineKind::Uring) => Ok(Box::new(UringEngine::new(file, depth)?)),
+        None if depth == 1 => Ok(Box::new(SyncEngine::new(file))),
+        None => match UringEngine::new(Arc::clone(&file), depth) {
+            Ok(engine) => Ok(Box::new(engine)),
+            Err(err) if is_refusal(&err) => Ok(Box::new(ThreadsEngine::new(file, depth)?)),
+            Err(err) => Err(err),
+        },
+    }
+}
+
+/// Whether `io_uring_setup` failed because io_uring is not allowed here,
+/// rather than because something is wrong that threads would also hit.
+fn is_refusal(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(libc::ENOSYS | libc::EPERM | libc::EACCES)
+    )
 }

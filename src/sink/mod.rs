@@ -13,6 +13,8 @@ pub mod disk;
 pub mod engine;
 pub mod file;
 pub mod net;
+pub mod threads;
+pub mod uring;
 
 pub use disk::{DiskOptions, DiskSink};
 pub use file::{FileSink, Target};
@@ -104,6 +106,14 @@ pub trait Queue {
     /// Waits for every write, then finishes (the last partial block, the
     /// final sync).
     fn drain(&mut self, done: &mut Done) -> io::Result<()>;
+
+    /// Whether writes are in flight.
+    fn busy(&self) -> bool;
+
+    /// Waits for at least one write in flight to finish. The writer calls
+    /// it instead of waiting for the next chunk while writes are in flight:
+    /// the generator may be paused for the very chunks they hold.
+    fn wait(&mut self, done: &mut Done) -> io::Result<()>;
 }
 
 /// What a [`Queue`] hands back to the writer, to count and recycle.
