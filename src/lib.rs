@@ -30,6 +30,7 @@ pub use stats::{Counters, End, Stats};
 use crate::cli::{Cli, Command};
 use crate::config::Config;
 use crate::config::catch::CatchConfig;
+use crate::report::latency_log::LatencyLog;
 use crate::report::monitor::{Monitor, Timeline};
 use crate::signals::Signals;
 
@@ -73,6 +74,12 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(Timeline::create)
         .transpose()?;
+    let latency_log = config
+        .report
+        .latency_log
+        .as_deref()
+        .map(LatencyLog::create)
+        .transpose()?;
     let sink = sink::open(&config.output, config.existing, config.network.as_ref())?;
     let record_noun = source.record_noun();
     let pipeline = Pipeline::new(source, sink)
@@ -86,6 +93,7 @@ fn send(config: Config) -> Result<ExitCode> {
         config.flow,
         record_noun,
         timeline,
+        latency_log,
     )?;
     let outcome = pipeline.run();
     let history = monitor.finish()?;

@@ -1,5 +1,6 @@
 //! The writer thread: take chunks off the channel, write each one whole,
-//! count it, hand the empty buffer back.
+//! count it, hand the empty buffer back. Each write call is timed for the
+//! latency histograms.
 
 use std::io;
 use std::sync::atomic::Ordering;
@@ -13,7 +14,8 @@ use super::pace::Pacer;
 use super::{Chunk, Flow, Integral};
 use crate::sink::Sink;
 use crate::source::RecordShape;
-use crate::stats::{Counters, NetStats};
+use crate::stats::latency::nanos;
+use crate::stats::{Counters, LatencyRecorder, LatencyTotals, NetStats};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
@@ -21,6 +23,7 @@ pub(super) struct Writer<'a> {
     pub shape: RecordShape,
     pub counters: &'a Counters,
     pub started: Instant,
+    pub latency: LatencyRecorder<'a>,
 }
 
 /// Why the writer stopped before the generator was done.
@@ -37,6 +40,7 @@ pub(super) struct Written {
     pub released_integral: f64,
     pub finished: Instant,
     pub network: Option<NetStats>,
+    pub latency: LatencyTotals,
 }
 
 impl Writer<'_> {
@@ -86,6 +90,7 @@ impl Writer<'_> {
             released_integral: released.integral_until(Instant::now()),
             finished: Instant::now(),
             network: self.sink.network(),
+            latency: self.latency.finish(),
         }
     }
 
@@ -116,7 +121,13 @@ impl Writer<'_> {
                 end = end.min(done.saturating_add(credit.try_into().unwrap_or(usize::MAX)));
             }
             *writes += 1;
-            let err = match self.sink.write(&data[done..end]) {
+            // Every call is timed, failed or interrupted ones too (a disk
+            // that takes 30 s to say EIO is the stall to see), so the
+            // histogram's count is the `writes` count.
+            let called = Instant::now();
+            let written = self.sink.write(&data[done..end]);
+            self.latency.record_write(nanos(called.elapsed()));
+            let err = match written {
                 Ok(0) => io::ErrorKind::WriteZero.into(),
                 Ok(n) => {
                     done += n;

@@ -1,7 +1,9 @@
 //! The monitor thread: it watches a running pipeline by reading its
 //! counters on a schedule, and feeds what it sees to the live progress
 //! display, the `--interval` lines, the `--timeline` CSV and the history
-//! the summary's sparklines are drawn from.
+//! the summary's sparklines are drawn from. It also drains the writer's
+//! latency histograms into one window per report (`--interval`,
+//! `--timeline`, `--latency-log`), each emptied when its report fires.
 //!
 //! It only reads atomics, so the generator and writer never wait for it,
 //! and it sleeps between samples on a channel, so finishing wakes it at once.
@@ -12,17 +14,21 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
 use crossbeam_channel::{RecvTimeoutError, Sender};
+use hdrhistogram::Histogram;
 use serde::Serialize;
 
+use super::latency::percentile;
+use super::latency_log::{IntervalLog, LatencyLog};
 use super::progress::ProgressLine;
 use crate::cli::StatsFormat;
 use crate::config::{Progress, Report};
 use crate::pipeline::{Flow, Limits};
 use crate::stats::Counters;
+use crate::stats::latency::histogram;
 
 /// One look at the counters. Its field names are the keys of the
 /// `--interval` JSON lines and the `--timeline` columns.
@@ -36,9 +42,19 @@ pub struct Sample {
     pub buffered_bytes: u64,
     pub pauses: u64,
     pub drains: u64,
+    /// The median and 99th percentile of the write latencies of the time
+    /// since the previous sample of the same report. `None` (JSON `null`,
+    /// an empty CSV field) when no write finished in it: a writer stuck in
+    /// one long write has no latency yet, and a 0 would read as a fast disk
+    /// to a script averaging the column.
+    pub write_p50_ns: Option<u64>,
+    pub write_p99_ns: Option<u64>,
 }
 
-const TIMELINE_HEADER: &str = "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains";
+/// New columns go at the end, so scripts that read columns by position
+/// keep working.
+const TIMELINE_HEADER: &str =
+    "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains,write_p50_ns,write_p99_ns";
 
 impl Sample {
     fn take(counters: &Counters, t_s: f64) -> Sample {
@@ -50,7 +66,20 @@ impl Sample {
             buffered_bytes: Counters::get(&counters.buffered_bytes),
             pauses: Counters::get(&counters.pauses),
             drains: Counters::get(&counters.drains),
+            write_p50_ns: None,
+            write_p99_ns: None,
         }
+    }
+
+    /// This sample with the write latencies of `window`, which is emptied
+    /// for the next interval.
+    fn with_latency(mut self, window: &mut Histogram<u64>) -> Sample {
+        if !window.is_empty() {
+            self.write_p50_ns = Some(percentile(window, 50.0));
+            self.write_p99_ns = Some(percentile(window, 99.0));
+        }
+        window.reset();
+        self
     }
 
     /// This sample with its rate measured since `previous`.
@@ -168,8 +197,16 @@ impl Monitor {
         flow: Flow,
         record_noun: &'static str,
         timeline: Option<Timeline>,
+        latency_log: Option<LatencyLog>,
     ) -> Result<Monitor> {
+        let windows = Windows {
+            drained: histogram(),
+            interval: report.interval.map(|_| histogram()),
+            timeline: timeline.as_ref().map(|_| histogram()),
+        };
+        let log_period = report.interval.unwrap_or(LATENCY_LOG_PERIOD);
         let mut watch = Watch {
+            windows,
             counters,
             started: Instant::now(),
             progress: ProgressLine::new(report.progress, limits, flow.hwm_bytes, record_noun),
@@ -188,15 +225,28 @@ impl Monitor {
         let thread = std::thread::Builder::new()
             .name("gush-monitor".into())
             .spawn(move || {
+                let mut latency_log = latency_log;
+                let start = SystemTime::now() - watch.started.elapsed();
+                let mut log = match latency_log.as_mut() {
+                    Some(file) => Some(file.begin(start, log_period)?),
+                    None => None,
+                };
                 loop {
                     let now = watch.started.elapsed();
-                    let wake = watch.next_due().saturating_sub(now);
-                    match stopped.recv_timeout(wake) {
-                        Err(RecvTimeoutError::Timeout) => watch.look(false)?,
+                    let mut next = watch.next_due();
+                    if let Some(log) = &log {
+                        next = next.min(log.next);
+                    }
+                    match stopped.recv_timeout(next.saturating_sub(now)) {
+                        Err(RecvTimeoutError::Timeout) => watch.look(false, log.as_mut())?,
                         _ => break,
                     }
                 }
-                watch.look(true)?;
+                watch.look(true, log.as_mut())?;
+                drop(log);
+                if let Some(file) = &mut latency_log {
+                    file.flush()?;
+                }
                 Ok(watch.history)
             })
             .context("cannot start the monitor thread")?;
@@ -211,7 +261,20 @@ impl Monitor {
     }
 }
 
+/// How often `--latency-log` writes an interval without `--interval`.
+const LATENCY_LOG_PERIOD: Duration = Duration::from_secs(1);
+
+/// The write latencies of each report's current interval, drained from
+/// the writer's shared histogram at every look.
+struct Windows {
+    /// Scratch space for one drain, allocated once.
+    drained: Histogram<u64>,
+    interval: Option<Histogram<u64>>,
+    timeline: Option<Histogram<u64>>,
+}
+
 struct Watch {
+    windows: Windows,
     counters: Arc<Counters>,
     started: Instant,
     progress: ProgressLine,
@@ -237,9 +300,10 @@ impl Watch {
     /// Takes a sample and feeds every report that is due; `last` is the
     /// final look after the run, which writes the timeline's last row and
     /// clears the progress display.
-    fn look(&mut self, last: bool) -> Result<()> {
+    fn look(&mut self, last: bool, mut log: Option<&mut IntervalLog>) -> Result<()> {
         let now = self.started.elapsed();
         let sample = Sample::take(&self.counters, now.as_secs_f64());
+        self.drain_latencies(log.as_deref_mut());
         if last {
             self.history.push(sample);
         } else if let Some(ticked) = self.tick.due(now, sample) {
@@ -253,6 +317,12 @@ impl Watch {
             && !last
             && let Some(sample) = schedule.due(now, sample)
         {
+            let window = self
+                .windows
+                .interval
+                .as_mut()
+                .expect("made with --interval");
+            let sample = sample.with_latency(window);
             let line = match format {
                 Some(StatsFormat::Json) => {
                     serde_json::to_string(&sample).expect("samples serialise")
@@ -268,18 +338,70 @@ impl Watch {
                 schedule.due(now, sample)
             };
             if let Some(s) = fire {
+                let window = self
+                    .windows
+                    .timeline
+                    .as_mut()
+                    .expect("made with --timeline");
+                let s = s.with_latency(window);
+                let field = |ns: Option<u64>| ns.map_or_else(String::new, |ns| ns.to_string());
                 writeln!(
                     out,
-                    "{:.3},{},{},{:.0},{},{},{}",
-                    s.t_s, s.bytes, s.records, s.bytes_per_s, s.buffered_bytes, s.pauses, s.drains
+                    "{:.3},{},{},{:.0},{},{},{},{},{}",
+                    s.t_s,
+                    s.bytes,
+                    s.records,
+                    s.bytes_per_s,
+                    s.buffered_bytes,
+                    s.pauses,
+                    s.drains,
+                    field(s.write_p50_ns),
+                    field(s.write_p99_ns),
                 )
                 .and_then(|()| if last { out.flush() } else { Ok(()) })
                 .with_context(|| format!("cannot write the timeline file {}", path.display()))?;
             }
         }
+        if let Some(log) = log
+            && (last || log.due(now))
+        {
+            // The last, partial interval too: the log's counts add up to
+            // the summary's N.
+            log.write_interval(now)?;
+        }
         if last {
             self.history.progress_shown = self.progress.finish();
         }
         Ok(())
+    }
+
+    /// Moves the latencies recorded since the last look into the window of
+    /// every report that shows them. Sync latencies only go to the log.
+    fn drain_latencies(&mut self, log: Option<&mut IntervalLog>) {
+        let Windows {
+            drained,
+            interval,
+            timeline,
+        } = &mut self.windows;
+        let shared = &self.counters.latency;
+        let (log_write, log_sync) = match log {
+            Some(log) => (Some(&mut log.write), Some(&mut log.sync)),
+            None => (None, None),
+        };
+        if interval.is_none() && timeline.is_none() && log_write.is_none() {
+            return;
+        }
+        if shared.write.take_into(drained) > 0 {
+            for window in [interval.as_mut(), timeline.as_mut(), log_write]
+                .into_iter()
+                .flatten()
+            {
+                window.add(&*drained).expect("windows share the bounds");
+            }
+            drained.reset();
+        }
+        if let Some(sync) = log_sync {
+            shared.sync.take_into(sync);
+        }
     }
 }

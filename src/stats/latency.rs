@@ -1,0 +1,234 @@
+//! Latency histograms: how long each write and each sync took, in
+//! nanoseconds, as HdrHistograms of 3 significant digits from 1 ns to an
+//! hour.
+//!
+//! Two parties want the numbers. The final summary wants the run's totals;
+//! the monitor wants one histogram per reporting interval. The writer thread
+//! keeps the totals in its own [`LatencyRecorder`] (no sharing, no locks),
+//! and also bumps one relaxed atomic in a [`SharedLatency`]: a lock-free
+//! histogram of "recorded since last taken" with one `AtomicU64` per
+//! HdrHistogram bucket, which the monitor drains on its own schedule. That
+//! costs the writer one uncontended atomic add per record instead of a
+//! mutex's lock and unlock, and the monitor can never make the writer wait.
+//! A count that lands while the monitor drains is never lost: it is either
+//! taken now or on the next drain.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use hdrhistogram::Histogram;
+
+/// The longest latency told apart: an hour. fio caps at 17.1 s, which hides
+/// the stalls a disk load test is looking for; a longer one is counted as
+/// an hour, never dropped.
+pub const HIGHEST_NS: u64 = 3_600 * 1_000_000_000;
+const SIGNIFICANT_DIGITS: u8 = 3;
+
+// The bucket layout of `Histogram::new_with_bounds(1, HIGHEST_NS, 3)`, so
+// that a shared bucket index is the same index in the crate's histogram.
+// 3 significant digits need 2048 sub-buckets per power of two (HdrHistogram:
+// `sub_bucket_count = 2^ceil(log2(2 * 10^digits))`), half of which each
+// bucket past the first uses; a lowest value of 1 ns makes the unit
+// magnitude 0.
+const SUB_BUCKET_HALF_COUNT_MAGNITUDE: u32 = 10;
+const SUB_BUCKET_HALF_COUNT: usize = 1 << SUB_BUCKET_HALF_COUNT_MAGNITUDE;
+const SUB_BUCKET_MASK: u64 = (1 << (SUB_BUCKET_HALF_COUNT_MAGNITUDE + 1)) - 1;
+const LEADING_ZERO_COUNT_BASE: u32 = 64 - SUB_BUCKET_HALF_COUNT_MAGNITUDE - 1;
+
+/// The bucket a value falls in (HdrHistogram's `counts_index_for`).
+fn index_for(ns: u64) -> usize {
+    let bucket = LEADING_ZERO_COUNT_BASE - (ns | SUB_BUCKET_MASK).leading_zeros();
+    let sub_bucket = (ns >> bucket) as usize;
+    ((bucket as usize + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) + sub_bucket - SUB_BUCKET_HALF_COUNT
+}
+
+/// The lowest value in a bucket (HdrHistogram's `value_from_index`).
+fn value_for(index: usize) -> u64 {
+    let bucket = (index >> SUB_BUCKET_HALF_COUNT_MAGNITUDE) as i64 - 1;
+    let sub_bucket = (index & (SUB_BUCKET_HALF_COUNT - 1)) + SUB_BUCKET_HALF_COUNT;
+    match bucket {
+        -1 => (sub_bucket - SUB_BUCKET_HALF_COUNT) as u64,
+        _ => (sub_bucket as u64) << bucket,
+    }
+}
+
+/// An empty histogram with gush's bounds. It allocates (about 270 KiB):
+/// make them up front, never per record.
+pub fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, HIGHEST_NS, SIGNIFICANT_DIGITS)
+        .expect("constant bounds are valid")
+}
+
+/// Values past an hour are counted as an hour.
+fn clamp(ns: u64) -> u64 {
+    ns.min(HIGHEST_NS)
+}
+
+/// A histogram of what was recorded since the monitor last took it, shared
+/// between the writer (which adds) and the monitor (which drains).
+#[derive(Debug)]
+pub struct SharedLatency {
+    counts: Box<[AtomicU64]>,
+}
+
+impl Default for SharedLatency {
+    fn default() -> SharedLatency {
+        SharedLatency {
+            counts: (0..=index_for(HIGHEST_NS))
+                .map(|_| AtomicU64::new(0))
+                .collect(),
+        }
+    }
+}
+
+impl SharedLatency {
+    #[inline]
+    fn record(&self, ns: u64) {
+        self.counts[index_for(ns)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Moves everything recorded since the last call into `into` (a
+    /// histogram from [`histogram`]); returns how many values moved.
+    /// A scan of plain loads, with a swap only where there is a count.
+    pub fn take_into(&self, into: &mut Histogram<u64>) -> u64 {
+        let mut moved = 0;
+        for (index, count) in self.counts.iter().enumerate() {
+            if count.load(Ordering::Relaxed) == 0 {
+                continue;
+            }
+            let taken = count.swap(0, Ordering::Relaxed);
+            into.saturating_record_n(value_for(index), taken);
+            moved += taken;
+        }
+        moved
+    }
+}
+
+/// The shared halves of the write and sync histograms; they live in
+/// [`Counters`](super::Counters).
+#[derive(Debug, Default)]
+pub struct SharedLatencies {
+    pub write: SharedLatency,
+    pub sync: SharedLatency,
+}
+
+/// A run's latencies, as the summary reports them.
+#[derive(Debug, Clone)]
+pub struct Latency {
+    pub histogram: Histogram<u64>,
+    /// Values longer than [`HIGHEST_NS`], counted as that.
+    pub clamped: u64,
+}
+
+impl Latency {
+    /// `None` when nothing was timed, so the summary can leave it out.
+    fn of(histogram: Histogram<u64>, clamped: u64) -> Option<Latency> {
+        (!histogram.is_empty()).then_some(Latency { histogram, clamped })
+    }
+}
+
+/// What a writer timed over the whole run.
+#[derive(Debug, Clone, Default)]
+pub struct LatencyTotals {
+    pub write: Option<Latency>,
+    pub sync: Option<Latency>,
+}
+
+/// The writer thread's handle: times go in here, one call per write or
+/// sync. It allocates its histograms when made, and nothing after.
+pub struct LatencyRecorder<'a> {
+    shared: &'a SharedLatencies,
+    write: Histogram<u64>,
+    sync: Histogram<u64>,
+    write_clamped: u64,
+    sync_clamped: u64,
+}
+
+impl<'a> LatencyRecorder<'a> {
+    pub fn new(shared: &'a SharedLatencies) -> LatencyRecorder<'a> {
+        LatencyRecorder {
+            shared,
+            write: histogram(),
+            sync: histogram(),
+            write_clamped: 0,
+            sync_clamped: 0,
+        }
+    }
+
+    /// One write: the time inside the write call, or from submission to
+    /// completion for an engine with writes in flight.
+    #[inline]
+    pub fn record_write(&mut self, ns: u64) {
+        if ns > HIGHEST_NS {
+            self.write_clamped += 1;
+        }
+        let ns = clamp(ns);
+        self.write.saturating_record(ns);
+        self.shared.write.record(ns);
+    }
+
+    /// One `fsync` or `fdatasync`.
+    #[inline]
+    pub fn record_sync(&mut self, ns: u64) {
+        if ns > HIGHEST_NS {
+            self.sync_clamped += 1;
+        }
+        let ns = clamp(ns);
+        self.sync.saturating_record(ns);
+        self.shared.sync.record(ns);
+    }
+
+    /// The run's totals.
+    pub fn finish(self) -> LatencyTotals {
+        LatencyTotals {
+            write: Latency::of(self.write, self.write_clamped),
+            sync: Latency::of(self.sync, self.sync_clamped),
+        }
+    }
+}
+
+/// Nanoseconds from a `Duration`, saturating (an hour fits many times over).
+pub fn nanos(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_buckets_are_the_crates_buckets() {
+        let h = histogram();
+        assert!(index_for(HIGHEST_NS) < h.distinct_values());
+        let mut ns = 0u64;
+        while ns <= HIGHEST_NS {
+            assert_eq!(value_for(index_for(ns)), h.lowest_equivalent(ns), "{ns}");
+            ns = ns * 9 / 8 + 1;
+        }
+        assert_eq!(
+            value_for(index_for(HIGHEST_NS)),
+            h.lowest_equivalent(HIGHEST_NS)
+        );
+    }
+
+    #[test]
+    fn drained_counts_match_the_totals() {
+        let shared = SharedLatencies::default();
+        let mut recorder = LatencyRecorder::new(&shared);
+        let mut interval = histogram();
+        for ns in [0, 1, 999, 12_345, 4_000_000, 7_200 * 1_000_000_000] {
+            recorder.record_write(ns);
+        }
+        assert_eq!(shared.write.take_into(&mut interval), 6);
+        assert_eq!(shared.write.take_into(&mut interval), 0);
+        let totals = recorder.finish();
+        let write = totals.write.expect("writes were timed");
+        assert!(totals.sync.is_none());
+        assert_eq!(write.histogram.len(), interval.len());
+        assert_eq!(write.clamped, 1);
+        assert_eq!(
+            write.histogram.value_at_quantile(0.5),
+            interval.value_at_quantile(0.5)
+        );
+        assert!(interval.max() >= HIGHEST_NS && interval.max() <= HIGHEST_NS / 1000 * 1001);
+    }
+}
