@@ -79,7 +79,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__bytes)
-            opts="-n -s -t -r -o -f -a -q -h -V --fill --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --fill --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +174,10 @@ _gush() {
                     return 0
                     ;;
                 --timeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -379,7 +383,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__lines)
-            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,6 +497,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --latency-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -535,7 +543,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__records)
-            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +665,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --latency-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -681,7 +693,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__replay)
-            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,6 +784,10 @@ _gush() {
                     return 0
                     ;;
                 --timeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

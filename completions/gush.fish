@@ -56,7 +56,8 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l stats -d 'Print a su
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
@@ -98,7 +99,8 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l stats -d 'Print a 
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
-complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
@@ -132,7 +134,8 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats -d 'Print a su
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
@@ -164,7 +167,8 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l stats -d 'Print a s
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
-complete -c gush -n "__fish_gush_using_subcommand replay" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
