@@ -1,8 +1,8 @@
 //! The monitor thread: it watches a running pipeline by reading its
 //! counters on a schedule, and feeds what it sees to the live progress
 //! display, the `--interval` lines, the `--timeline` CSV and the history
-//! the summary's sparklines are drawn from. It also drains the writer's
-//! latency histograms into one window per report (`--interval`,
+//! the summary's sparklines are drawn from. It also takes what the writer's
+//! latency histograms gained into one window per report (`--interval`,
 //! `--timeline`, `--latency-log`), each emptied when its report fires.
 //!
 //! It only reads atomics, so the generator and writer never wait for it,
@@ -28,7 +28,7 @@ use crate::cli::StatsFormat;
 use crate::config::{Progress, Report};
 use crate::pipeline::{Flow, Limits};
 use crate::stats::Counters;
-use crate::stats::latency::histogram;
+use crate::stats::latency::{SinceLast, histogram};
 
 /// One look at the counters. Its field names are the keys of the
 /// `--interval` JSON lines and the `--timeline` columns.
@@ -200,6 +200,8 @@ impl Monitor {
         latency_log: Option<LatencyLog>,
     ) -> Result<Monitor> {
         let windows = Windows {
+            write_seen: SinceLast::default(),
+            sync_seen: SinceLast::default(),
             drained: histogram(),
             interval: report.interval.map(|_| histogram()),
             timeline: timeline.as_ref().map(|_| histogram()),
@@ -264,10 +266,12 @@ impl Monitor {
 /// How often `--latency-log` writes an interval without `--interval`.
 const LATENCY_LOG_PERIOD: Duration = Duration::from_secs(1);
 
-/// The write latencies of each report's current interval, drained from
-/// the writer's shared histogram at every look.
+/// The write latencies of each report's current interval, taken from the
+/// writer's shared histograms at every look.
 struct Windows {
-    /// Scratch space for one drain, allocated once.
+    write_seen: SinceLast,
+    sync_seen: SinceLast,
+    /// Scratch space for one look's new write latencies, allocated once.
     drained: Histogram<u64>,
     interval: Option<Histogram<u64>>,
     timeline: Option<Histogram<u64>>,
@@ -375,10 +379,12 @@ impl Watch {
         Ok(())
     }
 
-    /// Moves the latencies recorded since the last look into the window of
+    /// Adds the latencies recorded since the last look to the window of
     /// every report that shows them. Sync latencies only go to the log.
     fn drain_latencies(&mut self, log: Option<&mut IntervalLog>) {
         let Windows {
+            write_seen,
+            sync_seen,
             drained,
             interval,
             timeline,
@@ -391,7 +397,7 @@ impl Watch {
         if interval.is_none() && timeline.is_none() && log_write.is_none() {
             return;
         }
-        if shared.write.take_into(drained) > 0 {
+        if write_seen.take_into(&shared.write, drained) > 0 {
             for window in [interval.as_mut(), timeline.as_mut(), log_write]
                 .into_iter()
                 .flatten()
@@ -401,7 +407,7 @@ impl Watch {
             drained.reset();
         }
         if let Some(sync) = log_sync {
-            shared.sync.take_into(sync);
+            sync_seen.take_into(&shared.sync, sync);
         }
     }
 }

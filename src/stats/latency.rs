@@ -3,17 +3,17 @@
 //! hour.
 //!
 //! Two parties want the numbers. The final summary wants the run's totals;
-//! the monitor wants one histogram per reporting interval. The writer thread
-//! keeps the totals in its own [`LatencyRecorder`] (no sharing, no locks),
-//! and also bumps one relaxed atomic in a [`SharedLatency`]: a lock-free
-//! histogram of "recorded since last taken" with one `AtomicU64` per
-//! HdrHistogram bucket, which the monitor drains on its own schedule. That
-//! costs the writer one uncontended atomic add per record instead of a
-//! mutex's lock and unlock, and the monitor can never make the writer wait.
-//! A count that lands while the monitor drains is never lost: it is either
-//! taken now or on the next drain.
+//! the monitor wants one histogram per reporting interval. Both read one
+//! [`SharedLatency`]: a cumulative histogram with one `AtomicU64` per
+//! HdrHistogram bucket, which only the writer thread's [`LatencyRecorder`]
+//! writes. With a single writer, a record is a relaxed load and store of
+//! one counter (no locked read-modify-write, no lock, no allocation), and
+//! the monitor never makes the writer wait. The monitor takes an interval
+//! as the difference from the counts it saw last time ([`SinceLast`]); the
+//! totals are the counts at the end. Nothing recorded is lost or counted
+//! twice: what lands while the monitor scans is in its next difference.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use hdrhistogram::Histogram;
 
@@ -35,7 +35,7 @@ const SUB_BUCKET_MASK: u64 = (1 << (SUB_BUCKET_HALF_COUNT_MAGNITUDE + 1)) - 1;
 const LEADING_ZERO_COUNT_BASE: u32 = 64 - SUB_BUCKET_HALF_COUNT_MAGNITUDE - 1;
 
 /// The bucket a value falls in (HdrHistogram's `counts_index_for`).
-fn index_for(ns: u64) -> usize {
+const fn index_for(ns: u64) -> usize {
     let bucket = LEADING_ZERO_COUNT_BASE - (ns | SUB_BUCKET_MASK).leading_zeros();
     let sub_bucket = (ns >> bucket) as usize;
     ((bucket as usize + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) + sub_bucket - SUB_BUCKET_HALF_COUNT
@@ -63,52 +63,82 @@ fn clamp(ns: u64) -> u64 {
     ns.min(HIGHEST_NS)
 }
 
-/// A histogram of what was recorded since the monitor last took it, shared
-/// between the writer (which adds) and the monitor (which drains).
+/// Bucket counts of everything recorded so far, written by one
+/// [`LatencyRecorder`] and read by anyone.
 #[derive(Debug)]
 pub struct SharedLatency {
     counts: Box<[AtomicU64]>,
 }
 
+const BUCKETS: usize = index_for(HIGHEST_NS) + 1;
+
 impl Default for SharedLatency {
     fn default() -> SharedLatency {
         SharedLatency {
-            counts: (0..=index_for(HIGHEST_NS))
-                .map(|_| AtomicU64::new(0))
-                .collect(),
+            counts: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
         }
     }
 }
 
 impl SharedLatency {
+    /// Only the one recorder calls this (see [`SharedLatencies::claimed`]),
+    /// so a load and a store cannot lose a count; readers see the counter
+    /// before or after, never torn.
     #[inline]
     fn record(&self, ns: u64) {
-        self.counts[index_for(ns)].fetch_add(1, Ordering::Relaxed);
+        let count = &self.counts[index_for(ns)];
+        count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     }
 
-    /// Moves everything recorded since the last call into `into` (a
-    /// histogram from [`histogram`]); returns how many values moved.
-    /// A scan of plain loads, with a swap only where there is a count.
-    pub fn take_into(&self, into: &mut Histogram<u64>) -> u64 {
-        let mut moved = 0;
-        for (index, count) in self.counts.iter().enumerate() {
-            if count.load(Ordering::Relaxed) == 0 {
-                continue;
-            }
-            let taken = count.swap(0, Ordering::Relaxed);
-            into.saturating_record_n(value_for(index), taken);
-            moved += taken;
-        }
-        moved
+    /// Everything recorded so far.
+    pub fn snapshot(&self) -> Histogram<u64> {
+        let mut all = histogram();
+        SinceLast::default().take_into(self, &mut all);
+        all
     }
 }
 
-/// The shared halves of the write and sync histograms; they live in
+/// A reader's memory of the counts it has already taken, so that each
+/// [`SinceLast::take_into`] yields only what is new.
+#[derive(Debug)]
+pub struct SinceLast {
+    seen: Box<[u64]>,
+}
+
+impl Default for SinceLast {
+    fn default() -> SinceLast {
+        SinceLast {
+            seen: vec![0; BUCKETS].into_boxed_slice(),
+        }
+    }
+}
+
+impl SinceLast {
+    /// Records into `into` (a histogram from [`histogram`]) what `shared`
+    /// gained since the last call; returns how many values that was.
+    pub fn take_into(&mut self, shared: &SharedLatency, into: &mut Histogram<u64>) -> u64 {
+        let mut taken = 0;
+        for (index, (count, seen)) in shared.counts.iter().zip(self.seen.iter_mut()).enumerate() {
+            let count = count.load(Ordering::Relaxed);
+            if count != *seen {
+                into.saturating_record_n(value_for(index), count - *seen);
+                taken += count - *seen;
+                *seen = count;
+            }
+        }
+        taken
+    }
+}
+
+/// The shared write and sync histograms; they live in
 /// [`Counters`](super::Counters).
 #[derive(Debug, Default)]
 pub struct SharedLatencies {
     pub write: SharedLatency,
     pub sync: SharedLatency,
+    /// True while a recorder exists: a second one would break the single
+    /// writer that makes recording a plain load and store.
+    claimed: AtomicBool,
 }
 
 /// A run's latencies, as the summary reports them.
@@ -134,21 +164,21 @@ pub struct LatencyTotals {
 }
 
 /// The writer thread's handle: times go in here, one call per write or
-/// sync. It allocates its histograms when made, and nothing after.
+/// sync. It allocates nothing.
 pub struct LatencyRecorder<'a> {
     shared: &'a SharedLatencies,
-    write: Histogram<u64>,
-    sync: Histogram<u64>,
     write_clamped: u64,
     sync_clamped: u64,
 }
 
 impl<'a> LatencyRecorder<'a> {
+    /// Panics if another recorder of `shared` is alive: there is one
+    /// writer thread, and it records every completion itself.
     pub fn new(shared: &'a SharedLatencies) -> LatencyRecorder<'a> {
+        let taken = shared.claimed.swap(true, Ordering::Acquire);
+        assert!(!taken, "one LatencyRecorder at a time per Counters");
         LatencyRecorder {
             shared,
-            write: histogram(),
-            sync: histogram(),
             write_clamped: 0,
             sync_clamped: 0,
         }
@@ -161,9 +191,7 @@ impl<'a> LatencyRecorder<'a> {
         if ns > HIGHEST_NS {
             self.write_clamped += 1;
         }
-        let ns = clamp(ns);
-        self.write.saturating_record(ns);
-        self.shared.write.record(ns);
+        self.shared.write.record(clamp(ns));
     }
 
     /// One `fsync` or `fdatasync`.
@@ -172,17 +200,21 @@ impl<'a> LatencyRecorder<'a> {
         if ns > HIGHEST_NS {
             self.sync_clamped += 1;
         }
-        let ns = clamp(ns);
-        self.sync.saturating_record(ns);
-        self.shared.sync.record(ns);
+        self.shared.sync.record(clamp(ns));
     }
 
     /// The run's totals.
     pub fn finish(self) -> LatencyTotals {
         LatencyTotals {
-            write: Latency::of(self.write, self.write_clamped),
-            sync: Latency::of(self.sync, self.sync_clamped),
+            write: Latency::of(self.shared.write.snapshot(), self.write_clamped),
+            sync: Latency::of(self.shared.sync.snapshot(), self.sync_clamped),
         }
+    }
+}
+
+impl Drop for LatencyRecorder<'_> {
+    fn drop(&mut self) {
+        self.shared.claimed.store(false, Ordering::Release);
     }
 }
 
@@ -214,12 +246,14 @@ mod tests {
     fn drained_counts_match_the_totals() {
         let shared = SharedLatencies::default();
         let mut recorder = LatencyRecorder::new(&shared);
-        let mut interval = histogram();
+        let (mut interval, mut since) = (histogram(), SinceLast::default());
         for ns in [0, 1, 999, 12_345, 4_000_000, 7_200 * 1_000_000_000] {
             recorder.record_write(ns);
         }
-        assert_eq!(shared.write.take_into(&mut interval), 6);
-        assert_eq!(shared.write.take_into(&mut interval), 0);
+        assert_eq!(since.take_into(&shared.write, &mut interval), 6);
+        assert_eq!(since.take_into(&shared.write, &mut interval), 0);
+        recorder.record_write(12_345);
+        assert_eq!(since.take_into(&shared.write, &mut interval), 1);
         let totals = recorder.finish();
         let write = totals.write.expect("writes were timed");
         assert!(totals.sync.is_none());
