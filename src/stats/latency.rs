@@ -74,9 +74,15 @@ const BUCKETS: usize = index_for(HIGHEST_NS) + 1;
 
 impl Default for SharedLatency {
     fn default() -> SharedLatency {
-        SharedLatency {
-            counts: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
-        }
+        // Zeroed memory straight from the allocator (calloc, fresh pages)
+        // rather than 33 thousand stores: a run that times only a few
+        // latency buckets touches only their pages, which keeps gush's peak
+        // RSS budget (bench/RESULTS.md) about where it was.
+        let counts = Box::<[AtomicU64]>::new_zeroed_slice(BUCKETS);
+        // SAFETY: an AtomicU64 has the in-memory representation of a u64,
+        // for which all-zero bytes are a valid value (0).
+        let counts = unsafe { counts.assume_init() };
+        SharedLatency { counts }
     }
 }
 
@@ -90,11 +96,21 @@ impl SharedLatency {
         count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     }
 
-    /// Everything recorded so far.
-    pub fn snapshot(&self) -> Histogram<u64> {
+    /// Everything recorded so far; `None` when nothing was.
+    pub fn snapshot(&self) -> Option<Histogram<u64>> {
+        let counts = || {
+            self.counts
+                .iter()
+                .map(|count| count.load(Ordering::Relaxed))
+        };
+        if counts().all(|count| count == 0) {
+            return None;
+        }
         let mut all = histogram();
-        SinceLast::default().take_into(self, &mut all);
-        all
+        for (index, count) in counts().enumerate().filter(|&(_, count)| count > 0) {
+            all.saturating_record_n(value_for(index), count);
+        }
+        Some(all)
     }
 }
 
@@ -149,13 +165,6 @@ pub struct Latency {
     pub clamped: u64,
 }
 
-impl Latency {
-    /// `None` when nothing was timed, so the summary can leave it out.
-    fn of(histogram: Histogram<u64>, clamped: u64) -> Option<Latency> {
-        (!histogram.is_empty()).then_some(Latency { histogram, clamped })
-    }
-}
-
 /// What a writer timed over the whole run.
 #[derive(Debug, Clone, Default)]
 pub struct LatencyTotals {
@@ -206,8 +215,14 @@ impl<'a> LatencyRecorder<'a> {
     /// The run's totals.
     pub fn finish(self) -> LatencyTotals {
         LatencyTotals {
-            write: Latency::of(self.shared.write.snapshot(), self.write_clamped),
-            sync: Latency::of(self.shared.sync.snapshot(), self.sync_clamped),
+            write: self.shared.write.snapshot().map(|histogram| Latency {
+                histogram,
+                clamped: self.write_clamped,
+            }),
+            sync: self.shared.sync.snapshot().map(|histogram| Latency {
+                histogram,
+                clamped: self.sync_clamped,
+            }),
         }
     }
 }
