@@ -51,10 +51,11 @@ impl LatencyLog {
         let failed = |err: &dyn std::fmt::Display| {
             anyhow!("cannot write the latency log {}: {err}", path.display())
         };
-        let epoch_s = start
+        // Milliseconds cut, not rounded, as the date beside them is.
+        let epoch_ms = start
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
-            .as_secs_f64();
+            .as_millis();
         // The crate's builder writes StartTime but no legend, and writes its
         // headers before anything else can be: so the header is written here
         // in the Java writer's order, and the builder adds only its
@@ -62,8 +63,10 @@ impl LatencyLog {
         write!(
             self.out,
             "#[Histogram log format version 1.3]\n\
-             #[StartTime: {epoch_s:.3} (seconds since epoch), {}]\n\
+             #[StartTime: {}.{:03} (seconds since epoch), {}]\n\
              {LEGEND}\n",
+            epoch_ms / 1000,
+            epoch_ms % 1000,
             humantime::format_rfc3339_millis(start)
         )
         .map_err(|err| failed(&err))?;
@@ -136,5 +139,47 @@ impl IntervalLog<'_> {
             self.next += self.period;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry};
+
+    use super::*;
+
+    #[test]
+    fn sync_intervals_are_tagged_and_write_intervals_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lat.hlog");
+        let mut file = LatencyLog::create(&path).unwrap();
+        let mut log = file
+            .begin(SystemTime::now(), Duration::from_secs(1))
+            .unwrap();
+        log.write.record(1_500).unwrap();
+        log.sync.record(2_000_000).unwrap();
+        log.write_interval(Duration::from_millis(1000)).unwrap();
+        log.write.record(1_700).unwrap();
+        log.write_interval(Duration::from_millis(1500)).unwrap();
+        assert_eq!(log.next, Duration::from_secs(2));
+        drop(log);
+        file.flush().unwrap();
+
+        let text = std::fs::read(&path).unwrap();
+        let intervals: Vec<(Option<String>, f64, Duration)> = IntervalLogIterator::new(&text)
+            .filter_map(|entry| match entry.unwrap() {
+                LogEntry::Interval(h) => Some((
+                    h.tag().map(|t| t.as_str().to_string()),
+                    h.max(),
+                    h.duration(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let tags: Vec<Option<&str>> = intervals.iter().map(|(t, ..)| t.as_deref()).collect();
+        assert_eq!(tags, [None, Some("sync"), None]);
+        // The max column is in milliseconds.
+        assert!((intervals[1].1 - 2.0).abs() < 0.01, "{intervals:?}");
+        assert_eq!(intervals[2].2, Duration::from_millis(500));
     }
 }

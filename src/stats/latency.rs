@@ -280,4 +280,24 @@ mod tests {
         );
         assert!(interval.max() >= HIGHEST_NS && interval.max() <= HIGHEST_NS / 1000 * 1001);
     }
+
+    #[test]
+    fn syncs_have_their_own_totals() {
+        let shared = SharedLatencies::default();
+        let mut recorder = LatencyRecorder::new(&shared);
+        recorder.record_sync(3_000_000);
+        let totals = recorder.finish();
+        assert!(totals.write.is_none());
+        assert_eq!(totals.sync.expect("a sync was timed").histogram.len(), 1);
+        // The recorder is gone, so another may take its place.
+        drop(LatencyRecorder::new(&shared));
+    }
+
+    #[test]
+    #[should_panic(expected = "one LatencyRecorder at a time")]
+    fn a_second_recorder_at_once_is_refused() {
+        let shared = SharedLatencies::default();
+        let _first = LatencyRecorder::new(&shared);
+        let _second = LatencyRecorder::new(&shared);
+    }
 }
