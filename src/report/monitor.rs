@@ -202,7 +202,7 @@ impl Monitor {
         let windows = Windows {
             write_seen: SinceLast::default(),
             sync_seen: SinceLast::default(),
-            drained: histogram(),
+            new_writes: histogram(),
             interval: report.interval.map(|_| histogram()),
             timeline: timeline.as_ref().map(|_| histogram()),
         };
@@ -272,7 +272,7 @@ struct Windows {
     write_seen: SinceLast,
     sync_seen: SinceLast,
     /// Scratch space for one look's new write latencies, allocated once.
-    drained: Histogram<u64>,
+    new_writes: Histogram<u64>,
     interval: Option<Histogram<u64>>,
     timeline: Option<Histogram<u64>>,
 }
@@ -307,7 +307,7 @@ impl Watch {
     fn look(&mut self, last: bool, mut log: Option<&mut IntervalLog>) -> Result<()> {
         let now = self.started.elapsed();
         let sample = Sample::take(&self.counters, now.as_secs_f64());
-        self.drain_latencies(log.as_deref_mut());
+        self.take_latencies(log.as_deref_mut());
         if last {
             self.history.push(sample);
         } else if let Some(ticked) = self.tick.due(now, sample) {
@@ -381,11 +381,11 @@ impl Watch {
 
     /// Adds the latencies recorded since the last look to the window of
     /// every report that shows them. Sync latencies only go to the log.
-    fn drain_latencies(&mut self, log: Option<&mut IntervalLog>) {
+    fn take_latencies(&mut self, log: Option<&mut IntervalLog>) {
         let Windows {
             write_seen,
             sync_seen,
-            drained,
+            new_writes,
             interval,
             timeline,
         } = &mut self.windows;
@@ -397,14 +397,14 @@ impl Watch {
         if interval.is_none() && timeline.is_none() && log_write.is_none() {
             return;
         }
-        if write_seen.take_into(&shared.write, drained) > 0 {
+        if write_seen.take_into(&shared.write, new_writes) > 0 {
             for window in [interval.as_mut(), timeline.as_mut(), log_write]
                 .into_iter()
                 .flatten()
             {
-                window.add(&*drained).expect("windows share the bounds");
+                window.add(&*new_writes).expect("windows share the bounds");
             }
-            drained.reset();
+            new_writes.reset();
         }
         if let Some(sync) = log_sync {
             sync_seen.take_into(&shared.sync, sync);

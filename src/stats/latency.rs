@@ -258,7 +258,7 @@ mod tests {
     }
 
     #[test]
-    fn drained_counts_match_the_totals() {
+    fn interval_counts_match_the_totals() {
         let shared = SharedLatencies::default();
         let mut recorder = LatencyRecorder::new(&shared);
         let (mut interval, mut since) = (histogram(), SinceLast::default());

@@ -4,7 +4,8 @@
 //! The counters are plain atomics that the generator and writer bump once
 //! per chunk; anything that wants to watch a run (the live progress display)
 //! reads them and never makes the hot threads wait. Latency histograms
-//! (`latency.rs`) are counters too: the writer records, the monitor drains.
+//! (`latency.rs`) are counters too: the writer records, the monitor and the
+//! summary read.
 
 pub mod latency;
 
