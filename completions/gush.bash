@@ -79,7 +79,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__bytes)
-            opts="-n -s -t -r -o -f -a -q -h -V --fill --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --fill --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +174,10 @@ _gush() {
                     return 0
                     ;;
                 --timeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -399,7 +403,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__lines)
-            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,6 +517,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --latency-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sync)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -575,7 +583,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__records)
-            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +705,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --latency-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sync)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -741,7 +753,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__replay)
-            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,6 +844,10 @@ _gush() {
                     return 0
                     ;;
                 --timeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -50,13 +50,14 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -s o -l output -d 'Wher
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer, chunks in flight to a disk included. Past it the generator pauses. Default 1MiB, or two full queues of chunks at a --queue-depth that needs more' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
 fsync\t'The data and all metadata'"
@@ -100,13 +101,14 @@ complete -c gush -n "__fish_gush_using_subcommand records" -s o -l output -d 'Wh
 complete -c gush -n "__fish_gush_using_subcommand records" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
-complete -c gush -n "__fish_gush_using_subcommand records" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer, chunks in flight to a disk included. Past it the generator pauses. Default 1MiB, or two full queues of chunks at a --queue-depth that needs more' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
-complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
 fsync\t'The data and all metadata'"
@@ -142,13 +144,14 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -s o -l output -d 'Wher
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer, chunks in flight to a disk included. Past it the generator pauses. Default 1MiB, or two full queues of chunks at a --queue-depth that needs more' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
 fsync\t'The data and all metadata'"
@@ -182,13 +185,14 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -s o -l output -d 'Whe
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
-complete -c gush -n "__fish_gush_using_subcommand replay" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer. Past it the generator pauses' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer, chunks in flight to a disk included. Past it the generator pauses. Default 1MiB, or two full queues of chunks at a --queue-depth that needs more' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
-complete -c gush -n "__fish_gush_using_subcommand replay" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
 fsync\t'The data and all metadata'"

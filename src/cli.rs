@@ -283,9 +283,16 @@ pub struct CommonArgs {
     pub no_progress: bool,
 
     /// Write a CSV sample of the run to FILE every 100 ms (or --interval):
-    /// t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains.
+    /// t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains,
+    /// write_p50_ns, write_p99_ns (empty for a sample with no write).
     #[arg(long, value_name = "FILE", help_heading = "Report")]
     pub timeline: Option<PathBuf>,
+
+    /// Write an HdrHistogram interval log of write latencies to FILE, one
+    /// histogram per second (or --interval); sync latencies are tagged
+    /// `sync`. HdrHistogram's log processors and plotters read it.
+    #[arg(long, value_name = "FILE", help_heading = "Report")]
+    pub latency_log: Option<PathBuf>,
 
     #[command(flatten)]
     pub disk: DiskArgs,

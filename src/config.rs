@@ -89,6 +89,8 @@ pub struct Report {
     /// One report line per interval on stderr (`-q` has removed it).
     pub interval: Option<Duration>,
     pub timeline: Option<PathBuf>,
+    /// The HdrHistogram interval log of latencies (`--latency-log`).
+    pub latency_log: Option<PathBuf>,
 }
 
 /// Whether the live progress display may appear.
@@ -229,6 +231,11 @@ impl Config {
             common.summary.stats_file.as_deref(),
         )?;
         not_the_output(&common.output, "--timeline", common.timeline.as_deref())?;
+        not_the_output(
+            &common.output,
+            "--latency-log",
+            common.latency_log.as_deref(),
+        )?;
         let network = net::network(&common)?;
         let disk = disk::disk(&common, network.as_ref())?;
         let framing = net::framing(&source, &common)?;
@@ -275,6 +282,7 @@ impl Config {
                 },
                 interval,
                 timeline: common.timeline,
+                latency_log: common.latency_log,
             },
             network,
             disk,

@@ -36,6 +36,7 @@ pub use source::{Filled, Source};
 pub use stats::{Counters, End, Stats};
 
 use crate::config::{Config, Job};
+use crate::report::latency_log::LatencyLog;
 use crate::report::monitor::{Monitor, Timeline};
 use crate::signals::Signals;
 
@@ -61,6 +62,12 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(Timeline::create)
         .transpose()?;
+    let latency_log = config
+        .report
+        .latency_log
+        .as_deref()
+        .map(LatencyLog::create)
+        .transpose()?;
     let sink = sink::open(
         &config.output,
         config.existing,
@@ -79,6 +86,7 @@ fn send(config: Config) -> Result<ExitCode> {
         config.flow,
         record_noun,
         timeline,
+        latency_log,
     )?;
     let outcome = pipeline.run();
     let history = monitor.finish()?;

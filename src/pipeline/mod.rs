@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::sink::Sink;
 use crate::source::Source;
-use crate::stats::{Bottleneck, Counters, End, Stats};
+use crate::stats::{Bottleneck, Counters, End, LatencyRecorder, Stats};
 
 pub mod chunk;
 mod generator;
@@ -165,6 +165,7 @@ impl Pipeline {
                 shape,
                 counters: &counters,
                 started,
+                latency: LatencyRecorder::new(&counters.latency),
             };
             let generator = scope.spawn(move || generator.run(full_tx, empty_rx));
             let written = writer.run(full_rx, empty_tx);
@@ -225,6 +226,8 @@ impl Pipeline {
             },
             end,
             record_noun,
+            write_lat_ns: written.latency.write,
+            sync_lat_ns: written.latency.sync,
             network: written.network,
             disk: written.disk,
         };

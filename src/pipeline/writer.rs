@@ -1,5 +1,6 @@
 //! The writer thread: take chunks off the channel, write each one whole,
-//! count it, hand the empty buffer back.
+//! count it, hand the empty buffer back. Each write call is timed for the
+//! latency histograms.
 
 use std::io;
 use std::sync::atomic::Ordering;
@@ -13,7 +14,8 @@ use super::pace::Pacer;
 use super::{Chunk, Flow, Integral};
 use crate::sink::{Done, Sink};
 use crate::source::RecordShape;
-use crate::stats::{Counters, DiskStats, NetStats};
+use crate::stats::latency::nanos;
+use crate::stats::{Counters, DiskStats, LatencyRecorder, LatencyTotals, NetStats};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
@@ -21,6 +23,7 @@ pub(super) struct Writer<'a> {
     pub shape: RecordShape,
     pub counters: &'a Counters,
     pub started: Instant,
+    pub latency: LatencyRecorder<'a>,
 }
 
 /// Why the writer stopped before the generator was done.
@@ -38,6 +41,7 @@ pub(super) struct Written {
     pub finished: Instant,
     pub network: Option<NetStats>,
     pub disk: Option<DiskStats>,
+    pub latency: LatencyTotals,
 }
 
 impl Writer<'_> {
@@ -58,7 +62,7 @@ impl Writer<'_> {
             let chunk = match full.try_recv() {
                 Ok(chunk) => chunk,
                 Err(TryRecvError::Disconnected) => {
-                    break self.finish(&mut done, &mut released, &empty);
+                    break self.finish(&mut done, &mut released, &empty, &mut writes);
                 }
                 Err(TryRecvError::Empty) if self.sink.queue().is_some_and(|q| q.busy()) => {
                     // Nothing to take yet, writes in flight: collect one,
@@ -67,7 +71,7 @@ impl Writer<'_> {
                     // Not idle time: the destination is busy.
                     let queue = self.sink.queue().expect("checked");
                     let result = queue.wait(&mut done);
-                    self.settle(&mut done, &mut released, &empty);
+                    writes += self.settle(&mut done, &mut released, &empty);
                     if let Err(err) = result {
                         break Err(self.failure(err));
                     }
@@ -79,7 +83,7 @@ impl Writer<'_> {
                     idle += waited.elapsed();
                     match next {
                         Ok(chunk) => chunk,
-                        Err(_) => break self.finish(&mut done, &mut released, &empty),
+                        Err(_) => break self.finish(&mut done, &mut released, &empty, &mut writes),
                     }
                 }
             };
@@ -93,22 +97,25 @@ impl Writer<'_> {
                     pacer.wait(|| false);
                     pacer.sent(chunk.len() as u64);
                 }
-                writes += 1;
                 let result = self.sink.queue().expect("checked").submit(chunk, &mut done);
-                self.settle(&mut done, &mut released, &empty);
+                writes += self.settle(&mut done, &mut released, &empty);
                 if let Err(err) = result {
                     break Err(self.failure(err));
                 }
                 continue;
             }
-            let result = self.write_chunk(&chunk, pacer.as_mut(), &mut writes);
+            let mut last_write_ended = None;
+            let result =
+                self.write_chunk(&chunk, pacer.as_mut(), &mut writes, &mut last_write_ended);
             let len = chunk.len() as u64;
             // Lower the count before handing the buffer back: the returned
             // buffer is what wakes a paused generator to look at it.
             self.counters
                 .buffered_bytes
                 .fetch_sub(len, Ordering::SeqCst);
-            released.add(len, Instant::now());
+            // The clock read that timed the last write dates the release
+            // too: one read fewer per chunk in the hot loop.
+            released.add(len, last_write_ended.unwrap_or_else(Instant::now));
             if let Err(failure) = result {
                 break Err(failure);
             }
@@ -123,12 +130,14 @@ impl Writer<'_> {
             finished: Instant::now(),
             network: self.sink.network(),
             disk: self.sink.disk(),
+            latency: self.latency.finish(),
         }
     }
 
     /// Counts the chunks a disk queue has written, lowers the buffered
-    /// bytes by theirs, and hands the buffers back to the generator.
-    fn settle(&mut self, done: &mut Done, released: &mut Integral, empty: &Sender<Chunk>) {
+    /// bytes by theirs, hands the buffers back to the generator, and
+    /// records the latencies; returns the writes that finished.
+    fn settle(&mut self, done: &mut Done, released: &mut Integral, empty: &Sender<Chunk>) -> u64 {
         for (chunk, bytes) in done.chunks.drain(..) {
             let bytes = bytes as u64;
             self.counters.bytes.fetch_add(bytes, Ordering::Relaxed);
@@ -142,8 +151,14 @@ impl Writer<'_> {
             released.add(bytes, Instant::now());
             let _ = empty.send(chunk);
         }
-        done.write_ns.clear();
-        done.sync_ns.clear();
+        let writes = done.write_ns.len() as u64;
+        for ns in done.write_ns.drain(..) {
+            self.latency.record_write(ns);
+        }
+        for ns in done.sync_ns.drain(..) {
+            self.latency.record_sync(ns);
+        }
+        writes
     }
 
     /// The generator is done: a disk writes what it still holds (and
@@ -153,10 +168,11 @@ impl Writer<'_> {
         done: &mut Done,
         released: &mut Integral,
         empty: &Sender<Chunk>,
+        writes: &mut u64,
     ) -> Result<(), Stopped> {
         if let Some(queue) = self.sink.queue() {
             let drained = queue.drain(done);
-            self.settle(done, released, empty);
+            *writes += self.settle(done, released, empty);
             drained.map_err(|err| self.failure(err))?;
         }
         self.sink.finish().map_err(|err| {
@@ -168,12 +184,14 @@ impl Writer<'_> {
 
     /// Writes a chunk whole and counts it; with a pacer, in slices no larger
     /// than its credit. On failure, cuts a torn chunk back where the sink
-    /// allows and counts what is left of it.
+    /// allows and counts what is left of it. `last_write_ended` is when
+    /// the last write call returned.
     fn write_chunk(
         &mut self,
         chunk: &Chunk,
         mut pacer: Option<&mut Pacer>,
         writes: &mut u64,
+        last_write_ended: &mut Option<Instant>,
     ) -> Result<(), Stopped> {
         let data = chunk.as_slice();
         let mut done = 0;
@@ -185,7 +203,16 @@ impl Writer<'_> {
                 end = end.min(done.saturating_add(credit.try_into().unwrap_or(usize::MAX)));
             }
             *writes += 1;
-            let err = match self.sink.write(&data[done..end]) {
+            // Every call is timed, failed or interrupted ones too (a disk
+            // that takes 30 s to say EIO is the stall to see), so the
+            // histogram's count is the `writes` count.
+            let called = Instant::now();
+            let written = self.sink.write(&data[done..end]);
+            let ended = Instant::now();
+            self.latency
+                .record_write(nanos(ended.duration_since(called)));
+            *last_write_ended = Some(ended);
+            let err = match written {
                 Ok(0) => io::ErrorKind::WriteZero.into(),
                 Ok(n) => {
                     done += n;

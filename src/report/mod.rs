@@ -2,6 +2,8 @@
 //! lines and the timeline) and at the end (a short human summary with
 //! sparklines, or one JSON object, on stderr, and the JSON in a file).
 
+pub mod latency;
+pub mod latency_log;
 pub mod monitor;
 pub mod progress;
 pub mod sample;
@@ -122,6 +124,9 @@ pub fn human(s: &Stats, history: &History) -> String {
         s.writes,
         s.end.as_str()
     );
+    if let Some(line) = latency::summary_line(s.write_lat_ns.as_ref(), s.sync_lat_ns.as_ref()) {
+        let _ = writeln!(out, "  {line}");
+    }
     if let Some(net) = &s.network {
         let asked = net.send_buffer_asked.map_or(String::new(), |asked| {
             format!(" (asked {})", size(asked as f64))
@@ -183,17 +188,21 @@ pub fn human(s: &Stats, history: &History) -> String {
     out
 }
 
-/// One `--interval` report in human form.
+/// One `--interval` report in human form; an interval without a timed
+/// write shows its latencies as `-`.
 pub fn interval_line(s: &Sample, record_noun: &str) -> String {
+    let latency = |ns: Option<u64>| ns.map_or_else(|| "-".to_string(), latency::duration_ns);
     format!(
-        "gush: {:>7.1}s {:>11} {:>8} {record_noun} {:>11}/s  buffered {:>10}  {} pauses {} drains",
+        "gush: {:>7.1}s {:>11} {:>8} {record_noun} {:>11}/s  buffered {:>10}  {} pauses {} drains  write p50 {} p99 {}",
         s.t_s,
         size(s.bytes as f64),
         progress::count(s.records),
         size(s.bytes_per_s),
         size(s.buffered_bytes as f64),
         s.pauses,
-        s.drains
+        s.drains,
+        latency(s.write_p50_ns),
+        latency(s.write_p99_ns),
     )
 }
 

@@ -12,8 +12,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use crossbeam_channel::{RecvTimeoutError, Sender};
+use hdrhistogram::Histogram;
 use serde::Serialize;
 
+use super::latency::percentile;
 use crate::stats::Counters;
 
 /// A look at counters that carries a byte rate, measured between two looks.
@@ -47,6 +49,13 @@ pub struct Sample {
     pub buffered_bytes: u64,
     pub pauses: u64,
     pub drains: u64,
+    /// The median and 99th percentile of the write latencies of the time
+    /// since the previous sample of the same report. `None` (JSON `null`,
+    /// an empty CSV field) when no write finished in it: a writer stuck in
+    /// one long write has no latency yet, and a 0 would read as a fast disk
+    /// to a script averaging the column.
+    pub write_p50_ns: Option<u64>,
+    pub write_p99_ns: Option<u64>,
 }
 
 impl Sample {
@@ -59,7 +68,20 @@ impl Sample {
             buffered_bytes: Counters::get(&counters.buffered_bytes),
             pauses: Counters::get(&counters.pauses),
             drains: Counters::get(&counters.drains),
+            write_p50_ns: None,
+            write_p99_ns: None,
         }
+    }
+
+    /// This sample with the write latencies of `window`, which is emptied
+    /// for the next interval.
+    pub fn with_latency(mut self, window: &mut Histogram<u64>) -> Sample {
+        if !window.is_empty() {
+            self.write_p50_ns = Some(percentile(window, 50.0));
+            self.write_p99_ns = Some(percentile(window, 99.0));
+        }
+        window.reset();
+        self
     }
 }
 

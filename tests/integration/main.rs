@@ -13,6 +13,7 @@ mod destination;
 mod faults;
 mod flow;
 mod language;
+mod latency;
 mod output;
 mod report;
 mod signals;

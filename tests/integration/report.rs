@@ -24,6 +24,8 @@ const KEYS: &[&str] = &[
     "destination",
     "bottleneck",
     "end",
+    "write_lat_ns",
+    "sync_lat_ns",
 ];
 
 #[test]

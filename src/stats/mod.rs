@@ -3,11 +3,17 @@
 //!
 //! The counters are plain atomics that the generator and writer bump once
 //! per chunk; anything that wants to watch a run (the live progress display)
-//! reads them and never makes the hot threads wait.
+//! reads them and never makes the hot threads wait. Latency histograms
+//! (`latency.rs`) are counters too: the writer records, the monitor and the
+//! summary read.
+
+pub mod latency;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use serde::Serialize;
+
+pub use latency::{Latency, LatencyRecorder, LatencyTotals, SharedLatencies};
 
 /// Live counters, bumped by the two threads and readable at any time.
 #[derive(Debug, Default)]
@@ -24,6 +30,8 @@ pub struct Counters {
     pub drains: AtomicU64,
     /// True while the generator waits for a drain.
     pub paused: AtomicBool,
+    /// Write and sync latencies recorded since the monitor last took them.
+    pub latency: SharedLatencies,
 }
 
 impl Counters {
@@ -100,6 +108,13 @@ pub struct Stats {
     pub destination: String,
     pub bottleneck: Bottleneck,
     pub end: End,
+    /// Each write call's latency (submission to completion for an engine
+    /// with writes in flight), shaped as fio's `clat_ns`.
+    #[serde(serialize_with = "crate::report::latency::fio_clat")]
+    pub write_lat_ns: Option<Latency>,
+    /// Each fsync/fdatasync's latency, shaped as fio's `sync.lat_ns`.
+    #[serde(serialize_with = "crate::report::latency::fio_clat")]
+    pub sync_lat_ns: Option<Latency>,
     /// What a record is called in the human summary ("lines").
     #[serde(skip)]
     pub record_noun: &'static str,
