@@ -56,7 +56,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     message,
                 ))
             })?;
-            print!("{listing}");
+            // A reader that leaves early (`gush presets | head`) is no
+            // error, and no panic as `print!` would make of it.
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), listing.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
         command => send(Config::from_cli(Cli { command }).map_err(usage)?),
@@ -72,6 +74,12 @@ fn send(config: Config) -> Result<ExitCode> {
         .timeline
         .as_deref()
         .map(Timeline::create)
+        .transpose()?;
+    let stats_file = config
+        .report
+        .stats_file
+        .as_deref()
+        .map(report::StatsFile::create)
         .transpose()?;
     let sink = sink::open(&config.output, config.existing, config.network.as_ref())?;
     let record_noun = source.record_noun();
@@ -94,7 +102,7 @@ fn send(config: Config) -> Result<ExitCode> {
         Err(failed) => (failed.stats, Some(failed.error)),
     };
     stats.seed = Some(config.seed);
-    report::finish(&config.report, &stats, &history)?;
+    report::finish(&config.report, stats_file.as_ref(), &stats, &history)?;
     if let Some(error) = error {
         return Err(error);
     }

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         Err(err) => match err.downcast::<clap::Error>() {
             Ok(usage) => usage.exit(),
             Err(err) => {
-                eprintln!("gush: {err:#}");
+                gush::report::stderr_line(&format!("gush: {err:#}"));
                 ExitCode::FAILURE
             }
         },

@@ -243,3 +243,66 @@ fn a_torn_chunk_counts_whole_octet_counted_frames() {
     }
     assert_eq!(num(&stats, "records"), frames, "{stats}");
 }
+
+/// The write end of a pipe whose read end is already closed: anything
+/// written to it fails with EPIPE, as stderr does under `2>&1 | head -1`
+/// once `head` has gone.
+pub fn closed_pipe() -> Stdio {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills two descriptors that we then own.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    assert_eq!(rc, 0, "pipe2 failed");
+    // SAFETY: both descriptors were just created and are owned here alone.
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read_end);
+    Stdio::from(write_end)
+}
+
+#[test]
+fn stderr_going_away_does_not_stop_the_data() {
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    let status = gush_std(["lines", "-n", "20000", "--rate", "100000/s"])
+        .args(["--interval", "20ms", "--stats", "--progress", "-o"])
+        .arg(&out)
+        .stdin(Stdio::null())
+        .stderr(closed_pipe())
+        .status()
+        .expect("run gush");
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(read(&out), expected_lines(0, 20000));
+}
+
+#[test]
+fn an_error_with_stderr_gone_still_exits_1() {
+    let status = gush_std(["lines", "-n", "10", "-o", "/nonexistent-dir/out.txt"])
+        .stdin(Stdio::null())
+        .stderr(closed_pipe())
+        .status()
+        .expect("run gush");
+    assert_eq!(status.code(), Some(1), "{status}");
+}
+
+#[test]
+fn an_unwritable_stats_file_fails_before_the_output_is_touched() {
+    let dir = TestDir::new();
+    let out = dir.file("out.txt", b"precious\n");
+    let assert = gush([
+        "lines",
+        "-n",
+        "10",
+        "--stats-file",
+        "/nonexistent-dir/x.json",
+    ])
+    .arg("-o")
+    .arg(&out)
+    .arg("--force")
+    .assert()
+    .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("/nonexistent-dir/x.json"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(read(&out), b"precious\n");
+}

@@ -249,3 +249,55 @@ fn reconnect_carries_on_after_the_catcher_restarts() {
     }
     assert!(second_text.ends_with("Line 29999\n"));
 }
+
+/// The write end of a pipe whose reader has gone: writes fail with EPIPE.
+fn closed_pipe() -> Stdio {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills two descriptors that we then own.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    assert_eq!(rc, 0, "pipe2 failed");
+    // SAFETY: both descriptors were just created and are owned here alone.
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read_end);
+    Stdio::from(write_end)
+}
+
+#[test]
+fn catch_goes_on_when_its_listening_line_cannot_be_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("catch.sock");
+    let saved = dir.path().join("saved.txt");
+    let listen = format!("unix:{}", socket.display());
+    let mut catcher = gush()
+        .args(["catch", "--listen", &listen, "--stats", "-o"])
+        .arg(&saved)
+        .stdout(Stdio::null())
+        .stderr(closed_pipe())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !socket.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "catch never listened"
+        );
+        if let Some(status) = catcher.try_wait().unwrap() {
+            panic!("catch exited early: {status}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (code, _, stderr) = run(&["lines", "-n", "100", "-o", &listen]);
+    assert_eq!(code, 0, "{stderr}");
+    let status = catcher.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(
+        std::fs::read(&saved)
+            .unwrap()
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        100
+    );
+}
