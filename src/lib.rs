@@ -81,7 +81,16 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(report::StatsFile::create)
         .transpose()?;
-    let sink = sink::open(&config.output, config.existing, config.network.as_ref())?;
+    let opened = sink::open(
+        &config.output,
+        config.existing,
+        config.network.as_ref(),
+        signals.stop_flag(),
+    );
+    let sink = match opened {
+        Ok(sink) => sink,
+        Err(err) => return signals.interrupted(err),
+    };
     let record_noun = source.record_noun();
     let pipeline = Pipeline::new(source, sink)
         .limits(config.limits)
@@ -104,7 +113,7 @@ fn send(config: Config) -> Result<ExitCode> {
     stats.seed = Some(config.seed);
     report::finish(&config.report, stats_file.as_ref(), &stats, &history)?;
     if let Some(error) = error {
-        return Err(error);
+        return signals.interrupted(error);
     }
     Ok(match stats.end {
         End::Interrupted => ExitCode::from(signals.exit_code()),

@@ -44,7 +44,12 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
     let output = match &config.output {
         None => None,
         Some(path) => Some(Output {
-            sink: Mutex::new(sink::open(path, config.existing, None)?),
+            sink: Mutex::new(
+                match sink::open(path, config.existing, None, signals.stop_flag()) {
+                    Ok(sink) => sink,
+                    Err(err) => return signals.interrupted(err),
+                },
+            ),
             closed: AtomicBool::new(false),
         }),
     };

@@ -8,13 +8,15 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, Write};
-use std::os::fd::AsFd;
-use std::os::unix::fs::FileTypeExt;
+use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 
-use super::{Existing, Sink};
+use super::{Existing, Sink, interrupted};
+use crate::signals::{STOP_SLICE, sleep_unless};
 
 pub struct FileSink {
     file: File,
@@ -47,10 +49,13 @@ impl FileSink {
         })
     }
 
-    pub fn open(path: &Path, existing: Existing) -> Result<FileSink> {
+    /// Opens `path` for writing as `existing` allows. A FIFO is waited on
+    /// until a reader opens it, or `stop` is set.
+    pub fn open(path: &Path, existing: Existing, stop: &AtomicBool) -> Result<FileSink> {
         let shown = path.display();
         let mut options = OpenOptions::new();
         options.write(true);
+        let mut fifo = false;
         let regular = match fs::metadata(path) {
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 options.create_new(true);
@@ -62,6 +67,7 @@ impl FileSink {
                 if kind.is_dir() {
                     bail!("cannot write to {shown}: it is a directory; name a file inside it");
                 }
+                fifo = kind.is_fifo();
                 if kind.is_block_device() && existing != Existing::Overwrite {
                     bail!(
                         "refusing to write to block device {shown}: pass --force to overwrite it"
@@ -79,7 +85,12 @@ impl FileSink {
                 kind.is_file()
             }
         };
-        let file = options.open(path).map_err(|err| match err.kind() {
+        let opened = if fifo {
+            open_fifo(&mut options, path, stop)
+        } else {
+            options.open(path)
+        };
+        let file = opened.map_err(|err| match err.kind() {
             io::ErrorKind::AlreadyExists => anyhow::anyhow!(
                 "refusing to overwrite {shown}: it appeared while gush was opening it; pass --force to replace it"
             ),
@@ -97,6 +108,36 @@ impl FileSink {
     }
 }
 
+/// Opens a FIFO for writing once it has a reader. A plain open would block
+/// in the kernel until then, deaf to Ctrl-C (the handler only sets a flag);
+/// a non-blocking one fails with ENXIO while there is no reader, so it is
+/// tried again every slice until one comes or a stop is asked for. The
+/// descriptor is made blocking again for the writer.
+fn open_fifo(options: &mut OpenOptions, path: &Path, stop: &AtomicBool) -> io::Result<File> {
+    options.custom_flags(libc::O_NONBLOCK);
+    let file = loop {
+        match options.open(path) {
+            Ok(file) => break file,
+            Err(err) if err.raw_os_error() == Some(libc::ENXIO) => {
+                if !sleep_unless(stop, STOP_SLICE) {
+                    return Err(interrupted("while waiting for a reader of the FIFO"));
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    };
+    // SAFETY: F_GETFL/F_SETFL only read and change the flags of a
+    // descriptor we hold.
+    let cleared = unsafe {
+        let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+        flags >= 0 && libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+    };
+    if !cleared {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(file)
+}
+
 /// The pipe size gush asks for: Linux's default ceiling for unprivileged
 /// processes (/proc/sys/fs/pipe-max-size).
 const PIPE_BYTES: libc::c_int = 1 << 20;
@@ -105,7 +146,6 @@ const PIPE_BYTES: libc::c_int = 1 << 20;
 /// moves more data: fewer context switches on a busy two-core machine.
 /// Best effort: where the kernel refuses, the pipe stays as it was.
 fn widen_pipe(file: &File) {
-    use std::os::fd::AsRawFd;
     // SAFETY: F_SETPIPE_SZ only resizes the pipe behind a descriptor we hold.
     unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BYTES) };
 }

@@ -5,6 +5,8 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
@@ -83,12 +85,26 @@ pub enum Existing {
 
 /// Opens the destination named on the command line: `-` is stdout; a
 /// network address (already parsed by the configuration) is a socket.
-pub fn open(dest: &Path, existing: Existing, network: Option<&Network>) -> Result<Box<dyn Sink>> {
+///
+/// Opening can wait (connecting and its retries, a FIFO without a reader);
+/// once `stop` is set the wait ends with an [`io::ErrorKind::Interrupted`]
+/// error, and a socket keeps the flag for its reconnections.
+pub fn open(
+    dest: &Path,
+    existing: Existing,
+    network: Option<&Network>,
+    stop: Arc<AtomicBool>,
+) -> Result<Box<dyn Sink>> {
     if let Some(network) = network {
-        return Ok(Box::new(NetSink::connect(network)?));
+        return Ok(Box::new(NetSink::connect(network, stop)?));
     }
     if dest == Path::new("-") {
         return Ok(Box::new(FileSink::stdout()?));
     }
-    Ok(Box::new(FileSink::open(dest, existing)?))
+    Ok(Box::new(FileSink::open(dest, existing, &stop)?))
+}
+
+/// The error a wait cut short by the stop flag ends in.
+pub(crate) fn interrupted(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::Interrupted, format!("interrupted {what}"))
 }
