@@ -43,8 +43,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write lines made from a template, `Line {n}` by default.
-    #[command(after_help = TEMPLATE_HELP)]
+    // Help that shows `{n}` spells it `{\x1b[0mn}`: see TEMPLATE_HELP.
+    #[command(
+        about = "Write lines made from a template, `Line {\x1b[0mn}` by default",
+        after_help = TEMPLATE_HELP
+    )]
     Lines(LinesArgs),
     /// Write records with named columns as CSV, TSV or JSON Lines.
     #[command(after_help = TEMPLATE_HELP)]
@@ -76,8 +79,14 @@ impl Command {
     }
 }
 
+/// The field list after `gush lines --help`. clap reads a literal `{n}`
+/// anywhere in help text as a line break (a template variable), which ate
+/// gush's most used field; an empty SGR reset (`\x1b[0m`) between the
+/// brace and the `n` stops the match, and clap strips it where help is
+/// not coloured (a pipe, the man page, completions) and a terminal draws
+/// nothing for it, so `{n}` is what a reader sees and copies.
 const TEMPLATE_HELP: &str = "\
-Fields: {n} {n:08} {int:LO..HI} {float:LO..HI:DIGITS} {bool} {hex:LEN}
+Fields: {\x1b[0mn} {n:08} {int:LO..HI} {float:LO..HI:DIGITS} {bool} {hex:LEN}
 {alnum:LEN} {ascii:LEN} {choice:a|b|c} {choice:GET*8|POST*2} {uuid} {word}
 {words:N} {sentence} {first} {last} {name} {email} {username} {ipv4} {ipv6}
 {mac} {domain} {url} {path} {user_agent} {http_method} {http_status} {level}
@@ -127,8 +136,14 @@ pub struct PresetsArgs {
 /// How records are numbered and stamped.
 #[derive(Debug, Args)]
 pub struct SequenceArgs {
-    /// The first value of `{n}`.
-    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Records")]
+    // The first value of `{n}` (escaped: see TEMPLATE_HELP).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        help_heading = "Records",
+        help = "The first value of `{\x1b[0mn}`"
+    )]
     pub start: u64,
 
     /// Where `{ts}` comes from: `sim` stamps record i with start-time +
@@ -154,9 +169,12 @@ pub enum ClockKind {
 
 #[derive(Debug, Args)]
 pub struct LinesArgs {
-    /// The line template (fields below); `Line {n}` if neither it nor
-    /// --preset is given. Every line ends in a newline.
-    #[arg(value_parser = parse_template, conflicts_with = "preset")]
+    // The line template; `{n}` escaped as TEMPLATE_HELP says.
+    #[arg(
+        value_parser = parse_template,
+        conflicts_with = "preset",
+        help = "The line template (fields below); `Line {\x1b[0mn}` if neither it nor --preset is given. Every line ends in a newline"
+    )]
     pub template: Option<Template>,
 
     /// A named template (see `gush presets`), such as apache-combined.

@@ -136,3 +136,17 @@ fn a_report_file_that_is_the_output_is_refused() {
         assert!(!out.exists(), "{flag}: the output was created");
     }
 }
+
+#[test]
+fn help_shows_the_n_field_literally() {
+    for args in [&["lines", "--help"][..], &["lines", "-h"], &["--help"]] {
+        let run = gush(args).assert().success();
+        let help = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+        assert!(help.contains("`Line {n}` by default"), "{args:?}:\n{help}");
+        assert!(!help.contains('\x1b'), "{args:?} has escapes:\n{help}");
+    }
+    let run = gush(["lines", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(help.contains("Fields: {n} {n:08}"), "{help}");
+    assert!(help.contains("The first value of `{n}`"), "{help}");
+}
