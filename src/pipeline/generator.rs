@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::anyhow;
 use crossbeam_channel::{Receiver, Sender};
 
+use super::chunk::ChunkPool;
 use super::pace::{Pacer, Rate};
 use super::{Chunk, Flow, Integral, Limits, is_set};
 use crate::source::{Filled, Source};
@@ -47,6 +48,9 @@ impl Generator<'_> {
                 self.started,
             )
         });
+        // Chunks are made only when none is free, so there are never more
+        // than the channel holds plus the two in hand.
+        let mut pool = ChunkPool::new(self.flow.chunk_bytes);
         let mut free: Vec<Chunk> = Vec::new();
         let mut paused = Duration::ZERO;
         let mut sent = Integral::new(self.started);
@@ -60,9 +64,7 @@ impl Generator<'_> {
                 break End::Complete;
             }
             free.extend(empty.try_iter());
-            let mut chunk = free
-                .pop()
-                .unwrap_or_else(|| Chunk::new(self.flow.chunk_bytes));
+            let mut chunk = free.pop().unwrap_or_else(|| pool.take());
             // Filled to `--chunk`, not the page-rounded capacity (the water
             // marks are checked against --chunk), or to what the sink
             // fitted it to.
