@@ -91,7 +91,8 @@ Fields: {\x1b[0mn} {n:08} {int:LO..HI} {float:LO..HI:DIGITS} {bool} {hex:LEN}
 {words:N} {sentence} {first} {last} {name} {email} {username} {ipv4} {ipv6}
 {mac} {domain} {url} {path} {user_agent} {http_method} {http_status} {level}
 {host} {app} {ts} {ts:rfc3339|rfc3339ms|unix|unix_ms|clf|rfc3164|ctime|date|time}.
-{{ and }} are literal braces.
+{{ and }} are literal braces. In {choice}, the last * of an option starts its
+weight; keep a literal * with a weight after it: {choice:a*b*1|c}.
 
 Exit codes: 0 done, 1 runtime error, 2 usage error, 130 SIGINT, 143 SIGTERM.";
 
@@ -171,7 +172,7 @@ pub enum ClockKind {
 pub struct LinesArgs {
     // The line template; `{n}` escaped as TEMPLATE_HELP says.
     #[arg(
-        value_parser = parse_template,
+        value_parser = TemplateParser,
         conflicts_with = "preset",
         help = "The line template (fields below); `Line {\x1b[0mn}` if neither it nor --preset is given. Every line ends in a newline"
     )]
@@ -364,7 +365,12 @@ pub fn parse_rate(arg: &str) -> Result<Rate, String> {
     } else {
         Rate::Records(parse_count(amount).map_err(|_| bad())? as f64)
     };
-    if !(rate.per_second() >= MIN_RATE && rate.per_second().is_finite()) {
+    if !rate.per_second().is_finite() {
+        return Err(format!(
+            "`{arg}` is not a finite rate (try 1000/s, 20k/s, 5MiB/s)"
+        ));
+    }
+    if rate.per_second() < MIN_RATE {
         return Err(format!(
             "`{arg}` is too slow a rate: use {MIN_RATE}/s or more"
         ));
@@ -397,8 +403,35 @@ fn parse_shard(arg: &str) -> Result<Shard, String> {
     Ok(Shard { index, count })
 }
 
-fn parse_template(arg: &str) -> Result<Template, String> {
-    Template::parse(arg).map_err(|err| format!("\n{err}"))
+/// The template argument's parser. Not a plain `fn(&str)`: clap's error
+/// for one of those repeats the whole value (`invalid value '…' for`), and
+/// a 100 KB template then filled the terminal; the template error already
+/// shows the part that matters, around its caret.
+#[derive(Clone)]
+struct TemplateParser;
+
+impl clap::builder::TypedValueParser for TemplateParser {
+    type Value = Template;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Template, clap::Error> {
+        let invalid = |message: String| {
+            let arg = arg.map_or_else(|| "[TEMPLATE]".to_string(), ToString::to_string);
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid template for '{arg}':\n{message}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| invalid("it is not valid UTF-8".to_string()))?;
+        Template::parse(text).map_err(|err| invalid(err.to_string()))
+    }
 }
 
 fn parse_fill(arg: &str) -> Result<Fill, String> {

@@ -150,3 +150,42 @@ fn help_shows_the_n_field_literally() {
     assert!(help.contains("Fields: {n} {n:08}"), "{help}");
     assert!(help.contains("The first value of `{n}`"), "{help}");
 }
+
+#[test]
+fn an_infinite_rate_is_not_called_too_slow() {
+    let stderr = usage_error(&["lines", "-n", "1", "--rate", "1e400/s"]);
+    assert!(
+        stderr.contains("`1e400/s` is not a finite rate"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_choice_weight_that_is_not_a_whole_number_is_pointed_at() {
+    for (template, weight) in [
+        ("{choice:a*x|b}", "`x`"),
+        ("{choice:a*-1}", "`-1`"),
+        ("{choice:a*99999999999999999999}", "`99999999999999999999`"),
+    ] {
+        let stderr = usage_error(&["lines", "-n", "1", template]);
+        assert!(stderr.contains(weight), "{template}: {stderr}");
+        assert!(stderr.contains("  ^^^^"), "{template}: {stderr}");
+    }
+}
+
+#[test]
+fn a_choice_option_keeps_a_literal_star_before_a_weight() {
+    let run = gush(["lines", "-n", "4", "{choice:a*b*1}"])
+        .assert()
+        .success();
+    assert_eq!(run.get_output().stdout, b"a*b\na*b\na*b\na*b\n");
+}
+
+#[test]
+fn a_huge_bad_template_is_shown_around_the_caret() {
+    // 100 KB: a single argument may be at most 128 KiB (MAX_ARG_STRLEN).
+    let template = format!("{}{{nope}}{}", "x".repeat(60_000), "y".repeat(40_000));
+    let stderr = usage_error(&["lines", "-n", "1", &template]);
+    assert!(stderr.len() < 2000, "{} bytes of stderr", stderr.len());
+    assert!(stderr.contains("{nope}"), "{stderr}");
+}
