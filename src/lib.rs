@@ -61,7 +61,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), listing.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
-        command => send(Config::from_cli(Cli { command }).map_err(usage)?),
+        command => send(Config::from_cli(Cli { command }).map_err(usage)?).map_err(|err| {
+            // Found while running, but a usage error: --chunk is too small.
+            match err.downcast::<pipeline::RecordTooBig>() {
+                Ok(too_big) => usage(clap::Error::raw(
+                    clap::error::ErrorKind::InvalidValue,
+                    too_big.to_string(),
+                ))
+                .into(),
+                Err(err) => err,
+            }
+        }),
     }
 }
 

@@ -103,7 +103,9 @@ impl FileSink {
             file,
             name: shown.to_string(),
             regular,
-            reader_may_leave: false,
+            // A FIFO's reader leaving is the end it is for stdout's: the
+            // reader has what it wanted (`gush -o fifo` with `head` on it).
+            reader_may_leave: fifo,
         })
     }
 }

@@ -246,13 +246,36 @@ fn connect_once(network: &Network, stop: &AtomicBool) -> io::Result<Socket> {
                             return Err(err);
                         }
                     }
-                    Err(err) => return Err(err),
+                    Err(err) => return Err(not_a_socket(path).unwrap_or(err)),
                 }
             }
             socket.set_write_timeout(None)?;
             Ok(socket)
         }
     }
+}
+
+/// Connecting to a path that is not a socket fails with ECONNREFUSED,
+/// which reads as if a server had gone; this names what the path is.
+fn not_a_socket(path: &std::path::Path) -> Option<io::Error> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    let what = if kind.is_socket() {
+        return None;
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_file() {
+        "a regular file"
+    } else {
+        "a device or FIFO"
+    };
+    Some(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "{} is not a socket ({what}); name the socket a server listens on",
+            path.display()
+        ),
+    ))
 }
 
 /// `connect` with a timeout, as socket2's `connect_timeout`, but waiting in

@@ -306,3 +306,52 @@ fn an_unwritable_stats_file_fails_before_the_output_is_touched() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert_eq!(read(&out), b"precious\n");
 }
+
+#[test]
+fn a_fifo_reader_going_away_ends_closed_as_stdout_does() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TestDir::new();
+    let fifo = dir.path("fifo");
+    let name = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path and a mode.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo");
+    let mut child = gush_std(["lines", "--stats=json", "-o"])
+        .arg(&fifo)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gush");
+    let mut reader = std::fs::File::open(&fifo).expect("open the FIFO to read");
+    let mut head = [0u8; 100];
+    reader.read_exact(&mut head).expect("read 100 bytes");
+    assert!(head.starts_with(b"Line 0\nLine 1\n"));
+    drop(reader);
+    let status = wait_bounded(&mut child, Duration::from_secs(10));
+    let mut stderr = Vec::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut stderr)
+        .unwrap();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&stderr)
+    );
+    let stats = stats_from(&stderr);
+    assert_eq!(text(&stats, "end"), "closed", "{stats}");
+}
+
+#[test]
+fn a_record_larger_than_the_chunk_is_a_usage_error_naming_its_size() {
+    let assert = gush(["lines", "-n", "3", "--chunk", "4"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    // `Line 0\n` is 7 bytes.
+    assert!(
+        stderr.contains("a record of 7 bytes does not fit in --chunk 4: use --chunk 7 or more"),
+        "{stderr}"
+    );
+}

@@ -189,3 +189,15 @@ fn a_huge_bad_template_is_shown_around_the_caret() {
     assert!(stderr.len() < 2000, "{} bytes of stderr", stderr.len());
     assert!(stderr.contains("{nope}"), "{stderr}");
 }
+
+#[test]
+fn the_quick_start_output_is_ignored_by_git() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("-o lines.txt"), "the Quick start changed");
+    let ignored = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(
+        ignored.lines().any(|line| line == "/lines.txt"),
+        "{ignored}"
+    );
+}

@@ -339,3 +339,26 @@ fn sigint_stops_the_backoff_between_retries() {
     assert!(waited < Duration::from_secs(1), "took {waited:?}");
     assert!(stderr.contains("interrupted"), "{stderr}");
 }
+
+#[test]
+fn a_unix_destination_that_is_a_regular_file_is_not_a_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, b"not a socket\n").unwrap();
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "1",
+        "-o",
+        &format!("unix:{}", plain.display()),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{} is not a socket (a regular file)",
+            plain.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&plain).unwrap(), b"not a socket\n");
+}
