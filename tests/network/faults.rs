@@ -362,3 +362,24 @@ fn a_unix_destination_that_is_a_regular_file_is_not_a_socket() {
     );
     assert_eq!(std::fs::read(&plain).unwrap(), b"not a socket\n");
 }
+
+#[test]
+fn catch_with_an_unwritable_stats_file_fails_before_touching_its_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved.txt");
+    std::fs::write(&saved, b"precious\n").unwrap();
+    let (code, _, stderr) = run(&[
+        "catch",
+        "--listen",
+        "127.0.0.1:0",
+        "--stats-file",
+        "/nonexistent-dir/x.json",
+        "--force",
+        "-o",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("/nonexistent-dir/x.json"), "{stderr}");
+    assert!(!stderr.contains("listening"), "{stderr}");
+    assert_eq!(std::fs::read(&saved).unwrap(), b"precious\n");
+}
