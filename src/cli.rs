@@ -46,8 +46,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write lines made from a template, `Line {n}` by default.
-    #[command(after_help = TEMPLATE_HELP)]
+    // Help that shows `{n}` spells it `{\x1b[0mn}`: see TEMPLATE_HELP.
+    #[command(
+        about = "Write lines made from a template, `Line {\x1b[0mn}` by default",
+        after_help = TEMPLATE_HELP
+    )]
     Lines(LinesArgs),
     /// Write records with named columns as CSV, TSV or JSON Lines.
     #[command(after_help = TEMPLATE_HELP)]
@@ -79,13 +82,20 @@ impl Command {
     }
 }
 
+/// The field list after `gush lines --help`. clap reads a literal `{n}`
+/// anywhere in help text as a line break (a template variable), which ate
+/// gush's most used field; an empty SGR reset (`\x1b[0m`) between the
+/// brace and the `n` stops the match, and clap strips it where help is
+/// not coloured (a pipe, the man page, completions) and a terminal draws
+/// nothing for it, so `{n}` is what a reader sees and copies.
 const TEMPLATE_HELP: &str = "\
-Fields: {n} {n:08} {int:LO..HI} {float:LO..HI:DIGITS} {bool} {hex:LEN}
+Fields: {\x1b[0mn} {n:08} {int:LO..HI} {float:LO..HI:DIGITS} {bool} {hex:LEN}
 {alnum:LEN} {ascii:LEN} {choice:a|b|c} {choice:GET*8|POST*2} {uuid} {word}
 {words:N} {sentence} {first} {last} {name} {email} {username} {ipv4} {ipv6}
 {mac} {domain} {url} {path} {user_agent} {http_method} {http_status} {level}
 {host} {app} {ts} {ts:rfc3339|rfc3339ms|unix|unix_ms|clf|rfc3164|ctime|date|time}.
-{{ and }} are literal braces.
+{{ and }} are literal braces. In {choice}, the last * of an option starts its
+weight; keep a literal * with a weight after it: {choice:a*b*1|c}.
 
 Exit codes: 0 done, 1 runtime error, 2 usage error, 130 SIGINT, 143 SIGTERM.";
 
@@ -130,8 +140,14 @@ pub struct PresetsArgs {
 /// How records are numbered and stamped.
 #[derive(Debug, Args)]
 pub struct SequenceArgs {
-    /// The first value of `{n}`.
-    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Records")]
+    // The first value of `{n}` (escaped: see TEMPLATE_HELP).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        help_heading = "Records",
+        help = "The first value of `{\x1b[0mn}`"
+    )]
     pub start: u64,
 
     /// Where `{ts}` comes from: `sim` stamps record i with start-time +
@@ -157,9 +173,12 @@ pub enum ClockKind {
 
 #[derive(Debug, Args)]
 pub struct LinesArgs {
-    /// The line template (fields below); `Line {n}` if neither it nor
-    /// --preset is given. Every line ends in a newline.
-    #[arg(value_parser = parse_template, conflicts_with = "preset")]
+    // The line template; `{n}` escaped as TEMPLATE_HELP says.
+    #[arg(
+        value_parser = TemplateParser,
+        conflicts_with = "preset",
+        help = "The line template (fields below); `Line {\x1b[0mn}` if neither it nor --preset is given. Every line ends in a newline"
+    )]
     pub template: Option<Template>,
 
     /// A named template (see `gush presets`), such as apache-combined.
@@ -355,7 +374,12 @@ pub fn parse_rate(arg: &str) -> Result<Rate, String> {
     } else {
         Rate::Records(parse_count(amount).map_err(|_| bad())? as f64)
     };
-    if !(rate.per_second() >= MIN_RATE && rate.per_second().is_finite()) {
+    if !rate.per_second().is_finite() {
+        return Err(format!(
+            "`{arg}` is not a finite rate (try 1000/s, 20k/s, 5MiB/s)"
+        ));
+    }
+    if rate.per_second() < MIN_RATE {
         return Err(format!(
             "`{arg}` is too slow a rate: use {MIN_RATE}/s or more"
         ));
@@ -388,8 +412,35 @@ fn parse_shard(arg: &str) -> Result<Shard, String> {
     Ok(Shard { index, count })
 }
 
-fn parse_template(arg: &str) -> Result<Template, String> {
-    Template::parse(arg).map_err(|err| format!("\n{err}"))
+/// The template argument's parser. Not a plain `fn(&str)`: clap's error
+/// for one of those repeats the whole value (`invalid value '…' for`), and
+/// a 100 KB template then filled the terminal; the template error already
+/// shows the part that matters, around its caret.
+#[derive(Clone)]
+struct TemplateParser;
+
+impl clap::builder::TypedValueParser for TemplateParser {
+    type Value = Template;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Template, clap::Error> {
+        let invalid = |message: String| {
+            let arg = arg.map_or_else(|| "[TEMPLATE]".to_string(), ToString::to_string);
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid template for '{arg}':\n{message}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| invalid("it is not valid UTF-8".to_string()))?;
+        Template::parse(text).map_err(|err| invalid(err.to_string()))
+    }
 }
 
 fn parse_fill(arg: &str) -> Result<Fill, String> {

@@ -40,15 +40,27 @@ use crate::report::latency_log::LatencyLog;
 use crate::report::monitor::{Monitor, Timeline};
 use crate::signals::Signals;
 
-/// Runs a checked job (see [`Job::from_cli`]) and says how it ended.
+/// Runs a checked job (see [`Job::from_cli`]) and says how it ended. A
+/// usage error found only while running (a record larger than `--chunk`)
+/// comes back as a [`clap::Error`] inside the `anyhow::Error`.
 pub fn run(job: Job) -> Result<ExitCode> {
     match job {
         Job::Catch(config) => catch::run(config),
         Job::Presets(listing) => {
-            print!("{listing}");
+            // A reader that leaves early (`gush presets | head`) is no
+            // error, and no panic as `print!` would make of it.
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), listing.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
-        Job::Send(config) => send(*config),
+        Job::Send(config) => {
+            send(*config).map_err(|err| match err.downcast::<pipeline::RecordTooBig>() {
+                Ok(too_big) => {
+                    clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{too_big}\n"))
+                        .into()
+                }
+                Err(err) => err,
+            })
+        }
     }
 }
 
@@ -68,12 +80,23 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(LatencyLog::create)
         .transpose()?;
-    let sink = sink::open(
+    let stats_file = config
+        .report
+        .stats_file
+        .as_deref()
+        .map(report::StatsFile::create)
+        .transpose()?;
+    let opened = sink::open(
         &config.output,
         config.existing,
         config.network.as_ref(),
         config.disk.as_ref(),
-    )?;
+        signals.stop_flag(),
+    );
+    let sink = match opened {
+        Ok(sink) => sink,
+        Err(err) => return signals.interrupted(err),
+    };
     let record_noun = source.record_noun();
     let pipeline = Pipeline::new(source, sink)
         .limits(config.limits)
@@ -95,9 +118,9 @@ fn send(config: Config) -> Result<ExitCode> {
         Err(failed) => (failed.stats, Some(failed.error)),
     };
     stats.seed = Some(config.source.seed);
-    report::finish(&config.report, &stats, &history)?;
+    report::finish(&config.report, stats_file.as_ref(), &stats, &history)?;
     if let Some(error) = error {
-        return Err(error);
+        return signals.interrupted(error);
     }
     Ok(match stats.end {
         End::Interrupted => ExitCode::from(signals.exit_code()),

@@ -14,9 +14,12 @@ fn main() -> ExitCode {
     };
     match gush::run(job) {
         Ok(code) => code,
-        Err(err) => {
-            eprintln!("gush: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => match err.downcast::<clap::Error>() {
+            Ok(usage) => usage.exit(),
+            Err(err) => {
+                gush::report::stderr_line(&format!("gush: {err:#}"));
+                ExitCode::FAILURE
+            }
+        },
     }
 }

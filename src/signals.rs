@@ -4,10 +4,13 @@
 //! a write error with a message, not a silent core dump.
 //!
 //! The library's [`Pipeline`](crate::pipeline::Pipeline) installs no
-//! handlers of its own; it only watches the flag this module sets.
+//! handlers of its own; it only watches the flag this module sets. The
+//! waits before a pipeline runs (connecting, backing off between retries,
+//! a FIFO waiting for its reader) watch it too, through [`sleep_unless`].
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -42,11 +45,43 @@ impl Signals {
         Arc::clone(&self.stop)
     }
 
+    /// What a failure means once a signal has come: a wait that it cut
+    /// short (connecting, a FIFO's reader) or an error while stopping is
+    /// reported, and the exit code is the signal's, as for any stopped run.
+    /// Without a signal, the error stands.
+    pub fn interrupted(&self, err: anyhow::Error) -> Result<std::process::ExitCode> {
+        if !self.stop.load(Ordering::Relaxed) {
+            return Err(err);
+        }
+        crate::report::stderr_line(&format!("gush: {err:#}"));
+        Ok(std::process::ExitCode::from(self.exit_code()))
+    }
+
     /// 130 after SIGINT, 143 after SIGTERM: the shell's 128 + signal.
     pub fn exit_code(&self) -> u8 {
         match self.which.load(Ordering::Relaxed) {
             0 => 0,
             signal => 128 + signal as u8,
         }
+    }
+}
+
+/// How long a wait sleeps before looking at the stop flag again: well
+/// inside the 100 ms within which Ctrl-C should be seen to work.
+pub const STOP_SLICE: Duration = Duration::from_millis(20);
+
+/// Sleeps for `wait`, in slices, unless `stop` is set first. Returns false
+/// if it was cut short by a stop.
+pub fn sleep_unless(stop: &AtomicBool, wait: Duration) -> bool {
+    let until = Instant::now() + wait;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return true;
+        }
+        std::thread::sleep(left.min(STOP_SLICE));
     }
 }

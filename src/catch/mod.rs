@@ -33,12 +33,23 @@ const POLL: Duration = Duration::from_millis(100);
 
 pub fn run(config: CatchConfig) -> Result<ExitCode> {
     let signals = Signals::install()?;
+    // Before the output is opened, so a bad path replaces nothing.
+    let stats_file = config
+        .stats_file
+        .as_deref()
+        .map(crate::report::StatsFile::create)
+        .transpose()?;
     let listener = Listener::bind(&config.listen)?;
     let listen = listener.address();
     let output = match &config.output {
         None => None,
         Some(path) => Some(Output {
-            sink: Mutex::new(sink::open(path, config.existing, None, None)?),
+            sink: Mutex::new(
+                match sink::open(path, config.existing, None, None, signals.stop_flag()) {
+                    Ok(sink) => sink,
+                    Err(err) => return signals.interrupted(err),
+                },
+            ),
             closed: AtomicBool::new(false),
         }),
     };
@@ -65,7 +76,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         read_rate: config.read_rate,
     });
     if !config.quiet {
-        eprintln!("gush catch: listening on {listen}");
+        crate::report::stderr_line(&format!("gush catch: listening on {listen}"));
     }
     let ticker = match config.interval {
         Some(every) => Some(Ticker::start(
@@ -107,7 +118,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         End::Complete
     };
     let stats = tally.summary(listen, destination, config.framing, end, record_noun);
-    report::finish(&config, &stats)?;
+    report::finish(&config, stats_file.as_ref(), &stats)?;
     finished?;
     Ok(match end {
         End::Error => ExitCode::FAILURE,
@@ -129,10 +140,10 @@ fn serve(listener: Listener, config: &CatchConfig, shared: &Arc<Shared>) -> Resu
         *open -= 1;
         shared.live.open.fetch_sub(1, Ordering::Relaxed);
         if let Some(error) = &report.error {
-            eprintln!(
+            crate::report::stderr_line(&format!(
                 "gush catch: connection #{} from {}: {error}",
                 report.number, report.peer
-            );
+            ));
         }
         tally.add(report);
     };

@@ -14,7 +14,7 @@ use crate::config::catch::CatchConfig;
 use crate::report::StatsFormat;
 use crate::report::progress::count;
 use crate::report::sample::{Rated, Sampler, Schedule, Watch};
-use crate::report::{emit, seconds, size};
+use crate::report::{StatsFile, emit, seconds, size, stderr_line};
 use crate::stats::{Counters, End};
 
 /// The summary. Its field names are the keys of `--stats=json`.
@@ -47,14 +47,12 @@ pub const PER_CONNECTION_SHOWN: usize = 1000;
 const HUMAN_SHOWN: usize = 20;
 
 /// Prints and saves the summary as the configuration asks.
-pub fn finish(config: &CatchConfig, stats: &CatchStats) -> Result<()> {
-    emit(
-        stats,
-        config.stats,
-        config.stats_file.as_deref(),
-        || human(stats),
-        false,
-    )
+pub fn finish(
+    config: &CatchConfig,
+    stats_file: Option<&StatsFile>,
+    stats: &CatchStats,
+) -> Result<()> {
+    emit(stats, config.stats, stats_file, || human(stats), false)
 }
 
 pub fn human(s: &CatchStats) -> String {
@@ -204,11 +202,10 @@ impl Watch for IntervalWatch {
             return Ok(());
         };
         match self.format {
-            Some(StatsFormat::Json) => eprintln!(
-                "{}",
-                serde_json::to_string(&sample).expect("samples serialise")
-            ),
-            _ => eprintln!(
+            Some(StatsFormat::Json) => {
+                stderr_line(&serde_json::to_string(&sample).expect("samples serialise"))
+            }
+            _ => stderr_line(&format!(
                 "gush catch: {:>7.1}s {:>11} {:>8} {} {:>11}/s  {} open",
                 sample.t_s,
                 size(sample.bytes as f64),
@@ -216,7 +213,7 @@ impl Watch for IntervalWatch {
                 self.record_noun,
                 size(sample.bytes_per_s),
                 sample.open_connections
-            ),
+            )),
         }
         Ok(())
     }

@@ -4,9 +4,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::anyhow;
 use crossbeam_channel::{Receiver, Sender};
 
+use super::chunk::ChunkPool;
 use super::pace::{Pacer, Rate};
 use super::{Chunk, Flow, Integral, Limits, is_set};
 use crate::source::{Filled, Source};
@@ -49,6 +49,9 @@ impl Generator<'_> {
                 self.started,
             )
         });
+        // Chunks are made only when none is free, so there are never more
+        // than the channel holds plus the two in hand.
+        let mut pool = ChunkPool::new(self.chunk_capacity);
         let mut free: Vec<Chunk> = Vec::new();
         let mut paused = Duration::ZERO;
         let mut sent = Integral::new(self.started);
@@ -62,9 +65,7 @@ impl Generator<'_> {
                 break End::Complete;
             }
             free.extend(empty.try_iter());
-            let mut chunk = free
-                .pop()
-                .unwrap_or_else(|| Chunk::new(self.chunk_capacity));
+            let mut chunk = free.pop().unwrap_or_else(|| pool.take());
             // Filled to `--chunk`, not the page-rounded capacity (the water
             // marks are checked against --chunk), or to what the sink
             // fitted it to.
@@ -104,10 +105,10 @@ impl Generator<'_> {
                     && capacity == self.flow.chunk_bytes
                     && self.source.never_runs_dry()
                 {
-                    error = Some(anyhow!(
-                        "a record does not fit in a chunk of {} bytes; raise --chunk",
-                        self.flow.chunk_bytes
-                    ));
+                    error = Some(anyhow::Error::new(RecordTooBig {
+                        chunk_bytes: self.flow.chunk_bytes,
+                        record_bytes: self.measure_record(),
+                    }));
                 }
                 break if error.is_some() {
                     End::Error
@@ -152,6 +153,23 @@ impl Generator<'_> {
             paused,
             sent,
         }
+    }
+
+    /// The size of the record that did not fit in a chunk, found by filling
+    /// ever larger scratch buffers with it; `None` past [`MEASURE_LIMIT`].
+    /// A fill that writes nothing leaves the source where it was, so this
+    /// is the very record that did not fit.
+    fn measure_record(&mut self) -> Option<usize> {
+        let mut size = self.flow.chunk_bytes.saturating_mul(2).max(64);
+        while size <= MEASURE_LIMIT {
+            let mut scratch = vec![0u8; size];
+            let filled = self.source.fill(&mut scratch, 1);
+            if filled.bytes > 0 {
+                return Some(filled.bytes);
+            }
+            size *= 2;
+        }
+        None
     }
 
     /// Fills a chunk with no more than the pacer's `credit`. A record larger
@@ -213,6 +231,40 @@ impl Generator<'_> {
         }
     }
 }
+
+/// The largest record [`Generator::measure_record`] looks for: `--chunk`
+/// goes up to 1 GiB, but a record past this is a template gone wrong.
+const MEASURE_LIMIT: usize = 64 << 20;
+
+/// A record larger than `--chunk`. It is found only when the first one is
+/// made (a template's records vary in size, and this is where their size
+/// is known), but it is a usage error: the fix is a larger `--chunk`, so
+/// the command line turns it into one, with exit code 2.
+#[derive(Debug)]
+pub struct RecordTooBig {
+    pub chunk_bytes: usize,
+    /// The record's size, if it was within [`MEASURE_LIMIT`].
+    pub record_bytes: Option<usize>,
+}
+
+impl std::fmt::Display for RecordTooBig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.record_bytes {
+            Some(needed) => write!(
+                f,
+                "a record of {needed} bytes does not fit in --chunk {}: use --chunk {needed} or more",
+                self.chunk_bytes
+            ),
+            None => write!(
+                f,
+                "a record of more than {MEASURE_LIMIT} bytes does not fit in --chunk {}: shorten the template",
+                self.chunk_bytes
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RecordTooBig {}
 
 /// What a fill counts for against a rate: records or bytes.
 fn units(rate: Rate, filled: Filled) -> u64 {

@@ -23,6 +23,7 @@ pub mod pace;
 mod writer;
 
 pub use chunk::Chunk;
+pub use generator::RecordTooBig;
 pub use pace::Rate;
 
 /// When the generator stops on its own. With none set it runs until

@@ -10,7 +10,8 @@ pub mod sample;
 pub mod sparkline;
 
 use std::fmt::Write as _;
-use std::fs;
+use std::fs::File;
+use std::io::{self, Write as _};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -33,11 +34,16 @@ pub enum StatsFormat {
 /// Prints and saves the summary as the configuration asks. A run that
 /// showed live progress gets the human summary in its place even without
 /// `--stats`.
-pub fn finish(report: &Report, stats: &Stats, history: &History) -> Result<()> {
+pub fn finish(
+    report: &Report,
+    stats_file: Option<&StatsFile>,
+    stats: &Stats,
+    history: &History,
+) -> Result<()> {
     emit(
         stats,
         report.stats,
-        report.stats_file.as_deref(),
+        stats_file,
         || human(stats, history),
         history.progress_shown,
     )
@@ -49,21 +55,65 @@ pub fn finish(report: &Report, stats: &Stats, history: &History) -> Result<()> {
 pub fn emit<T: Serialize>(
     stats: &T,
     format: Option<StatsFormat>,
-    stats_file: Option<&Path>,
+    stats_file: Option<&StatsFile>,
     human: impl FnOnce() -> String,
     human_anyway: bool,
 ) -> Result<()> {
     match format {
-        Some(StatsFormat::Json) => eprintln!("{}", json(stats)),
-        Some(StatsFormat::Human) => eprint!("{}", human()),
-        None if human_anyway => eprint!("{}", human()),
+        Some(StatsFormat::Json) => stderr_line(&json(stats)),
+        Some(StatsFormat::Human) => stderr_text(&human()),
+        None if human_anyway => stderr_text(&human()),
         None => {}
     }
-    if let Some(path) = stats_file {
-        fs::write(path, json(stats) + "\n")
-            .with_context(|| format!("cannot write the stats file {}", path.display()))?;
+    if let Some(file) = stats_file {
+        file.write(&(json(stats) + "\n"))?;
     }
     Ok(())
+}
+
+/// The `--stats-file`, created when the run starts, before the destination
+/// is opened: a path that cannot be written then fails the run before any
+/// data is written or an old output replaced (`--force`), not after.
+pub struct StatsFile {
+    file: File,
+    path: std::path::PathBuf,
+}
+
+impl StatsFile {
+    pub fn create(path: &Path) -> Result<StatsFile> {
+        let file = File::create(path).with_context(|| {
+            format!(
+                "cannot create the stats file {}; name a writable path for --stats-file",
+                path.display()
+            )
+        })?;
+        Ok(StatsFile {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn write(&self, text: &str) -> Result<()> {
+        (&self.file)
+            .write_all(text.as_bytes())
+            .with_context(|| format!("cannot write the stats file {}", self.path.display()))
+    }
+}
+
+/// Writes `line` and a newline to stderr, or nothing if stderr cannot take
+/// it. Messages are never worth a panic (`eprintln!` panics when stderr is
+/// a closed pipe, as in `gush ... 2>&1 | head -1`): the data goes on, and
+/// the exit code still says how the run ended.
+pub fn stderr_line(line: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr
+        .write_all(line.as_bytes())
+        .and_then(|()| stderr.write_all(b"\n"));
+}
+
+/// As [`stderr_line`], for text that brings its own newlines.
+pub fn stderr_text(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
 pub fn json<T: Serialize>(stats: &T) -> String {

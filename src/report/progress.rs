@@ -132,8 +132,8 @@ impl ProgressLine {
     /// Prints a line above the display (or plainly, when none is drawn).
     pub fn print(&mut self, line: &str) {
         match self.bar.as_ref().filter(|bar| !bar.is_hidden()) {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| super::stderr_line(line)),
+            None => super::stderr_line(line),
         }
     }
 

@@ -8,13 +8,15 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, Write};
-use std::os::fd::AsFd;
-use std::os::unix::fs::FileTypeExt;
+use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 
-use super::{Existing, Sink};
+use super::{Existing, Sink, interrupted};
+use crate::signals::{STOP_SLICE, sleep_unless};
 
 pub struct FileSink {
     file: File,
@@ -47,11 +49,18 @@ impl FileSink {
         })
     }
 
-    pub fn open(path: &Path, existing: Existing) -> Result<FileSink> {
+    /// Opens `path` for writing as `existing` allows. A FIFO is waited on
+    /// until a reader opens it, or `stop` is set.
+    pub fn open(path: &Path, existing: Existing, stop: &AtomicBool) -> Result<FileSink> {
         let shown = path.display();
-        let (options, target) = prepare(path, existing)?;
+        let (mut options, target) = prepare(path, existing)?;
         let regular = matches!(target, Target::New | Target::Regular);
-        let file = options.open(path).map_err(|err| match err.kind() {
+        let opened = if target == Target::Fifo {
+            open_fifo(&mut options, path, stop)
+        } else {
+            options.open(path)
+        };
+        let file = opened.map_err(|err| match err.kind() {
             io::ErrorKind::AlreadyExists => anyhow::anyhow!(
                 "refusing to overwrite {shown}: it appeared while gush was opening it; pass --force to replace it"
             ),
@@ -64,7 +73,9 @@ impl FileSink {
             file,
             name: shown.to_string(),
             regular,
-            reader_may_leave: false,
+            // A FIFO's reader leaving is the end it is for stdout's: the
+            // reader has what it wanted (`gush -o fifo` with `head` on it).
+            reader_may_leave: target == Target::Fifo,
         })
     }
 }
@@ -76,7 +87,9 @@ pub enum Target {
     New,
     Regular,
     BlockDevice,
-    /// A FIFO, a character device, a socket file: written as a stream.
+    /// Written as a stream, opened once it has a reader.
+    Fifo,
+    /// A character device, a socket file: written as a stream.
     Other,
 }
 
@@ -95,6 +108,8 @@ impl Target {
             Target::Regular
         } else if kind.is_block_device() {
             Target::BlockDevice
+        } else if kind.is_fifo() {
+            Target::Fifo
         } else {
             Target::Other
         })
@@ -132,9 +147,39 @@ pub(super) fn prepare(path: &Path, existing: Existing) -> Result<(OpenOptions, T
                 options.append(true);
             }
         },
-        Target::BlockDevice | Target::Other => {}
+        Target::BlockDevice | Target::Fifo | Target::Other => {}
     }
     Ok((options, target))
+}
+
+/// Opens a FIFO for writing once it has a reader. A plain open would block
+/// in the kernel until then, deaf to Ctrl-C (the handler only sets a flag);
+/// a non-blocking one fails with ENXIO while there is no reader, so it is
+/// tried again every slice until one comes or a stop is asked for. The
+/// descriptor is made blocking again for the writer.
+fn open_fifo(options: &mut OpenOptions, path: &Path, stop: &AtomicBool) -> io::Result<File> {
+    options.custom_flags(libc::O_NONBLOCK);
+    let file = loop {
+        match options.open(path) {
+            Ok(file) => break file,
+            Err(err) if err.raw_os_error() == Some(libc::ENXIO) => {
+                if !sleep_unless(stop, STOP_SLICE) {
+                    return Err(interrupted("while waiting for a reader of the FIFO"));
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    };
+    // SAFETY: F_GETFL/F_SETFL only read and change the flags of a
+    // descriptor we hold.
+    let cleared = unsafe {
+        let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+        flags >= 0 && libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+    };
+    if !cleared {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(file)
 }
 
 /// The pipe size gush asks for: Linux's default ceiling for unprivileged
@@ -145,7 +190,6 @@ const PIPE_BYTES: libc::c_int = 1 << 20;
 /// moves more data: fewer context switches on a busy two-core machine.
 /// Best effort: where the kernel refuses, the pipe stays as it was.
 fn widen_pipe(file: &File) {
-    use std::os::fd::AsRawFd;
     // SAFETY: F_SETPIPE_SZ only resizes the pipe behind a descriptor we hold.
     unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BYTES) };
 }

@@ -5,6 +5,8 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
@@ -144,14 +146,19 @@ pub enum Existing {
 /// regular file or block device (for which the configuration made disk
 /// options) is a disk; anything else, a FIFO or a character device, is
 /// written as a stream.
+///
+/// Opening can wait (connecting and its retries, a FIFO without a reader);
+/// once `stop` is set the wait ends with an [`io::ErrorKind::Interrupted`]
+/// error, and a socket keeps the flag for its reconnections.
 pub fn open(
     dest: &Path,
     existing: Existing,
     network: Option<&Network>,
     disk: Option<&DiskOptions>,
+    stop: Arc<AtomicBool>,
 ) -> Result<Box<dyn Sink>> {
     if let Some(network) = network {
-        return Ok(Box::new(NetSink::connect(network)?));
+        return Ok(Box::new(NetSink::connect(network, stop)?));
     }
     if dest == Path::new("-") {
         return Ok(Box::new(FileSink::stdout()?));
@@ -159,5 +166,10 @@ pub fn open(
     if let Some(disk) = disk {
         return Ok(Box::new(DiskSink::open(dest, existing, disk)?));
     }
-    Ok(Box::new(FileSink::open(dest, existing)?))
+    Ok(Box::new(FileSink::open(dest, existing, &stop)?))
+}
+
+/// The error a wait cut short by the stop flag ends in.
+pub(crate) fn interrupted(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::Interrupted, format!("interrupted {what}"))
 }

@@ -9,13 +9,16 @@
 
 use std::io::{self, Write};
 use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
-use super::Sink;
+use super::{Sink, interrupted};
 use crate::net::{Endpoint, describe};
+use crate::signals::{STOP_SLICE, sleep_unless};
 use crate::stats::NetStats;
 
 /// A socket destination and how to connect to it, as checked by the
@@ -41,6 +44,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 pub struct NetSink {
     network: Network,
+    /// Set by Ctrl-C: cuts short connecting, backoff and reconnecting.
+    stop: Arc<AtomicBool>,
     name: String,
     socket: Socket,
     stats: NetStats,
@@ -53,13 +58,14 @@ pub struct NetSink {
 
 impl NetSink {
     /// Connects, retrying as `network` allows; the error names the address.
-    pub fn connect(network: &Network) -> Result<NetSink> {
+    pub fn connect(network: &Network, stop: Arc<AtomicBool>) -> Result<NetSink> {
         let started = Instant::now();
         let name = network.endpoint.to_string();
-        let socket = connect_with_retries(network)
+        let socket = connect_with_retries(network, &stop)
             .map_err(|err| anyhow!("cannot connect to {name}: {err}"))?;
         let mut sink = NetSink {
             network: network.clone(),
+            stop,
             name,
             socket,
             stats: NetStats {
@@ -130,7 +136,7 @@ impl Sink for NetSink {
         self.stats.dropped_bytes += unsent as u64;
         self.unacknowledged = 0;
         let started = Instant::now();
-        let socket = connect_with_retries(&self.network);
+        let socket = connect_with_retries(&self.network, &self.stop);
         self.stats.connect_s += started.elapsed().as_secs_f64();
         self.socket = socket.map_err(|again| {
             io::Error::new(again.kind(), format!("reconnecting failed: {again}"))
@@ -161,13 +167,16 @@ impl Sink for NetSink {
 
 /// One attempt, then `retry` more with doubling pauses. The error says
 /// what went wrong last and, after retries, how many attempts were made.
-fn connect_with_retries(network: &Network) -> io::Result<Socket> {
+/// A stop (Ctrl-C) ends the attempt or the pause at once, with an
+/// `Interrupted` error.
+fn connect_with_retries(network: &Network, stop: &AtomicBool) -> io::Result<Socket> {
     let attempts = network.retry.saturating_add(1);
     let mut backoff = FIRST_BACKOFF;
     let mut attempt = 1;
     loop {
-        match connect_once(network) {
+        match connect_once(network, stop) {
             Ok(socket) => return Ok(socket),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => return Err(err),
             Err(err) if attempt >= attempts => {
                 let mut message = match err.kind() {
                     io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
@@ -182,7 +191,11 @@ fn connect_with_retries(network: &Network) -> io::Result<Socket> {
                 return Err(io::Error::new(err.kind(), message));
             }
             Err(_) => {
-                std::thread::sleep(backoff);
+                if !sleep_unless(stop, backoff) {
+                    return Err(interrupted(&format!(
+                        "while waiting to retry (after {attempt} of {attempts} attempts)"
+                    )));
+                }
                 backoff = (backoff * 2).min(MAX_BACKOFF);
                 attempt += 1;
             }
@@ -190,7 +203,7 @@ fn connect_with_retries(network: &Network) -> io::Result<Socket> {
     }
 }
 
-fn connect_once(network: &Network) -> io::Result<Socket> {
+fn connect_once(network: &Network, stop: &AtomicBool) -> io::Result<Socket> {
     let timeout = network.connect_timeout;
     match &network.endpoint {
         Endpoint::Tcp { host, port } => {
@@ -199,7 +212,7 @@ fn connect_once(network: &Network) -> io::Result<Socket> {
                 let socket =
                     Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
                 configure(&socket, network)?;
-                match socket.connect_timeout(&addr.into(), timeout) {
+                match connect_unless(&socket, &addr.into(), timeout, stop) {
                     Ok(()) => {
                         if network.nodelay {
                             socket.set_tcp_nodelay(true)?;
@@ -216,11 +229,100 @@ fn connect_once(network: &Network) -> io::Result<Socket> {
             configure(&socket, network)?;
             // A Unix connect to a full backlog blocks for up to the send
             // timeout (and a non-blocking one fails with EAGAIN instead of
-            // waiting), so the timeout is the send timeout while connecting.
-            socket.set_write_timeout(Some(timeout))?;
-            socket.connect(&SockAddr::unix(path)?)?;
+            // waiting), so the send timeout, one slice at a time, bounds
+            // each try while the stop flag and the deadline are watched.
+            let address = SockAddr::unix(path)?;
+            let deadline = Instant::now() + timeout;
+            socket
+                .set_write_timeout(Some(STOP_SLICE.min(timeout).max(Duration::from_millis(1))))?;
+            loop {
+                match socket.connect(&address) {
+                    Ok(()) => break,
+                    Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                        if stop.load(Ordering::Relaxed) {
+                            return Err(interrupted("while connecting"));
+                        }
+                        if Instant::now() >= deadline {
+                            return Err(err);
+                        }
+                    }
+                    Err(err) => return Err(not_a_socket(path).unwrap_or(err)),
+                }
+            }
             socket.set_write_timeout(None)?;
             Ok(socket)
+        }
+    }
+}
+
+/// Connecting to a path that is not a socket fails with ECONNREFUSED,
+/// which reads as if a server had gone; this names what the path is.
+fn not_a_socket(path: &std::path::Path) -> Option<io::Error> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    let what = if kind.is_socket() {
+        return None;
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_file() {
+        "a regular file"
+    } else {
+        "a device or FIFO"
+    };
+    Some(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "{} is not a socket ({what}); name the socket a server listens on",
+            path.display()
+        ),
+    ))
+}
+
+/// `connect` with a timeout, as socket2's `connect_timeout`, but waiting in
+/// slices so that a stop is seen within one: a SYN that goes unanswered
+/// (a firewall that drops it) otherwise holds Ctrl-C off for the whole
+/// --connect-timeout.
+fn connect_unless(
+    socket: &Socket,
+    address: &SockAddr,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> io::Result<()> {
+    socket.set_nonblocking(true)?;
+    match socket.connect(address) {
+        Ok(()) => return socket.set_nonblocking(false),
+        Err(err) if err.raw_os_error() == Some(libc::EINPROGRESS) => {}
+        Err(err) => return Err(err),
+    }
+    let deadline = Instant::now() + timeout;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Err(interrupted("while connecting"));
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        let mut poll = libc::pollfd {
+            fd: socket.as_raw_fd(),
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        let wait_ms = left.min(STOP_SLICE).as_millis().max(1) as libc::c_int;
+        // SAFETY: one pollfd for a descriptor we hold, for at most wait_ms.
+        let ready = unsafe { libc::poll(&mut poll, 1, wait_ms) };
+        if ready < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(err);
+        }
+        if ready > 0 {
+            if let Some(err) = socket.take_error()? {
+                return Err(err);
+            }
+            return socket.set_nonblocking(false);
         }
     }
 }

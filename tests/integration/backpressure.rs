@@ -178,3 +178,56 @@ fn tiny_chunks_under_a_huge_hwm_stay_small() {
     let stats = stats_from(&run.get_output().stderr);
     assert_eq!(num(&stats, "bytes"), 100_000);
 }
+
+/// The peak resident memory of one run of gush, in KiB, from wait4(2),
+/// which reports it for that child alone (RUSAGE_CHILDREN would mix in the
+/// other tests' children).
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also reports its rusage"
+)]
+fn peak_rss_kib(args: &[&str]) -> i64 {
+    let child = crate::common::gush_std(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn gush");
+    let pid = libc::pid_t::try_from(child.id()).expect("pid fits pid_t");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for a child of ours, with valid out-pointers.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "gush {args:?} failed: {status}"
+    );
+    usage.ru_maxrss
+}
+
+#[test]
+fn memory_stays_within_the_hwm_and_8_mib_at_small_chunks() {
+    let hwm_kib = 64 * 1024;
+    for chunk in ["1KiB", "4KiB", "64KiB"] {
+        // The destination is slower than the generator, so the buffer
+        // sits at the hwm for most of the second.
+        let peak = peak_rss_kib(&[
+            "bytes",
+            "-s",
+            "128MiB",
+            "-o",
+            "/dev/null",
+            "--hwm",
+            "64MiB",
+            "--chunk",
+            chunk,
+            "--sink-rate",
+            "128MiB/s",
+        ]);
+        assert!(
+            peak < hwm_kib + 8 * 1024,
+            "--chunk {chunk}: peak RSS {peak} KiB is over hwm + 8 MiB"
+        );
+    }
+}

@@ -243,3 +243,115 @@ fn a_torn_chunk_counts_whole_octet_counted_frames() {
     }
     assert_eq!(num(&stats, "records"), frames, "{stats}");
 }
+
+/// The write end of a pipe whose read end is already closed: anything
+/// written to it fails with EPIPE, as stderr does under `2>&1 | head -1`
+/// once `head` has gone.
+pub fn closed_pipe() -> Stdio {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills two descriptors that we then own.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    assert_eq!(rc, 0, "pipe2 failed");
+    // SAFETY: both descriptors were just created and are owned here alone.
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read_end);
+    Stdio::from(write_end)
+}
+
+#[test]
+fn stderr_going_away_does_not_stop_the_data() {
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    let status = gush_std(["lines", "-n", "20000", "--rate", "100000/s"])
+        .args(["--interval", "20ms", "--stats", "--progress", "-o"])
+        .arg(&out)
+        .stdin(Stdio::null())
+        .stderr(closed_pipe())
+        .status()
+        .expect("run gush");
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(read(&out), expected_lines(0, 20000));
+}
+
+#[test]
+fn an_error_with_stderr_gone_still_exits_1() {
+    let status = gush_std(["lines", "-n", "10", "-o", "/nonexistent-dir/out.txt"])
+        .stdin(Stdio::null())
+        .stderr(closed_pipe())
+        .status()
+        .expect("run gush");
+    assert_eq!(status.code(), Some(1), "{status}");
+}
+
+#[test]
+fn an_unwritable_stats_file_fails_before_the_output_is_touched() {
+    let dir = TestDir::new();
+    let out = dir.file("out.txt", b"precious\n");
+    let assert = gush([
+        "lines",
+        "-n",
+        "10",
+        "--stats-file",
+        "/nonexistent-dir/x.json",
+    ])
+    .arg("-o")
+    .arg(&out)
+    .arg("--force")
+    .assert()
+    .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("/nonexistent-dir/x.json"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(read(&out), b"precious\n");
+}
+
+#[test]
+fn a_fifo_reader_going_away_ends_closed_as_stdout_does() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TestDir::new();
+    let fifo = dir.path("fifo");
+    let name = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path and a mode.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo");
+    let mut child = gush_std(["lines", "--stats=json", "-o"])
+        .arg(&fifo)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gush");
+    let mut reader = std::fs::File::open(&fifo).expect("open the FIFO to read");
+    let mut head = [0u8; 100];
+    reader.read_exact(&mut head).expect("read 100 bytes");
+    assert!(head.starts_with(b"Line 0\nLine 1\n"));
+    drop(reader);
+    let status = wait_bounded(&mut child, Duration::from_secs(10));
+    let mut stderr = Vec::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_end(&mut stderr)
+        .unwrap();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&stderr)
+    );
+    let stats = stats_from(&stderr);
+    assert_eq!(text(&stats, "end"), "closed", "{stats}");
+}
+
+#[test]
+fn a_record_larger_than_the_chunk_is_a_usage_error_naming_its_size() {
+    let assert = gush(["lines", "-n", "3", "--chunk", "4"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    // `Line 0\n` is 7 bytes.
+    assert!(
+        stderr.contains("a record of 7 bytes does not fit in --chunk 4: use --chunk 7 or more"),
+        "{stderr}"
+    );
+}

@@ -98,3 +98,41 @@ fn second_sigint_exits_at_once() {
         "took {took:?} to exit after two SIGINTs"
     );
 }
+
+/// Makes a FIFO at `path`.
+fn mkfifo(path: &std::path::Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path and a mode.
+    let rc = unsafe { libc::mkfifo(name.as_ptr(), 0o600) };
+    assert_eq!(rc, 0, "mkfifo {} failed", path.display());
+}
+
+#[test]
+fn sigterm_stops_a_wait_for_a_fifo_reader() {
+    let dir = TestDir::new();
+    let fifo = dir.path("fifo");
+    mkfifo(&fifo);
+    let mut child = gush_std(["lines", "-n", "10", "-o"])
+        .arg(&fifo)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gush");
+    std::thread::sleep(Duration::from_millis(300));
+    send_signal(&child, libc::SIGTERM);
+    let signalled = Instant::now();
+    let status = wait_bounded(&mut child, Duration::from_secs(5));
+    let waited = signalled.elapsed();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert!(waited < Duration::from_millis(500), "took {waited:?}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+}

@@ -136,3 +136,68 @@ fn a_report_file_that_is_the_output_is_refused() {
         assert!(!out.exists(), "{flag}: the output was created");
     }
 }
+
+#[test]
+fn help_shows_the_n_field_literally() {
+    for args in [&["lines", "--help"][..], &["lines", "-h"], &["--help"]] {
+        let run = gush(args).assert().success();
+        let help = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+        assert!(help.contains("`Line {n}` by default"), "{args:?}:\n{help}");
+        assert!(!help.contains('\x1b'), "{args:?} has escapes:\n{help}");
+    }
+    let run = gush(["lines", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(help.contains("Fields: {n} {n:08}"), "{help}");
+    assert!(help.contains("The first value of `{n}`"), "{help}");
+}
+
+#[test]
+fn an_infinite_rate_is_not_called_too_slow() {
+    let stderr = usage_error(&["lines", "-n", "1", "--rate", "1e400/s"]);
+    assert!(
+        stderr.contains("`1e400/s` is not a finite rate"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_choice_weight_that_is_not_a_whole_number_is_pointed_at() {
+    for (template, weight) in [
+        ("{choice:a*x|b}", "`x`"),
+        ("{choice:a*-1}", "`-1`"),
+        ("{choice:a*99999999999999999999}", "`99999999999999999999`"),
+    ] {
+        let stderr = usage_error(&["lines", "-n", "1", template]);
+        assert!(stderr.contains(weight), "{template}: {stderr}");
+        assert!(stderr.contains("  ^^^^"), "{template}: {stderr}");
+    }
+}
+
+#[test]
+fn a_choice_option_keeps_a_literal_star_before_a_weight() {
+    let run = gush(["lines", "-n", "4", "{choice:a*b*1}"])
+        .assert()
+        .success();
+    assert_eq!(run.get_output().stdout, b"a*b\na*b\na*b\na*b\n");
+}
+
+#[test]
+fn a_huge_bad_template_is_shown_around_the_caret() {
+    // 100 KB: a single argument may be at most 128 KiB (MAX_ARG_STRLEN).
+    let template = format!("{}{{nope}}{}", "x".repeat(60_000), "y".repeat(40_000));
+    let stderr = usage_error(&["lines", "-n", "1", &template]);
+    assert!(stderr.len() < 2000, "{} bytes of stderr", stderr.len());
+    assert!(stderr.contains("{nope}"), "{stderr}");
+}
+
+#[test]
+fn the_quick_start_output_is_ignored_by_git() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("-o lines.txt"), "the Quick start changed");
+    let ignored = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(
+        ignored.lines().any(|line| line == "/lines.txt"),
+        "{ignored}"
+    );
+}

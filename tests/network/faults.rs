@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, SockAddr, Socket, Type};
 
 use crate::Catcher;
-use crate::common::{final_stats, gush_std, num, output_bounded, run};
+use crate::common::{RUN_LIMIT, final_stats, gush_std, num, output_bounded, run, wait_bounded};
 
 /// A port with nothing listening on it: bound by the kernel's choice,
 /// then released.
@@ -248,4 +248,136 @@ fn reconnect_carries_on_after_the_catcher_restarts() {
         n.parse::<u64>().expect("a whole line number");
     }
     assert!(second_text.ends_with("Line 29999\n"));
+}
+
+/// The write end of a pipe whose reader has gone: writes fail with EPIPE.
+fn closed_pipe() -> Stdio {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills two descriptors that we then own.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    assert_eq!(rc, 0, "pipe2 failed");
+    // SAFETY: both descriptors were just created and are owned here alone.
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read_end);
+    Stdio::from(write_end)
+}
+
+#[test]
+fn catch_goes_on_when_its_listening_line_cannot_be_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("catch.sock");
+    let saved = dir.path().join("saved.txt");
+    let listen = format!("unix:{}", socket.display());
+    let mut catcher = gush_std(["catch", "--listen", &listen, "--stats", "-o"])
+        .arg(&saved)
+        .stdout(Stdio::null())
+        .stderr(closed_pipe())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !socket.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "catch never listened"
+        );
+        if let Some(status) = catcher.try_wait().unwrap() {
+            panic!("catch exited early: {status}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (code, _, stderr) = run(&["lines", "-n", "100", "-o", &listen]);
+    assert_eq!(code, 0, "{stderr}");
+    let status = wait_bounded(&mut catcher, RUN_LIMIT);
+    assert_eq!(status.code(), Some(0), "{status}");
+    assert_eq!(
+        std::fs::read(&saved)
+            .unwrap()
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        100
+    );
+}
+
+#[test]
+fn sigint_stops_the_backoff_between_retries() {
+    let port = closed_port();
+    let mut child = gush_std(["lines", "-n", "10", "--retry", "100", "-o"])
+        .arg(format!("tcp://127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Past the first attempts, into a backoff of 0.4 s or more.
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: sends a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let signalled = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if signalled.elapsed() > Duration::from_secs(5) {
+            let _ = child.kill();
+            panic!("gush went on retrying after SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let waited = signalled.elapsed();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(waited < Duration::from_secs(1), "took {waited:?}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+}
+
+#[test]
+fn a_unix_destination_that_is_a_regular_file_is_not_a_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, b"not a socket\n").unwrap();
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "1",
+        "-o",
+        &format!("unix:{}", plain.display()),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{} is not a socket (a regular file)",
+            plain.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&plain).unwrap(), b"not a socket\n");
+}
+
+#[test]
+fn catch_with_an_unwritable_stats_file_fails_before_touching_its_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved.txt");
+    std::fs::write(&saved, b"precious\n").unwrap();
+    let (code, _, stderr) = run(&[
+        "catch",
+        "--listen",
+        "127.0.0.1:0",
+        "--stats-file",
+        "/nonexistent-dir/x.json",
+        "--force",
+        "-o",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("/nonexistent-dir/x.json"), "{stderr}");
+    assert!(!stderr.contains("listening"), "{stderr}");
+    assert_eq!(std::fs::read(&saved).unwrap(), b"precious\n");
 }

@@ -37,12 +37,26 @@ fn check_error(input: &str, err: &TemplateError) -> Result<(), TestCaseError> {
         input,
         err.message
     );
+    // The template is shown in a window of about 80 characters (`…`
+    // where it is cut); the carets sit under the span's text in it.
     let shown = err.to_string();
-    let carets = shown.rsplit('\n').next().unwrap_or_default();
-    let indent = input[..span.start].chars().count();
-    let width = input[span].chars().count().max(1);
-    let expected = format!("  {}{}", " ".repeat(indent), "^".repeat(width));
-    prop_assert_eq!(carets, expected.as_str(), "caret line of {:?}", shown);
+    let head = format!("bad template: {}\n  ", err.message);
+    prop_assert!(shown.starts_with(&head), "{:?}", shown);
+    let (window, carets) = shown[head.len()..].rsplit_once('\n').unwrap_or_default();
+    let text: Vec<char> = format!("  {window}").chars().collect();
+    let indent = carets.len() - carets.trim_start().len();
+    let width = carets.trim_start().len();
+    prop_assert!(
+        carets.trim_start().chars().all(|c| c == '^') && width >= 1,
+        "caret line of {:?}",
+        shown
+    );
+    prop_assert!(text.len() <= 2 + 80 + 2, "window of {:?}", shown);
+    let under: String = text.iter().skip(indent).take(width).collect();
+    let spanned: String = input[span].chars().take(width).collect();
+    if !spanned.is_empty() {
+        prop_assert_eq!(under, spanned, "caret line of {:?}", shown);
+    }
     Ok(())
 }
 

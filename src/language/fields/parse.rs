@@ -101,14 +101,23 @@ fn float_range(args: &str) -> Result<Field, String> {
     })
 }
 
+/// `a|b*3|c`: the last `*` in an option starts its weight, a whole number
+/// from 1 up. An option whose text holds a `*` therefore ends in a weight,
+/// `*1` at least: `{choice:a*b*1|c}` picks `a*b` or `c`.
 fn choice(args: &str) -> Result<Choice, String> {
     let mut weighted = Vec::new();
     for option in args.split('|') {
         let (text, weight) = match option.rsplit_once('*') {
-            Some((text, weight)) if weight.trim().parse::<u64>().is_ok() => {
-                (text, number(weight, "a weight")?)
+            Some((text, weight)) => {
+                let weight = weight.trim().parse::<u64>().map_err(|_| {
+                    format!(
+                        "option `{text}` has weight `{weight}`, not a whole number from 1 to {}; for a literal `*` in an option, end it with a weight, as in `{option}*1`",
+                        u64::MAX
+                    )
+                })?;
+                (text, weight)
             }
-            _ => (option, 1),
+            None => (option, 1),
         };
         if weight == 0 {
             return Err(format!(
