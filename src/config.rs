@@ -91,6 +91,8 @@ pub struct Report {
     pub timeline: Option<PathBuf>,
     /// The HdrHistogram interval log of latencies (`--latency-log`).
     pub latency_log: Option<PathBuf>,
+    /// Time each write (not `--no-latency`).
+    pub latency: bool,
 }
 
 /// Whether the live progress display may appear.
@@ -283,6 +285,7 @@ impl Config {
                 interval,
                 timeline: common.timeline,
                 latency_log: common.latency_log,
+                latency: !common.no_latency,
             },
             network,
             disk,

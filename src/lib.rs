@@ -101,6 +101,7 @@ fn send(config: Config) -> Result<ExitCode> {
     let pipeline = Pipeline::new(source, sink)
         .limits(config.limits)
         .flow(config.flow)
+        .timed(config.report.latency)
         .stop_flag(signals.stop_flag());
     let monitor = Monitor::start(
         pipeline.counters(),

@@ -89,6 +89,7 @@ pub struct Pipeline {
     flow: Flow,
     stop: Arc<AtomicBool>,
     counters: Arc<Counters>,
+    timed: bool,
 }
 
 impl Pipeline {
@@ -100,6 +101,7 @@ impl Pipeline {
             flow: Flow::default(),
             stop: Arc::default(),
             counters: Arc::default(),
+            timed: true,
         }
     }
 
@@ -115,6 +117,13 @@ impl Pipeline {
 
     /// A flag that, once set, stops generating; chunks already generated
     /// are still written. Signal handlers set it.
+    /// Whether stream writes are timed into the latency histograms
+    /// (`--no-latency` turns it off); on by default.
+    pub fn timed(mut self, timed: bool) -> Pipeline {
+        self.timed = timed;
+        self
+    }
+
     pub fn stop_flag(mut self, stop: Arc<AtomicBool>) -> Pipeline {
         self.stop = stop;
         self
@@ -134,6 +143,7 @@ impl Pipeline {
             flow,
             stop,
             counters,
+            timed,
         } = self;
         // What the generator puts in a chunk: the sink may want less than
         // the buffer holds (a TCP socket: whole segments).
@@ -167,6 +177,7 @@ impl Pipeline {
                 counters: &counters,
                 started,
                 latency: LatencyRecorder::new(&counters.latency),
+                timed,
             };
             let generator = scope.spawn(move || generator.run(full_tx, empty_rx));
             let written = writer.run(full_rx, empty_tx);

@@ -1,6 +1,9 @@
 //! The writer thread: take chunks off the channel, write each one whole,
-//! count it, hand the empty buffer back. Each write call is timed for the
-//! latency histograms.
+//! count it, hand the empty buffer back. A stream (stdout, a pipe, a
+//! socket) is written here call by call, each call timed for the latency
+//! histograms unless `--no-latency`; a disk takes whole chunks through its
+//! [`Queue`](crate::sink::Queue) and hands them back once written, with the
+//! latencies its engine measured.
 
 use std::io;
 use std::sync::atomic::Ordering;
@@ -24,6 +27,8 @@ pub(super) struct Writer<'a> {
     pub counters: &'a Counters,
     pub started: Instant,
     pub latency: LatencyRecorder<'a>,
+    /// Time stream writes (`--no-latency` turns it off).
+    pub timed: bool,
 }
 
 /// Why the writer stopped before the generator was done.
@@ -206,12 +211,14 @@ impl Writer<'_> {
             // Every call is timed, failed or interrupted ones too (a disk
             // that takes 30 s to say EIO is the stall to see), so the
             // histogram's count is the `writes` count.
-            let called = Instant::now();
+            let called = self.timed.then(Instant::now);
             let written = self.sink.write(&data[done..end]);
-            let ended = Instant::now();
-            self.latency
-                .record_write(nanos(ended.duration_since(called)));
-            *last_write_ended = Some(ended);
+            if let Some(called) = called {
+                let ended = Instant::now();
+                self.latency
+                    .record_write(nanos(ended.duration_since(called)));
+                *last_write_ended = Some(ended);
+            }
             let err = match written {
                 Ok(0) => io::ErrorKind::WriteZero.into(),
                 Ok(n) => {
