@@ -243,3 +243,20 @@ fn latency_log_cannot_be_the_output_file() {
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(stderr.contains("--latency-log"), "{stderr}");
 }
+
+#[test]
+fn no_latency_times_nothing_and_says_so_with_null() {
+    let run = gush(["bytes", "-s", "4MiB", "-o", "/dev/null", "--no-latency"])
+        .arg("--stats=json")
+        .assert()
+        .success();
+    let summary = json_lines(&run.get_output().stderr).pop().unwrap();
+    assert!(summary["write_lat_ns"].is_null(), "{summary}");
+    assert!(num(&summary, "writes") > 0, "{summary}");
+    let human = gush(["bytes", "-s", "4MiB", "-o", "/dev/null", "--no-latency"])
+        .arg("--stats")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&human.get_output().stderr).into_owned();
+    assert!(!text.contains("latency:"), "{text}");
+}
