@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gush::pipeline::Chunk;
+use gush::chunk::Chunk;
 use gush::sink::engine::{self, Completion, Engine, EngineKind, UringEngine, Write};
 
 const TOTAL: u64 = 1 << 30;

@@ -21,7 +21,7 @@ use crate::language::schema::Schema;
 use crate::language::seeded;
 use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
-use crate::report::StatsFormat;
+use crate::report::{Progress, Report};
 use crate::sink::{DiskOptions, Existing, Network};
 use crate::source::presets::{self, Body};
 use crate::source::{SourcePlan, SourceSpec};
@@ -79,32 +79,6 @@ pub struct Config {
     pub disk: Option<DiskOptions>,
 }
 
-/// What is reported, and where.
-#[derive(Debug, Clone)]
-pub struct Report {
-    /// The summary on stderr, if any (`-q` has already removed it).
-    pub stats: Option<StatsFormat>,
-    pub stats_file: Option<PathBuf>,
-    pub progress: Progress,
-    /// One report line per interval on stderr (`-q` has removed it).
-    pub interval: Option<Duration>,
-    pub timeline: Option<PathBuf>,
-    /// The HdrHistogram interval log of latencies (`--latency-log`).
-    pub latency_log: Option<PathBuf>,
-    /// Time each write (not `--no-latency`).
-    pub latency: bool,
-}
-
-/// Whether the live progress display may appear.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Progress {
-    /// On a terminal (not `TERM=dumb`), once the run has lasted a second.
-    Auto,
-    /// From the start, wherever stderr goes.
-    Always,
-    Never,
-}
-
 /// Reports more often than this would cost more than they show.
 const MIN_INTERVAL: Duration = Duration::from_millis(10);
 
@@ -114,8 +88,8 @@ const DEFAULT_HWM: u64 = 1 << 20;
 /// A chunk larger than this is a typo, not a plan: it would only cost memory.
 const MAX_CHUNK: u64 = 1 << 30;
 
-/// A usage error, raw: [`crate::run`] formats it with the subcommand's
-/// usage line, which this module does not know.
+/// A usage error, raw: [`Job::from_cli`] formats it with the subcommand's
+/// usage line.
 fn usage(message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::ArgumentConflict, message)
 }

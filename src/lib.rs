@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 pub mod catch;
+pub mod chunk;
 pub mod cli;
 pub mod config;
 pub mod language;

@@ -10,7 +10,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -63,25 +62,5 @@ impl Signals {
             0 => 0,
             signal => 128 + signal as u8,
         }
-    }
-}
-
-/// How long a wait sleeps before looking at the stop flag again: well
-/// inside the 100 ms within which Ctrl-C should be seen to work.
-pub const STOP_SLICE: Duration = Duration::from_millis(20);
-
-/// Sleeps for `wait`, in slices, unless `stop` is set first. Returns false
-/// if it was cut short by a stop.
-pub fn sleep_unless(stop: &AtomicBool, wait: Duration) -> bool {
-    let until = Instant::now() + wait;
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return false;
-        }
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return true;
-        }
-        std::thread::sleep(left.min(STOP_SLICE));
     }
 }

@@ -13,7 +13,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use gush::pipeline::Chunk;
+use gush::chunk::Chunk;
 use gush::sink::engine::{self, Completion, Engine, EngineKind, Write};
 
 const TOTAL: u64 = 64 << 20;

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::chunk::ChunkPool;
 use super::pace::{Pacer, Rate};
-use super::{Chunk, Flow, Integral, Limits, is_set};
+use super::{Flow, Integral, Limits, is_set};
+use crate::chunk::{Chunk, ChunkPool};
 use crate::source::{Filled, Source};
 use crate::stats::{Counters, End};
 

@@ -13,16 +13,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::chunk::Chunk;
 use crate::sink::Sink;
 use crate::source::Source;
 use crate::stats::{Bottleneck, Counters, End, LatencyRecorder, Stats};
 
-pub mod chunk;
 mod generator;
 pub mod pace;
 mod writer;
 
-pub use chunk::Chunk;
 pub use generator::RecordTooBig;
 pub use pace::Rate;
 

@@ -14,7 +14,8 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use humansize::{BINARY, format_size};
 
 use super::pace::Pacer;
-use super::{Chunk, Flow, Integral};
+use super::{Flow, Integral};
+use crate::chunk::Chunk;
 use crate::sink::{Done, Sink};
 use crate::source::RecordShape;
 use crate::stats::latency::nanos;

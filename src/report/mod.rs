@@ -12,17 +12,43 @@ pub mod sparkline;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use humansize::{BINARY, format_size};
 use serde::Serialize;
 
-use crate::config::Report;
 use crate::stats::Stats;
 use monitor::History;
 use sample::Sample;
 use sparkline::sparkline;
+
+/// What is reported, and where.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The summary on stderr, if any (`-q` has already removed it).
+    pub stats: Option<StatsFormat>,
+    pub stats_file: Option<PathBuf>,
+    pub progress: Progress,
+    /// One report line per interval on stderr (`-q` has removed it).
+    pub interval: Option<Duration>,
+    pub timeline: Option<PathBuf>,
+    /// The HdrHistogram interval log of latencies (`--latency-log`).
+    pub latency_log: Option<PathBuf>,
+    /// Time each write (not `--no-latency`).
+    pub latency: bool,
+}
+
+/// Whether the live progress display may appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// On a terminal (not `TERM=dumb`), once the run has lasted a second.
+    Auto,
+    /// From the start, wherever stderr goes.
+    Always,
+    Never,
+}
 
 /// How the summary and report lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -24,7 +24,7 @@ use super::StatsFormat;
 use super::latency_log::LatencyLog;
 use super::progress::ProgressLine;
 use super::sample::{Rated, Sample, Sampler, Schedule, Watch};
-use crate::config::{Progress, Report};
+use super::{Progress, Report};
 use crate::pipeline::{Flow, Limits};
 use crate::stats::Counters;
 use crate::stats::latency::{SinceLast, histogram};

@@ -10,8 +10,8 @@ use std::time::Duration;
 use humansize::{BINARY, format_size};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::Progress;
 use super::sample::Sample;
-use crate::config::Progress;
 use crate::pipeline::Limits;
 
 pub struct ProgressLine {

@@ -15,8 +15,8 @@ use crossbeam_channel::{RecvTimeoutError, Sender};
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-use super::latency::percentile;
 use crate::stats::Counters;
+use crate::stats::latency::percentile;
 
 /// A look at counters that carries a byte rate, measured between two looks.
 pub trait Rated: Copy + Default {

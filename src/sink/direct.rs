@@ -18,7 +18,7 @@ use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use crate::pipeline::Chunk;
+use crate::chunk::Chunk;
 
 /// Direct-I/O alignment when nothing better can be learned: the largest
 /// logical block size in common use (4Kn drives), so a guess is never too

@@ -28,7 +28,7 @@ use super::direct::{self, Reblock};
 use super::engine::{self, Completion, Engine, EngineKind, Write};
 use super::file::{Target, prepare};
 use super::{Done, Existing, Queue, Sink};
-use crate::pipeline::Chunk;
+use crate::chunk::Chunk;
 use crate::stats::DiskStats;
 
 /// When written data is made durable (`--sync`).

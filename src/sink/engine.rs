@@ -15,7 +15,7 @@ use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::pipeline::Chunk;
+use crate::chunk::Chunk;
 
 pub use super::threads::ThreadsEngine;
 pub use super::uring::UringEngine;

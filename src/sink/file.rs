@@ -16,7 +16,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result, bail};
 
 use super::{Existing, Sink, interrupted};
-use crate::signals::{STOP_SLICE, sleep_unless};
+use super::{STOP_SLICE, sleep_unless};
 
 pub struct FileSink {
     file: File,

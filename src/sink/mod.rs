@@ -22,7 +22,10 @@ pub use disk::{DiskOptions, DiskSink};
 pub use file::{FileSink, Target};
 pub use net::{NetSink, Network};
 
-use crate::pipeline::Chunk;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crate::chunk::Chunk;
 use crate::stats::{DiskStats, NetStats};
 
 /// A destination for the writer thread, in the manner of Node's
@@ -128,6 +131,26 @@ pub struct Done {
     pub write_ns: Vec<u64>,
     /// How long each sync took, in nanoseconds.
     pub sync_ns: Vec<u64>,
+}
+
+/// How long a wait sleeps before looking at the stop flag again: well
+/// inside the 100 ms within which Ctrl-C should be seen to work.
+pub const STOP_SLICE: Duration = Duration::from_millis(20);
+
+/// Sleeps for `wait`, in slices, unless `stop` is set first. Returns false
+/// if it was cut short by a stop.
+pub fn sleep_unless(stop: &AtomicBool, wait: Duration) -> bool {
+    let until = Instant::now() + wait;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return true;
+        }
+        std::thread::sleep(left.min(STOP_SLICE));
+    }
 }
 
 /// What may be done to a destination that already holds data.

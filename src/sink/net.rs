@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, anyhow};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+use super::{STOP_SLICE, sleep_unless};
 use super::{Sink, interrupted};
 use crate::net::{Endpoint, describe};
-use crate::signals::{STOP_SLICE, sleep_unless};
 use crate::stats::NetStats;
 
 /// A socket destination and how to connect to it, as checked by the

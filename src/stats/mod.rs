@@ -110,10 +110,8 @@ pub struct Stats {
     pub end: End,
     /// Each write call's latency (submission to completion for an engine
     /// with writes in flight), shaped as fio's `clat_ns`.
-    #[serde(serialize_with = "crate::report::latency::fio_clat")]
     pub write_lat_ns: Option<Latency>,
     /// Each fsync/fdatasync's latency, shaped as fio's `sync.lat_ns`.
-    #[serde(serialize_with = "crate::report::latency::fio_clat")]
     pub sync_lat_ns: Option<Latency>,
     /// What a record is called in the human summary ("lines").
     #[serde(skip)]
