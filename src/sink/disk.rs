@@ -144,10 +144,6 @@ impl DiskSink {
         // Positioned writes: O_APPEND would make Linux ignore the offsets.
         open.append(false);
         let appending = existing == Existing::Append && target == Target::Regular;
-        if options.direct && appending {
-            // An unaligned end is read back to start the first block.
-            open.read(true);
-        }
         let mut flags = 0;
         if options.direct {
             flags |= libc::O_DIRECT;
@@ -180,7 +176,12 @@ impl DiskSink {
                 if partial > 0 {
                     next_write = start - partial;
                     let mut tail = vec![0; partial as usize];
-                    file.read_exact_at(&mut tail, next_write)
+                    // Through a second, buffered descriptor: an O_DIRECT
+                    // read of an unaligned length into an unaligned Vec is
+                    // EINVAL, which made every `--append --direct` onto an
+                    // unaligned file fail (tests/integration/disk/direct.rs).
+                    File::open(path)
+                        .and_then(|plain| plain.read_exact_at(&mut tail, next_write))
                         .with_context(|| format!("cannot read the end of {shown} to append"))?;
                     reblock.carry_from(&tail);
                 }
@@ -192,13 +193,25 @@ impl DiskSink {
             _ => false,
         };
         let file = Arc::new(file);
-        let engine = engine::open(options.engine, Arc::clone(&file), options.queue_depth)
-            .with_context(|| {
-                format!(
-                    "cannot start the {} engine for {shown}",
-                    options.engine.map_or("default", EngineKind::as_str)
+        let engine = match engine::open(options.engine, Arc::clone(&file), options.queue_depth) {
+            Ok(engine) => engine,
+            // Only a forced uring gets here refused (the default falls
+            // back); the kernel's bare ENOSYS told the user nothing of
+            // why or what to do (tests/integration/disk/queue.rs).
+            Err(err) if options.engine == Some(EngineKind::Uring) && engine::is_refusal(&err) => {
+                bail!(
+                    "cannot start the uring engine for {shown}: io_uring is refused here ({err}), as container seccomp profiles and kernel.io_uring_disabled do; pass --engine threads, or drop --engine to fall back to it"
                 )
-            })?;
+            }
+            Err(err) => {
+                return Err(err).with_context(|| {
+                    format!(
+                        "cannot start the {} engine for {shown}",
+                        options.engine.map_or("default", EngineKind::as_str)
+                    )
+                });
+            }
+        };
         Ok(DiskSink {
             file,
             name: shown.to_string(),

@@ -202,7 +202,7 @@ pub fn open(
 
 /// Whether `io_uring_setup` failed because io_uring is not allowed here,
 /// rather than because something is wrong that threads would also hit.
-fn is_refusal(err: &io::Error) -> bool {
+pub(crate) fn is_refusal(err: &io::Error) -> bool {
     matches!(
         err.raw_os_error(),
         Some(libc::ENOSYS | libc::EPERM | libc::EACCES)

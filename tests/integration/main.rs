@@ -10,6 +10,7 @@ mod common;
 mod amounts;
 mod backpressure;
 mod destination;
+mod disk;
 mod faults;
 mod flow;
 mod language;

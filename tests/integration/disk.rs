@@ -1,0 +1,122 @@
+//! Files and block devices as a user of the disk flags sees them: the
+//! real binary writing real files on the disk the tests run from (under
+//! `target/`, never tmpfs, which measures nothing and behaves otherwise
+//! for O_DIRECT). Split by idea: the sync policy and latency figures, the
+//! bytes O_DIRECT leaves, deep queues and their engines, what a failure or
+//! a signal leaves behind, and what is refused before anything is written.
+//!
+//! Tests that need root (mounting a full or a direct-refusing filesystem,
+//! a loop device) say so on stderr and pass when they cannot run: the
+//! behaviour is still covered wherever the suite runs as root.
+
+#[path = "../support/seccomp.rs"]
+mod seccomp;
+
+mod direct;
+mod faults;
+mod queue;
+mod refusals;
+mod sync;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::common::{final_stats, gush};
+
+/// A temporary directory on the disk under `target/`, removed on drop.
+pub struct DiskDir {
+    dir: tempfile::TempDir,
+}
+
+impl DiskDir {
+    pub fn new() -> DiskDir {
+        DiskDir {
+            dir: tempfile::Builder::new()
+                .prefix("gush-disk-")
+                .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+                .expect("create a temp dir under target/"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// Runs gush writing to `out` with `args` and `--stats=json`, expecting
+/// success; returns the summary.
+pub fn write_json(args: &[&str], out: &Path) -> Value {
+    let run = gush(args)
+        .arg("--stats=json")
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+    final_stats(&String::from_utf8_lossy(&run.get_output().stderr))
+}
+
+/// Writes `args` to a fresh file and returns its bytes.
+pub fn bytes_of(args: &[&str], out: &Path) -> Vec<u8> {
+    gush(args)
+        .arg("-o")
+        .arg(out)
+        .arg("--force")
+        .assert()
+        .success();
+    crate::common::read(out)
+}
+
+/// The file's size.
+pub fn size_of(path: &Path) -> u64 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|err| panic!("stat {}: {err}", path.display()))
+        .len()
+}
+
+/// Reads the JSON a run left in `--stats-file`.
+pub fn stats_file(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|err| panic!("read {}: {err}", path.display()));
+    serde_json::from_str(text.trim()).unwrap_or_else(|err| panic!("{err}: {text}"))
+}
+
+/// Whether the tests run as root, which mounting and loop devices need.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid cannot fail and touches no memory.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A filesystem mounted on a fresh directory, unmounted on drop.
+pub struct Mount {
+    pub dir: DiskDir,
+}
+
+impl Mount {
+    /// `mount -t fstype -o options`, or `None` (with a note on stderr)
+    /// where that is not possible here.
+    pub fn new(fstype: &str, options: &str, test: &str) -> Option<Mount> {
+        if !is_root() {
+            eprintln!("{test}: skipped, mounting {fstype} needs root");
+            return None;
+        }
+        let dir = DiskDir::new();
+        let mounted = Command::new("mount")
+            .args(["-t", fstype, "-o", options, fstype])
+            .arg(dir.dir.path())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !mounted {
+            eprintln!("{test}: skipped, mount -t {fstype} failed here");
+            return None;
+        }
+        Some(Mount { dir })
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.dir.path()).status();
+    }
+}

@@ -1,0 +1,193 @@
+//! What a failure or a signal leaves on the disk with 16 writes in
+//! flight: whole chunks only (every line whole), a report whose bytes are
+//! the file's size, the exit code and the one-line message; and a
+//! preallocated file cut back to what was written, finished or not.
+
+use std::os::unix::process::CommandExt;
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{DiskDir, Mount, size_of, stats_file};
+use crate::common::{
+    expected_lines, gush, gush_std, line_count, num, output_bounded, read, send_signal, text,
+    wait_for_file,
+};
+
+/// Checks that `out` holds only whole default lines, `Line 0` on, and
+/// that the report in `stats` counts exactly them.
+fn whole_lines_as_reported(out: &std::path::Path, stats: &serde_json::Value) {
+    let data = read(out);
+    assert_eq!(num(stats, "bytes"), data.len() as u64, "{stats}");
+    assert!(data.ends_with(b"\n"), "the file ends mid-line");
+    assert!(
+        data == expected_lines(0, line_count(&data)),
+        "a line is torn"
+    );
+    assert_eq!(num(stats, "records"), line_count(&data), "{stats}");
+}
+
+/// `gush lines` at depth 16 into `out`, with a file size limit of
+/// `limit` bytes (gush ignores SIGXFSZ, so a write past it is EFBIG).
+fn lines_past_a_size_limit(dir: &DiskDir, limit: u64, direct: bool) -> Output {
+    let mut cmd = gush_std(["lines", "--queue-depth", "16", "--stats-file"]);
+    cmd.arg(dir.path("stats.json"))
+        .arg("-o")
+        .arg(dir.path("out"))
+        .stderr(Stdio::piped());
+    if direct {
+        cmd.arg("--direct");
+    }
+    // SAFETY: setrlimit is async-signal-safe and allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            let rlimit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            match libc::setrlimit(libc::RLIMIT_FSIZE, &rlimit) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        })
+    };
+    output_bounded(cmd.spawn().expect("spawn gush"))
+}
+
+#[test]
+fn a_write_failing_mid_queue_leaves_whole_chunks_as_reported() {
+    for direct in [false, true] {
+        let dir = DiskDir::new();
+        // Aligned for O_DIRECT, mid-chunk: a write straddling an
+        // unaligned limit is cut to an unaligned length, which O_DIRECT
+        // answers with EINVAL instead of EFBIG, so the hint is not given.
+        let limit = 732 * 4096;
+        let out = lines_past_a_size_limit(&dir, limit, direct);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("ulimit -f"), "{stderr}");
+        let stats = stats_file(&dir.path("stats.json"));
+        assert_eq!(text(&stats, "end"), "error", "{stats}");
+        whole_lines_as_reported(&dir.path("out"), &stats);
+        assert!(size_of(&dir.path("out")) <= limit);
+    }
+}
+
+#[test]
+fn a_full_filesystem_mid_queue_leaves_whole_chunks_as_reported() {
+    let test = "a_full_filesystem_mid_queue_leaves_whole_chunks_as_reported";
+    let Some(mount) = Mount::new("tmpfs", "size=1m", test) else {
+        return;
+    };
+    // The report goes to the real disk: the full one would refuse it.
+    let dir = DiskDir::new();
+    for direct in [&[][..], &["--direct"]] {
+        let out = mount.dir.path("out");
+        let _ = std::fs::remove_file(&out);
+        let run = gush(["lines", "--queue-depth", "16", "--force"])
+            .args(direct)
+            .arg("--stats-file")
+            .arg(dir.path("stats.json"))
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+        assert!(stderr.contains("free some space"), "{stderr}");
+        whole_lines_as_reported(&out, &stats_file(&dir.path("stats.json")));
+    }
+}
+
+/// `gush bytes --direct` at depth 16, slowed so it is still running, hit
+/// by SIGINT after half a second; returns the exit and the report.
+fn interrupt_deep_direct(sync: &str) -> (Output, Duration, serde_json::Value, u64) {
+    let dir = DiskDir::new();
+    let out = dir.path("out");
+    let mut cmd = gush_std([
+        "bytes",
+        "--direct",
+        "--queue-depth",
+        "16",
+        "--sink-delay",
+        "2ms",
+        "-t",
+        "30s",
+        "--stats",
+        "--sync",
+        sync,
+        "--stats-file",
+    ]);
+    cmd.arg(dir.path("stats.json"))
+        .arg("-o")
+        .arg(&out)
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn gush");
+    wait_for_file(&out, &mut child);
+    std::thread::sleep(Duration::from_millis(500));
+    send_signal(&child, libc::SIGINT);
+    let signalled = Instant::now();
+    let output = output_bounded(child);
+    let took = signalled.elapsed();
+    let stats = stats_file(&dir.path("stats.json"));
+    (output, took, stats, size_of(&out))
+}
+
+#[test]
+fn ctrl_c_with_a_deep_direct_queue_stops_on_a_whole_chunk() {
+    for sync in ["none", "end"] {
+        let (output, took, stats, size) = interrupt_deep_direct(sync);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(130), "{stderr}");
+        assert!(took < Duration::from_secs(2), "took {took:?} to stop");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        assert_eq!(text(&stats, "end"), "interrupted", "{stats}");
+        assert_eq!(num(&stats, "bytes"), size, "{stats}");
+        assert!(size > 0 && size % num(&stats, "chunk_bytes") == 0, "{size}");
+        let syncs = u64::from(sync == "end");
+        assert_eq!(num(&stats, "syncs"), syncs, "--sync {sync}: {stats}");
+    }
+}
+
+#[test]
+fn preallocation_is_cut_back_to_the_lines_written() {
+    let dir = DiskDir::new();
+    let out = dir.path("out");
+    gush([
+        "lines",
+        "-n",
+        "100000",
+        "--preallocate",
+        "-s",
+        "64MiB",
+        "-o",
+    ])
+    .arg(&out)
+    .assert()
+    .success();
+    assert_eq!(read(&out), expected_lines(0, 100_000));
+}
+
+#[test]
+fn an_interrupted_preallocated_run_is_cut_back() {
+    let dir = DiskDir::new();
+    let out = dir.path("out");
+    let mut cmd = gush_std([
+        "lines",
+        "--preallocate",
+        "-s",
+        "64MiB",
+        "--sink-delay",
+        "2ms",
+    ]);
+    cmd.args(["--queue-depth", "4", "--stats-file"])
+        .arg(dir.path("stats.json"))
+        .arg("-o")
+        .arg(&out);
+    let mut child = cmd.stderr(Stdio::piped()).spawn().expect("spawn gush");
+    wait_for_file(&out, &mut child);
+    std::thread::sleep(Duration::from_millis(300));
+    send_signal(&child, libc::SIGINT);
+    assert_eq!(output_bounded(child).status.code(), Some(130));
+    let stats = stats_file(&dir.path("stats.json"));
+    assert!(size_of(&out) < 64 << 20, "not cut back: {stats}");
+    whole_lines_as_reported(&out, &stats);
+}
