@@ -100,7 +100,9 @@ pub fn output_bounded(mut child: Child) -> Output {
     }
 }
 
-/// A temporary directory, removed when dropped.
+/// A temporary directory, removed when dropped. It is made under the
+/// target directory, on the real filesystem: disk tests need one (not a
+/// tmpfs /tmp), and every test can use the same kit.
 pub struct TestDir {
     dir: tempfile::TempDir,
 }
@@ -110,9 +112,14 @@ impl TestDir {
         TestDir {
             dir: tempfile::Builder::new()
                 .prefix("gush-test-")
-                .tempdir()
-                .expect("create a temp dir"),
+                .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+                .expect("create a temp dir under target/"),
         }
+    }
+
+    /// The directory itself.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
     }
 
     /// A path inside the directory (not created).

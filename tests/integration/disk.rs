@@ -18,32 +18,13 @@ mod queue;
 mod refusals;
 mod sync;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
+pub use crate::common::TestDir;
 use crate::common::{final_stats, gush};
-
-/// A temporary directory on the disk under `target/`, removed on drop.
-pub struct DiskDir {
-    dir: tempfile::TempDir,
-}
-
-impl DiskDir {
-    pub fn new() -> DiskDir {
-        DiskDir {
-            dir: tempfile::Builder::new()
-                .prefix("gush-disk-")
-                .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-                .expect("create a temp dir under target/"),
-        }
-    }
-
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
 
 /// Runs gush writing to `out` with `args` and `--stats=json`, expecting
 /// success; returns the summary.
@@ -90,7 +71,7 @@ pub fn is_root() -> bool {
 
 /// A filesystem mounted on a fresh directory, unmounted on drop.
 pub struct Mount {
-    pub dir: DiskDir,
+    pub dir: TestDir,
 }
 
 impl Mount {
@@ -101,10 +82,10 @@ impl Mount {
             eprintln!("{test}: skipped, mounting {fstype} needs root");
             return None;
         }
-        let dir = DiskDir::new();
+        let dir = TestDir::new();
         let mounted = Command::new("mount")
             .args(["-t", fstype, "-o", options, fstype])
-            .arg(dir.dir.path())
+            .arg(dir.root())
             .status()
             .is_ok_and(|status| status.success());
         if !mounted {
@@ -117,6 +98,6 @@ impl Mount {
 
 impl Drop for Mount {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.dir.path()).status();
+        let _ = Command::new("umount").arg(self.dir.root()).status();
     }
 }

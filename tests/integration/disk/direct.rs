@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use super::{DiskDir, bytes_of, is_root};
+use super::{TestDir, bytes_of, is_root};
 use crate::common::{gush, read};
 
 const SOURCES: [&[&str]; 6] = [
@@ -28,7 +28,7 @@ const SOURCES: [&[&str]; 6] = [
 
 #[test]
 fn direct_writes_what_buffered_writes() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     for source in SOURCES {
         for chunk in [None, Some("512"), Some("4KiB")] {
             let mut args = source.to_vec();
@@ -52,7 +52,7 @@ fn direct_writes_what_buffered_writes() {
 
 #[test]
 fn append_direct_to_an_unaligned_file_continues_it() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let head = bytes_of(&["lines", "-n", "1000"], &dir.path("head"));
     assert_ne!(head.len() % 512, 0, "the test needs an unaligned size");
     let more = [
@@ -78,7 +78,7 @@ fn append_direct_to_an_unaligned_file_continues_it() {
 /// A loop device over a 64 MiB file, detached on drop.
 struct LoopDevice {
     device: String,
-    _backing: DiskDir,
+    _backing: TestDir,
 }
 
 impl LoopDevice {
@@ -87,7 +87,7 @@ impl LoopDevice {
             eprintln!("{test}: skipped, a loop device needs root");
             return None;
         }
-        let backing = DiskDir::new();
+        let backing = TestDir::new();
         let image = backing.path("disk.img");
         std::fs::File::create(&image)
             .and_then(|file| file.set_len(64 << 20))
@@ -140,7 +140,7 @@ fn a_block_device_takes_direct_deep_writes_only_with_force() {
     assert!(stderr.contains("pass --force"), "{stderr}");
     gush(args).arg("--force").assert().success();
 
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let expected = bytes_of(&args[..8], &dir.path("ref"));
     let mut written = std::fs::read(&device.device).expect("read the loop device");
     assert_eq!(written.len(), 64 << 20);

@@ -7,7 +7,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{DiskDir, Mount, size_of, stats_file};
+use super::{Mount, TestDir, size_of, stats_file};
 use crate::common::{
     expected_lines, gush, gush_std, line_count, num, output_bounded, read, send_signal, text,
     wait_for_file,
@@ -28,7 +28,7 @@ fn whole_lines_as_reported(out: &std::path::Path, stats: &serde_json::Value) {
 
 /// `gush lines` at depth 16 into `out`, with a file size limit of
 /// `limit` bytes (gush ignores SIGXFSZ, so a write past it is EFBIG).
-fn lines_past_a_size_limit(dir: &DiskDir, limit: u64, direct: bool) -> Output {
+fn lines_past_a_size_limit(dir: &TestDir, limit: u64, direct: bool) -> Output {
     let mut cmd = gush_std(["lines", "--queue-depth", "16", "--stats-file"]);
     cmd.arg(dir.path("stats.json"))
         .arg("-o")
@@ -56,7 +56,7 @@ fn lines_past_a_size_limit(dir: &DiskDir, limit: u64, direct: bool) -> Output {
 #[test]
 fn a_write_failing_mid_queue_leaves_whole_chunks_as_reported() {
     for direct in [false, true] {
-        let dir = DiskDir::new();
+        let dir = TestDir::new();
         // Aligned for O_DIRECT, mid-chunk: a write straddling an
         // unaligned limit is cut to an unaligned length, which O_DIRECT
         // answers with EINVAL instead of EFBIG, so the hint is not given.
@@ -79,7 +79,7 @@ fn a_full_filesystem_mid_queue_leaves_whole_chunks_as_reported() {
         return;
     };
     // The report goes to the real disk: the full one would refuse it.
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     for direct in [&[][..], &["--direct"]] {
         let out = mount.dir.path("out");
         let _ = std::fs::remove_file(&out);
@@ -100,7 +100,7 @@ fn a_full_filesystem_mid_queue_leaves_whole_chunks_as_reported() {
 /// `gush bytes --direct` at depth 16, slowed so it is still running, hit
 /// by SIGINT after half a second; returns the exit and the report.
 fn interrupt_deep_direct(sync: &str) -> (Output, Duration, serde_json::Value, u64) {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let out = dir.path("out");
     let mut cmd = gush_std([
         "bytes",
@@ -149,7 +149,7 @@ fn ctrl_c_with_a_deep_direct_queue_stops_on_a_whole_chunk() {
 
 #[test]
 fn preallocation_is_cut_back_to_the_lines_written() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let out = dir.path("out");
     gush([
         "lines",
@@ -168,7 +168,7 @@ fn preallocation_is_cut_back_to_the_lines_written() {
 
 #[test]
 fn an_interrupted_preallocated_run_is_cut_back() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let out = dir.path("out");
     let mut cmd = gush_std([
         "lines",

@@ -7,7 +7,7 @@
 use std::os::unix::process::CommandExt;
 
 use super::seccomp::refuse_io_uring;
-use super::{DiskDir, bytes_of, write_json};
+use super::{TestDir, bytes_of, write_json};
 use crate::common::{final_stats, gush_std, num, output_bounded, read, text};
 
 /// Records end anywhere in a chunk (re-blocked under --direct), and the
@@ -19,7 +19,7 @@ const SOURCES: [&[&str]; 2] = [
 
 #[test]
 fn depth_16_writes_what_depth_1_writes_under_each_engine() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     for source in SOURCES {
         let reference = bytes_of(source, &dir.path("depth1"));
         for engine in ["uring", "threads"] {
@@ -51,7 +51,7 @@ fn depth_16_writes_what_depth_1_writes_under_each_engine() {
 
 /// gush at depth 16 with io_uring refused to it, as Docker's seccomp
 /// profile refuses it.
-fn without_io_uring(args: &[&str], dir: &DiskDir) -> std::process::Output {
+fn without_io_uring(args: &[&str], dir: &TestDir) -> std::process::Output {
     let mut cmd = gush_std(args);
     cmd.args(["--queue-depth", "16", "--stats=json", "-o"])
         .arg(dir.path("out"))
@@ -65,7 +65,7 @@ fn without_io_uring(args: &[&str], dir: &DiskDir) -> std::process::Output {
 
 #[test]
 fn refused_io_uring_falls_back_to_threads() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let source = ["lines", "-n", "100000"];
     let reference = bytes_of(&source, &dir.path("reference"));
     for direct in [&[][..], &["--direct"]] {
@@ -86,7 +86,7 @@ fn refused_io_uring_falls_back_to_threads() {
 
 #[test]
 fn forced_uring_where_it_is_refused_fails_saying_what_to_do() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let out = without_io_uring(&["lines", "-n", "1000", "--engine", "uring"], &dir);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{stderr}");

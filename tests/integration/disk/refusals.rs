@@ -3,7 +3,7 @@
 //! refuses O_DIRECT, a runtime failure that says so and leaves no empty
 //! file behind.
 
-use super::{DiskDir, Mount};
+use super::{Mount, TestDir};
 use crate::common::gush;
 
 /// Runs `gush lines -n 10` with `args`; asserts exit `code` and that
@@ -25,7 +25,7 @@ fn disk_flags_are_refused_for_streams() {
         2,
         &["--direct", "not a regular file"],
     );
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let fifo = dir.path("fifo");
     let path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     // SAFETY: mkfifo reads the NUL-terminated path we own.
@@ -40,7 +40,7 @@ fn disk_flags_are_refused_for_streams() {
 
 #[test]
 fn disk_flags_that_contradict_are_refused() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let out = dir.path("out");
     let out = out.to_str().unwrap();
     refused(

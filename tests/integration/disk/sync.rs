@@ -9,7 +9,7 @@ use hdrhistogram::serialization::Deserializer;
 use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry};
 use serde_json::Value;
 
-use super::{DiskDir, write_json};
+use super::{TestDir, write_json};
 use crate::common::{num, read};
 
 /// fio's default percentile list, as fio prints it (`%f`).
@@ -34,7 +34,7 @@ const FIO_KEYS: [&str; 17] = [
 ];
 
 fn sync_run(size: &str, policy: &str, depth: &str) -> Value {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let args = [
         "bytes",
         "-s",
@@ -90,7 +90,7 @@ fn sync_none_makes_no_sync_and_no_sync_latency() {
 
 #[test]
 fn deep_queue_latency_has_fios_keys_and_one_value_per_write() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let stats = write_json(
         &["lines", "-s", "8MiB", "--queue-depth", "16", "--direct"],
         &dir.path("out.txt"),
@@ -114,7 +114,7 @@ fn deep_queue_latency_has_fios_keys_and_one_value_per_write() {
 
 #[test]
 fn latency_log_of_a_disk_run_adds_up_to_the_summary() {
-    let dir = DiskDir::new();
+    let dir = TestDir::new();
     let log = dir.path("lat.hlog");
     let log_arg = log.to_str().expect("a UTF-8 path");
     let args = [
