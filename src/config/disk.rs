@@ -13,8 +13,9 @@ use std::path::Path;
 use super::usage;
 use crate::cli::CommonArgs;
 use crate::sink::direct;
-use crate::sink::disk::{DiskOptions, SyncPolicy};
+use crate::sink::disk::DiskOptions;
 use crate::sink::engine::EngineKind;
+use crate::sink::sync::SyncPolicy;
 use crate::sink::{Network, Target};
 
 /// The most writes in flight: past this a deeper queue only costs memory

@@ -12,7 +12,6 @@
 //! the file.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write as _};
 use std::os::fd::AsRawFd;
@@ -22,61 +21,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use humansize::{BINARY, format_size};
 
 use super::direct::{self, Reblock};
 use super::engine::{self, Completion, Engine, EngineKind, Write};
 use super::file::{Target, prepare};
+use super::sync::{SyncCall, SyncPolicy, Syncer};
 use super::{Done, Existing, Queue, Sink};
 use crate::chunk::Chunk;
 use crate::stats::DiskStats;
-
-/// When written data is made durable (`--sync`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncPolicy {
-    /// Never: the data sits in the page cache when gush exits.
-    None,
-    /// Once, after the last write and before the report.
-    End,
-    /// After each this many bytes, at chunk boundaries.
-    Every(u64),
-    /// After every write.
-    Each,
-}
-
-impl fmt::Display for SyncPolicy {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            SyncPolicy::None => f.write_str("none"),
-            SyncPolicy::End => f.write_str("end"),
-            SyncPolicy::Every(bytes) => {
-                // As typed, so the policy can be given back to --sync.
-                let size = format_size(*bytes, BINARY).replace(' ', "");
-                write!(f, "every={size}")
-            }
-            SyncPolicy::Each => f.write_str("each"),
-        }
-    }
-}
-
-/// The call a sync makes (`--sync-call`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum SyncCall {
-    /// The data, and only the metadata needed to read it back.
-    #[default]
-    Fdatasync,
-    /// The data and all metadata.
-    Fsync,
-}
-
-impl SyncCall {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SyncCall::Fdatasync => "fdatasync",
-            SyncCall::Fsync => "fsync",
-        }
-    }
-}
 
 /// How a file or block device is written; checked by the configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,10 +77,7 @@ pub struct DiskSink {
     /// Writes completed beyond `written_to`: start to end.
     completed: BTreeMap<u64, u64>,
     slots: VecDeque<Slot>,
-    /// Bytes handed over since the last sync.
-    since_sync: u64,
-    syncs: u64,
-    sync_s: f64,
+    syncer: Syncer,
     /// The file was grown to its full size up front: it is cut back to
     /// what was written at the end.
     preallocated: bool,
@@ -224,9 +173,7 @@ impl DiskSink {
             written_to: next_write,
             completed: BTreeMap::new(),
             slots: VecDeque::new(),
-            since_sync: 0,
-            syncs: 0,
-            sync_s: 0.0,
+            syncer: Syncer::new(options.sync, options.sync_call),
             preallocated,
             error: None,
             reaped: Vec::new(),
@@ -310,44 +257,19 @@ impl DiskSink {
     }
 
     /// Makes what is written durable: waits for the writes in flight, then
-    /// syncs and times it.
+    /// syncs.
     fn sync_now(&mut self, done: &mut Done) -> io::Result<()> {
         self.wait_all(done)?;
         self.check(done)?;
-        let fd = self.file.as_raw_fd();
-        let started = Instant::now();
-        // SAFETY: both calls only flush the file behind a descriptor we hold.
-        let rc = match self.options.sync_call {
-            SyncCall::Fdatasync => unsafe { libc::fdatasync(fd) },
-            SyncCall::Fsync => unsafe { libc::fsync(fd) },
-        };
-        let took = started.elapsed();
-        if rc != 0 {
-            let err = io::Error::last_os_error();
-            return Err(io::Error::new(
-                err.kind(),
-                format!("{} failed: {err}", self.options.sync_call.as_str()),
-            ));
-        }
-        done.sync_ns.push(took.as_nanos() as u64);
-        self.syncs += 1;
-        self.sync_s += took.as_secs_f64();
-        self.since_sync = 0;
+        done.sync_ns.push(self.syncer.sync(&self.file)?);
         Ok(())
     }
 
     /// Syncs if the policy says one is due after `bytes` more were handed over.
     fn sync_due(&mut self, bytes: usize, done: &mut Done) -> io::Result<()> {
-        self.since_sync += bytes as u64;
-        match self.options.sync {
-            SyncPolicy::Each => self.sync_now(done),
-            SyncPolicy::Every(every) if self.since_sync >= every => {
-                let owed = self.since_sync % every;
-                self.sync_now(done)?;
-                self.since_sync = owed;
-                Ok(())
-            }
-            _ => Ok(()),
+        match self.syncer.due(bytes as u64) {
+            true => self.sync_now(done),
+            false => Ok(()),
         }
     }
 
@@ -368,10 +290,9 @@ impl DiskSink {
         self.completed.insert(self.next_write, end);
         self.next_write = end;
         self.reap(false, done)?;
-        if self.options.sync == SyncPolicy::Each {
-            self.sync_now(done)?;
-        }
-        Ok(())
+        // Its bytes were counted with their chunk; `each` still owes this
+        // write its own sync.
+        self.sync_due(0, done)
     }
 }
 
@@ -475,7 +396,7 @@ impl Queue for DiskSink {
             // Before the final sync, so the size it makes durable is right.
             self.file.set_len(self.taken_end)?;
         }
-        if self.options.sync == SyncPolicy::End {
+        if self.syncer.at_end() {
             self.sync_now(done)?;
         }
         Ok(())
@@ -519,8 +440,8 @@ impl Sink for DiskSink {
             dsync: self.options.dsync,
             sync: self.options.sync.to_string(),
             sync_call: self.options.sync_call.as_str(),
-            syncs: self.syncs,
-            sync_s: self.sync_s,
+            syncs: self.syncer.syncs,
+            sync_s: self.syncer.sync_s,
         })
     }
 }

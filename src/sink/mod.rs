@@ -15,6 +15,7 @@ pub mod disk;
 pub mod engine;
 pub mod file;
 pub mod net;
+pub mod sync;
 pub mod threads;
 pub mod uring;
 
