@@ -250,3 +250,40 @@ pub fn send_signal(child: &Child, signal: libc::c_int) {
 pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()))
 }
+
+/// fio's default percentile list, printed as fio prints it (`%f`).
+pub const FIO_KEYS: [&str; 17] = [
+    "1.000000",
+    "5.000000",
+    "10.000000",
+    "20.000000",
+    "30.000000",
+    "40.000000",
+    "50.000000",
+    "60.000000",
+    "70.000000",
+    "80.000000",
+    "90.000000",
+    "95.000000",
+    "99.000000",
+    "99.500000",
+    "99.900000",
+    "99.950000",
+    "99.990000",
+];
+
+/// The write end of a pipe whose read end is already closed: anything
+/// written to it fails with EPIPE, as stderr does under `2>&1 | head -1`
+/// once `head` has gone.
+pub fn closed_pipe() -> std::process::Stdio {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills two descriptors that we then own.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    assert_eq!(rc, 0, "pipe2 failed");
+    // SAFETY: both descriptors were just created and are owned here alone.
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read_end);
+    std::process::Stdio::from(write_end)
+}

@@ -8,7 +8,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use crate::common::{
-    TestDir, expected_lines, gush, gush_std, line_count, num, read, stats_from, text, wait_bounded,
+    TestDir, closed_pipe, expected_lines, gush, gush_std, line_count, num, read, stats_from, text,
+    wait_bounded,
 };
 
 /// Runs endless `gush lines` with `extra` args into a pipe, reads about
@@ -242,22 +243,6 @@ fn a_torn_chunk_counts_whole_octet_counted_frames() {
         at += space + 1 + length;
     }
     assert_eq!(num(&stats, "records"), frames, "{stats}");
-}
-
-/// The write end of a pipe whose read end is already closed: anything
-/// written to it fails with EPIPE, as stderr does under `2>&1 | head -1`
-/// once `head` has gone.
-pub fn closed_pipe() -> Stdio {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    let mut fds = [0; 2];
-    // SAFETY: pipe2 fills two descriptors that we then own.
-    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
-    assert_eq!(rc, 0, "pipe2 failed");
-    // SAFETY: both descriptors were just created and are owned here alone.
-    let (read_end, write_end) =
-        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    drop(read_end);
-    Stdio::from(write_end)
 }
 
 #[test]

@@ -10,28 +10,7 @@ use hdrhistogram::serialization::Deserializer;
 use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry};
 use serde_json::Value;
 
-use crate::common::{TestDir, gush, num, read, stats_from};
-
-/// fio's default percentile list, printed as fio prints it (`%f`).
-const FIO_KEYS: [&str; 17] = [
-    "1.000000",
-    "5.000000",
-    "10.000000",
-    "20.000000",
-    "30.000000",
-    "40.000000",
-    "50.000000",
-    "60.000000",
-    "70.000000",
-    "80.000000",
-    "90.000000",
-    "95.000000",
-    "99.000000",
-    "99.500000",
-    "99.900000",
-    "99.950000",
-    "99.990000",
-];
+use crate::common::{FIO_KEYS, TestDir, gush, num, read, stats_from};
 
 /// The JSON objects on stderr: interval lines, then the summary.
 fn json_lines(stderr: &[u8]) -> Vec<Value> {

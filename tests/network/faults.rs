@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, SockAddr, Socket, Type};
 
 use crate::Catcher;
-use crate::common::{RUN_LIMIT, final_stats, gush_std, num, output_bounded, run, wait_bounded};
+use crate::common::{
+    RUN_LIMIT, closed_pipe, final_stats, gush_std, num, output_bounded, run, wait_bounded,
+};
 
 /// A port with nothing listening on it: bound by the kernel's choice,
 /// then released.
@@ -248,20 +250,6 @@ fn reconnect_carries_on_after_the_catcher_restarts() {
         n.parse::<u64>().expect("a whole line number");
     }
     assert!(second_text.ends_with("Line 29999\n"));
-}
-
-/// The write end of a pipe whose reader has gone: writes fail with EPIPE.
-fn closed_pipe() -> Stdio {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    let mut fds = [0; 2];
-    // SAFETY: pipe2 fills two descriptors that we then own.
-    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
-    assert_eq!(rc, 0, "pipe2 failed");
-    // SAFETY: both descriptors were just created and are owned here alone.
-    let (read_end, write_end) =
-        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    drop(read_end);
-    Stdio::from(write_end)
 }
 
 #[test]
