@@ -16,18 +16,28 @@ pub fn failure_line(v: &VerifyStats, path: &str) -> Option<String> {
     let first = v.mismatches.first()?;
     let at = place(first, v.record_noun);
     let file = v.file_bytes;
+    // The length is the news only if the bytes before the end all match.
+    let at_end = v
+        .expected_bytes
+        .map(|expected| first.offset == expected.min(file));
     let line = match v.expected_bytes {
-        Some(expected) if !v.block_device && file < expected => format!(
+        Some(expected) if at_end == Some(true) && !v.block_device && file < expected => format!(
             "gush: verify: {path} is shorter than expected: {file} bytes, expected {expected} bytes; it ends at {at}"
         ),
-        Some(expected) if !v.block_device && file > expected => format!(
-            "gush: verify: {path} is longer than expected: {file} bytes, expected {expected} bytes; the extra bytes start at {at}: {:?}",
+        Some(expected) if at_end == Some(true) && !v.block_device && file > expected => format!(
+            "gush: verify: {path} is longer than expected: {file} bytes, expected {expected} bytes; the extra bytes start at {at}: \"{}\"",
             first.found
         ),
-        _ => format!(
-            "gush: verify: {} of {} chunks differ; first at {at}: expected \"{}\", found \"{}\"",
-            v.verify_bad_chunks, v.verify_chunks, first.expected, first.found
-        ),
+        _ => {
+            let mut line = format!(
+                "gush: verify: {} of {} chunks differ; first at {at}: expected \"{}\", found \"{}\"",
+                v.verify_bad_chunks, v.verify_chunks, first.expected, first.found
+            );
+            if let Some(expected) = v.expected_bytes.filter(|e| *e != file && !v.block_device) {
+                let _ = write!(line, "; and {path} holds {file} bytes, expected {expected}");
+            }
+            line
+        }
     };
     Some(line)
 }

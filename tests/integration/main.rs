@@ -18,3 +18,4 @@ mod output;
 mod report;
 mod signals;
 mod usage;
+mod verify;
