@@ -226,7 +226,7 @@ fn check(config: &Config, limits: Limits, signals: &Signals) -> Result<(VerifySt
         ..config.report.clone()
     };
     let record_noun = match &config.source.spec {
-        source::SourceSpec::Bytes { .. } => "bytes",
+        source::SourceSpec::Lines { .. } => "lines",
         _ => "records",
     };
     let monitor = Monitor::start(
