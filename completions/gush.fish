@@ -79,6 +79,8 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l direct -d 'Bypass th
 complete -c gush -n "__fish_gush_using_subcommand lines" -l preallocate -d 'Reserve the whole --size on the filesystem before writing (fallocate), so the run measures writes, not block allocation'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l verify -d 'After writing a file or block device (and its --sync), read it back from the device (O_DIRECT with --direct, else after dropping its cached pages) and compare it with what the same arguments generate. A difference exits 3'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand records" -l schema -d 'Columns as `name=template, …`; commas inside braces do not split, and `\\,` is a literal comma' -r
@@ -132,6 +134,8 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l direct -d 'Bypass 
 complete -c gush -n "__fish_gush_using_subcommand records" -l preallocate -d 'Reserve the whole --size on the filesystem before writing (fallocate), so the run measures writes, not block allocation'
 complete -c gush -n "__fish_gush_using_subcommand records" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
 complete -c gush -n "__fish_gush_using_subcommand records" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
+complete -c gush -n "__fish_gush_using_subcommand records" -l verify -d 'After writing a file or block device (and its --sync), read it back from the device (O_DIRECT with --direct, else after dropping its cached pages) and compare it with what the same arguments generate. A difference exits 3'
+complete -c gush -n "__fish_gush_using_subcommand records" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand records" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand records" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`' -r
@@ -175,6 +179,8 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l direct -d 'Bypass th
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l preallocate -d 'Reserve the whole --size on the filesystem before writing (fallocate), so the run measures writes, not block allocation'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l verify -d 'After writing a file or block device (and its --sync), read it back from the device (O_DIRECT with --direct, else after dropping its cached pages) and compare it with what the same arguments generate. A difference exits 3'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s n -l count -d 'Stop after N lines or records (not for `gush bytes`)' -r
@@ -218,6 +224,8 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l direct -d 'Bypass t
 complete -c gush -n "__fish_gush_using_subcommand replay" -l preallocate -d 'Reserve the whole --size on the filesystem before writing (fallocate), so the run measures writes, not block allocation'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l reconnect -d 'When the peer drops the connection, connect again and go on with the next whole chunk; the report counts reconnects and the bytes that may have been lost in flight'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l verify -d 'After writing a file or block device (and its --sync), read it back from the device (O_DIRECT with --direct, else after dropping its cached pages) and compare it with what the same arguments generate. A difference exits 3'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s l -l listen -d 'Where to listen: `unix:PATH`, `HOST:PORT`, `[::1]:PORT`, or a bare PORT, which listens on loopback only (write out any other address, 0.0.0.0 included). Port 0 takes a free port; the address in use is printed on stderr' -r

@@ -20,14 +20,17 @@ use crate::source::bytes::Fill;
 
 mod disk;
 mod net;
+mod verify;
 pub use disk::DiskArgs;
 pub use net::{CatchArgs, NetArgs, ReplayArgs};
+pub use verify::VerifyArgs;
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0    done: the amount was written, or the reader went away (| head)
   1    runtime error: cannot open or write the destination
   2    usage error: a bad flag or value
+  3    the data is not what was written (--verify, --verify-only)
   130  interrupted by SIGINT (Ctrl-C); a second Ctrl-C aborts at once
   143  terminated by SIGTERM
 
@@ -97,7 +100,8 @@ Fields: {\x1b[0mn} {n:08} {int:LO..HI} {float:LO..HI:DIGITS} {bool} {hex:LEN}
 {{ and }} are literal braces. In {choice}, the last * of an option starts its
 weight; keep a literal * with a weight after it: {choice:a*b*1|c}.
 
-Exit codes: 0 done, 1 runtime error, 2 usage error, 130 SIGINT, 143 SIGTERM.";
+Exit codes: 0 done, 1 runtime error, 2 usage error, 3 verify found a difference,
+130 SIGINT, 143 SIGTERM.";
 
 #[derive(Debug, Args)]
 pub struct RecordsArgs {
@@ -324,6 +328,9 @@ pub struct CommonArgs {
 
     #[command(flatten)]
     pub net: NetArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 }
 
 /// The summary and report lines, alike for every command that writes and

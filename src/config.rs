@@ -30,6 +30,7 @@ pub mod catch;
 use catch::CatchConfig;
 mod disk;
 mod net;
+mod verify;
 
 /// What the command line asks for, checked.
 #[derive(Debug)]
@@ -77,6 +78,9 @@ pub struct Config {
     pub network: Option<Network>,
     /// How a file or block device is written; `None` for a stream.
     pub disk: Option<DiskOptions>,
+    /// Whether the destination is read back and compared (`--verify`), or
+    /// only checked without writing (`--verify-only`).
+    pub verify: Option<crate::verify::Mode>,
 }
 
 /// Reports more often than this would cost more than they show.
@@ -235,6 +239,7 @@ impl Config {
             None if common.seed.is_some() => simulated(sequence.as_ref()),
             None => TimeSource::Live,
         };
+        let verify = verify::verify(&common, &source, time, disk.as_ref())?;
         Ok(Config {
             source: SourcePlan {
                 spec: source,
@@ -260,9 +265,11 @@ impl Config {
                 timeline: common.timeline,
                 latency_log: common.latency_log,
                 latency: !common.no_latency,
+                quiet: common.summary.quiet,
             },
             network,
             disk,
+            verify,
         })
     }
 }

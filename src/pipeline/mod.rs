@@ -241,6 +241,7 @@ impl Pipeline {
             sync_lat_ns: written.latency.sync,
             network: written.network,
             disk: written.disk,
+            verify: None,
         };
         match error {
             None => Ok(stats),

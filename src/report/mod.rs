@@ -8,6 +8,7 @@ pub mod monitor;
 pub mod progress;
 pub mod sample;
 pub mod sparkline;
+pub mod verify;
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -38,6 +39,8 @@ pub struct Report {
     pub latency_log: Option<PathBuf>,
     /// Time each write (not `--no-latency`).
     pub latency: bool,
+    /// `-q`: nothing on stderr but errors.
+    pub quiet: bool,
 }
 
 /// Whether the live progress display may appear.
@@ -239,6 +242,9 @@ pub fn human(s: &Stats, history: &History) -> String {
             "  disk: {mode}; engine {}, queue depth {}; sync {}{syncs}",
             disk.engine, disk.queue_depth, disk.sync,
         );
+    }
+    if let Some(verified) = &s.verify {
+        out.push_str(&verify::human(verified));
     }
     if s.elapsed_s >= SPARKLINE_MIN_S && history.samples.len() >= 2 {
         let rates: Vec<f64> = history.samples.iter().map(|x| x.bytes_per_s).collect();

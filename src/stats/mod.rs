@@ -122,6 +122,43 @@ pub struct Stats {
     /// Files and block devices only.
     #[serde(flatten)]
     pub disk: Option<DiskStats>,
+    /// Only when the destination was read back (`--verify`, `--verify-only`).
+    #[serde(flatten)]
+    pub verify: Option<crate::verify::VerifyStats>,
+}
+
+impl Stats {
+    /// The summary of a run that wrote nothing (`--verify-only`), for a
+    /// verify to fill in.
+    pub fn nothing_written(destination: String, record_noun: &'static str) -> Stats {
+        Stats {
+            bytes: 0,
+            records: 0,
+            chunks: 0,
+            elapsed_s: 0.0,
+            bytes_per_s: 0.0,
+            hwm_bytes: 0,
+            lwm_bytes: 0,
+            chunk_bytes: 0,
+            pauses: 0,
+            drains: 0,
+            paused_s: 0.0,
+            writer_idle_s: 0.0,
+            peak_buffered_bytes: 0,
+            mean_buffered_bytes: 0.0,
+            writes: 0,
+            seed: None,
+            destination,
+            bottleneck: Bottleneck::Generator,
+            end: End::Complete,
+            write_lat_ns: None,
+            sync_lat_ns: None,
+            record_noun,
+            network: None,
+            disk: None,
+            verify: None,
+        }
+    }
 }
 
 /// What a socket destination adds to the summary.

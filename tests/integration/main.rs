@@ -19,3 +19,4 @@ mod output;
 mod report;
 mod signals;
 mod usage;
+mod verify;

@@ -2,7 +2,8 @@
 //! parsing never panics and its errors point at real places in the input;
 //! CSV, TSV and JSON Lines renderings of one seeded run parse back to the
 //! same values; and a seeded source writes the same bytes however its
-//! output is cut into buffers or shards.
+//! output is cut into buffers or shards; and a verify names exactly the
+//! byte that differs.
 //!
 //! Case counts are modest on purpose: the whole binary runs in a few seconds
 //! on a small machine, and a failure prints a shrunk input to rerun.
@@ -13,6 +14,7 @@
 mod formats;
 mod parsing;
 mod seeded;
+mod verify;
 
 use gush::language::clock::TimeSource;
 use gush::language::escape::Format;
