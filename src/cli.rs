@@ -20,14 +20,17 @@ use crate::source::bytes::Fill;
 
 mod disk;
 mod net;
+mod stamp;
 pub use disk::DiskArgs;
 pub use net::{CatchArgs, NetArgs, ReplayArgs};
+pub use stamp::{ContentArgs, VerifyArgs};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0    done: the amount was written, or the reader went away (| head)
   1    runtime error: cannot open or write the destination
   2    usage error: a bad flag or value
+  3    the data is not what was written (gush verify found bad blocks)
   130  interrupted by SIGINT (Ctrl-C); a second Ctrl-C aborts at once
   143  terminated by SIGTERM
 
@@ -66,6 +69,11 @@ pub enum Command {
     Catch(CatchArgs),
     /// List the presets with a sample line each, or show one to copy.
     Presets(PresetsArgs),
+    /// Check a file or device written with `gush bytes --fill stamped`:
+    /// every block ok, corrupted, misplaced, stale, zeroed, unreadable or
+    /// missing.
+    #[command(after_help = EXIT_CODES)]
+    Verify(VerifyArgs),
 }
 
 impl Command {
@@ -78,6 +86,7 @@ impl Command {
             Command::Replay(_) => "replay",
             Command::Catch(_) => "catch",
             Command::Presets(_) => "presets",
+            Command::Verify(_) => "verify",
         }
     }
 }
@@ -194,10 +203,15 @@ pub struct LinesArgs {
 
 #[derive(Debug, Args)]
 pub struct BytesArgs {
-    /// What the bytes are: `zero`, `random` (seeded, see --seed) or a hex
-    /// pattern repeated end to end, such as `deadbeef`.
-    #[arg(long, value_name = "zero|random|HEX", default_value = "zero", value_parser = parse_fill)]
+    /// What the bytes are: `zero`, `random` (seeded, see --seed),
+    /// `stamped` (random blocks with a self-describing header, for `gush
+    /// verify`; needs --size) or a hex pattern repeated end to end, such as
+    /// `deadbeef`.
+    #[arg(long, value_name = "zero|random|stamped|HEX", default_value = "zero", value_parser = parse_fill)]
     pub fill: Fill,
+
+    #[command(flatten)]
+    pub content: ContentArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,

@@ -30,6 +30,8 @@ pub mod catch;
 use catch::CatchConfig;
 mod disk;
 mod net;
+pub mod stamp;
+use stamp::VerifyConfig;
 
 /// What the command line asks for, checked.
 #[derive(Debug)]
@@ -39,6 +41,8 @@ pub enum Job {
     Catch(CatchConfig),
     /// `gush presets`: the listing to print.
     Presets(String),
+    /// `gush verify FILE`: check stamped blocks.
+    Verify(VerifyConfig),
 }
 
 impl Job {
@@ -51,6 +55,7 @@ impl Job {
             Command::Presets(args) => presets::listing(args.show.as_deref())
                 .map(Job::Presets)
                 .map_err(invalid),
+            Command::Verify(args) => VerifyConfig::from_args(args).map(Job::Verify),
             command => Config::from_cli(Cli { command }).map(|config| Job::Send(Box::new(config))),
         };
         job.map_err(|err| {
@@ -214,7 +219,17 @@ impl Config {
                         "--rate {rate}/s counts lines; `gush bytes` takes a byte rate such as 5MiB/s"
                     )));
                 }
-                (SourceSpec::Bytes { fill: args.fill }, None, args.common)
+                // The seed is chosen here, not below, because a stamped
+                // block's header records it.
+                let mut common = args.common;
+                let seed = *common.seed.get_or_insert_with(seeded::fresh_seed);
+                let (content, stamp) = stamp::content(&args.fill, &args.content, &common, seed)?;
+                let source = SourceSpec::Bytes {
+                    fill: args.fill,
+                    content,
+                    stamp,
+                };
+                (source, None, common)
             }
             Command::Replay(args) => {
                 let (source, common) = net::replay(args)?;
@@ -222,6 +237,7 @@ impl Config {
             }
             Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
             Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
+            Command::Verify(_) => unreachable!("`gush verify` is configured by VerifyConfig"),
         };
         let flow = flow(&common)?;
         let interval = interval(&common.summary)?;
