@@ -30,24 +30,40 @@ impl Stamped {
     }
 }
 
+impl Stamped {
+    /// The bytes from `at` of the block that holds it, into `out`, which
+    /// ends inside that block.
+    fn partial(&mut self, at: u64, out: &mut [u8]) {
+        let block = u64::from(self.layout.block);
+        let start = at - at % block;
+        stamp::expected_block(&self.layout, start, &mut self.scratch);
+        let skip = (at - start) as usize;
+        out.copy_from_slice(&self.scratch[skip..skip + out.len()]);
+    }
+}
+
 impl Source for Stamped {
     fn fill(&mut self, out: &mut [u8], _max_records: u64) -> Filled {
         let block = u64::from(self.layout.block);
-        let mut done = 0;
-        while done < out.len() {
-            let at = self.offset + done as u64;
-            let start = at - at % block;
-            let skip = (at - start) as usize;
-            let take = (block as usize - skip).min(out.len() - done);
-            if skip == 0 && take == block as usize {
-                let whole = &mut out[done..done + take];
-                content::fill_at(self.layout.seed, &self.content, start, whole);
-                stamp::seal(whole, &self.layout, start);
-            } else {
-                stamp::expected_block(&self.layout, start, &mut self.scratch);
-                out[done..done + take].copy_from_slice(&self.scratch[skip..skip + take]);
-            }
-            done += take;
+        let end = self.offset + out.len() as u64;
+        // Whole blocks are filled in one call and then sealed one by one
+        // (the random stream comes in 4 KiB pieces: filling 512-byte
+        // blocks one at a time made each piece eight times over); a block
+        // cut by the start or end of `out` is made whole in scratch.
+        let first_whole = self.offset.next_multiple_of(block).min(end);
+        let past_whole = (end - end % block).max(first_whole);
+        let head = (first_whole - self.offset) as usize;
+        let middle = (past_whole - first_whole) as usize;
+        if head > 0 {
+            self.partial(self.offset, &mut out[..head]);
+        }
+        let whole = &mut out[head..head + middle];
+        content::fill_at(self.layout.seed, &self.content, first_whole, whole);
+        for (i, one) in whole.chunks_exact_mut(block as usize).enumerate() {
+            stamp::seal(one, &self.layout, first_whole + i as u64 * block);
+        }
+        if past_whole < end {
+            self.partial(past_whole, &mut out[head + middle..]);
         }
         self.offset += out.len() as u64;
         Filled {

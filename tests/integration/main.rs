@@ -9,6 +9,7 @@ mod common;
 
 mod amounts;
 mod backpressure;
+mod content;
 mod destination;
 mod faults;
 mod flow;
@@ -17,4 +18,5 @@ mod latency;
 mod output;
 mod report;
 mod signals;
+mod stamp;
 mod usage;
