@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the lines of a file or stdin again: real logs at a chosen rate')
             [CompletionResult]::new('catch', 'catch', [CompletionResultType]::ParameterValue, 'Receive over TCP or a Unix socket: count, discard or save, report')
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List the presets with a sample line each, or show one to copy')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -152,7 +153,11 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             break
         }
         'gush;bytes' {
-            [CompletionResult]::new('--fill', '--fill', [CompletionResultType]::ParameterName, 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`')
+            [CompletionResult]::new('--fill', '--fill', [CompletionResultType]::ParameterName, 'What the bytes are: `zero`, `random` (seeded, see --seed), `stamped` (random blocks with a self-describing header, for `gush verify`; needs --size) or a hex pattern repeated end to end, such as `deadbeef`')
+            [CompletionResult]::new('--block', '--block', [CompletionResultType]::ParameterName, 'The block of `--fill stamped`: each starts with a header (magic, seed, run id, its own offset, sizes, CRC32C). A power of two from 512B to 1MiB that divides --chunk and --size. Default 4KiB')
+            [CompletionResult]::new('--run-id', '--run-id', [CompletionResultType]::ParameterName, 'The generation stamped in each block with `--fill stamped`, so that `gush verify` tells blocks of an earlier run with the same seed apart (`stale`). Default 0: the same seed then gives the same bytes')
+            [CompletionResult]::new('--compress-ratio', '--compress-ratio', [CompletionResultType]::ParameterName, 'Make `--fill random` or `stamped` compress by about R under zstd, gzip or lz4 (1 = incompressible, 1.5, 2, 8.5, up to 100), with the redundancy spread evenly through every 4 KiB block')
+            [CompletionResult]::new('--dedupe', '--dedupe', [CompletionResultType]::ParameterName, 'Make PCT percent (0 to 99) of the 4 KiB blocks of `--fill random` repeat an earlier block, so a dedupe store keeps about 100 - PCT %')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
@@ -293,6 +298,19 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'gush;verify' {
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
+            [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('--direct', '--direct', [CompletionResultType]::ParameterName, 'Read with O_DIRECT, bypassing the page cache, so the check reads the device itself')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors: no summary, no report lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors: no summary, no report lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'gush;help' {
             [CompletionResult]::new('lines', 'lines', [CompletionResultType]::ParameterValue, 'Write lines made from a template, `Line {n}` by default')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'Write records with named columns as CSV, TSV or JSON Lines')
@@ -300,6 +318,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the lines of a file or stdin again: real logs at a chosen rate')
             [CompletionResult]::new('catch', 'catch', [CompletionResultType]::ParameterValue, 'Receive over TCP or a Unix socket: count, discard or save, report')
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List the presets with a sample line each, or show one to copy')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -319,6 +338,9 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             break
         }
         'gush;help;presets' {
+            break
+        }
+        'gush;help;verify' {
             break
         }
         'gush;help;help' {

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand replay 'Send the lines of a file or stdin again: real logs at a chosen rate'
             cand catch 'Receive over TCP or a Unix socket: count, discard or save, report'
             cand presets 'List the presets with a sample line each, or show one to copy'
+            cand verify 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gush;lines'= {
@@ -146,7 +147,11 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --version 'Print version'
         }
         &'gush;bytes'= {
-            cand --fill 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`'
+            cand --fill 'What the bytes are: `zero`, `random` (seeded, see --seed), `stamped` (random blocks with a self-describing header, for `gush verify`; needs --size) or a hex pattern repeated end to end, such as `deadbeef`'
+            cand --block 'The block of `--fill stamped`: each starts with a header (magic, seed, run id, its own offset, sizes, CRC32C). A power of two from 512B to 1MiB that divides --chunk and --size. Default 4KiB'
+            cand --run-id 'The generation stamped in each block with `--fill stamped`, so that `gush verify` tells blocks of an earlier run with the same seed apart (`stale`). Default 0: the same seed then gives the same bytes'
+            cand --compress-ratio 'Make `--fill random` or `stamped` compress by about R under zstd, gzip or lz4 (1 = incompressible, 1.5, 2, 8.5, up to 100), with the redundancy spread evenly through every 4 KiB block'
+            cand --dedupe 'Make PCT percent (0 to 99) of the 4 KiB blocks of `--fill random` repeat an earlier block, so a dedupe store keeps about 100 - PCT %'
             cand -n 'Stop after N lines or records (not for `gush bytes`)'
             cand --count 'Stop after N lines or records (not for `gush bytes`)'
             cand -s 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
@@ -283,6 +288,18 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'gush;verify'= {
+            cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
+            cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
+            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json)'
+            cand --direct 'Read with O_DIRECT, bypassing the page cache, so the check reads the device itself'
+            cand -q 'Print nothing on stderr but errors: no summary, no report lines'
+            cand --quiet 'Print nothing on stderr but errors: no summary, no report lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gush;help'= {
             cand lines 'Write lines made from a template, `Line {n}` by default'
             cand records 'Write records with named columns as CSV, TSV or JSON Lines'
@@ -290,6 +307,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand replay 'Send the lines of a file or stdin again: real logs at a chosen rate'
             cand catch 'Receive over TCP or a Unix socket: count, discard or save, report'
             cand presets 'List the presets with a sample line each, or show one to copy'
+            cand verify 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gush;help;lines'= {
@@ -303,6 +321,8 @@ set edit:completion:arg-completer[gush] = {|@words|
         &'gush;help;catch'= {
         }
         &'gush;help;presets'= {
+        }
+        &'gush;help;verify'= {
         }
         &'gush;help;help'= {
         }

@@ -30,7 +30,7 @@ Exit codes:
   0    done: the amount was written, or the reader went away (| head)
   1    runtime error: cannot open or write the destination
   2    usage error: a bad flag or value
-  3    the data is not what was written (gush verify found bad blocks)
+  3    the data is not what was written: a check found a difference
   130  interrupted by SIGINT (Ctrl-C); a second Ctrl-C aborts at once
   143  terminated by SIGTERM
 
