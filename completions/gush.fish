@@ -56,7 +56,7 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l lwm -d 'Low-water ma
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
@@ -107,7 +107,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l lwm -d 'Low-water 
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
@@ -154,7 +154,7 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l lwm -d 'Low-water ma
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
@@ -195,7 +195,7 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l lwm -d 'Low-water m
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand replay" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
@@ -232,7 +232,7 @@ complete -c gush -n "__fish_gush_using_subcommand catch" -l read-rate -d 'Read a
 complete -c gush -n "__fish_gush_using_subcommand catch" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand catch" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand catch" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand catch" -s k -l keep -d 'Serve connections until interrupted, instead of --connections'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s f -l force -d 'Overwrite an existing file'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s a -l append -d 'Add to the end of an existing file'
@@ -245,7 +245,7 @@ complete -c gush -n "__fish_gush_using_subcommand presets" -s V -l version -d 'P
 complete -c gush -n "__fish_gush_using_subcommand verify" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand verify" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand verify" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand verify" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand verify" -l direct -d 'Read with O_DIRECT, bypassing the page cache, so the check reads the device itself'
 complete -c gush -n "__fish_gush_using_subcommand verify" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand verify" -s h -l help -d 'Print help'

@@ -348,7 +348,8 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "PATH", help_heading = "Report")]
     pub stats_file: Option<PathBuf>,
 
-    /// Print one report line every DUR on stderr (JSON with --stats=json).
+    /// Print one report line every DUR on stderr (JSON with --stats=json);
+    /// for `gush verify`, how far the check has read.
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Report")]
     pub interval: Option<Duration>,
 

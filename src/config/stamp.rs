@@ -23,15 +23,13 @@ pub struct VerifyConfig {
     /// The report on stderr; `None` with `-q`.
     pub stats: Option<StatsFormat>,
     pub stats_file: Option<PathBuf>,
+    /// One progress line per interval on stderr; `None` with `-q`.
+    pub interval: Option<std::time::Duration>,
 }
 
 impl VerifyConfig {
     pub fn from_args(args: VerifyArgs) -> Result<VerifyConfig, clap::Error> {
-        if interval(&args.summary)?.is_some() {
-            return Err(usage(
-                "--interval is not used by `gush verify`: it reports once, at the end".to_string(),
-            ));
-        }
+        let interval = interval(&args.summary)?;
         not_the_output(
             &args.file,
             "--stats-file",
@@ -45,6 +43,7 @@ impl VerifyConfig {
                 false => Some(args.summary.stats.unwrap_or(StatsFormat::Human)),
             },
             stats_file: args.summary.stats_file,
+            interval,
         })
     }
 }

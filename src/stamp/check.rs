@@ -125,6 +125,7 @@ pub fn run(config: VerifyConfig) -> Result<ExitCode> {
     let reading = read::spawn(Arc::clone(&file), end, block as usize, signals.stop_flag());
     let mut judge = Judge::new(layout);
     let mut failure = None;
+    let mut next_line = config.interval.map(|every| started + every);
     for window in reading.windows.iter() {
         let window = match window {
             Ok(window) => window,
@@ -147,6 +148,12 @@ pub fn run(config: VerifyConfig) -> Result<ExitCode> {
             verdict.checked_bytes += block;
         }
         let _ = reading.recycle.try_send(window.chunk);
+        if let (Some(due), Some(every)) = (next_line, config.interval)
+            && Instant::now() >= due
+        {
+            progress_line(&verdict, started, config.stats);
+            next_line = Some(due + every);
+        }
     }
     drop(reading.windows);
     let _ = reading.thread.join();
@@ -186,6 +193,29 @@ pub fn run(config: VerifyConfig) -> Result<ExitCode> {
     } else {
         ExitCode::from(3)
     })
+}
+
+/// One `--interval` line: how far the check is, and the bad blocks so far.
+fn progress_line(v: &Verdict, started: Instant, format: Option<report::StatsFormat>) {
+    let elapsed_s = started.elapsed().as_secs_f64();
+    let bad = v.bad();
+    let line = match format {
+        Some(report::StatsFormat::Json) => report::json(&serde_json::json!({
+            "elapsed_s": elapsed_s,
+            "checked_bytes": v.checked_bytes,
+            "total_bytes": v.total_bytes,
+            "ok": v.ok,
+            "bad": bad,
+        })),
+        _ => format!(
+            "gush verify: {:.1} s: checked {} of {}, {} bad blocks so far",
+            elapsed_s,
+            size(v.checked_bytes as f64),
+            size(v.total_bytes as f64),
+            bad
+        ),
+    };
+    report::stderr_line(&line);
 }
 
 /// The first intact stamped block, looked for at every 512-byte step from

@@ -4,11 +4,12 @@
 //! must be found, classified and placed at its offset.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{gush, num, read, run, stats_from};
+use crate::common::{gush, gush_std, num, output_bounded, read, run, send_signal, stats_from};
 
 const BLOCK: u64 = 4096;
 const TOTAL: u64 = 1 << 20;
@@ -365,4 +366,60 @@ fn an_unreadable_block_is_skipped_and_counted() {
         assert_eq!(num(&report, "ok"), 255, "{report}");
         assert_eq!(bad_blocks(&report)[0]["offset"], 40 * BLOCK);
     }
+}
+
+#[test]
+fn direct_writes_and_reads_give_the_same_verdict() {
+    let dir = scratch();
+    let path = stamped(dir.path(), "direct", BLOCK, &["--direct"]);
+    assert!(read(&path) == read(&stamped(dir.path(), "cached", BLOCK, &[])));
+    patch(&path, 12 * BLOCK + 5, &[0]);
+    let out = gush(["verify", "--direct", "--stats=json"])
+        .arg(&path)
+        .output()
+        .expect("gush runs");
+    let report = stats_from(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{report}");
+    assert_eq!(report["direct"], true);
+    assert_eq!(num(&report, "ok"), 255);
+    assert_eq!(bad_blocks(&report)[0]["offset"], 12 * BLOCK);
+}
+
+#[test]
+fn ctrl_c_reports_what_was_checked_and_exits_130() {
+    let dir = scratch();
+    // The first MiB of a 64 GiB stamped run, then a hole up to 64 GiB:
+    // far more than can be read before the signal comes.
+    let path = dir.path().join("huge");
+    gush([
+        "bytes", "--fill", "stamped", "-s", "64GiB", "--shard", "0/65536", "-q", "-o",
+    ])
+    .arg(&path)
+    .assert()
+    .success();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
+    file.set_len(64 << 30).expect("make it sparse");
+    let child = gush_std(["verify", "--stats=json"])
+        .arg(&path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gush");
+    std::thread::sleep(Duration::from_millis(300));
+    send_signal(&child, libc::SIGINT);
+    let out = output_bounded(child);
+    let report = stats_from(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{report}");
+    assert_eq!(report["interrupted"], true);
+    assert_eq!(num(&report, "ok"), 256);
+    let checked = num(&report, "checked_bytes");
+    assert!((1 << 20..64 << 30).contains(&checked), "{report}");
+    assert_eq!(
+        num(&report, "missing"),
+        0,
+        "an interrupted check names nothing missing"
+    );
 }
