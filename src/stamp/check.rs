@@ -122,11 +122,11 @@ pub fn run(config: VerifyConfig) -> Result<ExitCode> {
     };
     let end = opened.bytes.min(layout.total);
     let file = Arc::new(opened.file);
-    let reading = read::spawn(Arc::clone(&file), end, block as usize, signals.stop_flag());
+    let mut reading = read::spawn(Arc::clone(&file), end, block as usize, signals.stop_flag());
     let mut judge = Judge::new(layout);
     let mut failure = None;
     let mut next_line = config.interval.map(|every| started + every);
-    for window in reading.windows.iter() {
+    while let Some(window) = reading.next() {
         let window = match window {
             Ok(window) => window,
             Err(err) => {
@@ -147,7 +147,7 @@ pub fn run(config: VerifyConfig) -> Result<ExitCode> {
             verdict.record(class, offset);
             verdict.checked_bytes += block;
         }
-        let _ = reading.recycle.try_send(window.chunk);
+        reading.recycle(window.chunk);
         if let (Some(due), Some(every)) = (next_line, config.interval)
             && Instant::now() >= due
         {
@@ -155,8 +155,7 @@ pub fn run(config: VerifyConfig) -> Result<ExitCode> {
             next_line = Some(due + every);
         }
     }
-    drop(reading.windows);
-    let _ = reading.thread.join();
+    reading.finish();
     if let Some(err) = failure {
         return signals.interrupted(err);
     }
