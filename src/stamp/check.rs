@@ -260,12 +260,14 @@ fn first_intact(file: &File, bytes: u64) -> Result<Option<Header>> {
 /// blocks with their offsets.
 fn human(v: &Verdict) -> String {
     let mut out = String::new();
+    let verdict = match v.bad() {
+        0 if !v.interrupted => format!("all {} blocks ok", v.blocks),
+        bad => format!("{bad} of {} blocks bad", v.blocks),
+    };
     let _ = writeln!(
         out,
-        "gush verify: {}: {} of {} blocks bad{}{}",
+        "gush verify: {}: {verdict}{}{}",
         v.file,
-        v.bad(),
-        v.blocks,
         match v.extra_bytes {
             0 => String::new(),
             extra => format!(", {extra} extra bytes past the stamped total"),

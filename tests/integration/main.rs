@@ -19,4 +19,5 @@ mod output;
 mod report;
 mod signals;
 mod stamp;
+mod stamp_reading;
 mod usage;

@@ -4,18 +4,16 @@
 //! must be found, classified and placed at its offset.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{gush, gush_std, num, output_bounded, read, run, send_signal, stats_from};
+use crate::common::{gush, num, read, run, stats_from};
 
-const BLOCK: u64 = 4096;
-const TOTAL: u64 = 1 << 20;
+pub(crate) const BLOCK: u64 = 4096;
+pub(crate) const TOTAL: u64 = 1 << 20;
 
 /// A temp dir on the real filesystem under cargo's target dir.
-fn scratch() -> tempfile::TempDir {
+pub(crate) fn scratch() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("gush-stamp-")
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
@@ -24,7 +22,7 @@ fn scratch() -> tempfile::TempDir {
 
 /// Writes TOTAL bytes of stamped blocks of `block` bytes with `extra`
 /// flags, with seed 7 unless they name another.
-fn stamped(dir: &Path, name: &str, block: u64, extra: &[&str]) -> PathBuf {
+pub(crate) fn stamped(dir: &Path, name: &str, block: u64, extra: &[&str]) -> PathBuf {
     let path = dir.join(name);
     let block = block.to_string();
     let total = TOTAL.to_string();
@@ -52,11 +50,11 @@ fn verify(path: &Path) -> (i32, Value) {
     (out.status.code().expect("exits"), stats_from(&out.stderr))
 }
 
-fn bad_blocks(report: &Value) -> Vec<Value> {
+pub(crate) fn bad_blocks(report: &Value) -> Vec<Value> {
     report["bad_blocks"].as_array().expect("a list").clone()
 }
 
-fn patch(path: &Path, offset: u64, bytes: &[u8]) {
+pub(crate) fn patch(path: &Path, offset: u64, bytes: &[u8]) {
     let mut data = read(path);
     data[offset as usize..offset as usize + bytes.len()].copy_from_slice(bytes);
     std::fs::write(path, data).expect("patch the file");
@@ -281,145 +279,4 @@ fn stamped_flags_are_checked_before_writing() {
         assert!(stderr.contains(says), "{all:?}: {stderr}");
     }
     assert!(!Path::new(out).exists());
-}
-
-fn have(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok()
-}
-
-/// A loop device over a stamped file, with device-mapper's `error` target
-/// over one block, removed when dropped.
-struct FaultyDevice {
-    loop_dev: String,
-    dm_name: String,
-}
-
-impl Drop for FaultyDevice {
-    fn drop(&mut self) {
-        let _ = Command::new("dmsetup")
-            .args(["remove", &self.dm_name])
-            .status();
-        let _ = Command::new("losetup")
-            .args(["-d", &self.loop_dev])
-            .status();
-    }
-}
-
-#[test]
-fn an_unreadable_block_is_skipped_and_counted() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 || !have("losetup") || !have("dmsetup") {
-        eprintln!("note: skipped: needs root, losetup and dmsetup to make an unreadable block");
-        return;
-    }
-    let dir = scratch();
-    let path = stamped(dir.path(), "disk", BLOCK, &[]);
-    let attach = Command::new("losetup")
-        .args(["--find", "--show"])
-        .arg(&path)
-        .output()
-        .expect("losetup runs");
-    if !attach.status.success() {
-        eprintln!(
-            "note: skipped: losetup cannot attach a loop device here: {}",
-            String::from_utf8_lossy(&attach.stderr).trim()
-        );
-        return;
-    }
-    let loop_dev = String::from_utf8_lossy(&attach.stdout).trim().to_string();
-    let dm_name = format!("gush-test-{}", std::process::id());
-    let device = FaultyDevice { loop_dev, dm_name };
-    // Sectors of 512 bytes: block 40 (sectors 320..328) fails with EIO.
-    let sectors = TOTAL / 512;
-    let table = format!(
-        "0 320 linear {dev} 0\n320 8 error\n328 {rest} linear {dev} 328\n",
-        dev = device.loop_dev,
-        rest = sectors - 328
-    );
-    let made = Command::new("dmsetup")
-        .args(["create", &device.dm_name])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(table.as_bytes())?;
-            child.wait()
-        });
-    if !made.is_ok_and(|status| status.success()) {
-        eprintln!("note: skipped: dmsetup cannot create a device here");
-        return;
-    }
-    let mapped = PathBuf::from(format!("/dev/mapper/{}", device.dm_name));
-    for direct in [false, true] {
-        let mut cmd = gush(["verify", "--stats=json"]);
-        if direct {
-            cmd.arg("--direct");
-        }
-        let out = cmd.arg(&mapped).output().expect("gush runs");
-        let report = stats_from(&out.stderr);
-        assert_eq!(out.status.code(), Some(3), "{report}");
-        assert_eq!(num(&report, "unreadable"), 1, "{report}");
-        assert_eq!(num(&report, "ok"), 255, "{report}");
-        assert_eq!(bad_blocks(&report)[0]["offset"], 40 * BLOCK);
-    }
-}
-
-#[test]
-fn direct_writes_and_reads_give_the_same_verdict() {
-    let dir = scratch();
-    let path = stamped(dir.path(), "direct", BLOCK, &["--direct"]);
-    assert!(read(&path) == read(&stamped(dir.path(), "cached", BLOCK, &[])));
-    patch(&path, 12 * BLOCK + 5, &[0]);
-    let out = gush(["verify", "--direct", "--stats=json"])
-        .arg(&path)
-        .output()
-        .expect("gush runs");
-    let report = stats_from(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{report}");
-    assert_eq!(report["direct"], true);
-    assert_eq!(num(&report, "ok"), 255);
-    assert_eq!(bad_blocks(&report)[0]["offset"], 12 * BLOCK);
-}
-
-#[test]
-fn ctrl_c_reports_what_was_checked_and_exits_130() {
-    let dir = scratch();
-    // The first MiB of a 64 GiB stamped run, then a hole up to 64 GiB:
-    // far more than can be read before the signal comes.
-    let path = dir.path().join("huge");
-    gush([
-        "bytes", "--fill", "stamped", "-s", "64GiB", "--shard", "0/65536", "-q", "-o",
-    ])
-    .arg(&path)
-    .assert()
-    .success();
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .expect("open");
-    file.set_len(64 << 30).expect("make it sparse");
-    let child = gush_std(["verify", "--stats=json"])
-        .arg(&path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gush");
-    std::thread::sleep(Duration::from_millis(300));
-    send_signal(&child, libc::SIGINT);
-    let out = output_bounded(child);
-    let report = stats_from(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{report}");
-    assert_eq!(report["interrupted"], true);
-    assert_eq!(num(&report, "ok"), 256);
-    let checked = num(&report, "checked_bytes");
-    assert!((1 << 20..64 << 30).contains(&checked), "{report}");
-    assert_eq!(
-        num(&report, "missing"),
-        0,
-        "an interrupted check names nothing missing"
-    );
 }
