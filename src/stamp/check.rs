@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -97,7 +98,16 @@ pub fn run(config: VerifyConfig) -> Result<ExitCode> {
         .transpose()?;
     let opened = read::open(&config.file, config.direct)?;
     let name = config.file.display().to_string();
-    let Some(first) = first_intact(&opened.file, opened.bytes)? else {
+    let stop = signals.stop_flag();
+    let first = first_intact(&opened.file, opened.bytes, &stop)
+        .with_context(|| format!("verify {name}: look for its first stamped block"))?;
+    if stop.load(Ordering::Relaxed) {
+        report::stderr_line(&format!(
+            "gush verify: {name}: interrupted while looking for the first intact block"
+        ));
+        return Ok(ExitCode::from(signals.exit_code()));
+    }
+    let Some(first) = first else {
         report::stderr_line(&format!(
             "gush verify: {name}: no intact stamped block in {} ({} bytes): not written by `gush bytes --fill stamped`, or every block is damaged",
             size(opened.bytes as f64),
@@ -159,9 +169,7 @@ pub fn run(config: VerifyConfig) -> Result<ExitCode> {
     if let Some(err) = failure {
         return signals.interrupted(err);
     }
-    verdict.interrupted = signals
-        .stop_flag()
-        .load(std::sync::atomic::Ordering::Relaxed);
+    verdict.interrupted = stop.load(Ordering::Relaxed);
     if !verdict.interrupted {
         verdict.missing = verdict.blocks.saturating_sub(verdict.checked_bytes / block);
         if verdict.missing > 0 && verdict.bad_blocks.len() < LISTED {
@@ -219,10 +227,10 @@ fn progress_line(v: &Verdict, started: Instant, format: Option<report::StatsForm
 
 /// The first intact stamped block, looked for at every 512-byte step from
 /// the start: a damaged first block must not hide a good file.
-fn first_intact(file: &File, bytes: u64) -> Result<Option<Header>> {
+fn first_intact(file: &File, bytes: u64, stop: &AtomicBool) -> Result<Option<Header>> {
     let mut chunk = Chunk::new(WINDOW);
     let mut pos = 0u64;
-    while pos < bytes {
+    while pos < bytes && !stop.load(Ordering::Relaxed) {
         let buf = chunk.space();
         let read = match read::read_full(file, buf, pos) {
             Ok(read) => read,
