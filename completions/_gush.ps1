@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the lines of a file or stdin again: real logs at a chosen rate')
             [CompletionResult]::new('catch', 'catch', [CompletionResultType]::ParameterValue, 'Receive over TCP or a Unix socket: count, discard or save, report')
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List the presets with a sample line each, or show one to copy')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -60,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--lwm', '--lwm', [CompletionResultType]::ParameterName, 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
             [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read')
             [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)')
             [CompletionResult]::new('--latency-log', '--latency-log', [CompletionResultType]::ParameterName, 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram''s log processors and plotters read it')
             [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio''s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database''s log and fio --fdatasync=1)')
@@ -122,7 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--lwm', '--lwm', [CompletionResultType]::ParameterName, 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
             [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read')
             [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)')
             [CompletionResult]::new('--latency-log', '--latency-log', [CompletionResultType]::ParameterName, 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram''s log processors and plotters read it')
             [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio''s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database''s log and fio --fdatasync=1)')
@@ -158,7 +159,11 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             break
         }
         'gush;bytes' {
-            [CompletionResult]::new('--fill', '--fill', [CompletionResultType]::ParameterName, 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`')
+            [CompletionResult]::new('--fill', '--fill', [CompletionResultType]::ParameterName, 'What the bytes are: `zero`, `random` (seeded, see --seed), `stamped` (random blocks with a self-describing header, for `gush verify`; needs --size) or a hex pattern repeated end to end, such as `deadbeef`')
+            [CompletionResult]::new('--block', '--block', [CompletionResultType]::ParameterName, 'The block of `--fill stamped`: each starts with a header (magic, seed, run id, its own offset, sizes, CRC32C). A power of two from 512B to 1MiB that divides --chunk and --size. Default 4KiB')
+            [CompletionResult]::new('--run-id', '--run-id', [CompletionResultType]::ParameterName, 'The generation stamped in each block with `--fill stamped`, so that `gush verify` tells blocks of an earlier run with the same seed apart (`stale`). Default 0: the same seed then gives the same bytes')
+            [CompletionResult]::new('--compress-ratio', '--compress-ratio', [CompletionResultType]::ParameterName, 'Make `--fill random` or `stamped` compress by about R under zstd, gzip or lz4 (1 = incompressible, 1.5, 2, 8.5, up to 100), with the redundancy spread evenly through every 4 KiB block')
+            [CompletionResult]::new('--dedupe', '--dedupe', [CompletionResultType]::ParameterName, 'Make PCT percent (0 to 99) of the 4 KiB blocks of `--fill random` repeat an earlier block, so a dedupe store keeps about 100 - PCT %')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N lines or records (not for `gush bytes`)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Stop at SIZE bytes; `lines` stops at the last whole line that fits')
@@ -179,7 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--lwm', '--lwm', [CompletionResultType]::ParameterName, 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
             [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read')
             [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)')
             [CompletionResult]::new('--latency-log', '--latency-log', [CompletionResultType]::ParameterName, 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram''s log processors and plotters read it')
             [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio''s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database''s log and fio --fdatasync=1)')
@@ -234,7 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--lwm', '--lwm', [CompletionResultType]::ParameterName, 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
             [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read')
             [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)')
             [CompletionResult]::new('--latency-log', '--latency-log', [CompletionResultType]::ParameterName, 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram''s log processors and plotters read it')
             [CompletionResult]::new('--sync', '--sync', [CompletionResultType]::ParameterName, 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio''s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database''s log and fio --fdatasync=1)')
@@ -282,7 +287,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--read-rate', '--read-rate', [CompletionResultType]::ParameterName, 'Read at most RATE bytes per second on each connection (`1MiB/s`)')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
             [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Serve connections until interrupted, instead of --connections')
             [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Serve connections until interrupted, instead of --connections')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Overwrite an existing file')
@@ -305,6 +310,19 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'gush;verify' {
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary on stderr at the end: `human` (the default) or `json`, one object')
+            [CompletionResult]::new('--stats-file', '--stats-file', [CompletionResultType]::ParameterName, 'Also write the JSON summary to PATH (replaced if it exists)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read')
+            [CompletionResult]::new('--direct', '--direct', [CompletionResultType]::ParameterName, 'Read with O_DIRECT, bypassing the page cache, so the check reads the device itself')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors: no summary, no report lines')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors: no summary, no report lines')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'gush;help' {
             [CompletionResult]::new('lines', 'lines', [CompletionResultType]::ParameterValue, 'Write lines made from a template, `Line {n}` by default')
             [CompletionResult]::new('records', 'records', [CompletionResultType]::ParameterValue, 'Write records with named columns as CSV, TSV or JSON Lines')
@@ -312,6 +330,7 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Send the lines of a file or stdin again: real logs at a chosen rate')
             [CompletionResult]::new('catch', 'catch', [CompletionResultType]::ParameterValue, 'Receive over TCP or a Unix socket: count, discard or save, report')
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List the presets with a sample line each, or show one to copy')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -331,6 +350,9 @@ Register-ArgumentCompleter -Native -CommandName 'gush' -ScriptBlock {
             break
         }
         'gush;help;presets' {
+            break
+        }
+        'gush;help;verify' {
             break
         }
         'gush;help;help' {

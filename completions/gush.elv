@@ -28,6 +28,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand replay 'Send the lines of a file or stdin again: real logs at a chosen rate'
             cand catch 'Receive over TCP or a Unix socket: count, discard or save, report'
             cand presets 'List the presets with a sample line each, or show one to copy'
+            cand verify 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gush;lines'= {
@@ -56,7 +57,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --lwm 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty'
             cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
             cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
-            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json)'
+            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read'
             cand --timeline 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)'
             cand --latency-log 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram''s log processors and plotters read it'
             cand --sync 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio''s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database''s log and fio --fdatasync=1)'
@@ -117,7 +118,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --lwm 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty'
             cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
             cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
-            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json)'
+            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read'
             cand --timeline 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)'
             cand --latency-log 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram''s log processors and plotters read it'
             cand --sync 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio''s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database''s log and fio --fdatasync=1)'
@@ -152,7 +153,11 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --version 'Print version'
         }
         &'gush;bytes'= {
-            cand --fill 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`'
+            cand --fill 'What the bytes are: `zero`, `random` (seeded, see --seed), `stamped` (random blocks with a self-describing header, for `gush verify`; needs --size) or a hex pattern repeated end to end, such as `deadbeef`'
+            cand --block 'The block of `--fill stamped`: each starts with a header (magic, seed, run id, its own offset, sizes, CRC32C). A power of two from 512B to 1MiB that divides --chunk and --size. Default 4KiB'
+            cand --run-id 'The generation stamped in each block with `--fill stamped`, so that `gush verify` tells blocks of an earlier run with the same seed apart (`stale`). Default 0: the same seed then gives the same bytes'
+            cand --compress-ratio 'Make `--fill random` or `stamped` compress by about R under zstd, gzip or lz4 (1 = incompressible, 1.5, 2, 8.5, up to 100), with the redundancy spread evenly through every 4 KiB block'
+            cand --dedupe 'Make PCT percent (0 to 99) of the 4 KiB blocks of `--fill random` repeat an earlier block, so a dedupe store keeps about 100 - PCT %'
             cand -n 'Stop after N lines or records (not for `gush bytes`)'
             cand --count 'Stop after N lines or records (not for `gush bytes`)'
             cand -s 'Stop at SIZE bytes; `lines` stops at the last whole line that fits'
@@ -173,7 +178,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --lwm 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty'
             cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
             cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
-            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json)'
+            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read'
             cand --timeline 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)'
             cand --latency-log 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram''s log processors and plotters read it'
             cand --sync 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio''s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database''s log and fio --fdatasync=1)'
@@ -227,7 +232,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --lwm 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty'
             cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
             cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
-            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json)'
+            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read'
             cand --timeline 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)'
             cand --latency-log 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram''s log processors and plotters read it'
             cand --sync 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio''s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database''s log and fio --fdatasync=1)'
@@ -274,7 +279,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand --read-rate 'Read at most RATE bytes per second on each connection (`1MiB/s`)'
             cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
             cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
-            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json)'
+            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read'
             cand -k 'Serve connections until interrupted, instead of --connections'
             cand --keep 'Serve connections until interrupted, instead of --connections'
             cand -f 'Overwrite an existing file'
@@ -295,6 +300,18 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'gush;verify'= {
+            cand --stats 'Print a summary on stderr at the end: `human` (the default) or `json`, one object'
+            cand --stats-file 'Also write the JSON summary to PATH (replaced if it exists)'
+            cand --interval 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read'
+            cand --direct 'Read with O_DIRECT, bypassing the page cache, so the check reads the device itself'
+            cand -q 'Print nothing on stderr but errors: no summary, no report lines'
+            cand --quiet 'Print nothing on stderr but errors: no summary, no report lines'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'gush;help'= {
             cand lines 'Write lines made from a template, `Line {n}` by default'
             cand records 'Write records with named columns as CSV, TSV or JSON Lines'
@@ -302,6 +319,7 @@ set edit:completion:arg-completer[gush] = {|@words|
             cand replay 'Send the lines of a file or stdin again: real logs at a chosen rate'
             cand catch 'Receive over TCP or a Unix socket: count, discard or save, report'
             cand presets 'List the presets with a sample line each, or show one to copy'
+            cand verify 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'gush;help;lines'= {
@@ -315,6 +333,8 @@ set edit:completion:arg-completer[gush] = {|@words|
         &'gush;help;catch'= {
         }
         &'gush;help;presets'= {
+        }
+        &'gush;help;verify'= {
         }
         &'gush;help;help'= {
         }

@@ -32,6 +32,7 @@ complete -c gush -n "__fish_gush_needs_command" -f -a "bytes" -d 'Write raw byte
 complete -c gush -n "__fish_gush_needs_command" -f -a "replay" -d 'Send the lines of a file or stdin again: real logs at a chosen rate'
 complete -c gush -n "__fish_gush_needs_command" -f -a "catch" -d 'Receive over TCP or a Unix socket: count, discard or save, report'
 complete -c gush -n "__fish_gush_needs_command" -f -a "presets" -d 'List the presets with a sample line each, or show one to copy'
+complete -c gush -n "__fish_gush_needs_command" -f -a "verify" -d 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing'
 complete -c gush -n "__fish_gush_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l preset -d 'A named template (see `gush presets`), such as apache-combined' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l start -d 'The first value of `{n}`' -r
@@ -55,7 +56,7 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l lwm -d 'Low-water ma
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
@@ -109,7 +110,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l lwm -d 'Low-water 
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
@@ -138,7 +139,11 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l verify -d 'After w
 complete -c gush -n "__fish_gush_using_subcommand records" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand records" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand records" -s V -l version -d 'Print version'
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed) or a hex pattern repeated end to end, such as `deadbeef`' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed), `stamped` (random blocks with a self-describing header, for `gush verify`; needs --size) or a hex pattern repeated end to end, such as `deadbeef`' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l block -d 'The block of `--fill stamped`: each starts with a header (magic, seed, run id, its own offset, sizes, CRC32C). A power of two from 512B to 1MiB that divides --chunk and --size. Default 4KiB' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l run-id -d 'The generation stamped in each block with `--fill stamped`, so that `gush verify` tells blocks of an earlier run with the same seed apart (`stale`). Default 0: the same seed then gives the same bytes' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l compress-ratio -d 'Make `--fill random` or `stamped` compress by about R under zstd, gzip or lz4 (1 = incompressible, 1.5, 2, 8.5, up to 100), with the redundancy spread evenly through every 4 KiB block' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l dedupe -d 'Make PCT percent (0 to 99) of the 4 KiB blocks of `--fill random` repeat an earlier block, so a dedupe store keeps about 100 - PCT %' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s n -l count -d 'Stop after N lines or records (not for `gush bytes`)' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s s -l size -d 'Stop at SIZE bytes; `lines` stops at the last whole line that fits' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s t -l duration -d 'Stop generating after DUR, then write out what was generated' -r
@@ -155,7 +160,7 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l lwm -d 'Low-water ma
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
@@ -199,7 +204,7 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l lwm -d 'Low-water m
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand replay" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l timeline -d 'Write a CSV sample of the run to FILE every 100 ms (or --interval): t_s, bytes, records, bytes_per_s, buffered_bytes, pauses, drains, write_p50_ns, write_p99_ns (empty for a sample with no write)' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l latency-log -d 'Write an HdrHistogram interval log of write latencies to FILE, one histogram per second (or --interval); sync latencies are tagged `sync`. HdrHistogram\'s log processors and plotters read it' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
@@ -239,7 +244,7 @@ complete -c gush -n "__fish_gush_using_subcommand catch" -l read-rate -d 'Read a
 complete -c gush -n "__fish_gush_using_subcommand catch" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand catch" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
-complete -c gush -n "__fish_gush_using_subcommand catch" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json)' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
 complete -c gush -n "__fish_gush_using_subcommand catch" -s k -l keep -d 'Serve connections until interrupted, instead of --connections'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s f -l force -d 'Overwrite an existing file'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s a -l append -d 'Add to the end of an existing file'
@@ -249,10 +254,19 @@ complete -c gush -n "__fish_gush_using_subcommand catch" -s V -l version -d 'Pri
 complete -c gush -n "__fish_gush_using_subcommand presets" -l show -d 'Print the template or schema of preset NAME, to copy and edit' -r
 complete -c gush -n "__fish_gush_using_subcommand presets" -s h -l help -d 'Print help'
 complete -c gush -n "__fish_gush_using_subcommand presets" -s V -l version -d 'Print version'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "records" -d 'Write records with named columns as CSV, TSV or JSON Lines'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "replay" -d 'Send the lines of a file or stdin again: real logs at a chosen rate'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "catch" -d 'Receive over TCP or a Unix socket: count, discard or save, report'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "presets" -d 'List the presets with a sample line each, or show one to copy'
-complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gush -n "__fish_gush_using_subcommand verify" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
+json\t''"
+complete -c gush -n "__fish_gush_using_subcommand verify" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
+complete -c gush -n "__fish_gush_using_subcommand verify" -l interval -d 'Print one report line every DUR on stderr (JSON with --stats=json); for `gush verify`, how far the check has read' -r
+complete -c gush -n "__fish_gush_using_subcommand verify" -l direct -d 'Read with O_DIRECT, bypassing the page cache, so the check reads the device itself'
+complete -c gush -n "__fish_gush_using_subcommand verify" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
+complete -c gush -n "__fish_gush_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c gush -n "__fish_gush_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets verify help" -f -a "lines" -d 'Write lines made from a template, `Line {n}` by default'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets verify help" -f -a "records" -d 'Write records with named columns as CSV, TSV or JSON Lines'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets verify help" -f -a "bytes" -d 'Write raw bytes: zeros, pseudo-random bytes or a repeated pattern'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets verify help" -f -a "replay" -d 'Send the lines of a file or stdin again: real logs at a chosen rate'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets verify help" -f -a "catch" -d 'Receive over TCP or a Unix socket: count, discard or save, report'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets verify help" -f -a "presets" -d 'List the presets with a sample line each, or show one to copy'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets verify help" -f -a "verify" -d 'Check a file or device written with `gush bytes --fill stamped`: every block ok, corrupted, misplaced, stale, zeroed, unreadable or missing'
+complete -c gush -n "__fish_gush_using_subcommand help; and not __fish_seen_subcommand_from lines records bytes replay catch presets verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

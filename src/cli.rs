@@ -20,9 +20,11 @@ use crate::source::bytes::Fill;
 
 mod disk;
 mod net;
+mod stamp;
 mod verify;
 pub use disk::DiskArgs;
 pub use net::{CatchArgs, NetArgs, ReplayArgs};
+pub use stamp::{ContentArgs, VerifyFileArgs};
 pub use verify::VerifyArgs;
 
 const EXIT_CODES: &str = "\
@@ -30,7 +32,8 @@ Exit codes:
   0    done: the amount was written, or the reader went away (| head)
   1    runtime error: cannot open or write the destination
   2    usage error: a bad flag or value
-  3    the data is not what was written (--verify, --verify-only)
+  3    the data is not what was written: --verify, --verify-only or
+       `gush verify` found a difference
   130  interrupted by SIGINT (Ctrl-C); a second Ctrl-C aborts at once
   143  terminated by SIGTERM
 
@@ -69,6 +72,11 @@ pub enum Command {
     Catch(CatchArgs),
     /// List the presets with a sample line each, or show one to copy.
     Presets(PresetsArgs),
+    /// Check a file or device written with `gush bytes --fill stamped`:
+    /// every block ok, corrupted, misplaced, stale, zeroed, unreadable or
+    /// missing.
+    #[command(after_help = EXIT_CODES)]
+    Verify(VerifyFileArgs),
 }
 
 impl Command {
@@ -81,6 +89,7 @@ impl Command {
             Command::Replay(_) => "replay",
             Command::Catch(_) => "catch",
             Command::Presets(_) => "presets",
+            Command::Verify(_) => "verify",
         }
     }
 }
@@ -198,10 +207,15 @@ pub struct LinesArgs {
 
 #[derive(Debug, Args)]
 pub struct BytesArgs {
-    /// What the bytes are: `zero`, `random` (seeded, see --seed) or a hex
-    /// pattern repeated end to end, such as `deadbeef`.
-    #[arg(long, value_name = "zero|random|HEX", default_value = "zero", value_parser = parse_fill)]
+    /// What the bytes are: `zero`, `random` (seeded, see --seed),
+    /// `stamped` (random blocks with a self-describing header, for `gush
+    /// verify`; needs --size) or a hex pattern repeated end to end, such as
+    /// `deadbeef`.
+    #[arg(long, value_name = "zero|random|stamped|HEX", default_value = "zero", value_parser = parse_fill)]
     pub fill: Fill,
+
+    #[command(flatten)]
+    pub content: ContentArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -347,7 +361,8 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "PATH", help_heading = "Report")]
     pub stats_file: Option<PathBuf>,
 
-    /// Print one report line every DUR on stderr (JSON with --stats=json).
+    /// Print one report line every DUR on stderr (JSON with --stats=json);
+    /// for `gush verify`, how far the check has read.
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Report")]
     pub interval: Option<Duration>,
 

@@ -30,7 +30,9 @@ pub mod catch;
 use catch::CatchConfig;
 mod disk;
 mod net;
+mod stamp;
 mod verify;
+use crate::stamp::check::VerifyConfig;
 
 /// What the command line asks for, checked.
 #[derive(Debug)]
@@ -40,6 +42,8 @@ pub enum Job {
     Catch(CatchConfig),
     /// `gush presets`: the listing to print.
     Presets(String),
+    /// `gush verify FILE`: check stamped blocks.
+    Verify(VerifyConfig),
 }
 
 impl Job {
@@ -52,6 +56,7 @@ impl Job {
             Command::Presets(args) => presets::listing(args.show.as_deref())
                 .map(Job::Presets)
                 .map_err(invalid),
+            Command::Verify(args) => VerifyConfig::from_args(args).map(Job::Verify),
             command => Config::from_cli(Cli { command }).map(|config| Job::Send(Box::new(config))),
         };
         job.map_err(|err| {
@@ -147,6 +152,7 @@ fn invalid(message: String) -> clap::Error {
 
 impl Config {
     pub fn from_cli(cli: Cli) -> Result<Config, clap::Error> {
+        let mut chosen_seed = None;
         let (source, sequence, common) = match cli.command {
             Command::Lines(args) => {
                 let template = match (args.template, args.preset) {
@@ -194,7 +200,19 @@ impl Config {
                         "--rate {rate}/s counts lines; `gush bytes` takes a byte rate such as 5MiB/s"
                     )));
                 }
-                (SourceSpec::Bytes { fill: args.fill }, None, args.common)
+                // The seed is chosen here, not below, because a stamped
+                // block's header records it; `common.seed` still says
+                // whether one was given.
+                let common = args.common;
+                let seed = common.seed.unwrap_or_else(seeded::fresh_seed);
+                chosen_seed = Some(seed);
+                let (content, stamp) = stamp::content(&args.fill, &args.content, &common, seed)?;
+                let source = SourceSpec::Bytes {
+                    fill: args.fill,
+                    content,
+                    stamp,
+                };
+                (source, None, common)
             }
             Command::Replay(args) => {
                 let (source, common) = net::replay(args)?;
@@ -202,6 +220,7 @@ impl Config {
             }
             Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
             Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
+            Command::Verify(_) => unreachable!("`gush verify` is configured by VerifyConfig"),
         };
         let flow = flow(&common)?;
         let interval = interval(&common.summary)?;
@@ -243,7 +262,10 @@ impl Config {
         Ok(Config {
             source: SourcePlan {
                 spec: source,
-                seed: common.seed.unwrap_or_else(seeded::fresh_seed),
+                seed: common
+                    .seed
+                    .or(chosen_seed)
+                    .unwrap_or_else(seeded::fresh_seed),
                 start: sequence.as_ref().map_or(0, |s| s.start),
                 first,
                 time,

@@ -89,7 +89,7 @@ fn is_clock(field: &Field) -> bool {
 /// the timestamp draws from it.
 fn is_random(source: &SourceSpec) -> bool {
     match source {
-        SourceSpec::Bytes { fill } => matches!(fill, Fill::Random),
+        SourceSpec::Bytes { fill, .. } => matches!(fill, Fill::Random | Fill::Stamped),
         _ => templates(source).iter().any(|t| {
             uses(t, |field| {
                 !matches!(field, Field::Counter { .. } | Field::Ts(_))

@@ -7,11 +7,13 @@
 //! `source/` turns it into chunks of whole records.
 
 pub mod clock;
+pub mod content;
 pub mod escape;
 pub mod fields;
 pub mod out;
 pub mod schema;
 pub mod seeded;
 pub mod sequence;
+pub mod stamp;
 pub mod template;
 pub mod words;

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{seconds, size};
-use crate::verify::{Mismatch, VerifyStats};
+use crate::stats::verify::{Mismatch, VerifyStats};
 
 /// `gush: verify: …`: what is wrong, in one line, or None if nothing is.
 pub fn failure_line(v: &VerifyStats, path: &str) -> Option<String> {

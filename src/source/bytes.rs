@@ -1,4 +1,6 @@
-//! `gush bytes`: zeros, seeded pseudo-random bytes, or a repeated pattern.
+//! `gush bytes`: zeros, seeded pseudo-random bytes (shaped by
+//! `--compress-ratio` and `--dedupe`, see `content.rs`), or a repeated
+//! pattern; `--fill stamped` is made by `stamped.rs`.
 //!
 //! Every fill is a function of the byte offset alone, so the output does
 //! not depend on how the pipeline cuts it into chunks.
@@ -6,13 +8,15 @@
 use std::str::FromStr;
 
 use super::{Filled, Source};
-use crate::language::seeded;
+use crate::language::content::{self, Content};
 
 /// What `--fill` asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fill {
     Zero,
     Random,
+    /// Self-describing blocks (`stamp/`), made by [`super::stamped`].
+    Stamped,
     Pattern(Vec<u8>),
 }
 
@@ -23,11 +27,13 @@ impl FromStr for Fill {
         match arg {
             "zero" | "zeros" => return Ok(Fill::Zero),
             "random" => return Ok(Fill::Random),
+            "stamped" => return Ok(Fill::Stamped),
             _ => {}
         }
         let hex = arg.strip_prefix("0x").unwrap_or(arg);
-        let bad =
-            |why: &str| format!("`{arg}` {why} (expected zero, random, or hex such as deadbeef)");
+        let bad = |why: &str| {
+            format!("`{arg}` {why} (expected zero, random, stamped, or hex such as deadbeef)")
+        };
         if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad("is not a fill"));
         }
@@ -51,6 +57,7 @@ enum Kind {
     Zero,
     Random {
         seed: u64,
+        content: Content,
     },
     /// The pattern repeated to at least [`PATTERN_SPAN`] bytes plus one
     /// period, so any offset can be served by one `memcpy` per span.
@@ -65,9 +72,16 @@ const PATTERN_SPAN: usize = 64 * 1024;
 impl Bytes {
     /// Bytes of `fill` from byte `offset` of the stream on (a shard's start).
     pub fn new(fill: &Fill, seed: u64, offset: u64) -> Bytes {
+        Bytes::shaped(fill, Content::PLAIN, seed, offset)
+    }
+
+    /// As [`Bytes::new`], with random bytes shaped by `content`. A stamped
+    /// fill is not made here: `source::open` gives it to
+    /// [`super::stamped::Stamped`].
+    pub fn shaped(fill: &Fill, content: Content, seed: u64, offset: u64) -> Bytes {
         let kind = match fill {
-            Fill::Zero => Kind::Zero,
-            Fill::Random => Kind::Random { seed },
+            Fill::Zero | Fill::Stamped => Kind::Zero,
+            Fill::Random => Kind::Random { seed, content },
             Fill::Pattern(pattern) => Kind::Pattern {
                 period: pattern.len(),
                 tiled: pattern
@@ -86,7 +100,7 @@ impl Source for Bytes {
     fn fill(&mut self, out: &mut [u8], _max_records: u64) -> Filled {
         match &self.kind {
             Kind::Zero => out.fill(0),
-            Kind::Random { seed } => seeded::fill_at(*seed, self.offset, out),
+            Kind::Random { seed, content } => content::fill_at(*seed, content, self.offset, out),
             Kind::Pattern { period, tiled } => {
                 let mut phase = (self.offset % *period as u64) as usize;
                 for span in out.chunks_mut(PATTERN_SPAN) {

@@ -8,12 +8,14 @@
 //! not written.
 
 pub mod bytes;
+
 pub mod counter;
 pub mod framing;
 pub mod lines;
 pub mod presets;
 pub mod record;
 pub mod replay;
+pub mod stamped;
 
 use std::path::PathBuf;
 
@@ -109,6 +111,10 @@ pub enum SourceSpec {
     },
     Bytes {
         fill: Fill,
+        /// How random bytes look to a compressor or a dedupe store.
+        content: crate::language::content::Content,
+        /// The block layout, for `--fill stamped` (and only then).
+        stamp: Option<crate::language::stamp::Layout>,
     },
     Replay {
         file: PathBuf,
@@ -149,7 +155,13 @@ pub fn open(plan: &SourcePlan, chunk_bytes: usize) -> Result<Box<dyn Source>> {
             let header = *header && plan.first == 0 && plan.framing == Framing::None;
             Box::new(Records::new(schema.clone(), *format, header, sequence()))
         }
-        SourceSpec::Bytes { fill } => Box::new(Bytes::new(fill, plan.seed, plan.first)),
+        SourceSpec::Bytes {
+            stamp: Some(layout),
+            ..
+        } => Box::new(stamped::Stamped::new(*layout, plan.first)),
+        SourceSpec::Bytes { fill, content, .. } => {
+            Box::new(Bytes::shaped(fill, *content, plan.seed, plan.first))
+        }
         SourceSpec::Replay { file, looping } => {
             Box::new(Replay::open(file, *looping, chunk_bytes, plan.first)?)
         }

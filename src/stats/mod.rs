@@ -8,6 +8,7 @@
 //! summary read.
 
 pub mod latency;
+pub mod verify;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -124,7 +125,7 @@ pub struct Stats {
     pub disk: Option<DiskStats>,
     /// Only when the destination was read back (`--verify`, `--verify-only`).
     #[serde(flatten)]
-    pub verify: Option<crate::verify::VerifyStats>,
+    pub verify: Option<verify::VerifyStats>,
 }
 
 impl Stats {

@@ -8,12 +8,8 @@
 //! case, cost one `memcmp`; only a stretch that differs is walked byte by
 //! byte, to count the bad bytes and name the first few places.
 
-use serde::Serialize;
-
 use crate::source::RecordShape;
-
-/// How many differences are listed (the count of bad bytes goes on).
-pub const MAX_LISTED: usize = 10;
+use crate::stats::verify::{MAX_LISTED, Mismatch};
 
 /// Differing bytes closer than this belong to one listed difference: a
 /// block from another seed is one place, not 4096.
@@ -22,20 +18,6 @@ const SAME_PLACE: u64 = 16;
 /// The most bytes a view of a difference shows.
 const VIEW_BYTES: usize = 16;
 const VIEW_LINE: usize = 60;
-
-/// One place where the file differs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Mismatch {
-    /// The first differing byte, from the start of the file.
-    pub offset: u64,
-    /// The record (line) it falls in, 1-based as `sed -n Np` counts; a
-    /// header row is record 0. None for raw bytes.
-    pub record: Option<u64>,
-    /// A short view of what should be there and what is: the record's
-    /// text for lines and records, hex bytes for raw bytes.
-    pub expected: String,
-    pub found: String,
-}
 
 /// A chunk seen from the stream: its bytes and where its first byte is.
 #[derive(Clone, Copy)]

@@ -20,15 +20,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
 
 use crate::chunk::Chunk;
 use crate::pipeline::Limits;
 use crate::sink::Target;
 use crate::source::{self, RecordShape, Source, SourcePlan};
 use crate::stats::Counters;
+pub use crate::stats::verify::{MAX_LISTED, Mismatch, VerifyStats};
 use compare::{Comparison, Side};
-pub use compare::{MAX_LISTED, Mismatch};
 use reader::{ReadPlan, Reader};
 
 /// The least a verify reads and regenerates at a time: the same bytes come
@@ -58,47 +57,6 @@ pub struct Check<'a> {
     pub hwm_bytes: u64,
     pub direct: bool,
     pub queue_depth: usize,
-}
-
-/// What a verify adds to the summary. Its field names are JSON keys.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct VerifyStats {
-    /// Bytes read back that matched or not: the part of the file checked.
-    pub verified_bytes: u64,
-    /// Bytes that differ, with those missing from or added to the file.
-    pub bad_bytes: u64,
-    pub first_bad_offset: Option<u64>,
-    /// The record (line) of the first bad byte, from 1; a header row is
-    /// record 0. None for raw bytes.
-    pub first_bad_record: Option<u64>,
-    /// The first [`MAX_LISTED`] places that differ.
-    pub mismatches: Vec<Mismatch>,
-    /// `device`, or `page cache` where the cached pages could not be
-    /// dropped (or the file lives in memory).
-    pub read_from: &'static str,
-    /// What the arguments generate; None if the check was interrupted
-    /// before the end.
-    pub expected_bytes: Option<u64>,
-    /// The file's length (a block device's whole size).
-    pub file_bytes: u64,
-    /// Chunks read, and how many of them differ.
-    pub verify_chunks: u64,
-    pub verify_bad_chunks: u64,
-    pub verify_s: f64,
-    /// `complete` or `interrupted`.
-    pub verify_end: &'static str,
-    #[serde(skip)]
-    pub block_device: bool,
-    /// What a record is called ("lines").
-    #[serde(skip)]
-    pub record_noun: &'static str,
-}
-
-impl VerifyStats {
-    /// Whether the file is not what the arguments make.
-    pub fn failed(&self) -> bool {
-        self.bad_bytes > 0
-    }
 }
 
 /// Reads `check.path` back and compares it with the regenerated data,

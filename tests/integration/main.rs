@@ -9,6 +9,7 @@ mod common;
 
 mod amounts;
 mod backpressure;
+mod content;
 mod destination;
 mod disk;
 mod faults;
@@ -18,5 +19,7 @@ mod latency;
 mod output;
 mod report;
 mod signals;
+mod stamp;
+mod stamp_reading;
 mod usage;
 mod verify;

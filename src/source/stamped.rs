@@ -1,0 +1,74 @@
+//! `gush bytes --fill stamped`: seeded bytes cut into blocks that each
+//! carry a header saying what they are (the format is in `stamp/`).
+//!
+//! Apart from [`Bytes`](super::bytes::Bytes) because it works block by
+//! block: a block is filled with the (shaped) random stream at its offset,
+//! then its header is patched in and sealed with a CRC. Every block is a
+//! function of its offset, so the output does not depend on `--chunk`.
+
+use super::{Filled, Source};
+use crate::language::content::{self, Content};
+use crate::language::stamp::{self, Layout};
+
+pub struct Stamped {
+    layout: Layout,
+    content: Content,
+    offset: u64,
+    /// One block, for a fill that starts or ends inside a block.
+    scratch: Vec<u8>,
+}
+
+impl Stamped {
+    /// Stamped blocks from byte `offset` on (a shard's start).
+    pub fn new(layout: Layout, offset: u64) -> Stamped {
+        Stamped {
+            layout,
+            content: layout.content(),
+            offset,
+            scratch: vec![0; layout.block as usize],
+        }
+    }
+}
+
+impl Stamped {
+    /// The bytes from `at` of the block that holds it, into `out`, which
+    /// ends inside that block.
+    fn partial(&mut self, at: u64, out: &mut [u8]) {
+        let block = u64::from(self.layout.block);
+        let start = at - at % block;
+        stamp::expected_block(&self.layout, start, &mut self.scratch);
+        let skip = (at - start) as usize;
+        out.copy_from_slice(&self.scratch[skip..skip + out.len()]);
+    }
+}
+
+impl Source for Stamped {
+    fn fill(&mut self, out: &mut [u8], _max_records: u64) -> Filled {
+        let block = u64::from(self.layout.block);
+        let end = self.offset + out.len() as u64;
+        // Whole blocks are filled in one call and then sealed one by one
+        // (the random stream comes in 4 KiB pieces: filling 512-byte
+        // blocks one at a time made each piece eight times over); a block
+        // cut by the start or end of `out` is made whole in scratch.
+        let first_whole = self.offset.next_multiple_of(block).min(end);
+        let past_whole = (end - end % block).max(first_whole);
+        let head = (first_whole - self.offset) as usize;
+        let middle = (past_whole - first_whole) as usize;
+        if head > 0 {
+            self.partial(self.offset, &mut out[..head]);
+        }
+        let whole = &mut out[head..head + middle];
+        content::fill_at(self.layout.seed, &self.content, first_whole, whole);
+        for (i, one) in whole.chunks_exact_mut(block as usize).enumerate() {
+            stamp::seal(one, &self.layout, first_whole + i as u64 * block);
+        }
+        if past_whole < end {
+            self.partial(past_whole, &mut out[head + middle..]);
+        }
+        self.offset += out.len() as u64;
+        Filled {
+            bytes: out.len(),
+            records: 0,
+        }
+    }
+}

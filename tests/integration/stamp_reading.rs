@@ -1,0 +1,193 @@
+//! Stamped blocks read the hard ways: with O_DIRECT, stopped by Ctrl-C,
+//! and through a device with a block that fails with EIO (device-mapper's
+//! `error` target over a loop device, where root and the kernel allow it).
+//! The helpers and the fault tests are in `stamp.rs`.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::common::{gush, gush_std, num, output_bounded, read, send_signal, stats_from};
+use crate::stamp::{BLOCK, TOTAL, bad_blocks, patch, scratch, stamped};
+
+fn have(tool: &str) -> bool {
+    Command::new(tool).arg("--version").output().is_ok()
+}
+
+/// A loop device over a stamped file, with device-mapper's `error` target
+/// over one block, removed when dropped.
+struct FaultyDevice {
+    loop_dev: String,
+    dm_name: String,
+}
+
+impl Drop for FaultyDevice {
+    fn drop(&mut self) {
+        let _ = Command::new("dmsetup")
+            .args(["remove", &self.dm_name])
+            .status();
+        let _ = Command::new("losetup")
+            .args(["-d", &self.loop_dev])
+            .status();
+    }
+}
+
+#[test]
+fn an_unreadable_block_is_skipped_and_counted() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 || !have("losetup") || !have("dmsetup") {
+        eprintln!("note: skipped: needs root, losetup and dmsetup to make an unreadable block");
+        return;
+    }
+    let dir = scratch();
+    let path = stamped(dir.path(), "disk", BLOCK, &[]);
+    let attach = Command::new("losetup")
+        .args(["--find", "--show"])
+        .arg(&path)
+        .output()
+        .expect("losetup runs");
+    if !attach.status.success() {
+        eprintln!(
+            "note: skipped: losetup cannot attach a loop device here: {}",
+            String::from_utf8_lossy(&attach.stderr).trim()
+        );
+        return;
+    }
+    let loop_dev = String::from_utf8_lossy(&attach.stdout).trim().to_string();
+    let dm_name = format!("gush-test-{}", std::process::id());
+    let device = FaultyDevice { loop_dev, dm_name };
+    // Sectors of 512 bytes: block 40 (sectors 320..328) fails with EIO.
+    let sectors = TOTAL / 512;
+    let table = format!(
+        "0 320 linear {dev} 0\n320 8 error\n328 {rest} linear {dev} 328\n",
+        dev = device.loop_dev,
+        rest = sectors - 328
+    );
+    let made = Command::new("dmsetup")
+        .args(["create", &device.dm_name])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(table.as_bytes())?;
+            child.wait()
+        });
+    if !made.is_ok_and(|status| status.success()) {
+        eprintln!("note: skipped: dmsetup cannot create a device here");
+        return;
+    }
+    let mapped = PathBuf::from(format!("/dev/mapper/{}", device.dm_name));
+    for direct in [false, true] {
+        let mut cmd = gush(["verify", "--stats=json"]);
+        if direct {
+            cmd.arg("--direct");
+        }
+        let out = cmd.arg(&mapped).output().expect("gush runs");
+        let report = stats_from(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{report}");
+        assert_eq!(num(&report, "unreadable"), 1, "{report}");
+        assert_eq!(num(&report, "ok"), 255, "{report}");
+        assert_eq!(bad_blocks(&report)[0]["offset"], 40 * BLOCK);
+    }
+}
+
+#[test]
+fn direct_writes_and_reads_give_the_same_verdict() {
+    let dir = scratch();
+    let path = stamped(dir.path(), "direct", BLOCK, &["--direct"]);
+    assert!(read(&path) == read(&stamped(dir.path(), "cached", BLOCK, &[])));
+    patch(&path, 12 * BLOCK + 5, &[0]);
+    let out = gush(["verify", "--direct", "--stats=json"])
+        .arg(&path)
+        .output()
+        .expect("gush runs");
+    let report = stats_from(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{report}");
+    assert_eq!(report["direct"], true);
+    assert_eq!(num(&report, "ok"), 255);
+    assert_eq!(bad_blocks(&report)[0]["offset"], 12 * BLOCK);
+}
+
+#[test]
+fn ctrl_c_reports_what_was_checked_and_exits_130() {
+    let dir = scratch();
+    // The first MiB of a 64 GiB stamped run, then a hole up to 64 GiB:
+    // far more than can be read before the signal comes.
+    let path = dir.path().join("huge");
+    gush([
+        "bytes", "--fill", "stamped", "-s", "64GiB", "--shard", "0/65536", "-q", "-o",
+    ])
+    .arg(&path)
+    .assert()
+    .success();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
+    file.set_len(64 << 30).expect("make it sparse");
+    let child = gush_std(["verify", "--stats=json"])
+        .arg(&path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gush");
+    std::thread::sleep(Duration::from_millis(300));
+    send_signal(&child, libc::SIGINT);
+    let out = output_bounded(child);
+    let report = stats_from(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{report}");
+    assert_eq!(report["interrupted"], true);
+    assert_eq!(num(&report, "ok"), 256);
+    let checked = num(&report, "checked_bytes");
+    assert!((1 << 20..64 << 30).contains(&checked), "{report}");
+    assert_eq!(
+        num(&report, "missing"),
+        0,
+        "an interrupted check names nothing missing"
+    );
+}
+
+#[test]
+fn faults_across_many_windows_come_back_in_file_order() {
+    // 24 MiB is 24 windows over four reader threads: their windows arrive
+    // out of order and must be checked at their own offsets.
+    let dir = scratch();
+    let path = dir.path().join("wide");
+    gush([
+        "bytes", "--fill", "stamped", "-s", "24MiB", "--block", "512", "-q", "-o",
+    ])
+    .arg(&path)
+    .assert()
+    .success();
+    let faults = [
+        (3 << 20, 0u8),
+        (7 << 20, 1),
+        (7 << 20 | 4096, 2),
+        (23 << 20, 3),
+    ];
+    for (at, kind) in faults {
+        match kind {
+            0 => patch(&path, at, &[0; 512]),
+            _ => {
+                let byte = read(&path)[at as usize + 100];
+                patch(&path, at + 100, &[byte ^ 1]);
+            }
+        }
+    }
+    let out = gush(["verify", "--stats=json"])
+        .arg(&path)
+        .output()
+        .expect("gush runs");
+    let report = stats_from(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{report}");
+    assert_eq!(num(&report, "ok"), (24 << 20) / 512 - 4);
+    let offsets: Vec<u64> = bad_blocks(&report)
+        .iter()
+        .map(|bad| bad["offset"].as_u64().expect("an offset"))
+        .collect();
+    assert_eq!(offsets, faults.map(|(at, _)| at));
+}
