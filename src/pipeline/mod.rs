@@ -20,6 +20,7 @@ use crate::stats::{Bottleneck, Counters, End, LatencyRecorder, Stats};
 pub mod chunk;
 mod generator;
 pub mod pace;
+mod team;
 mod writer;
 
 pub use chunk::Chunk;
@@ -53,6 +54,9 @@ pub struct Flow {
     pub burst: Option<u64>,
     /// Pace the writer to this many bytes per second (`--sink-rate`).
     pub sink_rate: Option<Rate>,
+    /// The most generator threads (`--threads`); more than one needs the
+    /// sources for them ([`Pipeline::helpers`]).
+    pub threads: usize,
 }
 
 impl Default for Flow {
@@ -65,6 +69,7 @@ impl Default for Flow {
             rate: None,
             burst: None,
             sink_rate: None,
+            threads: 1,
         }
     }
 }
@@ -84,6 +89,8 @@ pub struct Failed {
 /// One source, one sink, and the flow between them.
 pub struct Pipeline {
     source: Box<dyn Source>,
+    /// Sources making the same stream, one for each more generator thread.
+    helpers: Vec<Box<dyn Source>>,
     sink: Box<dyn Sink>,
     limits: Limits,
     flow: Flow,
@@ -95,6 +102,7 @@ impl Pipeline {
     pub fn new(source: Box<dyn Source>, sink: Box<dyn Sink>) -> Pipeline {
         Pipeline {
             source,
+            helpers: Vec::new(),
             sink,
             limits: Limits::default(),
             flow: Flow::default(),
@@ -110,6 +118,16 @@ impl Pipeline {
 
     pub fn flow(mut self, flow: Flow) -> Pipeline {
         self.flow = flow;
+        self
+    }
+
+    /// More sources making the same stream as the first (same plan), for
+    /// up to `Flow::threads` generator threads. They are used only if the
+    /// sources can start anywhere ([`Source::position`]) and the run is
+    /// not paced; threads start only once a run shows it is held back by
+    /// its generator (see `team.rs`).
+    pub fn helpers(mut self, helpers: Vec<Box<dyn Source>>) -> Pipeline {
+        self.helpers = helpers;
         self
     }
 
@@ -129,6 +147,7 @@ impl Pipeline {
     pub fn run(self) -> Result<Stats, Box<Failed>> {
         let Pipeline {
             source,
+            helpers,
             sink,
             limits,
             flow,
@@ -148,8 +167,30 @@ impl Pipeline {
         let record_noun = source.record_noun();
         let destination = sink.name().to_string();
         let started = Instant::now();
+        let deadline = limits.duration.map(|d| started + d);
+        // More threads only for a source that can start anywhere, a run
+        // that is not paced (its pace, not its generator, sets its speed),
+        // and no more than the hwm holds chunks (see team.rs).
+        let most_threads = flow
+            .threads
+            .min(1 + helpers.len())
+            .min((flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize);
+        let team =
+            (most_threads > 1 && flow.rate.is_none() && source.position().is_some()).then(|| {
+                let spare = helpers.into_iter().take(most_threads - 1).collect();
+                team::Team::new(
+                    spare,
+                    flow,
+                    fill_bytes,
+                    chunk_capacity,
+                    &stop,
+                    &counters,
+                    started,
+                    deadline,
+                )
+            });
 
-        let (generated, written) = std::thread::scope(|scope| {
+        let (mut generated, written) = std::thread::scope(|scope| {
             let generator = generator::Generator {
                 source,
                 limits,
@@ -159,6 +200,7 @@ impl Pipeline {
                 stop: &stop,
                 counters: &counters,
                 started,
+                growth: team.as_ref().map(|_| team::Growth::new(started)),
             };
             let writer = writer::Writer {
                 sink,
@@ -168,20 +210,52 @@ impl Pipeline {
                 started,
                 latency: LatencyRecorder::new(&counters.latency),
             };
-            let generator = scope.spawn(move || generator.run(full_tx, empty_rx));
+            let team = team.as_ref();
+            let generator = scope.spawn(move || {
+                let mut alone = generator.run(full_tx.clone(), empty_rx.clone());
+                match (alone.handoff.take(), team) {
+                    (Some(handoff), Some(team)) => {
+                        let led = team.lead(handoff, scope, &full_tx, &empty_rx);
+                        alone.busy += led.busy;
+                        vec![alone, led]
+                    }
+                    _ => vec![alone],
+                }
+            });
             let written = writer.run(full_rx, empty_tx);
             (
                 generator.join().expect("generator thread panicked"),
                 written,
             )
         });
-
+        // The first thread's own time, then each helper's.
+        let mut busy_s = vec![generated[0].busy.as_secs_f64()];
+        let mut team_paused = Duration::ZERO;
+        if let Some(team) = &team {
+            let helpers = team.results();
+            busy_s.extend(helpers.iter().map(|g| g.busy.as_secs_f64()));
+            generated.extend(helpers);
+            team_paused = team.paused();
+            if let Some(error) = team.take_error() {
+                generated[0].error.get_or_insert(error);
+            }
+        }
+        let generated_end = generated
+            .iter()
+            .map(|g| g.end)
+            .max_by_key(|end| match end {
+                End::Error => 3,
+                End::Interrupted => 2,
+                _ => 1,
+            })
+            .unwrap_or(End::Complete);
+        let generated_error = generated.iter_mut().find_map(|g| g.error.take());
         let elapsed = written.finished.duration_since(started);
         let elapsed_s = elapsed.as_secs_f64();
         let (end, error) = match written.outcome {
-            Ok(()) => match generated.error {
+            Ok(()) => match generated_error {
                 Some(error) => (End::Error, Some(error)),
-                None => (generated.end, None),
+                None => (generated_end, None),
             },
             Err(writer::Stopped::Closed) => (End::Closed, None),
             Err(writer::Stopped::Failed(error)) => (End::Error, Some(error)),
@@ -190,13 +264,16 @@ impl Pipeline {
         // Buffered bytes over time are bytes sent minus bytes written, so
         // their time integral is the difference of the two threads' own
         // integrals, each kept without any shared state.
-        let sent_integral = generated.sent.integral_until(written.finished);
+        let sent_integral: f64 = generated
+            .iter()
+            .map(|g| g.sent.integral_until(written.finished))
+            .sum();
         let mean_buffered_bytes = if elapsed_s > 0.0 {
             ((sent_integral - written.released_integral) / elapsed_s).max(0.0)
         } else {
             0.0
         };
-        let paused_s = generated.paused.as_secs_f64();
+        let paused_s = (generated[0].paused + team_paused).as_secs_f64();
         let writer_idle_s = written.idle.as_secs_f64();
         let stats = Stats {
             bytes,
@@ -218,6 +295,8 @@ impl Pipeline {
             peak_buffered_bytes: Counters::get(&counters.peak_buffered_bytes),
             mean_buffered_bytes,
             writes: written.writes,
+            threads: busy_s.len() as u64,
+            generator_busy_s: busy_s,
             seed: None,
             destination,
             bottleneck: if paused_s > writer_idle_s {

@@ -13,7 +13,7 @@
 //! of a frame's length serves everything that reads frames back: `gush
 //! catch`'s decoder, and the count of whole frames in a torn chunk.
 
-use super::{Filled, RecordShape, Source};
+use super::{Filled, Position, RecordShape, Source};
 
 /// How records are delimited on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -151,6 +151,14 @@ impl Source for OctetCounted {
 
     fn record_shape(&self) -> RecordShape {
         RecordShape::OctetFrames
+    }
+
+    fn position(&self) -> Option<Position> {
+        self.inner.position()
+    }
+
+    fn seek(&mut self, at: u64) {
+        self.inner.seek(at);
     }
 }
 

@@ -104,6 +104,11 @@ pub struct Stats {
     pub mean_buffered_bytes: f64,
     /// Write calls made to the destination (a chunk may take several).
     pub writes: u64,
+    /// Generator threads that ran (`--threads` is the most).
+    pub threads: u64,
+    /// Seconds each generator thread spent making chunks, the first
+    /// thread first.
+    pub generator_busy_s: Vec<f64>,
     pub seed: Option<u64>,
     pub destination: String,
     pub bottleneck: Bottleneck,

@@ -1,0 +1,557 @@
+//! Several generator threads making one stream, byte for byte the stream
+//! one thread makes.
+//!
+//! Every record is a function of (seed, record index), and every byte of
+//! `gush bytes` of its offset, so a thread can make any part of the stream
+//! on its own source, moved there with [`Source::seek`]. Threads claim
+//! *units* in stream order from one atomic counter: a run of records (sized
+//! from the last chunk to just fill one) or, for bytes, a chunk's worth of
+//! bytes. Chunks go to the writer in stream order: a thread that has filled
+//! one waits for its *turn*, the position where the stream has got to, and
+//! sends it then. So the writer needs no reordering, and the stream's end
+//! is decided in order too: `--size` cuts the chunk that crosses it back to
+//! its last whole record by making that chunk again into the bytes left,
+//! which is what one thread would have made; and a run stopped by Ctrl-C,
+//! an error or a writer gone ends at a position, past which chunks made
+//! ahead are dropped rather than leave a gap.
+//!
+//! Memory stays under the high-water mark with chunks made ahead counted:
+//! a thread *reserves* a chunk's bytes under the hwm before filling one,
+//! and the reservation becomes the chunk's buffered bytes. A thread that
+//! cannot reserve pauses until the writer has brought what it holds down to
+//! the low-water mark. Reservations made ahead do not drain until the turn
+//! reaches them, so they are left out of that test, and the pipeline runs
+//! no more threads than the hwm holds chunks, so the thread whose turn it
+//! is can always reserve once the writer is empty: no deadlock.
+//!
+//! Threads cost a short run more than they give, so a run starts with one
+//! generator (today's loop in `generator.rs`) and [`Growth`] adds threads
+//! one at a time, each after a window in which the generator never paused
+//! at the hwm: the writer was waiting on the generator, not the reverse.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::Scope;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use super::chunk::ChunkPool;
+use super::generator::{Generated, Handoff, RecordTooBig, measure_record};
+use super::{Chunk, Flow, is_set};
+use crate::source::{Filled, Source};
+use crate::stats::{Counters, End};
+
+/// How long a run must show a generator-bound window before it gets
+/// another thread: long enough that a run of a few milliseconds (a million
+/// short lines into a file) never pays for one.
+const WINDOW: Duration = Duration::from_millis(20);
+
+/// A unit of records is sized to fill this share of a chunk, so that one
+/// whose records run long still fits, rather than spill a few records into
+/// a chunk of their own.
+const UNIT_FILL: f64 = 0.9;
+
+/// How often a thread waiting for the writer looks again when no chunk
+/// came back to wake it (another thread may have taken the one that did).
+const NAP: Duration = Duration::from_millis(1);
+
+/// When to add a generator thread.
+#[derive(Debug)]
+pub(super) struct Growth {
+    next_look: Instant,
+    pauses_then: u64,
+}
+
+impl Growth {
+    pub fn new(started: Instant) -> Growth {
+        Growth {
+            next_look: started + WINDOW,
+            pauses_then: 0,
+        }
+    }
+
+    /// Whether a window has passed in which the generators never paused.
+    pub fn due(&mut self, now: Instant, counters: &Counters) -> bool {
+        if now < self.next_look {
+            return false;
+        }
+        let pauses = Counters::get(&counters.pauses);
+        let due = pauses == self.pauses_then;
+        self.next_look = now + WINDOW;
+        self.pauses_then = pauses;
+        due
+    }
+}
+
+/// What every generator thread of the run shares.
+pub(super) struct Team<'a> {
+    /// Sources for threads not started yet.
+    spare: Mutex<Vec<Box<dyn Source>>>,
+    order: Mutex<Order>,
+    turned: Condvar,
+    /// The start of the next unit to claim.
+    next_claim: AtomicU64,
+    /// What the run covers, set once at the handoff.
+    plan: Mutex<Plan>,
+    /// Records per unit, as the last full chunk measured them.
+    records_per_unit: AtomicU64,
+    /// Bytes reserved or filled by threads whose turn has not come: they
+    /// cannot drain yet.
+    ahead_bytes: AtomicU64,
+    /// Threads waiting for room under the hwm: the first starts a pause,
+    /// the last to get room ends it with a drain.
+    waiting: Mutex<Waiting>,
+    free: Mutex<Vec<Chunk>>,
+    pool: Mutex<ChunkPool>,
+    results: Mutex<Vec<Generated>>,
+    pub flow: Flow,
+    pub fill_bytes: usize,
+    pub stop: &'a std::sync::atomic::AtomicBool,
+    pub counters: &'a Counters,
+    pub started: Instant,
+    pub deadline: Option<Instant>,
+}
+
+/// Where the stream has got to. Changed only by the thread whose turn it
+/// is, and where the stream ends.
+#[derive(Debug)]
+struct Order {
+    /// The position of the next chunk to send.
+    turn: u64,
+    /// Nothing at or past this position is sent.
+    end: u64,
+    /// Bytes sent since the handoff, for `--size`.
+    sent_bytes: u64,
+    error: Option<anyhow::Error>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Plan {
+    /// Positions count bytes, not records.
+    bytes: bool,
+    /// Where the claims end: `--count` (or `--size` for bytes).
+    claim_end: u64,
+    /// For records, the bytes `--size` still allows at the handoff.
+    size_left: Option<u64>,
+}
+
+#[derive(Debug, Default)]
+struct Waiting {
+    threads: u32,
+    since: Option<Instant>,
+    paused: Duration,
+}
+
+/// How a chunk's turn went.
+enum Sent {
+    /// It went out; the stream goes on at this position.
+    Next(u64),
+    /// The stream ended at or before it.
+    Ended,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A thread that panicked ends the run anyway (the scope re-raises it);
+    // its state is plain numbers, still fit to read.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<'a> Team<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        spare: Vec<Box<dyn Source>>,
+        flow: Flow,
+        fill_bytes: usize,
+        chunk_capacity: usize,
+        stop: &'a std::sync::atomic::AtomicBool,
+        counters: &'a Counters,
+        started: Instant,
+        deadline: Option<Instant>,
+    ) -> Team<'a> {
+        Team {
+            spare: Mutex::new(spare),
+            order: Mutex::new(Order {
+                turn: 0,
+                end: u64::MAX,
+                sent_bytes: 0,
+                error: None,
+            }),
+            turned: Condvar::new(),
+            next_claim: AtomicU64::new(0),
+            plan: Mutex::new(Plan::default()),
+            records_per_unit: AtomicU64::new(1),
+            ahead_bytes: AtomicU64::new(0),
+            waiting: Mutex::default(),
+            free: Mutex::default(),
+            pool: Mutex::new(ChunkPool::new(chunk_capacity)),
+            results: Mutex::default(),
+            flow,
+            fill_bytes,
+            stop,
+            counters,
+            started,
+            deadline,
+        }
+    }
+
+    /// Whether another thread can still be started.
+    pub fn can_grow(&self) -> bool {
+        !lock(&self.spare).is_empty()
+    }
+
+    /// Takes over from the lone generator where it stopped, starts a second
+    /// thread, and goes on as the first; returns what this thread did.
+    pub fn lead<'scope>(
+        &'scope self,
+        handoff: Handoff,
+        scope: &'scope Scope<'scope, '_>,
+        full: &Sender<Chunk>,
+        empty: &Receiver<Chunk>,
+    ) -> Generated {
+        let Handoff {
+            source,
+            position,
+            records_left,
+            bytes_left,
+            records_per_chunk,
+            free,
+        } = handoff;
+        let span = if position.bytes {
+            bytes_left
+        } else {
+            records_left
+        };
+        *lock(&self.plan) = Plan {
+            bytes: position.bytes,
+            claim_end: position.at.saturating_add(span),
+            size_left: (!position.bytes && bytes_left != u64::MAX).then_some(bytes_left),
+        };
+        lock(&self.order).turn = position.at;
+        self.next_claim.store(position.at, Ordering::SeqCst);
+        self.records_per_unit
+            .store(self.unit_for(records_per_chunk), Ordering::Relaxed);
+        lock(&self.free).extend(free);
+        self.grow(scope, full, empty);
+        self.work(source, Some(scope), full.clone(), empty.clone())
+    }
+
+    /// Starts one more thread, if a source is left for it.
+    fn grow<'scope>(
+        &'scope self,
+        scope: &'scope Scope<'scope, '_>,
+        full: &Sender<Chunk>,
+        empty: &Receiver<Chunk>,
+    ) {
+        let Some(source) = lock(&self.spare).pop() else {
+            return;
+        };
+        let (full, empty) = (full.clone(), empty.clone());
+        scope.spawn(move || {
+            let generated = self.work(source, None, full, empty);
+            lock(&self.results).push(generated);
+        });
+    }
+
+    /// What the helper threads did, once they have all ended.
+    pub fn results(&self) -> Vec<Generated> {
+        std::mem::take(&mut *lock(&self.results))
+    }
+
+    /// The time some generator waited for room, in all.
+    pub fn paused(&self) -> Duration {
+        lock(&self.waiting).paused
+    }
+
+    /// Why the stream ended early, if it failed.
+    pub fn take_error(&self) -> Option<anyhow::Error> {
+        lock(&self.order).error.take()
+    }
+
+    fn unit_for(&self, records_per_chunk: u64) -> u64 {
+        ((records_per_chunk as f64 * UNIT_FILL) as u64).max(1)
+    }
+
+    /// One thread's loop: claim a unit, make its chunks, send each in its
+    /// turn. The leading thread (with `scope`) also adds threads.
+    fn work<'scope>(
+        &'scope self,
+        mut source: Box<dyn Source>,
+        scope: Option<&'scope Scope<'scope, '_>>,
+        full: Sender<Chunk>,
+        empty: Receiver<Chunk>,
+    ) -> Generated {
+        let plan = *lock(&self.plan);
+        let mut generated = Generated::new(self.started);
+        let mut growth = Growth::new(Instant::now());
+        generated.end = 'claims: loop {
+            if is_set(self.stop) {
+                break End::Interrupted;
+            }
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                break End::Complete;
+            }
+            let unit = match plan.bytes {
+                true => self.fill_bytes as u64,
+                false => self.records_per_unit.load(Ordering::Relaxed),
+            };
+            let first = self.next_claim.fetch_add(unit, Ordering::SeqCst);
+            if first >= plan.claim_end {
+                break End::Complete;
+            }
+            let last = first.saturating_add(unit).min(plan.claim_end);
+            source.seek(first);
+            let mut at = first;
+            while at < last {
+                if is_set(self.stop) {
+                    // Mid-unit: the stream ends here, with no gap.
+                    self.end_at(at, None);
+                    break 'claims End::Interrupted;
+                }
+                if !self.reserve(at, &empty) {
+                    break 'claims End::Complete;
+                }
+                let mut chunk = self.take_chunk(&empty);
+                let busy = Instant::now();
+                let filled = self.fill(&mut *source, &mut chunk, last - at, plan.bytes);
+                generated.busy += busy.elapsed();
+                let reserved = self.flow.chunk_bytes as u64;
+                // The reservation shrinks to what the chunk holds.
+                self.counters
+                    .buffered_bytes
+                    .fetch_sub(reserved - filled.bytes as u64, Ordering::SeqCst);
+                self.ahead_bytes
+                    .fetch_sub(reserved - filled.bytes as u64, Ordering::SeqCst);
+                chunk.set_filled(filled.bytes, filled.records);
+                match self.send_in_turn(at, chunk, &mut *source, &plan, &full, &mut generated) {
+                    Sent::Next(next) => at = next,
+                    Sent::Ended => break 'claims generated.end,
+                }
+                if !plan.bytes && filled.records > 0 && at < last {
+                    // The unit ran long: size the next ones to fit.
+                    let per_chunk =
+                        self.fill_bytes as u64 * filled.records / (filled.bytes as u64).max(1);
+                    self.records_per_unit
+                        .store(self.unit_for(per_chunk), Ordering::Relaxed);
+                }
+                if let Some(scope) = scope
+                    && self.can_grow()
+                    && growth.due(Instant::now(), self.counters)
+                {
+                    self.grow(scope, &full, &empty);
+                }
+            }
+        };
+        generated
+    }
+
+    /// Fills `chunk` with the unit's records from the source's position,
+    /// at most `left` of them (or `left` bytes).
+    fn fill(&self, source: &mut dyn Source, chunk: &mut Chunk, left: u64, bytes: bool) -> Filled {
+        let capacity = self.flow.chunk_bytes;
+        if bytes {
+            let room = (self.fill_bytes as u64).min(left) as usize;
+            return source.fill(&mut chunk.space()[..room], u64::MAX);
+        }
+        let filled = source.fill(&mut chunk.space()[..self.fill_bytes], left);
+        if filled.bytes == 0 && self.fill_bytes < capacity {
+            // As with one thread: a record too big for the size the sink
+            // fitted chunks to, but not for a chunk, goes out alone.
+            return source.fill(&mut chunk.space()[..capacity], left.min(1));
+        }
+        filled
+    }
+
+    /// Reserves a chunk's bytes under the hwm for the chunk at `at`,
+    /// pausing until there is room. False if the stream ended before `at`
+    /// or the writer is gone.
+    fn reserve(&self, at: u64, empty: &Receiver<Chunk>) -> bool {
+        let len = self.flow.chunk_bytes as u64;
+        let buffered = &self.counters.buffered_bytes;
+        let fits = || buffered.load(Ordering::SeqCst) + len <= self.flow.hwm_bytes;
+        if !fits() {
+            self.start_waiting();
+            let drained = loop {
+                let drainable = buffered
+                    .load(Ordering::SeqCst)
+                    .saturating_sub(self.ahead_bytes.load(Ordering::SeqCst));
+                if drainable <= self.flow.lwm_bytes && fits() {
+                    break true;
+                }
+                if lock(&self.order).end <= at {
+                    break false;
+                }
+                match empty.recv_timeout(NAP) {
+                    Ok(chunk) => lock(&self.free).push(chunk),
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => break false,
+                }
+            };
+            self.stop_waiting(drained);
+            if !drained {
+                return false;
+            }
+        }
+        self.ahead_bytes.fetch_add(len, Ordering::SeqCst);
+        let now = buffered.fetch_add(len, Ordering::SeqCst) + len;
+        self.counters
+            .peak_buffered_bytes
+            .fetch_max(now, Ordering::Relaxed);
+        true
+    }
+
+    fn start_waiting(&self) {
+        let mut waiting = lock(&self.waiting);
+        waiting.threads += 1;
+        if waiting.threads == 1 {
+            self.counters.pauses.fetch_add(1, Ordering::Relaxed);
+            self.counters.paused.store(true, Ordering::Relaxed);
+            waiting.since = Some(Instant::now());
+        }
+    }
+
+    /// The last waiting thread to go ends the pause, with a drain if it
+    /// got room (not if the stream ended under it).
+    fn stop_waiting(&self, drained: bool) {
+        let mut waiting = lock(&self.waiting);
+        waiting.threads -= 1;
+        if waiting.threads == 0 {
+            if let Some(since) = waiting.since.take() {
+                waiting.paused += since.elapsed();
+            }
+            self.counters.paused.store(false, Ordering::Relaxed);
+            if drained {
+                self.counters.drains.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// A free chunk: one the writer handed back, one kept from a pause, or
+    /// a new one. Shared, so no thread hoards what another then makes anew.
+    fn take_chunk(&self, empty: &Receiver<Chunk>) -> Chunk {
+        if let Ok(chunk) = empty.try_recv() {
+            return chunk;
+        }
+        if let Some(chunk) = lock(&self.free).pop() {
+            return chunk;
+        }
+        lock(&self.pool).take()
+    }
+
+    /// Gives back a chunk that will not be sent, and its reservation.
+    fn drop_chunk(&self, chunk: Chunk) {
+        let len = chunk.len() as u64;
+        self.counters
+            .buffered_bytes
+            .fetch_sub(len, Ordering::SeqCst);
+        self.ahead_bytes.fetch_sub(len, Ordering::SeqCst);
+        lock(&self.free).push(chunk);
+    }
+
+    /// Ends the stream at `at` (if not already ended sooner), and wakes
+    /// every thread waiting for a turn that will not come.
+    fn end_at(&self, at: u64, error: Option<anyhow::Error>) {
+        let mut order = lock(&self.order);
+        order.end = order.end.min(at);
+        if error.is_some() && order.error.is_none() {
+            order.error = error;
+        }
+        self.turned.notify_all();
+    }
+
+    /// Waits for the turn of the chunk at `at`, then sends it: cut back to
+    /// `--size` if it crosses it, or, if it is empty, ends the stream as
+    /// one thread would (the size is reached, or a record is too big).
+    fn send_in_turn(
+        &self,
+        at: u64,
+        mut chunk: Chunk,
+        source: &mut dyn Source,
+        plan: &Plan,
+        full: &Sender<Chunk>,
+        generated: &mut Generated,
+    ) -> Sent {
+        let sent_bytes = {
+            let mut order = lock(&self.order);
+            while order.turn != at && at < order.end {
+                order = self
+                    .turned
+                    .wait(order)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            if at >= order.end {
+                drop(order);
+                self.drop_chunk(chunk);
+                return Sent::Ended;
+            }
+            order.sent_bytes
+        };
+        // This chunk's turn: nothing else moves the stream until it is done.
+        let size_left = plan.size_left.map(|size| size - sent_bytes);
+        let mut last = false;
+        if let Some(left) = size_left
+            && chunk.len() as u64 > left
+        {
+            // Made again into the bytes left: the last whole records that
+            // fit, as one thread would have stopped.
+            let records = chunk.records;
+            source.seek(at);
+            let left = left as usize;
+            let filled = source.fill(&mut chunk.space()[..left], records);
+            let cut = (chunk.len() - filled.bytes) as u64;
+            self.counters
+                .buffered_bytes
+                .fetch_sub(cut, Ordering::SeqCst);
+            self.ahead_bytes.fetch_sub(cut, Ordering::SeqCst);
+            chunk.set_filled(filled.bytes, filled.records);
+            last = true;
+        }
+        if chunk.is_empty() {
+            let room = size_left.map_or(u64::MAX, |left| left);
+            let error = if last || room < self.flow.chunk_bytes as u64 {
+                // --size has no room for one more whole record.
+                None
+            } else {
+                source.seek(at);
+                Some(anyhow::Error::new(RecordTooBig {
+                    chunk_bytes: self.flow.chunk_bytes,
+                    record_bytes: measure_record(source, self.flow.chunk_bytes),
+                }))
+            };
+            generated.end = if error.is_some() {
+                End::Error
+            } else {
+                End::Complete
+            };
+            self.drop_chunk(chunk);
+            self.end_at(at, error);
+            return Sent::Ended;
+        }
+        let (len, advance) = match plan.bytes {
+            true => (chunk.len() as u64, chunk.len() as u64),
+            false => (chunk.len() as u64, chunk.records),
+        };
+        self.ahead_bytes.fetch_sub(len, Ordering::SeqCst);
+        generated.sent.add(len, Instant::now());
+        if full.send(chunk).is_err() {
+            // The writer has stopped; it reports why.
+            generated.end = End::Error;
+            self.end_at(at, None);
+            return Sent::Ended;
+        }
+        let next = at + advance;
+        let mut order = lock(&self.order);
+        order.turn = next;
+        order.sent_bytes += len;
+        if last {
+            order.end = order.end.min(next);
+        }
+        self.turned.notify_all();
+        drop(order);
+        if last {
+            generated.end = End::Complete;
+            return Sent::Ended;
+        }
+        Sent::Next(next)
+    }
+}
