@@ -289,10 +289,10 @@ pub struct CommonArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Flow")]
     pub lwm: Option<u64>,
 
-    /// Generator threads at most. Output is the same bytes for any N. A
-    /// run starts with one and adds threads while the generator is what
-    /// holds it back. Default: the available cores, at most 8; `replay`
-    /// and --rate runs use one.
+    /// Generator threads; the output is the same bytes for any N. Given,
+    /// all N start at once. By default a run starts with one and adds
+    /// threads (up to the available cores, at most 8) while the generator
+    /// is what holds it back. `replay` and --rate runs use one.
     #[arg(long, value_name = "N", value_parser = parse_threads, help_heading = "Flow")]
     pub threads: Option<usize>,
 

@@ -225,6 +225,7 @@ impl Config {
         };
         let mut flow = flow(&common)?;
         flow.threads = threads(common.threads, &source)?;
+        flow.eager_threads = common.threads.is_some();
         let interval = interval(&common.summary)?;
         not_the_output(
             &common.output,
@@ -395,5 +396,6 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
         burst: common.burst,
         sink_rate,
         threads: 1,
+        eager_threads: false,
     })
 }

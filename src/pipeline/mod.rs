@@ -57,6 +57,9 @@ pub struct Flow {
     /// The most generator threads (`--threads`); more than one needs the
     /// sources for them ([`Pipeline::helpers`]).
     pub threads: usize,
+    /// Start every thread at once (`--threads` given), rather than add
+    /// them while the run shows it is held back by its generator.
+    pub eager_threads: bool,
 }
 
 impl Default for Flow {
@@ -70,6 +73,7 @@ impl Default for Flow {
             burst: None,
             sink_rate: None,
             threads: 1,
+            eager_threads: false,
         }
     }
 }
@@ -200,7 +204,9 @@ impl Pipeline {
                 stop: &stop,
                 counters: &counters,
                 started,
-                growth: team.as_ref().map(|_| team::Growth::new(started)),
+                growth: team
+                    .as_ref()
+                    .map(|_| team::Growth::new(started, flow.eager_threads)),
             };
             let writer = writer::Writer {
                 sink,

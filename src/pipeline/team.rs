@@ -61,18 +61,24 @@ const NAP: Duration = Duration::from_millis(1);
 pub(super) struct Growth {
     next_look: Instant,
     pauses_then: u64,
+    /// Every thread at once, from the first chunk (`--threads` given).
+    eager: bool,
 }
 
 impl Growth {
-    pub fn new(started: Instant) -> Growth {
+    pub fn new(started: Instant, eager: bool) -> Growth {
         Growth {
             next_look: started + WINDOW,
             pauses_then: 0,
+            eager,
         }
     }
 
     /// Whether a window has passed in which the generators never paused.
     pub fn due(&mut self, now: Instant, counters: &Counters) -> bool {
+        if self.eager {
+            return true;
+        }
         if now < self.next_look {
             return false;
         }
@@ -111,6 +117,7 @@ pub(super) struct Team<'a> {
     pub counters: &'a Counters,
     pub started: Instant,
     pub deadline: Option<Instant>,
+    eager: bool,
 }
 
 /// Where the stream has got to. Changed only by the thread whose turn it
@@ -192,6 +199,7 @@ impl<'a> Team<'a> {
             counters,
             started,
             deadline,
+            eager: flow.eager_threads,
         }
     }
 
@@ -233,6 +241,11 @@ impl<'a> Team<'a> {
             .store(self.unit_for(records_per_chunk), Ordering::Relaxed);
         lock(&self.free).extend(free);
         self.grow(scope, full, empty);
+        if self.eager {
+            while self.can_grow() {
+                self.grow(scope, full, empty);
+            }
+        }
         self.work(source, Some(scope), full.clone(), empty.clone())
     }
 
@@ -283,7 +296,7 @@ impl<'a> Team<'a> {
     ) -> Generated {
         let plan = *lock(&self.plan);
         let mut generated = Generated::new(self.started);
-        let mut growth = Growth::new(Instant::now());
+        let mut growth = Growth::new(Instant::now(), self.eager);
         generated.end = 'claims: loop {
             if is_set(self.stop) {
                 break End::Interrupted;

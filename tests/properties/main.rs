@@ -13,6 +13,7 @@
 mod formats;
 mod parsing;
 mod seeded;
+mod threads;
 
 use gush::language::clock::TimeSource;
 use gush::language::escape::Format;
