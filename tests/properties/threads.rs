@@ -93,7 +93,7 @@ fn plan(case: &Case) -> SourcePlan {
         seed: case.seed,
         start: case.start,
         first: case.first,
-        time: if case.seed % 2 == 0 {
+        time: if case.seed.is_multiple_of(2) {
             sim_clock()
         } else {
             // A clock of another step, so the stamps differ per record.
