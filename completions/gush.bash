@@ -79,7 +79,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__bytes)
-            opts="-n -s -t -r -o -f -a -q -h -V --fill --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --fill --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,6 +158,10 @@ _gush() {
                     return 0
                     ;;
                 --lwm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -403,7 +407,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__lines)
-            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,6 +505,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stats)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
@@ -583,7 +591,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__records)
-            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,6 +697,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stats)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
@@ -753,7 +765,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__replay)
-            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -828,6 +840,10 @@ _gush() {
                     return 0
                     ;;
                 --lwm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -17,4 +17,5 @@ mod latency;
 mod output;
 mod report;
 mod signals;
+mod threads;
 mod usage;
