@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 
 use super::chunk::ChunkPool;
+use super::growth::{Growth, Step};
 use super::pace::{Pacer, Rate};
-use super::team::Growth;
 use super::{Chunk, Flow, Integral, Limits, is_set};
 use crate::source::{Filled, Position, Source};
 use crate::stats::{Counters, End};
@@ -68,6 +68,8 @@ pub(super) struct Handoff {
     /// Records in the last chunk, to size the team's units.
     pub records_per_chunk: u64,
     pub free: Vec<Chunk>,
+    /// Judging the trial the handoff starts.
+    pub growth: Growth,
 }
 
 impl Generator<'_> {
@@ -189,7 +191,7 @@ impl Generator<'_> {
                 break End::Error;
             }
             if let Some(growth) = &mut self.growth
-                && growth.due(now, self.counters)
+                && growth.look(now, self.counters, true) == Step::Grow
                 && records_left > 0
                 && bytes_left > 0
                 && let Some(position) = self.source.position()
@@ -207,6 +209,7 @@ impl Generator<'_> {
                     bytes_left,
                     records_per_chunk,
                     free,
+                    growth: self.growth.expect("a handoff comes of growth"),
                 },
             );
         Generated {

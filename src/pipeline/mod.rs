@@ -19,6 +19,7 @@ use crate::stats::{Bottleneck, Counters, End, LatencyRecorder, Stats};
 
 pub mod chunk;
 mod generator;
+mod growth;
 pub mod pace;
 mod team;
 mod writer;
@@ -206,7 +207,7 @@ impl Pipeline {
                 started,
                 growth: team
                     .as_ref()
-                    .map(|_| team::Growth::new(started, flow.eager_threads)),
+                    .map(|_| growth::Growth::new(started, flow.eager_threads)),
             };
             let writer = writer::Writer {
                 sink,

@@ -24,12 +24,12 @@
 //! no more threads than the hwm holds chunks, so the thread whose turn it
 //! is can always reserve once the writer is empty: no deadlock.
 //!
-//! Threads cost a short run more than they give, so a run starts with one
-//! generator (today's loop in `generator.rs`) and [`Growth`] adds threads
-//! one at a time, each after a window in which the generator never paused
-//! at the hwm: the writer was waiting on the generator, not the reverse.
+//! A run starts with one generator (today's loop in `generator.rs`), which
+//! hands over to the team when `growth.rs` says a second thread should be
+//! tried; the first thread then goes on looking, adding threads and parking
+//! those that did not pay.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::Scope;
 use std::time::{Duration, Instant};
@@ -38,14 +38,10 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::chunk::ChunkPool;
 use super::generator::{Generated, Handoff, RecordTooBig, measure_record};
+use super::growth::Step;
 use super::{Chunk, Flow, is_set};
 use crate::source::{Filled, Source};
 use crate::stats::{Counters, End};
-
-/// How long a run must show a generator-bound window before it gets
-/// another thread: long enough that a run of a few milliseconds (a million
-/// short lines into a file) never pays for one.
-const WINDOW: Duration = Duration::from_millis(20);
 
 /// A unit of records is sized to fill this share of a chunk, so that one
 /// whose records run long still fits, rather than spill a few records into
@@ -55,40 +51,6 @@ const UNIT_FILL: f64 = 0.9;
 /// How often a thread waiting for the writer looks again when no chunk
 /// came back to wake it (another thread may have taken the one that did).
 const NAP: Duration = Duration::from_millis(1);
-
-/// When to add a generator thread.
-#[derive(Debug)]
-pub(super) struct Growth {
-    next_look: Instant,
-    pauses_then: u64,
-    /// Every thread at once, from the first chunk (`--threads` given).
-    eager: bool,
-}
-
-impl Growth {
-    pub fn new(started: Instant, eager: bool) -> Growth {
-        Growth {
-            next_look: started + WINDOW,
-            pauses_then: 0,
-            eager,
-        }
-    }
-
-    /// Whether a window has passed in which the generators never paused.
-    pub fn due(&mut self, now: Instant, counters: &Counters) -> bool {
-        if self.eager {
-            return true;
-        }
-        if now < self.next_look {
-            return false;
-        }
-        let pauses = Counters::get(&counters.pauses);
-        let due = pauses == self.pauses_then;
-        self.next_look = now + WINDOW;
-        self.pauses_then = pauses;
-        due
-    }
-}
 
 /// What every generator thread of the run shares.
 pub(super) struct Team<'a> {
@@ -111,6 +73,18 @@ pub(super) struct Team<'a> {
     free: Mutex<Vec<Chunk>>,
     pool: Mutex<ChunkPool>,
     results: Mutex<Vec<Generated>>,
+    /// Threads started, the first included, and how many of them may run;
+    /// the others are parked.
+    started_threads: AtomicUsize,
+    wanted_threads: AtomicUsize,
+    parking: Mutex<()>,
+    unparked: Condvar,
+    /// The first thread has ended: parked threads leave too.
+    over: AtomicBool,
+    /// Threads other than the first that may be claiming units: never
+    /// fewer than there are (parked threads are not counted), so the
+    /// first thread, seeing none, may claim as it goes.
+    active_helpers: AtomicUsize,
     pub flow: Flow,
     pub fill_bytes: usize,
     pub stop: &'a std::sync::atomic::AtomicBool,
@@ -131,6 +105,8 @@ struct Order {
     /// Bytes sent since the handoff, for `--size`.
     sent_bytes: u64,
     error: Option<anyhow::Error>,
+    /// Threads waiting for their turn: a send with none skips the wake-up.
+    waiters: u32,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -148,6 +124,13 @@ struct Waiting {
     threads: u32,
     since: Option<Instant>,
     paused: Duration,
+}
+
+/// What the first thread has that the others do not: the scope to start
+/// threads in, and the judgement of when to.
+struct Lead<'scope, 'env> {
+    scope: &'scope Scope<'scope, 'env>,
+    growth: super::growth::Growth,
 }
 
 /// How a chunk's turn went.
@@ -183,6 +166,7 @@ impl<'a> Team<'a> {
                 end: u64::MAX,
                 sent_bytes: 0,
                 error: None,
+                waiters: 0,
             }),
             turned: Condvar::new(),
             next_claim: AtomicU64::new(0),
@@ -193,6 +177,12 @@ impl<'a> Team<'a> {
             free: Mutex::default(),
             pool: Mutex::new(ChunkPool::new(chunk_capacity)),
             results: Mutex::default(),
+            started_threads: AtomicUsize::new(1),
+            wanted_threads: AtomicUsize::new(1),
+            parking: Mutex::new(()),
+            unparked: Condvar::new(),
+            over: AtomicBool::new(false),
+            active_helpers: AtomicUsize::new(0),
             flow,
             fill_bytes,
             stop,
@@ -203,9 +193,10 @@ impl<'a> Team<'a> {
         }
     }
 
-    /// Whether another thread can still be started.
+    /// Whether another thread can still be started or unparked.
     pub fn can_grow(&self) -> bool {
-        !lock(&self.spare).is_empty()
+        self.wanted_threads.load(Ordering::SeqCst) < self.started_threads.load(Ordering::SeqCst)
+            || !lock(&self.spare).is_empty()
     }
 
     /// Takes over from the lone generator where it stopped, starts a second
@@ -224,6 +215,7 @@ impl<'a> Team<'a> {
             bytes_left,
             records_per_chunk,
             free,
+            growth,
         } = handoff;
         let span = if position.bytes {
             bytes_left
@@ -246,24 +238,72 @@ impl<'a> Team<'a> {
                 self.grow(scope, full, empty);
             }
         }
-        self.work(source, Some(scope), full.clone(), empty.clone())
+        let lead = Lead { scope, growth };
+        let generated = self.work(source, 0, Some(lead), full.clone(), empty.clone());
+        self.over.store(true, Ordering::SeqCst);
+        let _parking = lock(&self.parking);
+        self.unparked.notify_all();
+        generated
     }
 
-    /// Starts one more thread, if a source is left for it.
+    /// Lets one more thread run: a parked one, or a new one if a source is
+    /// left for it.
     fn grow<'scope>(
         &'scope self,
         scope: &'scope Scope<'scope, '_>,
         full: &Sender<Chunk>,
         empty: &Receiver<Chunk>,
     ) {
+        if self.wanted_threads.load(Ordering::SeqCst) < self.started_threads.load(Ordering::SeqCst)
+        {
+            let _parking = lock(&self.parking);
+            // Counted active before it wakes, so the first thread never
+            // claims as if alone while it does.
+            self.active_helpers.fetch_add(1, Ordering::SeqCst);
+            self.wanted_threads.fetch_add(1, Ordering::SeqCst);
+            self.unparked.notify_all();
+            return;
+        }
         let Some(source) = lock(&self.spare).pop() else {
             return;
         };
+        self.active_helpers.fetch_add(1, Ordering::SeqCst);
+        let index = self.started_threads.fetch_add(1, Ordering::SeqCst);
+        self.wanted_threads.fetch_add(1, Ordering::SeqCst);
         let (full, empty) = (full.clone(), empty.clone());
         scope.spawn(move || {
-            let generated = self.work(source, None, full, empty);
+            let generated = self.work(source, index, None, full, empty);
             lock(&self.results).push(generated);
         });
+    }
+
+    /// Parks the thread that came last, once it has finished its unit.
+    fn shrink(&self) {
+        let _parking = lock(&self.parking);
+        let wanted = self.wanted_threads.load(Ordering::SeqCst);
+        self.wanted_threads
+            .store(wanted.max(2) - 1, Ordering::SeqCst);
+    }
+
+    /// Waits while thread `index` is parked; false if the run is over.
+    fn parked(&self, index: usize) -> bool {
+        let mut parking = lock(&self.parking);
+        if index >= self.wanted_threads.load(Ordering::SeqCst) {
+            // Woken only by `grow`, which counts it active again.
+            self.active_helpers.fetch_sub(1, Ordering::SeqCst);
+        }
+        while index >= self.wanted_threads.load(Ordering::SeqCst) {
+            if self.over.load(Ordering::SeqCst) || is_set(self.stop) {
+                return false;
+            }
+            // Timed, to see a stop (which notifies no one) soon.
+            parking = self
+                .unparked
+                .wait_timeout(parking, Duration::from_millis(20))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        true
     }
 
     /// What the helper threads did, once they have all ended.
@@ -290,30 +330,42 @@ impl<'a> Team<'a> {
     fn work<'scope>(
         &'scope self,
         mut source: Box<dyn Source>,
-        scope: Option<&'scope Scope<'scope, '_>>,
+        index: usize,
+        mut lead: Option<Lead<'scope, '_>>,
         full: Sender<Chunk>,
         empty: Receiver<Chunk>,
     ) -> Generated {
         let plan = *lock(&self.plan);
         let mut generated = Generated::new(self.started);
-        let mut growth = Growth::new(Instant::now(), self.eager);
         generated.end = 'claims: loop {
             if is_set(self.stop) {
                 break End::Interrupted;
             }
+            if index > 0 && !self.parked(index) {
+                break End::Complete;
+            }
             if self.deadline.is_some_and(|d| Instant::now() >= d) {
                 break End::Complete;
             }
-            let unit = match plan.bytes {
-                true => self.fill_bytes as u64,
-                false => self.records_per_unit.load(Ordering::Relaxed),
+            // The first thread with every other parked claims as it goes,
+            // filling whole chunks as the lone generator does.
+            let alone = lead.is_some() && self.active_helpers.load(Ordering::SeqCst) == 0;
+            let (first, last) = if alone {
+                (self.next_claim.load(Ordering::SeqCst), plan.claim_end)
+            } else {
+                let unit = match plan.bytes {
+                    true => self.fill_bytes as u64,
+                    false => self.records_per_unit.load(Ordering::Relaxed),
+                };
+                let first = self.next_claim.fetch_add(unit, Ordering::SeqCst);
+                (first, first.saturating_add(unit).min(plan.claim_end))
             };
-            let first = self.next_claim.fetch_add(unit, Ordering::SeqCst);
             if first >= plan.claim_end {
                 break End::Complete;
             }
-            let last = first.saturating_add(unit).min(plan.claim_end);
-            source.seek(first);
+            if source.position().map(|p| p.at) != Some(first) {
+                source.seek(first);
+            }
             let mut at = first;
             while at < last {
                 if is_set(self.stop) {
@@ -340,18 +392,34 @@ impl<'a> Team<'a> {
                     Sent::Next(next) => at = next,
                     Sent::Ended => break 'claims generated.end,
                 }
-                if !plan.bytes && filled.records > 0 && at < last {
-                    // The unit ran long: size the next ones to fit.
+                if alone {
+                    self.next_claim.store(at, Ordering::SeqCst);
+                }
+                if !plan.bytes && filled.records > 0 && (alone || at < last) {
+                    // Units sized to fill a chunk, as the last one measured.
                     let per_chunk =
                         self.fill_bytes as u64 * filled.records / (filled.bytes as u64).max(1);
                     self.records_per_unit
                         .store(self.unit_for(per_chunk), Ordering::Relaxed);
                 }
-                if let Some(scope) = scope
-                    && self.can_grow()
-                    && growth.due(Instant::now(), self.counters)
-                {
-                    self.grow(scope, &full, &empty);
+                if let Some(lead) = &mut lead {
+                    match lead
+                        .growth
+                        .look(Instant::now(), self.counters, self.can_grow())
+                    {
+                        Step::Grow => {
+                            self.grow(lead.scope, &full, &empty);
+                            if alone {
+                                // No longer alone: claim in units again.
+                                continue 'claims;
+                            }
+                        }
+                        Step::Shrink => self.shrink(),
+                        Step::Hold => {}
+                    }
+                }
+                if alone && self.deadline.is_some_and(|d| Instant::now() >= d) {
+                    break 'claims End::Complete;
                 }
             }
         };
@@ -487,10 +555,12 @@ impl<'a> Team<'a> {
         let sent_bytes = {
             let mut order = lock(&self.order);
             while order.turn != at && at < order.end {
+                order.waiters += 1;
                 order = self
                     .turned
                     .wait(order)
                     .unwrap_or_else(PoisonError::into_inner);
+                order.waiters -= 1;
             }
             if at >= order.end {
                 drop(order);
@@ -559,7 +629,9 @@ impl<'a> Team<'a> {
         if last {
             order.end = order.end.min(next);
         }
-        self.turned.notify_all();
+        if order.waiters > 0 {
+            self.turned.notify_all();
+        }
         drop(order);
         if last {
             generated.end = End::Complete;
