@@ -88,3 +88,61 @@ impl Growth {
         Step::Hold
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use super::*;
+
+    /// A window later, with `bytes` more written and `pauses` more pauses.
+    fn window(growth: &mut Growth, at: &mut Instant, counters: &Counters, bytes: u64) -> Step {
+        *at += WINDOW;
+        counters.bytes.fetch_add(bytes, Ordering::Relaxed);
+        growth.look(*at, counters, true)
+    }
+
+    #[test]
+    fn waits_a_window_then_tries_a_thread() {
+        let start = Instant::now();
+        let counters = Counters::default();
+        let mut growth = Growth::new(start, false);
+        assert_eq!(growth.look(start, &counters, true), Step::Hold);
+        let mut at = start;
+        assert_eq!(window(&mut growth, &mut at, &counters, 100), Step::Grow);
+    }
+
+    #[test]
+    fn keeps_a_thread_that_paid_and_parks_one_that_did_not() {
+        let start = Instant::now();
+        let counters = Counters::default();
+        let mut growth = Growth::new(start, false);
+        let mut at = start;
+        assert_eq!(window(&mut growth, &mut at, &counters, 100), Step::Grow);
+        // 1.8 times as fast: kept, and another tried.
+        assert_eq!(window(&mut growth, &mut at, &counters, 180), Step::Grow);
+        // No faster: parked, and no trial for a while.
+        assert_eq!(window(&mut growth, &mut at, &counters, 185), Step::Shrink);
+        assert_eq!(window(&mut growth, &mut at, &counters, 185), Step::Hold);
+    }
+
+    #[test]
+    fn a_window_with_a_pause_earns_no_thread() {
+        let start = Instant::now();
+        let counters = Counters::default();
+        let mut growth = Growth::new(start, false);
+        counters.pauses.fetch_add(1, Ordering::Relaxed);
+        let mut at = start;
+        assert_eq!(window(&mut growth, &mut at, &counters, 100), Step::Hold);
+        assert_eq!(window(&mut growth, &mut at, &counters, 100), Step::Grow);
+    }
+
+    #[test]
+    fn given_threads_all_start_at_once() {
+        let start = Instant::now();
+        let counters = Counters::default();
+        let mut growth = Growth::new(start, true);
+        assert_eq!(growth.look(start, &counters, true), Step::Grow);
+        assert_eq!(growth.look(start, &counters, false), Step::Hold);
+    }
+}

@@ -34,14 +34,19 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::Scope;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{Receiver, Sender};
 
 use super::chunk::ChunkPool;
-use super::generator::{Generated, Handoff, RecordTooBig, measure_record};
+use super::generator::{Generated, Handoff};
 use super::growth::Step;
+
+mod gate;
+mod turn;
 use super::{Chunk, Flow, is_set};
 use crate::source::{Filled, Source};
 use crate::stats::{Counters, End};
+use gate::Waiting;
+use turn::{Order, Sent};
 
 /// A unit of records is sized to fill this share of a chunk, so that one
 /// whose records run long still fits, rather than spill a few records into
@@ -94,21 +99,6 @@ pub(super) struct Team<'a> {
     eager: bool,
 }
 
-/// Where the stream has got to. Changed only by the thread whose turn it
-/// is, and where the stream ends.
-#[derive(Debug)]
-struct Order {
-    /// The position of the next chunk to send.
-    turn: u64,
-    /// Nothing at or past this position is sent.
-    end: u64,
-    /// Bytes sent since the handoff, for `--size`.
-    sent_bytes: u64,
-    error: Option<anyhow::Error>,
-    /// Threads waiting for their turn: a send with none skips the wake-up.
-    waiters: u32,
-}
-
 #[derive(Debug, Clone, Copy, Default)]
 struct Plan {
     /// Positions count bytes, not records.
@@ -119,26 +109,11 @@ struct Plan {
     size_left: Option<u64>,
 }
 
-#[derive(Debug, Default)]
-struct Waiting {
-    threads: u32,
-    since: Option<Instant>,
-    paused: Duration,
-}
-
 /// What the first thread has that the others do not: the scope to start
 /// threads in, and the judgement of when to.
 struct Lead<'scope, 'env> {
     scope: &'scope Scope<'scope, 'env>,
     growth: super::growth::Growth,
-}
-
-/// How a chunk's turn went.
-enum Sent {
-    /// It went out; the stream goes on at this position.
-    Next(u64),
-    /// The stream ended at or before it.
-    Ended,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -441,202 +416,5 @@ impl<'a> Team<'a> {
             return source.fill(&mut chunk.space()[..capacity], left.min(1));
         }
         filled
-    }
-
-    /// Reserves a chunk's bytes under the hwm for the chunk at `at`,
-    /// pausing until there is room. False if the stream ended before `at`
-    /// or the writer is gone.
-    fn reserve(&self, at: u64, empty: &Receiver<Chunk>) -> bool {
-        let len = self.flow.chunk_bytes as u64;
-        let buffered = &self.counters.buffered_bytes;
-        let fits = || buffered.load(Ordering::SeqCst) + len <= self.flow.hwm_bytes;
-        if !fits() {
-            self.start_waiting();
-            let drained = loop {
-                let drainable = buffered
-                    .load(Ordering::SeqCst)
-                    .saturating_sub(self.ahead_bytes.load(Ordering::SeqCst));
-                if drainable <= self.flow.lwm_bytes && fits() {
-                    break true;
-                }
-                if lock(&self.order).end <= at {
-                    break false;
-                }
-                match empty.recv_timeout(NAP) {
-                    Ok(chunk) => lock(&self.free).push(chunk),
-                    Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => break false,
-                }
-            };
-            self.stop_waiting(drained);
-            if !drained {
-                return false;
-            }
-        }
-        self.ahead_bytes.fetch_add(len, Ordering::SeqCst);
-        let now = buffered.fetch_add(len, Ordering::SeqCst) + len;
-        self.counters
-            .peak_buffered_bytes
-            .fetch_max(now, Ordering::Relaxed);
-        true
-    }
-
-    fn start_waiting(&self) {
-        let mut waiting = lock(&self.waiting);
-        waiting.threads += 1;
-        if waiting.threads == 1 {
-            self.counters.pauses.fetch_add(1, Ordering::Relaxed);
-            self.counters.paused.store(true, Ordering::Relaxed);
-            waiting.since = Some(Instant::now());
-        }
-    }
-
-    /// The last waiting thread to go ends the pause, with a drain if it
-    /// got room (not if the stream ended under it).
-    fn stop_waiting(&self, drained: bool) {
-        let mut waiting = lock(&self.waiting);
-        waiting.threads -= 1;
-        if waiting.threads == 0 {
-            if let Some(since) = waiting.since.take() {
-                waiting.paused += since.elapsed();
-            }
-            self.counters.paused.store(false, Ordering::Relaxed);
-            if drained {
-                self.counters.drains.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-    }
-
-    /// A free chunk: one the writer handed back, one kept from a pause, or
-    /// a new one. Shared, so no thread hoards what another then makes anew.
-    fn take_chunk(&self, empty: &Receiver<Chunk>) -> Chunk {
-        if let Ok(chunk) = empty.try_recv() {
-            return chunk;
-        }
-        if let Some(chunk) = lock(&self.free).pop() {
-            return chunk;
-        }
-        lock(&self.pool).take()
-    }
-
-    /// Gives back a chunk that will not be sent, and its reservation.
-    fn drop_chunk(&self, chunk: Chunk) {
-        let len = chunk.len() as u64;
-        self.counters
-            .buffered_bytes
-            .fetch_sub(len, Ordering::SeqCst);
-        self.ahead_bytes.fetch_sub(len, Ordering::SeqCst);
-        lock(&self.free).push(chunk);
-    }
-
-    /// Ends the stream at `at` (if not already ended sooner), and wakes
-    /// every thread waiting for a turn that will not come.
-    fn end_at(&self, at: u64, error: Option<anyhow::Error>) {
-        let mut order = lock(&self.order);
-        order.end = order.end.min(at);
-        if error.is_some() && order.error.is_none() {
-            order.error = error;
-        }
-        self.turned.notify_all();
-    }
-
-    /// Waits for the turn of the chunk at `at`, then sends it: cut back to
-    /// `--size` if it crosses it, or, if it is empty, ends the stream as
-    /// one thread would (the size is reached, or a record is too big).
-    fn send_in_turn(
-        &self,
-        at: u64,
-        mut chunk: Chunk,
-        source: &mut dyn Source,
-        plan: &Plan,
-        full: &Sender<Chunk>,
-        generated: &mut Generated,
-    ) -> Sent {
-        let sent_bytes = {
-            let mut order = lock(&self.order);
-            while order.turn != at && at < order.end {
-                order.waiters += 1;
-                order = self
-                    .turned
-                    .wait(order)
-                    .unwrap_or_else(PoisonError::into_inner);
-                order.waiters -= 1;
-            }
-            if at >= order.end {
-                drop(order);
-                self.drop_chunk(chunk);
-                return Sent::Ended;
-            }
-            order.sent_bytes
-        };
-        // This chunk's turn: nothing else moves the stream until it is done.
-        let size_left = plan.size_left.map(|size| size - sent_bytes);
-        let mut last = false;
-        if let Some(left) = size_left
-            && chunk.len() as u64 > left
-        {
-            // Made again into the bytes left: the last whole records that
-            // fit, as one thread would have stopped.
-            let records = chunk.records;
-            source.seek(at);
-            let left = left as usize;
-            let filled = source.fill(&mut chunk.space()[..left], records);
-            let cut = (chunk.len() - filled.bytes) as u64;
-            self.counters
-                .buffered_bytes
-                .fetch_sub(cut, Ordering::SeqCst);
-            self.ahead_bytes.fetch_sub(cut, Ordering::SeqCst);
-            chunk.set_filled(filled.bytes, filled.records);
-            last = true;
-        }
-        if chunk.is_empty() {
-            let room = size_left.map_or(u64::MAX, |left| left);
-            let error = if last || room < self.flow.chunk_bytes as u64 {
-                // --size has no room for one more whole record.
-                None
-            } else {
-                source.seek(at);
-                Some(anyhow::Error::new(RecordTooBig {
-                    chunk_bytes: self.flow.chunk_bytes,
-                    record_bytes: measure_record(source, self.flow.chunk_bytes),
-                }))
-            };
-            generated.end = if error.is_some() {
-                End::Error
-            } else {
-                End::Complete
-            };
-            self.drop_chunk(chunk);
-            self.end_at(at, error);
-            return Sent::Ended;
-        }
-        let (len, advance) = match plan.bytes {
-            true => (chunk.len() as u64, chunk.len() as u64),
-            false => (chunk.len() as u64, chunk.records),
-        };
-        self.ahead_bytes.fetch_sub(len, Ordering::SeqCst);
-        generated.sent.add(len, Instant::now());
-        if full.send(chunk).is_err() {
-            // The writer has stopped; it reports why.
-            generated.end = End::Error;
-            self.end_at(at, None);
-            return Sent::Ended;
-        }
-        let next = at + advance;
-        let mut order = lock(&self.order);
-        order.turn = next;
-        order.sent_bytes += len;
-        if last {
-            order.end = order.end.min(next);
-        }
-        if order.waiters > 0 {
-            self.turned.notify_all();
-        }
-        drop(order);
-        if last {
-            generated.end = End::Complete;
-            return Sent::Ended;
-        }
-        Sent::Next(next)
     }
 }
