@@ -29,6 +29,7 @@
 //! tried; the first thread then goes on looking, adding threads and parking
 //! those that did not pay.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::Scope;
@@ -48,9 +49,9 @@ use crate::stats::{Counters, End};
 use gate::Waiting;
 use turn::{Order, Sent};
 
-/// A unit of records is sized to fill this share of a chunk, so that one
-/// whose records run long still fits, rather than spill a few records into
-/// a chunk of their own.
+/// A unit of records is sized to fill its last chunk to this share, so
+/// that one whose records run long still fits, rather than spill a few
+/// records into a chunk of their own.
 const UNIT_FILL: f64 = 0.9;
 
 /// How often a thread waiting for the writer looks again when no chunk
@@ -69,6 +70,10 @@ pub(super) struct Team<'a> {
     plan: Mutex<Plan>,
     /// Records per unit, as the last full chunk measured them.
     records_per_unit: AtomicU64,
+    /// Chunks per unit, and the most a thread holds before its turn: one
+    /// turn handed over per unit, not per chunk. Every other thread holding
+    /// this many still leaves the one whose turn it is room to reserve.
+    unit_chunks: u64,
     /// Bytes reserved or filled by threads whose turn has not come: they
     /// cannot drain yet.
     ahead_bytes: AtomicU64,
@@ -116,6 +121,16 @@ struct Lead<'scope, 'env> {
     growth: super::growth::Growth,
 }
 
+/// The most chunks a unit spans.
+const MAX_UNIT_CHUNKS: u64 = 8;
+
+/// Chunks per unit for `threads` threads: together they hold at most half
+/// the hwm's chunks, so the writer has the other half to work through.
+fn unit_chunks(flow: &Flow, threads: usize) -> u64 {
+    let chunks = flow.hwm_bytes / flow.chunk_bytes as u64;
+    (chunks / (2 * threads as u64)).clamp(1, MAX_UNIT_CHUNKS)
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A thread that panicked ends the run anyway (the scope re-raises it);
     // its state is plain numbers, still fit to read.
@@ -134,6 +149,7 @@ impl<'a> Team<'a> {
         started: Instant,
         deadline: Option<Instant>,
     ) -> Team<'a> {
+        let threads = spare.len() + 1;
         Team {
             spare: Mutex::new(spare),
             order: Mutex::new(Order {
@@ -147,6 +163,7 @@ impl<'a> Team<'a> {
             next_claim: AtomicU64::new(0),
             plan: Mutex::new(Plan::default()),
             records_per_unit: AtomicU64::new(1),
+            unit_chunks: unit_chunks(&flow, threads),
             ahead_bytes: AtomicU64::new(0),
             waiting: Mutex::default(),
             free: Mutex::default(),
@@ -296,8 +313,37 @@ impl<'a> Team<'a> {
         lock(&self.order).error.take()
     }
 
+    /// Records for a unit of [`Team::unit_chunks`] chunks, the last of
+    /// them filled to [`UNIT_FILL`].
     fn unit_for(&self, records_per_chunk: u64) -> u64 {
-        ((records_per_chunk as f64 * UNIT_FILL) as u64).max(1)
+        let short = (records_per_chunk as f64 * (1.0 - UNIT_FILL)) as u64;
+        (records_per_chunk * self.unit_chunks - short).max(1)
+    }
+
+    /// Whether the stream has got to `at`.
+    fn turn_is(&self, at: u64) -> bool {
+        lock(&self.order).turn == at
+    }
+
+    /// Sends the held chunks, each in its turn. False if the stream ended
+    /// (the rest are dropped).
+    fn flush(
+        &self,
+        held: &mut VecDeque<(u64, Chunk)>,
+        source: &mut dyn Source,
+        plan: &Plan,
+        full: &Sender<Chunk>,
+        generated: &mut Generated,
+    ) -> bool {
+        while let Some((at, chunk)) = held.pop_front() {
+            if let Sent::Ended = self.send_in_turn(at, chunk, source, plan, full, generated) {
+                for (_, chunk) in held.drain(..) {
+                    self.drop_chunk(chunk);
+                }
+                return false;
+            }
+        }
+        true
     }
 
     /// One thread's loop: claim a unit, make its chunks, send each in its
@@ -312,6 +358,8 @@ impl<'a> Team<'a> {
     ) -> Generated {
         let plan = *lock(&self.plan);
         let mut generated = Generated::new(self.started);
+        // Chunks made and not yet sent, in stream order.
+        let mut held: VecDeque<(u64, Chunk)> = VecDeque::new();
         generated.end = 'claims: loop {
             if is_set(self.stop) {
                 break End::Interrupted;
@@ -329,7 +377,7 @@ impl<'a> Team<'a> {
                 (self.next_claim.load(Ordering::SeqCst), plan.claim_end)
             } else {
                 let unit = match plan.bytes {
-                    true => self.fill_bytes as u64,
+                    true => self.fill_bytes as u64 * self.unit_chunks,
                     false => self.records_per_unit.load(Ordering::Relaxed),
                 };
                 let first = self.next_claim.fetch_add(unit, Ordering::SeqCst);
@@ -344,12 +392,15 @@ impl<'a> Team<'a> {
             let mut at = first;
             while at < last {
                 if is_set(self.stop) {
-                    // Mid-unit: the stream ends here, with no gap.
+                    // Mid-unit: the stream ends here, with no gap; what
+                    // this thread holds before it still goes in its turn.
                     self.end_at(at, None);
+                    self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
                     break 'claims End::Interrupted;
                 }
                 if !self.reserve(at, &empty) {
-                    break 'claims End::Complete;
+                    self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
+                    break 'claims generated.end;
                 }
                 let mut chunk = self.take_chunk(&empty);
                 let busy = Instant::now();
@@ -363,15 +414,29 @@ impl<'a> Team<'a> {
                 self.ahead_bytes
                     .fetch_sub(reserved - filled.bytes as u64, Ordering::SeqCst);
                 chunk.set_filled(filled.bytes, filled.records);
-                match self.send_in_turn(at, chunk, &mut *source, &plan, &full, &mut generated) {
-                    Sent::Next(next) => at = next,
-                    Sent::Ended => break 'claims generated.end,
+                held.push_back((at, chunk));
+                at += match plan.bytes {
+                    true => filled.bytes as u64,
+                    false => filled.records,
+                };
+                // Held chunks go out once the turn is theirs, the unit is
+                // made, or this thread holds its share of the hwm; an empty
+                // one (nothing fits) ends the stream in its turn.
+                let due = filled.bytes == 0
+                    || at >= last
+                    || held.len() as u64 >= self.unit_chunks
+                    || self.turn_is(held[0].0);
+                if due && !self.flush(&mut held, &mut *source, &plan, &full, &mut generated) {
+                    break 'claims generated.end;
+                }
+                if filled.bytes == 0 {
+                    break 'claims generated.end;
                 }
                 if alone {
                     self.next_claim.store(at, Ordering::SeqCst);
                 }
                 if !plan.bytes && filled.records > 0 && (alone || at < last) {
-                    // Units sized to fill a chunk, as the last one measured.
+                    // Units sized to fill chunks, as the last one measured.
                     let per_chunk =
                         self.fill_bytes as u64 * filled.records / (filled.bytes as u64).max(1);
                     self.records_per_unit

@@ -32,8 +32,8 @@ pub(super) struct Order {
 
 /// How a chunk's turn went.
 pub(super) enum Sent {
-    /// It went out; the stream goes on at this position.
-    Next(u64),
+    /// It went out; the stream goes on.
+    Next,
     /// The stream ended at or before it.
     Ended,
 }
@@ -147,6 +147,6 @@ impl Team<'_> {
             generated.end = End::Complete;
             return Sent::Ended;
         }
-        Sent::Next(next)
+        Sent::Next
     }
 }
