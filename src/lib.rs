@@ -1,4 +1,4 @@
-//! gush: a bulk data writer. One generator thread fills reusable chunks
+//! gush: a bulk data writer. Generator threads fill reusable chunks
 //! with records, one writer thread drains them into a destination, and a
 //! high-water mark between them makes backpressure visible: pauses, drains
 //! and the bottleneck are counted and reported.

@@ -1,6 +1,6 @@
-//! The pipeline: one generator thread, one writer thread, and between them
-//! a bounded channel of chunks whose buffered bytes are held under the
-//! high-water mark.
+//! The pipeline: a generator thread (or several, see `team.rs`), one
+//! writer thread, and between them a bounded channel of chunks whose
+//! buffered bytes are held under the high-water mark.
 //!
 //! This is Node.js's writable-stream contract made explicit. When a filled
 //! chunk would lift the buffered bytes past `hwm` (`write()` returning
@@ -129,8 +129,8 @@ impl Pipeline {
     /// More sources making the same stream as the first (same plan), for
     /// up to `Flow::threads` generator threads. They are used only if the
     /// sources can start anywhere ([`Source::position`]) and the run is
-    /// not paced; threads start only once a run shows it is held back by
-    /// its generator (see `team.rs`).
+    /// not paced; unless `Flow::eager_threads`, threads start only while a
+    /// run shows it is held back by its generator (see `growth.rs`).
     pub fn helpers(mut self, helpers: Vec<Box<dyn Source>>) -> Pipeline {
         self.helpers = helpers;
         self
@@ -269,7 +269,7 @@ impl Pipeline {
         };
         let bytes = Counters::get(&counters.bytes);
         // Buffered bytes over time are bytes sent minus bytes written, so
-        // their time integral is the difference of the two threads' own
+        // their time integral is the difference of the two sides' own
         // integrals, each kept without any shared state.
         let sent_integral: f64 = generated
             .iter()

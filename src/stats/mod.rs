@@ -15,7 +15,8 @@ use serde::Serialize;
 
 pub use latency::{Latency, LatencyRecorder, LatencyTotals, SharedLatencies};
 
-/// Live counters, bumped by the two threads and readable at any time.
+/// Live counters, bumped by the generator and writer threads and readable
+/// at any time.
 #[derive(Debug, Default)]
 pub struct Counters {
     /// Bytes and records that reached the destination.

@@ -198,3 +198,27 @@ fn zero_threads_is_a_usage_error() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("`0` is not a thread count"), "{stderr}");
 }
+
+#[test]
+fn the_default_threads_write_the_same_bytes_as_one() {
+    // Long enough (a few hundred ms) for the default to try a second
+    // thread where the machine lets it; the bytes must not care.
+    let dir = TestDir::new();
+    let (one, default) = (dir.path("one.csv"), dir.path("default.csv"));
+    let args = ["records", "--preset", "users", "--seed", "11", "-s", "60MB"];
+    gush(args)
+        .args(["--threads", "1", "-o"])
+        .arg(&one)
+        .assert()
+        .success();
+    let run = gush(args)
+        .args(["--stats=json", "-o"])
+        .arg(&default)
+        .assert()
+        .success();
+    let stats = stats_from(&run.get_output().stderr);
+    let (one, default) = (read(&one), read(&default));
+    assert_eq!(num(&stats, "bytes"), default.len() as u64, "{stats}");
+    assert_eq!(default.len(), one.len(), "{stats}");
+    assert!(default == one, "bytes differ: {stats}");
+}
