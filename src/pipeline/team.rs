@@ -5,10 +5,11 @@
 //! `gush bytes` of its offset, so a thread can make any part of the stream
 //! on its own source, moved there with [`Source::seek`]. Threads claim
 //! *units* in stream order from one atomic counter: a run of records (sized
-//! from the last chunk to just fill one) or, for bytes, a chunk's worth of
-//! bytes. Chunks go to the writer in stream order: a thread that has filled
-//! one waits for its *turn*, the position where the stream has got to, and
-//! sends it then. So the writer needs no reordering, and the stream's end
+//! from the last chunk to fill a few chunks) or, for bytes, a few chunks'
+//! worth of bytes. Chunks go to the writer in stream order: a thread holds
+//! the chunks of its unit until its *turn*, the position where the stream
+//! has got to, and sends them then, so the turn changes hands once a unit.
+//! So the writer needs no reordering, and the stream's end
 //! is decided in order too: `--size` cuts the chunk that crosses it back to
 //! its last whole record by making that chunk again into the bytes left,
 //! which is what one thread would have made; and a run stopped by Ctrl-C,
@@ -40,12 +41,12 @@ use crossbeam_channel::{Receiver, Sender};
 use super::chunk::ChunkPool;
 use super::generator::{Generated, Handoff};
 use super::growth::Step;
-
-mod gate;
-mod turn;
 use super::{Chunk, Flow, is_set};
 use crate::source::{Filled, Source};
 use crate::stats::{Counters, End};
+
+mod gate;
+mod turn;
 use gate::Waiting;
 use turn::{Order, Sent};
 
