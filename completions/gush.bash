@@ -85,7 +85,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__bytes)
-            opts="-n -s -t -r -o -f -a -q -h -V --fill --block --run-id --compress-ratio --dedupe --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --fill --block --run-id --compress-ratio --dedupe --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,6 +180,10 @@ _gush() {
                     return 0
                     ;;
                 --lwm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -439,7 +443,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__lines)
-            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,6 +541,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stats)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
@@ -619,7 +627,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__records)
-            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,6 +733,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stats)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
@@ -789,7 +801,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__replay)
-            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
+            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -864,6 +876,10 @@ _gush() {
                     return 0
                     ;;
                 --lwm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -307,6 +307,13 @@ pub struct CommonArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Flow")]
     pub lwm: Option<u64>,
 
+    /// Generator threads; the output is the same bytes for any N. Given,
+    /// all N start at once. By default a run starts with one and adds
+    /// threads (up to the available cores, at most 8) while the generator
+    /// is what holds it back. `replay` and --rate runs use one.
+    #[arg(long, value_name = "N", value_parser = parse_threads, help_heading = "Flow")]
+    pub threads: Option<usize>,
+
     #[command(flatten)]
     pub summary: SummaryArgs,
 
@@ -418,6 +425,18 @@ pub fn parse_rate(arg: &str) -> Result<Rate, String> {
 /// Durations with humantime's rules: `500ms`, `30s`, `5m`, `1h 30m`.
 pub fn parse_duration(arg: &str) -> Result<Duration, String> {
     humantime::parse_duration(arg).map_err(|err| format!("{err}: `{arg}` (try 500ms, 30s, 5m)"))
+}
+
+/// The most `--threads`: past this, threads cost more than they give.
+pub const MAX_THREADS: usize = 256;
+
+fn parse_threads(arg: &str) -> Result<usize, String> {
+    match arg.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "`{arg}` is not a thread count: use 1 to {MAX_THREADS}"
+        )),
+    }
 }
 
 /// `--shard K/N`: slice K (from 0) of N.

@@ -222,7 +222,9 @@ impl Config {
             Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
             Command::Verify(_) => unreachable!("`gush verify` is configured by VerifyConfig"),
         };
-        let flow = flow(&common)?;
+        let mut flow = flow(&common)?;
+        flow.threads = threads(common.threads, &source)?;
+        flow.eager_threads = common.threads.is_some();
         let interval = interval(&common.summary)?;
         not_the_output(
             &common.output,
@@ -342,6 +344,25 @@ fn preset(name: &str, command: &str) -> Result<&'static presets::Preset, clap::E
     Ok(preset)
 }
 
+/// Default `--threads`: past 8, the writer or the destination is the
+/// limit long before the generators are.
+const DEFAULT_MAX_THREADS: usize = 8;
+
+/// `--threads`, or the default: the available cores, at most 8. `replay`
+/// reads its input in order, so it runs one generator.
+fn threads(asked: Option<usize>, source: &SourceSpec) -> Result<usize, clap::Error> {
+    match (asked, source) {
+        (Some(n), SourceSpec::Replay { .. }) if n > 1 => Err(usage(format!(
+            "--threads {n}: `gush replay` reads its input in order with one thread; leave --threads out"
+        ))),
+        (Some(n), _) => Ok(n),
+        (None, SourceSpec::Replay { .. }) => Ok(1),
+        (None, _) => Ok(std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(DEFAULT_MAX_THREADS)),
+    }
+}
+
 fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
     let size = |n: u64| format_size(n, BINARY);
     let chunk = common.chunk;
@@ -380,5 +401,7 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
         rate: common.rate,
         burst: common.burst,
         sink_rate,
+        threads: 1,
+        eager_threads: false,
     })
 }

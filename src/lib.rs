@@ -1,4 +1,4 @@
-//! gush: a bulk data writer. One generator thread fills reusable chunks
+//! gush: a bulk data writer. Generator threads fill reusable chunks
 //! with records, one writer thread drains them into a destination, and a
 //! high-water mark between them makes backpressure visible: pauses, drains
 //! and the bottleneck are counted and reported.
@@ -108,7 +108,16 @@ fn send(config: Config) -> Result<ExitCode> {
         Err(err) => return signals.interrupted(err),
     };
     let record_noun = source.record_noun();
+    // One more source per thread the run may grow to, each made from the
+    // same plan; they are cheap (a template's copy) and start nowhere.
+    let helpers = match source.position() {
+        Some(_) => (1..config.flow.threads)
+            .map(|_| source::open(&config.source, config.flow.chunk_bytes))
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
     let pipeline = Pipeline::new(source, sink)
+        .helpers(helpers)
         .limits(config.limits)
         .flow(config.flow)
         .timed(config.report.latency)

@@ -1,15 +1,20 @@
 //! The generator thread: fill a chunk, wait at the high-water mark if it
 //! does not fit, send it, repeat until a limit, a stop or a dead writer.
+//!
+//! Every run starts with this one generator. Where more threads may help
+//! (see `team.rs`), it hands its source and its place in the stream over
+//! to the team once the run shows that it is the bottleneck.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::growth::{Growth, Step};
 use super::pace::{Pacer, Rate};
 use super::{Flow, Integral, Limits, is_set};
 use crate::chunk::{Chunk, ChunkPool};
-use crate::source::{Filled, Source};
+use crate::source::{Filled, Position, Source};
 use crate::stats::{Counters, End};
 
 pub(super) struct Generator<'a> {
@@ -23,6 +28,8 @@ pub(super) struct Generator<'a> {
     pub stop: &'a AtomicBool,
     pub counters: &'a Counters,
     pub started: Instant,
+    /// When to hand over to several threads; `None` runs alone to the end.
+    pub growth: Option<Growth>,
 }
 
 pub(super) struct Generated {
@@ -32,6 +39,37 @@ pub(super) struct Generated {
     pub error: Option<anyhow::Error>,
     pub paused: Duration,
     pub sent: Integral,
+    /// Time spent filling chunks.
+    pub busy: Duration,
+    /// Where the team takes over, if this generator stopped to let it.
+    pub handoff: Option<Handoff>,
+}
+
+impl Generated {
+    pub fn new(started: Instant) -> Generated {
+        Generated {
+            end: End::Complete,
+            error: None,
+            paused: Duration::ZERO,
+            sent: Integral::new(started),
+            busy: Duration::ZERO,
+            handoff: None,
+        }
+    }
+}
+
+/// What the lone generator hands over to the team: its source, where the
+/// stream has got to, and what the limits still allow.
+pub(super) struct Handoff {
+    pub source: Box<dyn Source>,
+    pub position: Position,
+    pub records_left: u64,
+    pub bytes_left: u64,
+    /// Records in the last chunk, to size the team's units.
+    pub records_per_chunk: u64,
+    pub free: Vec<Chunk>,
+    /// Judging the trial the handoff starts.
+    pub growth: Growth,
 }
 
 impl Generator<'_> {
@@ -55,7 +93,9 @@ impl Generator<'_> {
         let mut free: Vec<Chunk> = Vec::new();
         let mut paused = Duration::ZERO;
         let mut sent = Integral::new(self.started);
+        let mut busy = Duration::ZERO;
         let mut error = None;
+        let mut handoff = None;
 
         let end = loop {
             if is_set(self.stop) {
@@ -71,6 +111,7 @@ impl Generator<'_> {
             // fitted it to.
             let capacity = (self.flow.chunk_bytes as u64).min(bytes_left) as usize;
             let room = capacity.min(self.fill_bytes);
+            let filling = Instant::now();
             let filled = match (&mut pacer, self.flow.rate) {
                 (Some(pacer), Some(rate)) => {
                     let Some(credit) = pacer.wait(|| is_set(self.stop) || past_deadline()) else {
@@ -96,6 +137,7 @@ impl Generator<'_> {
             } else {
                 filled
             };
+            busy += filling.elapsed();
             if filled.bytes == 0 {
                 // Nothing fit: either --size has no room for one more whole
                 // record (a normal end), or a record is larger than a chunk,
@@ -107,7 +149,7 @@ impl Generator<'_> {
                 {
                     error = Some(anyhow::Error::new(RecordTooBig {
                         chunk_bytes: self.flow.chunk_bytes,
-                        record_bytes: self.measure_record(),
+                        record_bytes: measure_record(&mut *self.source, self.flow.chunk_bytes),
                     }));
                 }
                 break if error.is_some() {
@@ -141,35 +183,43 @@ impl Generator<'_> {
             self.counters
                 .peak_buffered_bytes
                 .fetch_max(buffered, Ordering::Relaxed);
-            sent.add(len, Instant::now());
+            let now = Instant::now();
+            sent.add(len, now);
+            let records_per_chunk = chunk.records;
             if full.send(chunk).is_err() {
                 // The writer has stopped; it reports why.
                 break End::Error;
             }
+            if let Some(growth) = &mut self.growth
+                && growth.look(now, self.counters, true) == Step::Grow
+                && records_left > 0
+                && bytes_left > 0
+                && let Some(position) = self.source.position()
+            {
+                handoff = Some((position, records_left, bytes_left, records_per_chunk));
+                break End::Complete;
+            }
         };
+        let handoff =
+            handoff.map(
+                |(position, records_left, bytes_left, records_per_chunk)| Handoff {
+                    source: self.source,
+                    position,
+                    records_left,
+                    bytes_left,
+                    records_per_chunk,
+                    free,
+                    growth: self.growth.expect("a handoff comes of growth"),
+                },
+            );
         Generated {
             end,
             error,
             paused,
             sent,
+            busy,
+            handoff,
         }
-    }
-
-    /// The size of the record that did not fit in a chunk, found by filling
-    /// ever larger scratch buffers with it; `None` past [`MEASURE_LIMIT`].
-    /// A fill that writes nothing leaves the source where it was, so this
-    /// is the very record that did not fit.
-    fn measure_record(&mut self) -> Option<usize> {
-        let mut size = self.flow.chunk_bytes.saturating_mul(2).max(64);
-        while size <= MEASURE_LIMIT {
-            let mut scratch = vec![0u8; size];
-            let filled = self.source.fill(&mut scratch, 1);
-            if filled.bytes > 0 {
-                return Some(filled.bytes);
-            }
-            size *= 2;
-        }
-        None
     }
 
     /// Fills a chunk with no more than the pacer's `credit`. A record larger
@@ -232,7 +282,24 @@ impl Generator<'_> {
     }
 }
 
-/// The largest record [`Generator::measure_record`] looks for: `--chunk`
+/// The size of the record that did not fit in a chunk, found by filling
+/// ever larger scratch buffers with it; `None` past [`MEASURE_LIMIT`].
+/// A fill that writes nothing leaves the source where it was, so this
+/// is the very record that did not fit.
+pub(super) fn measure_record(source: &mut dyn Source, chunk_bytes: usize) -> Option<usize> {
+    let mut size = chunk_bytes.saturating_mul(2).max(64);
+    while size <= MEASURE_LIMIT {
+        let mut scratch = vec![0u8; size];
+        let filled = source.fill(&mut scratch, 1);
+        if filled.bytes > 0 {
+            return Some(filled.bytes);
+        }
+        size *= 2;
+    }
+    None
+}
+
+/// The largest record [`measure_record`] looks for: `--chunk`
 /// goes up to 1 GiB, but a record past this is a template gone wrong.
 const MEASURE_LIMIT: usize = 64 << 20;
 

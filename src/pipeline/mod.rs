@@ -1,6 +1,6 @@
-//! The pipeline: one generator thread, one writer thread, and between them
-//! a bounded channel of chunks whose buffered bytes are held under the
-//! high-water mark.
+//! The pipeline: a generator thread (or several, see `team.rs`), one
+//! writer thread, and between them a bounded channel of chunks whose
+//! buffered bytes are held under the high-water mark.
 //!
 //! This is Node.js's writable-stream contract made explicit. When a filled
 //! chunk would lift the buffered bytes past `hwm` (`write()` returning
@@ -19,7 +19,9 @@ use crate::source::Source;
 use crate::stats::{Bottleneck, Counters, End, LatencyRecorder, Stats};
 
 mod generator;
+mod growth;
 pub mod pace;
+mod team;
 mod writer;
 
 pub use generator::RecordTooBig;
@@ -52,6 +54,12 @@ pub struct Flow {
     pub burst: Option<u64>,
     /// Pace the writer to this many bytes per second (`--sink-rate`).
     pub sink_rate: Option<Rate>,
+    /// The most generator threads (`--threads`); more than one needs the
+    /// sources for them ([`Pipeline::helpers`]).
+    pub threads: usize,
+    /// Start every thread at once (`--threads` given), rather than add
+    /// them while the run shows it is held back by its generator.
+    pub eager_threads: bool,
 }
 
 impl Default for Flow {
@@ -64,14 +72,20 @@ impl Default for Flow {
             rate: None,
             burst: None,
             sink_rate: None,
+            threads: 1,
+            eager_threads: false,
         }
     }
 }
 
 /// The most chunks the channel holds. crossbeam allocates every slot up
 /// front, so a tiny --chunk under a huge --hwm must not ask for billions; a
-/// full channel is a pause like the byte gate (see the generator).
-const MAX_SLOTS: u64 = 1 << 16;
+/// full channel is a pause like the byte gate (see the generator). Each
+/// waiting chunk costs a slot and a handle besides its bytes (about 80
+/// bytes in all), so at 1 KiB chunks 65536 of them took 5 MiB over the
+/// hwm; at 16384 a `--chunk` below hwm/16384 simply buffers less than the
+/// hwm, and memory stays within hwm + 8 MiB at every chunk size.
+const MAX_SLOTS: u64 = 1 << 14;
 
 /// A run that ended in a write error, with what was counted up to it.
 #[derive(Debug)]
@@ -83,6 +97,8 @@ pub struct Failed {
 /// One source, one sink, and the flow between them.
 pub struct Pipeline {
     source: Box<dyn Source>,
+    /// Sources making the same stream, one for each more generator thread.
+    helpers: Vec<Box<dyn Source>>,
     sink: Box<dyn Sink>,
     limits: Limits,
     flow: Flow,
@@ -95,6 +111,7 @@ impl Pipeline {
     pub fn new(source: Box<dyn Source>, sink: Box<dyn Sink>) -> Pipeline {
         Pipeline {
             source,
+            helpers: Vec::new(),
             sink,
             limits: Limits::default(),
             flow: Flow::default(),
@@ -111,6 +128,16 @@ impl Pipeline {
 
     pub fn flow(mut self, flow: Flow) -> Pipeline {
         self.flow = flow;
+        self
+    }
+
+    /// More sources making the same stream as the first (same plan), for
+    /// up to `Flow::threads` generator threads. They are used only if the
+    /// sources can start anywhere ([`Source::position`]) and the run is
+    /// not paced; unless `Flow::eager_threads`, threads start only while a
+    /// run shows it is held back by its generator (see `growth.rs`).
+    pub fn helpers(mut self, helpers: Vec<Box<dyn Source>>) -> Pipeline {
+        self.helpers = helpers;
         self
     }
 
@@ -137,6 +164,7 @@ impl Pipeline {
     pub fn run(self) -> Result<Stats, Box<Failed>> {
         let Pipeline {
             source,
+            helpers,
             sink,
             limits,
             flow,
@@ -157,8 +185,30 @@ impl Pipeline {
         let record_noun = source.record_noun();
         let destination = sink.name().to_string();
         let started = Instant::now();
+        let deadline = limits.duration.map(|d| started + d);
+        // More threads only for a source that can start anywhere, a run
+        // that is not paced (its pace, not its generator, sets its speed),
+        // and no more than the hwm holds chunks (see team.rs).
+        let most_threads = flow
+            .threads
+            .min(1 + helpers.len())
+            .min((flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize);
+        let team =
+            (most_threads > 1 && flow.rate.is_none() && source.position().is_some()).then(|| {
+                let spare = helpers.into_iter().take(most_threads - 1).collect();
+                team::Team::new(
+                    spare,
+                    flow,
+                    fill_bytes,
+                    chunk_capacity,
+                    &stop,
+                    &counters,
+                    started,
+                    deadline,
+                )
+            });
 
-        let (generated, written) = std::thread::scope(|scope| {
+        let (mut generated, written) = std::thread::scope(|scope| {
             let generator = generator::Generator {
                 source,
                 limits,
@@ -168,6 +218,9 @@ impl Pipeline {
                 stop: &stop,
                 counters: &counters,
                 started,
+                growth: team
+                    .as_ref()
+                    .map(|_| growth::Growth::new(started, flow.eager_threads)),
             };
             let writer = writer::Writer {
                 sink,
@@ -178,35 +231,70 @@ impl Pipeline {
                 latency: LatencyRecorder::new(&counters.latency),
                 timed,
             };
-            let generator = scope.spawn(move || generator.run(full_tx, empty_rx));
+            let team = team.as_ref();
+            let generator = scope.spawn(move || {
+                let mut alone = generator.run(full_tx.clone(), empty_rx.clone());
+                match (alone.handoff.take(), team) {
+                    (Some(handoff), Some(team)) => {
+                        let led = team.lead(handoff, scope, &full_tx, &empty_rx);
+                        alone.busy += led.busy;
+                        vec![alone, led]
+                    }
+                    _ => vec![alone],
+                }
+            });
             let written = writer.run(full_rx, empty_tx);
             (
                 generator.join().expect("generator thread panicked"),
                 written,
             )
         });
-
+        // The first thread's own time, then each helper's.
+        let mut busy_s = vec![generated[0].busy.as_secs_f64()];
+        let mut team_paused = Duration::ZERO;
+        if let Some(team) = &team {
+            let helpers = team.results();
+            busy_s.extend(helpers.iter().map(|g| g.busy.as_secs_f64()));
+            generated.extend(helpers);
+            team_paused = team.paused();
+            if let Some(error) = team.take_error() {
+                generated[0].error.get_or_insert(error);
+            }
+        }
+        let generated_end = generated
+            .iter()
+            .map(|g| g.end)
+            .max_by_key(|end| match end {
+                End::Error => 3,
+                End::Interrupted => 2,
+                _ => 1,
+            })
+            .unwrap_or(End::Complete);
+        let generated_error = generated.iter_mut().find_map(|g| g.error.take());
         let elapsed = written.finished.duration_since(started);
         let elapsed_s = elapsed.as_secs_f64();
         let (end, error) = match written.outcome {
-            Ok(()) => match generated.error {
+            Ok(()) => match generated_error {
                 Some(error) => (End::Error, Some(error)),
-                None => (generated.end, None),
+                None => (generated_end, None),
             },
             Err(writer::Stopped::Closed) => (End::Closed, None),
             Err(writer::Stopped::Failed(error)) => (End::Error, Some(error)),
         };
         let bytes = Counters::get(&counters.bytes);
         // Buffered bytes over time are bytes sent minus bytes written, so
-        // their time integral is the difference of the two threads' own
+        // their time integral is the difference of the two sides' own
         // integrals, each kept without any shared state.
-        let sent_integral = generated.sent.integral_until(written.finished);
+        let sent_integral: f64 = generated
+            .iter()
+            .map(|g| g.sent.integral_until(written.finished))
+            .sum();
         let mean_buffered_bytes = if elapsed_s > 0.0 {
             ((sent_integral - written.released_integral) / elapsed_s).max(0.0)
         } else {
             0.0
         };
-        let paused_s = generated.paused.as_secs_f64();
+        let paused_s = (generated[0].paused + team_paused).as_secs_f64();
         let writer_idle_s = written.idle.as_secs_f64();
         let stats = Stats {
             bytes,
@@ -228,6 +316,8 @@ impl Pipeline {
             peak_buffered_bytes: Counters::get(&counters.peak_buffered_bytes),
             mean_buffered_bytes,
             writes: written.writes,
+            threads: busy_s.len() as u64,
+            generator_busy_s: busy_s,
             seed: None,
             destination,
             bottleneck: if paused_s > writer_idle_s {

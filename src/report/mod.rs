@@ -185,6 +185,17 @@ pub fn human(s: &Stats, history: &History) -> String {
         seconds(s.writer_idle_s),
         s.bottleneck.as_str(),
     );
+    if s.threads > 1 {
+        // Each thread's busy time, so an idle one (parked, or waiting on
+        // its turn) shows.
+        let busy: Vec<String> = s.generator_busy_s.iter().map(|b| seconds(*b)).collect();
+        let _ = writeln!(
+            out,
+            "  generators: {} threads, busy {}",
+            s.threads,
+            busy.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "  buffer: peak {}, mean {} (hwm {}, lwm {}, chunk {})",

@@ -7,7 +7,7 @@
 
 use std::str::FromStr;
 
-use super::{Filled, Source};
+use super::{Filled, Position, Source};
 use crate::language::content::{self, Content};
 
 /// What `--fill` asked for.
@@ -114,6 +114,17 @@ impl Source for Bytes {
             bytes: out.len(),
             records: 0,
         }
+    }
+
+    fn position(&self) -> Option<Position> {
+        Some(Position {
+            at: self.offset,
+            bytes: true,
+        })
+    }
+
+    fn seek(&mut self, at: u64) {
+        self.offset = at;
     }
 }
 

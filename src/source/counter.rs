@@ -73,6 +73,13 @@ impl CounterLine {
         Some(line)
     }
 
+    /// Counts on from `value` instead, as if made anew.
+    pub fn restart(&mut self, value: u64) {
+        self.value = value;
+        self.block_base = None;
+        self.render();
+    }
+
     /// Renders the line for `value` from scratch: at the start, and when
     /// the number grows a digit.
     fn render(&mut self) {

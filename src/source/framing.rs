@@ -13,7 +13,7 @@
 //! of a frame's length serves everything that reads frames back: `gush
 //! catch`'s decoder, and the count of whole frames in a torn chunk.
 
-use super::{Filled, RecordShape, Source};
+use super::{Filled, Position, RecordShape, Source};
 
 /// How records are delimited on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -97,12 +97,44 @@ pub fn whole_frames(bytes: &[u8]) -> u64 {
 
 pub struct OctetCounted {
     inner: Box<dyn Source>,
+    /// Where the last frame of a buffer is made when it may fit only in
+    /// less slack than the longest prefix needs.
+    scratch: Vec<u8>,
 }
 
 impl OctetCounted {
     /// Frames the records of `inner`, whose records end in a newline.
     pub fn new(inner: Box<dyn Source>) -> OctetCounted {
-        OctetCounted { inner }
+        OctetCounted {
+            inner,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The frame that did not fit behind the full slack, made aside and
+    /// kept if it fits in `out` after all, so that a buffer ends at the
+    /// last whole frame that fits, whatever its size: `--size` and any
+    /// `--chunk` or `--threads` then cut the stream at the same frame.
+    /// Only for an inner source that can go back when it does not.
+    fn last_frame(&mut self, out: &mut [u8]) -> Option<usize> {
+        let back = self.inner.position()?;
+        self.scratch.resize(out.len(), 0);
+        let line = self.inner.fill(&mut self.scratch, 1);
+        let message = match self.scratch[..line.bytes].last() {
+            Some(b'\n') => line.bytes - 1,
+            _ => line.bytes,
+        };
+        let mut length = itoa::Buffer::new();
+        let prefix = length.format(message).as_bytes();
+        let end = prefix.len() + 1 + message;
+        if line.bytes == 0 || end > out.len() {
+            self.inner.seek(back.at);
+            return None;
+        }
+        out[..prefix.len()].copy_from_slice(prefix);
+        out[prefix.len()] = b' ';
+        out[prefix.len() + 1..end].copy_from_slice(&self.scratch[..message]);
+        Some(end)
     }
 }
 
@@ -114,12 +146,19 @@ impl Source for OctetCounted {
         let mut length = itoa::Buffer::new();
         while filled.records < max_records {
             let at = filled.bytes;
-            let Some(space) = out.get_mut(at + slack..) else {
-                break;
+            let line = match out.get_mut(at + slack..) {
+                Some(space) => self.inner.fill(space, 1),
+                None => Filled::default(),
             };
-            let line = self.inner.fill(space, 1);
             if line.bytes == 0 {
-                break;
+                match self.last_frame(&mut out[at..]) {
+                    Some(end) => {
+                        filled.bytes = at + end;
+                        filled.records += 1;
+                        continue;
+                    }
+                    None => break,
+                }
             }
             let body = at + slack;
             let message = match out[body + line.bytes - 1] {
@@ -151,6 +190,14 @@ impl Source for OctetCounted {
 
     fn record_shape(&self) -> RecordShape {
         RecordShape::OctetFrames
+    }
+
+    fn position(&self) -> Option<Position> {
+        self.inner.position()
+    }
+
+    fn seek(&mut self, at: u64) {
+        self.inner.seek(at);
     }
 }
 
@@ -250,10 +297,22 @@ mod tests {
         let mut source = framed("Line {n}");
         let mut out = [0u8; 20];
         let filled = source.fill(&mut out, u64::MAX);
-        // "6 Line 8" and "6 Line 9" take 16 bytes; the 3-byte slack leaves
-        // too little for "Line 10\n".
+        // "6 Line 8" and "6 Line 9" take 16 bytes; "7 Line 10" would take
+        // 9 of the 4 left.
         assert_eq!(&out[..filled.bytes], b"6 Line 86 Line 9");
         let filled = source.fill(&mut out, u64::MAX);
         assert_eq!(&out[..filled.bytes], b"7 Line 107 Line 11");
+    }
+
+    #[test]
+    fn a_last_frame_that_fits_exactly_is_written() {
+        // "6 Line 8" ends at 8 of 17; the slack (3) would leave 6 bytes for
+        // "Line 9\n", but its frame "6 Line 9" needs 8 and 9 are left.
+        let mut source = framed("Line {n}");
+        let mut out = [0u8; 17];
+        let filled = source.fill(&mut out, u64::MAX);
+        assert_eq!(&out[..filled.bytes], b"6 Line 86 Line 9");
+        let filled = source.fill(&mut out, u64::MAX);
+        assert_eq!(&out[..filled.bytes], b"7 Line 10");
     }
 }

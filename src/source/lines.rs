@@ -4,7 +4,7 @@
 //! does not fit is abandoned whole, never torn.
 
 use super::counter::CounterLine;
-use super::{Filled, RecordShape, Source};
+use super::{Filled, Position, RecordShape, Source};
 use crate::language::out::Out;
 use crate::language::sequence::Sequence;
 use crate::language::template::Template;
@@ -66,6 +66,21 @@ impl Source for Lines {
 
     fn record_noun(&self) -> &'static str {
         "lines"
+    }
+
+    fn position(&self) -> Option<Position> {
+        Some(Position {
+            at: self.sequence.index,
+            bytes: false,
+        })
+    }
+
+    fn seek(&mut self, at: u64) {
+        self.sequence.index = at;
+        if let Some(counter) = &mut self.counter {
+            // Each thread keeps and patches its own line and block.
+            counter.restart(self.sequence.n());
+        }
     }
 }
 

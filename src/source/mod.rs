@@ -64,6 +64,28 @@ pub trait Source: Send {
     fn never_runs_dry(&self) -> bool {
         false
     }
+
+    /// Where the next fill starts, for a source that can start anywhere:
+    /// what lets several generator threads make disjoint parts of one
+    /// stream. `None` for a source that reads (it can only go on).
+    fn position(&self) -> Option<Position> {
+        None
+    }
+
+    /// Moves to `at`, a record index (or a byte offset: see
+    /// [`Position::bytes`]) of the whole stream, so that the next fill
+    /// makes what a run through every earlier record would. Only called on
+    /// a source whose [`Source::position`] is `Some`.
+    fn seek(&mut self, _at: u64) {}
+}
+
+/// Where a seekable source stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// The index of the next record, or for raw bytes the next offset.
+    pub at: u64,
+    /// Whether `at` counts bytes (`gush bytes`) rather than records.
+    pub bytes: bool,
 }
 
 /// What one call to [`Source::fill`] wrote.

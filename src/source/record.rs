@@ -5,7 +5,7 @@
 //! only when they can need it: a column whose fields and literals can never
 //! produce a comma, quote, backslash or control byte is not even scanned.
 
-use super::{Filled, RecordShape, Source};
+use super::{Filled, Position, RecordShape, Source};
 use crate::language::escape::{Format, escape_in_place, escape_vec};
 use crate::language::out::Out;
 use crate::language::schema::Schema;
@@ -14,8 +14,11 @@ use crate::language::sequence::Sequence;
 pub struct Records {
     schema: Schema,
     format: Format,
-    /// The header row, still to be written before the first record.
+    /// The header row, if the run has one.
     header: Option<Box<[u8]>>,
+    /// Whether the header is still to be written before the next record:
+    /// only ever before record 0.
+    header_due: bool,
     sequence: Sequence,
 }
 
@@ -41,6 +44,7 @@ impl Records {
         Records {
             schema,
             format,
+            header_due: header.is_some(),
             header,
             sequence,
         }
@@ -107,7 +111,7 @@ impl Source for Records {
     fn fill(&mut self, buf: &mut [u8], max_records: u64) -> Filled {
         self.sequence.begin_chunk();
         let mut filled = Filled::default();
-        if let Some(header) = &self.header {
+        if let Some(header) = self.header.as_ref().filter(|_| self.header_due) {
             if header.len() > buf.len() {
                 return filled;
             }
@@ -126,7 +130,7 @@ impl Source for Records {
         // The header goes out with the first record, so it is never written
         // alone into a --size too small for any row.
         if filled.records > 0 {
-            self.header = None;
+            self.header_due = false;
         } else {
             filled.bytes = 0;
         }
@@ -141,6 +145,20 @@ impl Source for Records {
 
     fn never_runs_dry(&self) -> bool {
         true
+    }
+
+    fn position(&self) -> Option<Position> {
+        Some(Position {
+            at: self.sequence.index,
+            bytes: false,
+        })
+    }
+
+    fn seek(&mut self, at: u64) {
+        self.sequence.index = at;
+        // A source made for a run that starts at record 0 has the header;
+        // it goes out before record 0 and nowhere else.
+        self.header_due = self.header.is_some() && at == 0;
     }
 }
 

@@ -6,7 +6,7 @@
 //! then its header is patched in and sealed with a CRC. Every block is a
 //! function of its offset, so the output does not depend on `--chunk`.
 
-use super::{Filled, Source};
+use super::{Filled, Position, Source};
 use crate::language::content::{self, Content};
 use crate::language::stamp::{self, Layout};
 
@@ -70,5 +70,17 @@ impl Source for Stamped {
             bytes: out.len(),
             records: 0,
         }
+    }
+
+    // Every block is a function of its offset: any thread can make any.
+    fn position(&self) -> Option<Position> {
+        Some(Position {
+            at: self.offset,
+            bytes: true,
+        })
+    }
+
+    fn seek(&mut self, at: u64) {
+        self.offset = at;
     }
 }

@@ -16,7 +16,8 @@ use serde::Serialize;
 
 pub use latency::{Latency, LatencyRecorder, LatencyTotals, SharedLatencies};
 
-/// Live counters, bumped by the two threads and readable at any time.
+/// Live counters, bumped by the generator and writer threads and readable
+/// at any time.
 #[derive(Debug, Default)]
 pub struct Counters {
     /// Bytes and records that reached the destination.
@@ -105,6 +106,11 @@ pub struct Stats {
     pub mean_buffered_bytes: f64,
     /// Write calls made to the destination (a chunk may take several).
     pub writes: u64,
+    /// Generator threads that ran (`--threads` is the most).
+    pub threads: u64,
+    /// Seconds each generator thread spent making chunks, the first
+    /// thread first.
+    pub generator_busy_s: Vec<f64>,
     pub seed: Option<u64>,
     pub destination: String,
     pub bottleneck: Bottleneck,
@@ -148,6 +154,8 @@ impl Stats {
             peak_buffered_bytes: 0,
             mean_buffered_bytes: 0.0,
             writes: 0,
+            threads: 0,
+            generator_busy_s: Vec::new(),
             seed: None,
             destination,
             bottleneck: Bottleneck::Generator,

@@ -21,5 +21,6 @@ mod report;
 mod signals;
 mod stamp;
 mod stamp_reading;
+mod threads;
 mod usage;
 mod verify;

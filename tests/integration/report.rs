@@ -20,6 +20,8 @@ const KEYS: &[&str] = &[
     "peak_buffered_bytes",
     "mean_buffered_bytes",
     "writes",
+    "threads",
+    "generator_busy_s",
     "seed",
     "destination",
     "bottleneck",

@@ -14,6 +14,7 @@
 mod formats;
 mod parsing;
 mod seeded;
+mod threads;
 mod verify;
 
 use gush::language::clock::TimeSource;
