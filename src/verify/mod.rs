@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod reader;
+pub mod session;
 
 use std::fs::OpenOptions;
 use std::io::{Seek, SeekFrom};

@@ -1,0 +1,144 @@
+//! A read-back check as a run of its own: after a write (`--verify`) or
+//! instead of one (`--verify-only`), with the live progress a write shows,
+//! its report, and the exit code that says whether the file is what was
+//! written (3 if not). The reading and comparing are in `reader.rs` and
+//! `compare.rs`; this is how a run uses them.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use super::VerifyStats;
+use crate::config::Config;
+use crate::pipeline::Limits;
+use crate::report::monitor::{History, Monitor};
+use crate::report::{self, StatsFormat};
+use crate::signals::Signals;
+use crate::source;
+use crate::stats::{Counters, End, Stats};
+
+/// `--verify`: checks what the write wrote, if it ended complete (an
+/// interrupted or failed write is not checked: a note says so).
+pub fn after_write(
+    config: &Config,
+    stats: &mut Stats,
+    history: &mut History,
+    signals: &Signals,
+) -> Result<()> {
+    if stats.end != End::Complete {
+        if !config.report.quiet {
+            report::stderr_line(&format!(
+                "gush: verify: skipped: the write ended {}, and the file was not checked",
+                stats.end.as_str()
+            ));
+        }
+        return Ok(());
+    }
+    // Only what the write wrote: its bytes, whatever limit ended it.
+    let limits = Limits {
+        bytes: Some(stats.bytes),
+        ..Limits::default()
+    };
+    let (verified, shown) = check(config, limits, signals)?;
+    history.progress_shown |= shown;
+    stats.verify = Some(verified);
+    Ok(())
+}
+
+/// 130/143 for a run (or its verify) stopped by a signal; 3 for a file
+/// that is not what was written, after its one line says where.
+pub fn exit_code(config: &Config, stats: &Stats, signals: &Signals) -> ExitCode {
+    let verified = stats.verify.as_ref();
+    if stats.end == End::Interrupted || verified.is_some_and(|v| v.verify_end == "interrupted") {
+        return ExitCode::from(signals.exit_code());
+    }
+    if let Some(line) =
+        verified.and_then(|v| report::verify::failure_line(v, &config.output.display().to_string()))
+    {
+        report::stderr_line(&line);
+        return ExitCode::from(3);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--verify-only`: the check alone, reported as a run that wrote nothing.
+pub fn only(config: &Config, signals: &Signals) -> Result<ExitCode> {
+    let stats_file = config
+        .report
+        .stats_file
+        .as_deref()
+        .map(report::StatsFile::create)
+        .transpose()?;
+    let limits = Limits {
+        duration: None,
+        ..config.limits
+    };
+    let (verified, shown) = match check(config, limits, signals) {
+        Ok(checked) => checked,
+        Err(err) => return signals.interrupted(err),
+    };
+    let mut stats =
+        Stats::nothing_written(config.output.display().to_string(), verified.record_noun);
+    stats.seed = Some(config.source.seed);
+    stats.verify = Some(verified);
+    let human = || report::verify::human(stats.verify.as_ref().expect("verified"));
+    // A check is its own report: shown unless -q, as a write's summary is
+    // with --stats.
+    let format = config
+        .report
+        .stats
+        .or((!config.report.quiet).then_some(StatsFormat::Human));
+    report::emit(
+        &stats,
+        format,
+        stats_file.as_ref(),
+        human,
+        shown && !config.report.quiet,
+    )?;
+    Ok(exit_code(config, &stats, signals))
+}
+
+/// Reads the destination back and compares it, with live progress as a
+/// write shows it; also says whether the progress display appeared.
+fn check(config: &Config, limits: Limits, signals: &Signals) -> Result<(VerifyStats, bool)> {
+    let disk = config
+        .disk
+        .as_ref()
+        .expect("the configuration allows a verify only on a disk");
+    let counters = Arc::new(Counters::default());
+    let report = report::Report {
+        interval: None,
+        timeline: None,
+        latency_log: None,
+        ..config.report.clone()
+    };
+    let record_noun = match &config.source.spec {
+        source::SourceSpec::Lines { .. } => "lines",
+        _ => "records",
+    };
+    let monitor = Monitor::start(
+        Arc::clone(&counters),
+        &report,
+        limits,
+        config.flow,
+        record_noun,
+        None,
+        None,
+    )?;
+    let checked = super::run(
+        &super::Check {
+            path: &config.output,
+            source: &config.source,
+            limits,
+            chunk_bytes: config.flow.chunk_bytes,
+            hwm_bytes: config.flow.hwm_bytes,
+            direct: disk.direct,
+            queue_depth: disk.queue_depth,
+        },
+        &signals.stop_flag(),
+        &counters,
+    );
+    let history = monitor.finish()?;
+    Ok((checked?, history.progress_shown))
+}
