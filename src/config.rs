@@ -22,6 +22,7 @@ use crate::language::seeded;
 use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
 use crate::report::StatsFormat;
+use crate::sink::http::HttpOptions;
 use crate::sink::{DiskOptions, Existing, Network};
 use crate::source::presets::{self, Body};
 use crate::source::{SourcePlan, SourceSpec};
@@ -29,6 +30,7 @@ use crate::source::{SourcePlan, SourceSpec};
 pub mod catch;
 use catch::CatchConfig;
 mod disk;
+mod http;
 mod net;
 
 /// What the command line asks for, checked.
@@ -77,6 +79,8 @@ pub struct Config {
     pub network: Option<Network>,
     /// How a file or block device is written; `None` for a stream.
     pub disk: Option<DiskOptions>,
+    /// The web endpoint `-o` names, if it names one.
+    pub http: Option<HttpOptions>,
 }
 
 /// What is reported, and where.
@@ -237,7 +241,11 @@ impl Config {
             common.latency_log.as_deref(),
         )?;
         let network = net::network(&common)?;
-        let disk = disk::disk(&common, network.as_ref())?;
+        let http = http::http(&common, &source)?;
+        let disk = match http {
+            Some(_) => None,
+            None => disk::disk(&common, network.as_ref())?,
+        };
         let framing = net::framing(&source, &common)?;
         let existing = match (common.force, common.append) {
             (true, _) => Existing::Overwrite,
@@ -286,6 +294,7 @@ impl Config {
             },
             network,
             disk,
+            http,
         })
     }
 }

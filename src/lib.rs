@@ -86,13 +86,16 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(report::StatsFile::create)
         .transpose()?;
-    let opened = sink::open(
-        &config.output,
-        config.existing,
-        config.network.as_ref(),
-        config.disk.as_ref(),
-        signals.stop_flag(),
-    );
+    let opened = match &config.http {
+        Some(http) => sink::http::open(http, signals.stop_flag()),
+        None => sink::open(
+            &config.output,
+            config.existing,
+            config.network.as_ref(),
+            config.disk.as_ref(),
+            signals.stop_flag(),
+        ),
+    };
     let sink = match opened {
         Ok(sink) => sink,
         Err(err) => return signals.interrupted(err),

@@ -54,10 +54,12 @@ pub struct Shared {
     pub framing: Framing,
     pub read_delay: Option<Duration>,
     pub read_rate: Option<Rate>,
+    /// `--http`: serve HTTP/1.1 rather than read raw bytes.
+    pub http: Option<super::http::HttpServe>,
 }
 
 impl Shared {
-    fn stopping(&self) -> bool {
+    pub(super) fn stopping(&self) -> bool {
         self.stop.load(Ordering::Relaxed) || self.halt.load(Ordering::Relaxed)
     }
 }
@@ -134,9 +136,17 @@ impl Connection {
             bytes: 0,
             records: 0,
         };
-        let (end, error) = match reader.run(&self.socket, self.started) {
-            Ok(end) => (end, None),
-            Err(message) => (Ending::Error, Some(message)),
+        let (end, error) = match &shared.http {
+            Some(http) => {
+                let (end, error, received) = serve_http(&self.socket, shared, http);
+                reader.bytes = received.bytes;
+                reader.records = received.records;
+                (end, error)
+            }
+            None => match reader.run(&self.socket, self.started) {
+                Ok(end) => (end, None),
+                Err(message) => (Ending::Error, Some(message)),
+            },
         };
         let ended = Instant::now();
         let elapsed_s = ended.duration_since(self.started).as_secs_f64();
@@ -312,7 +322,79 @@ impl Reader<'_> {
     }
 }
 
-fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {
+/// One connection served as HTTP (see `http.rs`), over TLS with
+/// `--tls-cert`.
+fn serve_http(
+    socket: &Socket,
+    shared: &Shared,
+    http: &super::http::HttpServe,
+) -> (Ending, Option<String>, super::http::Received) {
+    let mut received = super::http::Received::default();
+    let patient = Patient { socket, shared };
+    let served = match socket.set_read_timeout(Some(STOP_CHECK)) {
+        Err(err) => Err(describe(&err)),
+        Ok(()) => match &http.tls {
+            None => super::http::serve(patient, shared, http, &mut received),
+            Some(tls) => match rustls::ServerConnection::new(Arc::clone(tls)) {
+                Err(err) => Err(format!("cannot start TLS: {err}")),
+                Ok(connection) => super::http::serve(
+                    rustls::StreamOwned::new(connection, patient),
+                    shared,
+                    http,
+                    &mut received,
+                ),
+            },
+        },
+    };
+    let (end, error) = match served {
+        Ok(()) => (Ending::Closed, None),
+        Err(_) if shared.stopping() => (Ending::Interrupted, None),
+        Err(message) => (Ending::Error, Some(message)),
+    };
+    (end, error, received)
+}
+
+/// A socket whose reads wait out their timeouts (set so that a stop is
+/// seen) until data comes or catch stops: HTTP parsing, TLS above all,
+/// wants a read to mean data.
+struct Patient<'a> {
+    socket: &'a Socket,
+    shared: &'a Shared,
+}
+
+impl Read for Patient<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match (&*self.socket).read(buf) {
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    if self.shared.stopping() {
+                        return Err(io::ErrorKind::Interrupted.into());
+                    }
+                }
+                // A reset between requests ends the connection like a close.
+                Err(err) if err.kind() == io::ErrorKind::ConnectionReset => return Ok(0),
+                other => return other,
+            }
+        }
+    }
+}
+
+impl io::Write for Patient<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (&*self.socket).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+pub(super) fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {
     while !data.is_empty() {
         match sink.write(data) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{CommonArgs, SummaryArgs, parse_count, parse_duration, parse_rate, parse_size};
+use super::{
+    CatchHttpArgs, CommonArgs, SummaryArgs, parse_count, parse_duration, parse_rate, parse_size,
+};
 use crate::net::Endpoint;
 use crate::pipeline::pace::Rate;
 use crate::source::framing::Framing;
@@ -132,6 +134,9 @@ pub struct CatchArgs {
     /// Read at most RATE bytes per second on each connection (`1MiB/s`).
     #[arg(long, value_name = "RATE", value_parser = parse_rate, help_heading = "Slow receiver")]
     pub read_rate: Option<Rate>,
+
+    #[command(flatten)]
+    pub http: CatchHttpArgs,
 
     #[command(flatten)]
     pub summary: SummaryArgs,

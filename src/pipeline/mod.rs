@@ -231,6 +231,7 @@ impl Pipeline {
             sync_lat_ns: written.latency.sync,
             network: written.network,
             disk: written.disk,
+            http: written.http,
         };
         match error {
             None => Ok(stats),

@@ -19,7 +19,7 @@ use humansize::{BINARY, format_size};
 use serde::Serialize;
 
 use crate::config::Report;
-use crate::stats::Stats;
+use crate::stats::{HttpStats, Stats};
 use monitor::History;
 use sample::Sample;
 use sparkline::sparkline;
@@ -214,6 +214,9 @@ pub fn human(s: &Stats, history: &History) -> String {
             disk.engine, disk.queue_depth, disk.sync,
         );
     }
+    if let Some(http) = &s.http {
+        let _ = writeln!(out, "  {}", http_line(http));
+    }
     if s.elapsed_s >= SPARKLINE_MIN_S && history.samples.len() >= 2 {
         let rates: Vec<f64> = history.samples.iter().map(|x| x.bytes_per_s).collect();
         let peak = rates.iter().copied().fold(0.0, f64::max);
@@ -236,6 +239,36 @@ pub fn human(s: &Stats, history: &History) -> String {
         );
     }
     out
+}
+
+/// `http: 120 requests (118 2xx, 2 429), 2 retries, 128 KiB retried;
+/// server pauses 2 (0.1 s)`: the statuses that are not 2xx are shown only
+/// when some came.
+pub fn http_line(http: &HttpStats) -> String {
+    let mut statuses = format!("{} 2xx", http.status_2xx);
+    let other_4xx = http.status_4xx - http.status_429;
+    for (count, class) in [
+        (http.status_429, "429"),
+        (other_4xx, "other 4xx"),
+        (http.status_5xx, "5xx"),
+    ] {
+        if count > 0 {
+            let _ = write!(statuses, ", {count} {class}");
+        }
+    }
+    let depth = match http.http_mode {
+        "batch" => format!(", depth {}", http.http_queue_depth),
+        _ => String::new(),
+    };
+    format!(
+        "http: {} {} requests{depth} ({statuses}), {} retries, {} retried; server pauses {} ({})",
+        http.requests,
+        http.http_mode,
+        http.retries,
+        size(http.retried_bytes as f64),
+        http.server_pauses,
+        seconds(http.server_paused_s),
+    )
 }
 
 /// One `--interval` report in human form; an interval without a timed

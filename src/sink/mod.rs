@@ -14,6 +14,7 @@ pub mod direct;
 pub mod disk;
 pub mod engine;
 pub mod file;
+pub mod http;
 pub mod net;
 pub mod threads;
 pub mod uring;
@@ -23,7 +24,7 @@ pub use file::{FileSink, Target};
 pub use net::{NetSink, Network};
 
 use crate::pipeline::Chunk;
-use crate::stats::{DiskStats, NetStats};
+use crate::stats::{DiskStats, HttpStats, NetStats};
 
 /// A destination for the writer thread, in the manner of Node's
 /// `Writable._write`: implement [`Sink::name`] and [`Sink::write`] and the
@@ -92,6 +93,11 @@ pub trait Sink: Send {
 
     /// Engine, depth and sync figures for the summary, for a disk.
     fn disk(&self) -> Option<DiskStats> {
+        None
+    }
+
+    /// Requests, statuses and the server's pauses, for an HTTP destination.
+    fn http(&self) -> Option<HttpStats> {
         None
     }
 }

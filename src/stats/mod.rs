@@ -124,6 +124,9 @@ pub struct Stats {
     /// Files and block devices only.
     #[serde(flatten)]
     pub disk: Option<DiskStats>,
+    /// HTTP destinations only.
+    #[serde(flatten)]
+    pub http: Option<HttpStats>,
 }
 
 /// What a socket destination adds to the summary.
@@ -169,4 +172,28 @@ pub struct DiskStats {
     /// Syncs made, and the seconds spent in them.
     pub syncs: u64,
     pub sync_s: f64,
+}
+
+/// What an HTTP destination adds to the summary: requests by status
+/// class, and the server's own backpressure (429 and 503 with
+/// Retry-After), which pauses the run as a slow disk does.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HttpStats {
+    /// `batch` or `stream`.
+    pub http_mode: &'static str,
+    /// Requests answered, retries included.
+    pub requests: u64,
+    pub status_2xx: u64,
+    pub status_4xx: u64,
+    pub status_5xx: u64,
+    /// 429 Too Many Requests, also counted in `status_4xx`.
+    pub status_429: u64,
+    /// Batches sent again, and their bytes.
+    pub retries: u64,
+    pub retried_bytes: u64,
+    /// Waits the server asked for (429, 503), and their seconds.
+    pub server_pauses: u64,
+    pub server_paused_s: f64,
+    /// Requests in flight at most (`--queue-depth`; 1 for a stream).
+    pub http_queue_depth: u64,
 }
