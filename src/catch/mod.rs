@@ -64,10 +64,11 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
             .name()
             .to_string(),
     };
-    let scheme = match config.http.as_ref().map(|http| http.tls.is_some()) {
-        None => "",
-        Some(false) => " (http)",
-        Some(true) => " (https)",
+    // A web catcher shows its address as a URL, ready for -o.
+    let shown = match config.http.as_ref().map(|http| http.tls.is_some()) {
+        None => listen.clone(),
+        Some(false) => listen.replacen("tcp://", "http://", 1),
+        Some(true) => listen.replacen("tcp://", "https://", 1),
     };
     let record_noun = match config.framing {
         Framing::None => "lines",
@@ -100,7 +101,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         read_rate: config.read_rate,
     });
     if !config.quiet {
-        crate::report::stderr_line(&format!("gush catch: listening on {listen}{scheme}"));
+        crate::report::stderr_line(&format!("gush catch: listening on {shown}"));
     }
     let ticker = match config.interval {
         Some(every) => Some(Ticker::start(

@@ -24,7 +24,13 @@ pub struct HttpArgs {
     pub http: Option<Mode>,
 
     /// The request method.
-    #[arg(long, value_name = "METHOD", value_enum, help_heading = "HTTP")]
+    #[arg(
+        long,
+        value_name = "METHOD",
+        value_enum,
+        ignore_case = true,
+        help_heading = "HTTP"
+    )]
     pub method: Option<Method>,
 
     /// A request header, `Name: value`; repeat for more (auth goes here).

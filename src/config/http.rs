@@ -128,15 +128,28 @@ pub(super) fn http(
                 .to_string(),
         ));
     }
+    // `-H 'Content-Type: …'` is taken as --content-type, so the request
+    // carries one Content-Type, not two.
+    let mut headers = args.headers.clone();
+    let mut given_type = args.content_type.clone();
+    if let Some(at) = headers
+        .iter()
+        .position(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+    {
+        let (_, value) = headers.remove(at);
+        if given_type.is_some() {
+            return Err(usage(
+                "-H 'Content-Type: …' and --content-type both set it: give one".to_string(),
+            ));
+        }
+        given_type = Some(value);
+    }
     Ok(Some(HttpOptions {
         url: url.to_string(),
         mode,
         method: args.method.unwrap_or_default(),
-        headers: args.headers.clone(),
-        content_type: args
-            .content_type
-            .clone()
-            .unwrap_or_else(|| content_type(source).to_string()),
+        headers,
+        content_type: given_type.unwrap_or_else(|| content_type(source).to_string()),
         header_each: args.header_each,
         ca_cert: args.ca_cert.clone(),
         insecure: args.insecure,

@@ -10,6 +10,7 @@
 
 mod catch;
 mod faults;
+mod http;
 mod replay;
 mod send;
 
