@@ -383,5 +383,6 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
         rate: common.rate,
         burst: common.burst,
         sink_rate,
+        records_per_chunk: common.http.batch,
     })
 }

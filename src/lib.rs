@@ -101,10 +101,14 @@ fn send(config: Config) -> Result<ExitCode> {
         Err(err) => return signals.interrupted(err),
     };
     let record_noun = source.record_noun();
+    let http_counters = sink.http_counters();
     let pipeline = Pipeline::new(source, sink)
         .limits(config.limits)
         .flow(config.flow)
         .stop_flag(signals.stop_flag());
+    if let Some(http) = http_counters {
+        let _ = pipeline.counters().http.set(http);
+    }
     let monitor = Monitor::start(
         pipeline.counters(),
         &config.report,

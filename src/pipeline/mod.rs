@@ -53,6 +53,9 @@ pub struct Flow {
     pub burst: Option<u64>,
     /// Pace the writer to this many bytes per second (`--sink-rate`).
     pub sink_rate: Option<Rate>,
+    /// At most this many records in a chunk (`--batch`: an HTTP batch is
+    /// a chunk); `None` fills chunks by size alone.
+    pub records_per_chunk: Option<u64>,
 }
 
 impl Default for Flow {
@@ -65,6 +68,7 @@ impl Default for Flow {
             rate: None,
             burst: None,
             sink_rate: None,
+            records_per_chunk: None,
         }
     }
 }

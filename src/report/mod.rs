@@ -289,6 +289,38 @@ pub fn interval_line(s: &Sample, record_noun: &str) -> String {
     )
 }
 
+/// What an HTTP run adds to an `--interval` line: requests so far, the
+/// server's 429s and its pauses.
+pub fn interval_http(http: &HttpStats) -> String {
+    format!(
+        "  http {} req, {} 429, {} 5xx, server pauses {} ({})",
+        http.requests,
+        http.status_429,
+        http.status_5xx,
+        http.server_pauses,
+        seconds(http.server_paused_s)
+    )
+}
+
+/// An `--interval` JSON line: the sample's keys, and for an HTTP run the
+/// summary's request keys so far.
+pub fn interval_json(sample: &Sample, http: Option<&HttpStats>) -> String {
+    let mut value = serde_json::to_value(sample).expect("samples serialise");
+    if let (Some(http), Some(map)) = (http, value.as_object_mut()) {
+        for (key, count) in [
+            ("requests", http.requests),
+            ("status_429", http.status_429),
+            ("status_5xx", http.status_5xx),
+            ("retries", http.retries),
+            ("server_pauses", http.server_pauses),
+        ] {
+            map.insert(key.into(), count.into());
+        }
+        map.insert("server_paused_s".into(), http.server_paused_s.into());
+    }
+    value.to_string()
+}
+
 /// Seconds as people read them: milliseconds below one second.
 pub(crate) fn seconds(s: f64) -> String {
     if s < 1.0 {

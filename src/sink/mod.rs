@@ -24,7 +24,7 @@ pub use file::{FileSink, Target};
 pub use net::{NetSink, Network};
 
 use crate::pipeline::Chunk;
-use crate::stats::{DiskStats, HttpStats, NetStats};
+use crate::stats::{DiskStats, HttpCounters, HttpStats, NetStats};
 
 /// A destination for the writer thread, in the manner of Node's
 /// `Writable._write`: implement [`Sink::name`] and [`Sink::write`] and the
@@ -98,6 +98,11 @@ pub trait Sink: Send {
 
     /// Requests, statuses and the server's pauses, for an HTTP destination.
     fn http(&self) -> Option<HttpStats> {
+        None
+    }
+
+    /// The same, live, for the `--interval` lines.
+    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
         None
     }
 }

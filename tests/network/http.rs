@@ -482,3 +482,86 @@ fn ctrl_c_during_a_retry_wait_exits_130_at_once_with_a_report() {
     assert_eq!(num(&stats, "server_pauses"), 1);
     assert_eq!(num(&stats, "bytes"), 0);
 }
+
+#[test]
+fn batch_caps_the_records_of_each_request() {
+    let (sent, caught) = round_trip(
+        &["lines", "-n", "1000", "--seed", "12"],
+        &[],
+        "/",
+        &["--batch", "100"],
+    );
+    assert_eq!(num(&sent, "requests"), 10);
+    assert_eq!(num(&caught, "requests"), 10);
+}
+
+#[test]
+fn interval_lines_show_requests_and_server_pauses() {
+    let catcher = Catcher::start(
+        "127.0.0.1:0",
+        &[
+            "--http",
+            "--keep",
+            "--reject",
+            "50",
+            "--retry-after",
+            "0.02",
+        ],
+    );
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "20k",
+        "--chunk",
+        "4KiB",
+        "-o",
+        &catcher.address,
+        "--interval",
+        "50ms",
+        "--rate",
+        "40k/s",
+        "--stats=json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|line| line.contains("\"t_s\""))
+        .unwrap_or_else(|| panic!("no interval line: {stderr}"));
+    let sample: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert!(sample["requests"].is_u64(), "{line}");
+    assert!(sample["server_pauses"].is_u64(), "{line}");
+    let stats = final_stats(&stderr);
+    assert!(num(&stats, "server_pauses") > 0);
+}
+
+#[test]
+fn http_flags_elsewhere_and_batch_bytes_are_usage_errors() {
+    let (code, _, stderr) = run(&["lines", "-n", "1", "--method", "PUT"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--method is for HTTP destinations"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&[
+        "bytes",
+        "-s",
+        "1k",
+        "-o",
+        "http://127.0.0.1:9/",
+        "--http",
+        "batch",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--http stream"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "1",
+        "-o",
+        "http://127.0.0.1:9/",
+        "-H",
+        "NoColon",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("NoColon"), "{stderr}");
+}

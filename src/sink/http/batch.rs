@@ -256,11 +256,12 @@ impl Sink for HttpBatch {
         Some(self)
     }
 
+    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
+        Some(Arc::clone(&self.counters))
+    }
+
     fn http(&self) -> Option<HttpStats> {
-        Some(
-            self.counters
-                .snapshot(self.options.mode, self.options.queue_depth),
-        )
+        Some(self.counters.snapshot("batch", self.options.queue_depth))
     }
 }
 

@@ -11,7 +11,7 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -19,7 +19,7 @@ use ureq::Agent;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use super::Sink;
-use crate::stats::HttpStats;
+pub use crate::stats::HttpCounters;
 
 pub mod batch;
 pub mod retry;
@@ -75,58 +75,6 @@ pub struct HttpOptions {
     pub retry: u32,
     /// Requests in flight, each on its own connection (batch only).
     pub queue_depth: usize,
-}
-
-/// Counters the senders bump as responses come, read for the summary.
-#[derive(Debug, Default)]
-pub struct HttpCounters {
-    pub requests: AtomicU64,
-    pub status_2xx: AtomicU64,
-    pub status_4xx: AtomicU64,
-    pub status_5xx: AtomicU64,
-    pub status_429: AtomicU64,
-    pub retries: AtomicU64,
-    pub retried_bytes: AtomicU64,
-    pub server_pauses: AtomicU64,
-    /// Nanoseconds spent waiting as the server asked (429, 503).
-    pub server_paused_ns: AtomicU64,
-}
-
-impl HttpCounters {
-    /// Counts a response by its status class.
-    pub fn status(&self, status: u16) {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let class = match status {
-            200..=299 => &self.status_2xx,
-            400..=499 => &self.status_4xx,
-            500..=599 => &self.status_5xx,
-            _ => return,
-        };
-        class.fetch_add(1, Ordering::Relaxed);
-        if status == 429 {
-            self.status_429.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    pub fn snapshot(&self, mode: Mode, queue_depth: usize) -> HttpStats {
-        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
-        HttpStats {
-            http_mode: match mode {
-                Mode::Stream => "stream",
-                Mode::Batch => "batch",
-            },
-            requests: get(&self.requests),
-            status_2xx: get(&self.status_2xx),
-            status_4xx: get(&self.status_4xx),
-            status_5xx: get(&self.status_5xx),
-            status_429: get(&self.status_429),
-            retries: get(&self.retries),
-            retried_bytes: get(&self.retried_bytes),
-            server_pauses: get(&self.server_pauses),
-            server_paused_s: get(&self.server_paused_ns) as f64 / 1e9,
-            http_queue_depth: queue_depth as u64,
-        }
-    }
 }
 
 impl fmt::Display for Mode {

@@ -20,7 +20,6 @@ use crate::stats::HttpStats;
 
 pub struct HttpStream {
     name: String,
-    options: HttpOptions,
     counters: Arc<HttpCounters>,
     /// `None` once the body is closed.
     body: Option<PipeWriter>,
@@ -63,7 +62,6 @@ impl HttpStream {
         };
         Ok(HttpStream {
             name: options.url.clone(),
-            options: options.clone(),
             counters,
             body: Some(body),
             request: Some(request),
@@ -111,7 +109,11 @@ impl Sink for HttpStream {
         self.outcome()
     }
 
+    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
+        Some(Arc::clone(&self.counters))
+    }
+
     fn http(&self) -> Option<HttpStats> {
-        Some(self.counters.snapshot(self.options.mode, 1))
+        Some(self.counters.snapshot("stream", 1))
     }
 }
