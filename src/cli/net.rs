@@ -34,7 +34,8 @@ pub struct NetArgs {
     pub connect_timeout: Option<Duration>,
 
     /// Try N more times when connecting fails, pausing 0.1 s, 0.2 s, …
-    /// up to 2 s in between. Reconnections get as many tries.
+    /// up to 2 s in between. Reconnections get as many tries. Over HTTP:
+    /// resend a batch after a reset or a 5xx other than 503 [default: 3].
     #[arg(long, value_name = "N", help_heading = "Network")]
     pub retry: Option<u32>,
 

@@ -12,7 +12,7 @@
 use std::collections::VecDeque;
 use std::io;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -60,6 +60,8 @@ pub struct HttpBatch {
     header: Option<Arc<[u8]>>,
     /// The first failure, waiting to be reported.
     error: Option<io::Error>,
+    /// Set on the first failure: workers waiting to retry give up.
+    abort: Arc<AtomicBool>,
 }
 
 impl HttpBatch {
@@ -67,6 +69,7 @@ impl HttpBatch {
         let depth = options.queue_depth.max(1);
         let options = Arc::new(options.clone());
         let counters = Arc::new(HttpCounters::default());
+        let abort = Arc::new(AtomicBool::new(false));
         // Bounded to the depth: no more are ever in flight, so a send
         // never blocks.
         let (to_workers, jobs) = crossbeam_channel::bounded::<Job>(depth);
@@ -78,6 +81,7 @@ impl HttpBatch {
                 options: Arc::clone(&options),
                 counters: Arc::clone(&counters),
                 stop: Arc::clone(&stop),
+                abort: Arc::clone(&abort),
             };
             let jobs = jobs.clone();
             let finished = finished.clone();
@@ -100,6 +104,7 @@ impl HttpBatch {
             held: VecDeque::new(),
             header: None,
             error: None,
+            abort,
         })
     }
 
@@ -133,6 +138,7 @@ impl HttpBatch {
                 }
             }
             Err(err) => {
+                self.abort.store(true, Ordering::Relaxed);
                 self.error.get_or_insert(err);
             }
         }

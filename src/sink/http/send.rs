@@ -10,14 +10,14 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use ureq::Agent;
 use ureq::http::Response;
 
 use super::retry::{Backoff, retry_after};
 use super::{HttpCounters, HttpOptions, Method};
-use crate::signals::sleep_unless;
+use crate::signals::{STOP_SLICE, sleep_unless};
 use crate::sink::interrupted;
 
 /// How much of a refusing response's body an error quotes.
@@ -30,6 +30,9 @@ pub struct Sender {
     pub options: Arc<HttpOptions>,
     pub counters: Arc<HttpCounters>,
     pub stop: Arc<AtomicBool>,
+    /// Set when another batch failed: the run is over, so waiting to
+    /// retry this one is pointless.
+    pub abort: Arc<AtomicBool>,
 }
 
 /// What came back for one attempt.
@@ -66,7 +69,7 @@ impl Sender {
                                 .unwrap_or_else(|| backoff.pause());
                             let paused = Instant::now();
                             self.counters.server_pauses.fetch_add(1, Ordering::Relaxed);
-                            let waited = sleep_unless(&self.stop, wait);
+                            let waited = self.sleep(wait);
                             self.counters
                                 .server_paused_ns
                                 .fetch_add(paused.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -96,10 +99,27 @@ impl Sender {
                 };
                 return Err(io::Error::other(format!("{why}{attempts}")));
             }
-            if !sleep_unless(&self.stop, backoff.pause()) {
+            if !self.sleep(backoff.pause()) {
                 return Err(interrupted(&format!("while waiting to retry after {why}")));
             }
             self.again(body);
+        }
+    }
+
+    /// Sleeps unless Ctrl-C or a failed batch cuts it short; false if so.
+    fn sleep(&self, wait: Duration) -> bool {
+        let until = Instant::now() + wait;
+        loop {
+            if self.abort.load(Ordering::Relaxed) {
+                return false;
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return true;
+            }
+            if !sleep_unless(&self.stop, left.min(STOP_SLICE)) {
+                return false;
+            }
         }
     }
 
