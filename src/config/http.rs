@@ -185,10 +185,16 @@ fn check_url(url: &str) -> Result<(), clap::Error> {
     if uri.host().is_none_or(str::is_empty) {
         return Err(bad("has no host"));
     }
-    if let Some(port) = uri.port()
-        && port.as_u16() == 0
-    {
-        return Err(bad("has port 0, which cannot be connected to"));
+    // The port as written: `http` takes any digits there.
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    let host_end = authority.rfind(']').unwrap_or(0);
+    if let Some((_, port)) = authority[host_end..].rsplit_once(':') {
+        match port.parse::<u16>() {
+            Ok(0) => return Err(bad("has port 0, which cannot be connected to")),
+            Ok(_) => {}
+            Err(_) if port.is_empty() => {}
+            Err(_) => return Err(bad("has a bad port")),
+        }
     }
     Ok(())
 }

@@ -564,4 +564,7 @@ fn http_flags_elsewhere_and_batch_bytes_are_usage_errors() {
     ]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("NoColon"), "{stderr}");
+    let (code, _, stderr) = run(&["lines", "-n", "1", "-o", "http://127.0.0.1:99999/"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("has a bad port"), "{stderr}");
 }
