@@ -25,7 +25,7 @@ use crate::source::framing::Framing;
 pub const BUFFER: usize = 64 * 1024;
 
 /// How often a connection with nothing to read looks at the stop flags.
-const STOP_CHECK: Duration = Duration::from_millis(100);
+pub(super) const STOP_CHECK: Duration = Duration::from_millis(100);
 
 /// Counters every connection adds to, read by the interval reports.
 #[derive(Debug, Default)]
@@ -138,7 +138,8 @@ impl Connection {
         };
         let (end, error) = match &shared.http {
             Some(http) => {
-                let (end, error, received) = serve_http(&self.socket, shared, http);
+                let (end, error, received) =
+                    super::http::serve_connection(&self.socket, shared, http);
                 reader.bytes = received.bytes;
                 reader.records = received.records;
                 (end, error)
@@ -319,78 +320,6 @@ impl Reader<'_> {
             }
             std::thread::sleep(left.min(STOP_CHECK));
         }
-    }
-}
-
-/// One connection served as HTTP (see `http.rs`), over TLS with
-/// `--tls-cert`.
-fn serve_http(
-    socket: &Socket,
-    shared: &Shared,
-    http: &super::http::HttpServe,
-) -> (Ending, Option<String>, super::http::Received) {
-    let mut received = super::http::Received::default();
-    let patient = Patient { socket, shared };
-    let served = match socket.set_read_timeout(Some(STOP_CHECK)) {
-        Err(err) => Err(describe(&err)),
-        Ok(()) => match &http.tls {
-            None => super::http::serve(patient, shared, http, &mut received),
-            Some(tls) => match rustls::ServerConnection::new(Arc::clone(tls)) {
-                Err(err) => Err(format!("cannot start TLS: {err}")),
-                Ok(connection) => super::http::serve(
-                    rustls::StreamOwned::new(connection, patient),
-                    shared,
-                    http,
-                    &mut received,
-                ),
-            },
-        },
-    };
-    let (end, error) = match served {
-        Ok(()) => (Ending::Closed, None),
-        Err(_) if shared.stopping() => (Ending::Interrupted, None),
-        Err(message) => (Ending::Error, Some(message)),
-    };
-    (end, error, received)
-}
-
-/// A socket whose reads wait out their timeouts (set so that a stop is
-/// seen) until data comes or catch stops: HTTP parsing, TLS above all,
-/// wants a read to mean data.
-struct Patient<'a> {
-    socket: &'a Socket,
-    shared: &'a Shared,
-}
-
-impl Read for Patient<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            match (&*self.socket).read(buf) {
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    if self.shared.stopping() {
-                        return Err(io::ErrorKind::Interrupted.into());
-                    }
-                }
-                // A reset between requests ends the connection like a close.
-                Err(err) if err.kind() == io::ErrorKind::ConnectionReset => return Ok(0),
-                other => return other,
-            }
-        }
-    }
-}
-
-impl io::Write for Patient<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        (&*self.socket).write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 

@@ -11,6 +11,7 @@
 mod catch;
 mod faults;
 mod http;
+mod http_faults;
 mod replay;
 mod send;
 
