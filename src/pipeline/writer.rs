@@ -290,6 +290,8 @@ impl Writer<'_> {
         // A socket's kernel buffers hold what was written: say so.
         let fate = match (self.sink.network(), self.sink.http()) {
             (Some(_), _) => "handed to the socket",
+            // A stream's bytes are counted as they go into its body.
+            (None, Some(http)) if http.http_mode == "stream" => "sent in the request body",
             (None, Some(_)) => "taken by the server",
             (None, None) => "written",
         };
