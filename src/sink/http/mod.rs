@@ -22,6 +22,7 @@ use super::Sink;
 pub use crate::stats::HttpCounters;
 
 pub mod batch;
+mod resolve;
 pub mod retry;
 pub mod send;
 pub mod stream;
@@ -148,7 +149,11 @@ fn agent(options: &HttpOptions) -> Result<Agent> {
         .user_agent(format!("gush/{}", env!("CARGO_PKG_VERSION")))
         .tls_config(tls)
         .build();
-    Ok(config.into())
+    Ok(Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        resolve::ResolveOnce::default(),
+    ))
 }
 
 fn load_roots(path: &std::path::Path) -> Result<RootCerts> {
