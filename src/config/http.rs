@@ -9,6 +9,7 @@ use super::{SourceSpec, usage};
 use crate::cli::CommonArgs;
 use crate::language::escape::Format;
 use crate::sink::http::{HttpOptions, Mode};
+use crate::source::framing::Framing;
 
 /// `--connect-timeout` when none is given, as for sockets.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -109,6 +110,7 @@ pub(super) fn http(
             "--batch 0 would send empty requests: use 1 or more".to_string(),
         ));
     }
+    // As source::open decides: only the first shard, unframed, has one.
     let header_row = matches!(
         source,
         SourceSpec::Records {
@@ -116,10 +118,11 @@ pub(super) fn http(
             header: true,
             ..
         }
-    );
+    ) && common.shard.is_none_or(|shard| shard.index == 0)
+        && common.net.framing == Framing::None;
     if args.header_each && !header_row {
         return Err(usage(
-            "--header-each repeats a CSV or TSV header row, and this output has none".to_string(),
+            "--header-each repeats the CSV or TSV header row, and this output has none (JSON Lines, --no-header, a --shard after the first and --framing octet-counted write none)".to_string(),
         ));
     }
     if args.insecure && args.ca_cert.is_some() {

@@ -266,4 +266,19 @@ fn http_flags_elsewhere_and_batch_bytes_are_usage_errors() {
     let (code, _, stderr) = run(&["lines", "-n", "1", "-o", "http://127.0.0.1:99999/"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("has a bad port"), "{stderr}");
+    // Only the first shard writes the header row there is to repeat.
+    let (code, _, stderr) = run(&[
+        "records",
+        "--preset",
+        "users",
+        "-n",
+        "10",
+        "--shard",
+        "1/2",
+        "-o",
+        "http://127.0.0.1:9/",
+        "--header-each",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--header-each"), "{stderr}");
 }

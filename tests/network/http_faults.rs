@@ -306,3 +306,16 @@ fn ctrl_c_during_a_retry_wait_exits_130_at_once_with_a_report() {
     assert_eq!(num(&stats, "server_pauses"), 1);
     assert_eq!(num(&stats, "bytes"), 0);
 }
+
+#[test]
+fn a_stream_the_server_refuses_fails_naming_the_destination() {
+    let (url, _server) = scripted(vec![answer("413 Content Too Large", "", "too big")]);
+    let (code, _, stderr) = run(&["bytes", "-s", "64MiB", "-o", &url, "--stats=json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot write to {url}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("sent in the request body"), "{stderr}");
+    assert_eq!(final_stats(&stderr)["end"], "error");
+}
