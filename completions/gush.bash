@@ -85,7 +85,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__bytes)
-            opts="-n -s -t -r -o -f -a -q -h -V --fill --block --run-id --compress-ratio --dedupe --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --fill --block --run-id --compress-ratio --dedupe --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,6 +243,38 @@ _gush() {
                     COMPREPLY=($(compgen -W "none octet-counted" -- "${cur}"))
                     return 0
                     ;;
+                --http)
+                    COMPREPLY=($(compgen -W "stream batch" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -W "post put" -- "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -251,7 +283,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__catch)
-            opts="-l -c -k -o -f -a -q -h -V --listen --connections --keep --max-connections --framing --output --force --append --read-delay --read-rate --stats --stats-file --interval --quiet --help --version"
+            opts="-l -c -k -o -f -a -q -h -V --listen --connections --keep --max-connections --framing --output --force --append --read-delay --read-rate --http --reject --retry-after --reject-seed --tls-cert --tls-key --stats --stats-file --interval --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,6 +326,26 @@ _gush() {
                     return 0
                     ;;
                 --read-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reject-seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -443,7 +495,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__lines)
-            opts="-n -s -t -r -o -f -a -q -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -601,6 +653,38 @@ _gush() {
                     COMPREPLY=($(compgen -W "none octet-counted" -- "${cur}"))
                     return 0
                     ;;
+                --http)
+                    COMPREPLY=($(compgen -W "stream batch" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -W "post put" -- "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -627,7 +711,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__records)
-            opts="-n -s -t -r -o -f -a -q -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -793,6 +877,38 @@ _gush() {
                     COMPREPLY=($(compgen -W "none octet-counted" -- "${cur}"))
                     return 0
                     ;;
+                --http)
+                    COMPREPLY=($(compgen -W "stream batch" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -W "post put" -- "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -801,7 +917,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__replay)
-            opts="-n -s -t -r -o -f -a -q -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -937,6 +1053,38 @@ _gush() {
                     ;;
                 --framing)
                     COMPREPLY=($(compgen -W "none octet-counted" -- "${cur}"))
+                    return 0
+                    ;;
+                --http)
+                    COMPREPLY=($(compgen -W "stream batch" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -W "post put" -- "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

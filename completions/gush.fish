@@ -47,7 +47,7 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l seed -d 'Seed for ev
 complete -c gush -n "__fish_gush_using_subcommand lines" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), `http://HOST[:PORT]/PATH` or `https://…` a web endpoint (see HTTP), anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
@@ -63,13 +63,22 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l latency-log -d 'Writ
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
 fsync\t'The data and all metadata'"
-complete -c gush -n "__fish_gush_using_subcommand lines" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused); for --http batch, N requests over N connections' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l engine -d 'Force an engine: `uring`, `threads` (pwrite threads) or `sync` (one write at a time). Default: sync at depth 1, else uring, falling back to threads where the kernel refuses io_uring' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries. Over HTTP: resend a batch after a reset or a 5xx other than 503 [default: 3]' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l framing -d '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination' -r -f -a "none\t'Lines as they are, each ending in a newline'
 octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
+complete -c gush -n "__fish_gush_using_subcommand lines" -l http -d '`batch`: each chunk of whole records is one request (the default for lines, records and replay). `stream`: one request whose body is the whole output, chunked, as `curl -T -` (the default for bytes)' -r -f -a "stream\t'One request whose chunked body is the whole output'
+batch\t'One request per chunk of whole records'"
+complete -c gush -n "__fish_gush_using_subcommand lines" -l method -d 'The request method' -r -f -a "post\t''
+put\t''"
+complete -c gush -n "__fish_gush_using_subcommand lines" -s H -l header -d 'A request header, `Name: value`; repeat for more (auth goes here)' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l content-type -d 'The Content-Type; by default it follows the format: text/plain, text/csv, text/tab-separated-values, application/x-ndjson, or application/octet-stream for bytes' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
+complete -c gush -n "__fish_gush_using_subcommand lines" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
@@ -83,6 +92,8 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l reconnect -d 'When t
 complete -c gush -n "__fish_gush_using_subcommand lines" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l verify -d 'After writing a file or block device (and its --sync), read it back from the device (O_DIRECT with --direct, else after dropping its cached pages) and compare it with what the same arguments generate. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l header-each -d 'Repeat the CSV or TSV header row at the top of every batch (some importers want it); by default only the first batch has it'
+complete -c gush -n "__fish_gush_using_subcommand lines" -l insecure -d 'Do not check the server\'s certificate (a self-signed test endpoint); prints a warning'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand records" -l schema -d 'Columns as `name=template, …`; commas inside braces do not split, and `\\,` is a literal comma' -r
@@ -102,7 +113,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l seed -d 'Seed for 
 complete -c gush -n "__fish_gush_using_subcommand records" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
-complete -c gush -n "__fish_gush_using_subcommand records" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), `http://HOST[:PORT]/PATH` or `https://…` a web endpoint (see HTTP), anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
@@ -118,13 +129,22 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l latency-log -d 'Wr
 complete -c gush -n "__fish_gush_using_subcommand records" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
 fsync\t'The data and all metadata'"
-complete -c gush -n "__fish_gush_using_subcommand records" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused); for --http batch, N requests over N connections' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l engine -d 'Force an engine: `uring`, `threads` (pwrite threads) or `sync` (one write at a time). Default: sync at depth 1, else uring, falling back to threads where the kernel refuses io_uring' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
-complete -c gush -n "__fish_gush_using_subcommand records" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries. Over HTTP: resend a batch after a reset or a 5xx other than 503 [default: 3]' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l framing -d '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination' -r -f -a "none\t'Lines as they are, each ending in a newline'
 octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
+complete -c gush -n "__fish_gush_using_subcommand records" -l http -d '`batch`: each chunk of whole records is one request (the default for lines, records and replay). `stream`: one request whose body is the whole output, chunked, as `curl -T -` (the default for bytes)' -r -f -a "stream\t'One request whose chunked body is the whole output'
+batch\t'One request per chunk of whole records'"
+complete -c gush -n "__fish_gush_using_subcommand records" -l method -d 'The request method' -r -f -a "post\t''
+put\t''"
+complete -c gush -n "__fish_gush_using_subcommand records" -s H -l header -d 'A request header, `Name: value`; repeat for more (auth goes here)' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l content-type -d 'The Content-Type; by default it follows the format: text/plain, text/csv, text/tab-separated-values, application/x-ndjson, or application/octet-stream for bytes' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
+complete -c gush -n "__fish_gush_using_subcommand records" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l no-header -d 'Leave out the CSV/TSV header row'
 complete -c gush -n "__fish_gush_using_subcommand records" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand records" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
@@ -139,6 +159,8 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l reconnect -d 'When
 complete -c gush -n "__fish_gush_using_subcommand records" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand records" -l verify -d 'After writing a file or block device (and its --sync), read it back from the device (O_DIRECT with --direct, else after dropping its cached pages) and compare it with what the same arguments generate. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand records" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
+complete -c gush -n "__fish_gush_using_subcommand records" -l header-each -d 'Repeat the CSV or TSV header row at the top of every batch (some importers want it); by default only the first batch has it'
+complete -c gush -n "__fish_gush_using_subcommand records" -l insecure -d 'Do not check the server\'s certificate (a self-signed test endpoint); prints a warning'
 complete -c gush -n "__fish_gush_using_subcommand records" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand records" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l fill -d 'What the bytes are: `zero`, `random` (seeded, see --seed), `stamped` (random blocks with a self-describing header, for `gush verify`; needs --size) or a hex pattern repeated end to end, such as `deadbeef`' -r
@@ -153,7 +175,7 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l seed -d 'Seed for ev
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), `http://HOST[:PORT]/PATH` or `https://…` a web endpoint (see HTTP), anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
@@ -169,13 +191,22 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l latency-log -d 'Writ
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
 fsync\t'The data and all metadata'"
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused); for --http batch, N requests over N connections' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l engine -d 'Force an engine: `uring`, `threads` (pwrite threads) or `sync` (one write at a time). Default: sync at depth 1, else uring, falling back to threads where the kernel refuses io_uring' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries. Over HTTP: resend a batch after a reset or a 5xx other than 503 [default: 3]' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l framing -d '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination' -r -f -a "none\t'Lines as they are, each ending in a newline'
 octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l http -d '`batch`: each chunk of whole records is one request (the default for lines, records and replay). `stream`: one request whose body is the whole output, chunked, as `curl -T -` (the default for bytes)' -r -f -a "stream\t'One request whose chunked body is the whole output'
+batch\t'One request per chunk of whole records'"
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l method -d 'The request method' -r -f -a "post\t''
+put\t''"
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s H -l header -d 'A request header, `Name: value`; repeat for more (auth goes here)' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l content-type -d 'The Content-Type; by default it follows the format: text/plain, text/csv, text/tab-separated-values, application/x-ndjson, or application/octet-stream for bytes' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
@@ -189,6 +220,8 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l reconnect -d 'When t
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l verify -d 'After writing a file or block device (and its --sync), read it back from the device (O_DIRECT with --direct, else after dropping its cached pages) and compare it with what the same arguments generate. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l header-each -d 'Repeat the CSV or TSV header row at the top of every batch (some importers want it); by default only the first batch has it'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l insecure -d 'Do not check the server\'s certificate (a self-signed test endpoint); prints a warning'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s n -l count -d 'Stop after N lines or records (not for `gush bytes`)' -r
@@ -198,7 +231,7 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l seed -d 'Seed for e
 complete -c gush -n "__fish_gush_using_subcommand replay" -l shard -d 'Write only slice K of N (0-based) of a --count run (--size for bytes); shards 0..N-1 concatenated equal the whole output' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -s r -l rate -d 'Pace the generator: `20k/s` is lines per second, a byte unit (`5MiB/s`, `100MB/s`) bytes per second. `gush bytes` takes byte rates' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l burst -d 'The most a paced generator may catch up after a stall, in the rate\'s unit (lines or bytes). Default: a tenth of a second\'s worth' -r
-complete -c gush -n "__fish_gush_using_subcommand replay" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), anything else a file path' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -s o -l output -d 'Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a socket (see Network), `http://HOST[:PORT]/PATH` or `https://…` a web endpoint (see HTTP), anything else a file path' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sink-delay -d 'Sleep DUR before writing each chunk: a slow consumer, to see backpressure' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sink-rate -d 'Hold the writer to RATE bytes per second (`5MiB/s`): a smoother slow consumer than --sink-delay' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
@@ -214,13 +247,22 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l latency-log -d 'Wri
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sync -d 'When to make written data durable: `none` (the page cache, as dd and cp), `end` (one sync after the last write, timed into the run, as fio\'s end_fsync), `every=SIZE` (after each SIZE written) or `each` (after every write, as a database\'s log and fio --fdatasync=1)' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l sync-call -d 'The call --sync makes: `fdatasync` (data and the metadata needed to read it back) or `fsync` (all metadata too)' -r -f -a "fdatasync\t'The data, and only the metadata needed to read it back'
 fsync\t'The data and all metadata'"
-complete -c gush -n "__fish_gush_using_subcommand replay" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l queue-depth -l iodepth -d 'Keep up to N chunks in flight, each written at its own offset (io_uring, or N pwrite threads where io_uring is refused); for --http batch, N requests over N connections' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l engine -d 'Force an engine: `uring`, `threads` (pwrite threads) or `sync` (one write at a time). Default: sync at depth 1, else uring, falling back to threads where the kernel refuses io_uring' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l connect-timeout -d 'How long one attempt to connect may take [default: 5s]' -r
-complete -c gush -n "__fish_gush_using_subcommand replay" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l retry -d 'Try N more times when connecting fails, pausing 0.1 s, 0.2 s, … up to 2 s in between. Reconnections get as many tries. Over HTTP: resend a batch after a reset or a 5xx other than 503 [default: 3]' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l send-buffer -d 'Ask the kernel for a socket send buffer of SIZE (SO_SNDBUF); the report shows what it granted' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l framing -d '`octet-counted` sends each line as `LEN SP MSG` (RFC 6587) for syslog over TCP; --size then counts framed bytes. Any destination' -r -f -a "none\t'Lines as they are, each ending in a newline'
 octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in bytes (RFC 6587 octet counting, syslog over TCP)'"
+complete -c gush -n "__fish_gush_using_subcommand replay" -l http -d '`batch`: each chunk of whole records is one request (the default for lines, records and replay). `stream`: one request whose body is the whole output, chunked, as `curl -T -` (the default for bytes)' -r -f -a "stream\t'One request whose chunked body is the whole output'
+batch\t'One request per chunk of whole records'"
+complete -c gush -n "__fish_gush_using_subcommand replay" -l method -d 'The request method' -r -f -a "post\t''
+put\t''"
+complete -c gush -n "__fish_gush_using_subcommand replay" -s H -l header -d 'A request header, `Name: value`; repeat for more (auth goes here)' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l content-type -d 'The Content-Type; by default it follows the format: text/plain, text/csv, text/tab-separated-values, application/x-ndjson, or application/octet-stream for bytes' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
+complete -c gush -n "__fish_gush_using_subcommand replay" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l loop -d 'Start the file over at its end, until --count, --size or --duration (or Ctrl-C). Not for stdin'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
@@ -235,6 +277,8 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l reconnect -d 'When 
 complete -c gush -n "__fish_gush_using_subcommand replay" -l nodelay -d 'Set TCP_NODELAY: send each write at once rather than wait to coalesce small ones'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l verify -d 'After writing a file or block device (and its --sync), read it back from the device (O_DIRECT with --direct, else after dropping its cached pages) and compare it with what the same arguments generate. A difference exits 3'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l verify-only -d 'Write nothing: check that the existing -o FILE holds what these arguments (with the write\'s --seed) would write. Needs --size or --count, as the write did. A difference exits 3'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l header-each -d 'Repeat the CSV or TSV header row at the top of every batch (some importers want it); by default only the first batch has it'
+complete -c gush -n "__fish_gush_using_subcommand replay" -l insecure -d 'Do not check the server\'s certificate (a self-signed test endpoint); prints a warning'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s l -l listen -d 'Where to listen: `unix:PATH`, `HOST:PORT`, `[::1]:PORT`, or a bare PORT, which listens on loopback only (write out any other address, 0.0.0.0 included). Port 0 takes a free port; the address in use is printed on stderr' -r
@@ -245,6 +289,11 @@ octet-counted\t'`LEN SP MSG`: the line without its newline, after its length in 
 complete -c gush -n "__fish_gush_using_subcommand catch" -s o -l output -d 'Save what arrives: `-` is stdout, anything else a file (an existing one needs --force or --append). Without it, it is discarded' -r -F
 complete -c gush -n "__fish_gush_using_subcommand catch" -l read-delay -d 'Sleep DUR before each read: a slow receiver, to make senders wait' -r
 complete -c gush -n "__fish_gush_using_subcommand catch" -l read-rate -d 'Read at most RATE bytes per second on each connection (`1MiB/s`)' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l reject -d 'Answer PCT of requests (`10%` or `10`) with 429 Too Many Requests and Retry-After, chosen by a seeded draw so runs repeat' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l retry-after -d 'The Retry-After a rejection carries: seconds (`0.05`) or an HTTP date' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l reject-seed -d 'The seed of the --reject draw' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l tls-cert -d 'Serve https with this certificate chain (PEM); needs --tls-key' -r -F
+complete -c gush -n "__fish_gush_using_subcommand catch" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
 complete -c gush -n "__fish_gush_using_subcommand catch" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand catch" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
@@ -252,6 +301,7 @@ complete -c gush -n "__fish_gush_using_subcommand catch" -l interval -d 'Print o
 complete -c gush -n "__fish_gush_using_subcommand catch" -s k -l keep -d 'Serve connections until interrupted, instead of --connections'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s f -l force -d 'Overwrite an existing file'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s a -l append -d 'Add to the end of an existing file'
+complete -c gush -n "__fish_gush_using_subcommand catch" -l http -d 'Serve HTTP/1.1 POST and PUT (chunked or Content-Length bodies, kept alive); counts requests, and bodies\' bytes and lines. Bodies that carry `X-Gush-Seq` are saved in that order'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gush -n "__fish_gush_using_subcommand catch" -s V -l version -d 'Print version'

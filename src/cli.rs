@@ -19,10 +19,12 @@ use crate::report::StatsFormat;
 use crate::source::bytes::Fill;
 
 mod disk;
+mod http;
 mod net;
 mod stamp;
 mod verify;
 pub use disk::DiskArgs;
+pub use http::{CatchHttpArgs, HttpArgs};
 pub use net::{CatchArgs, NetArgs, ReplayArgs};
 pub use stamp::{ContentArgs, VerifyFileArgs};
 pub use verify::VerifyArgs;
@@ -258,7 +260,8 @@ pub struct CommonArgs {
     pub burst: Option<u64>,
 
     /// Where to write: `-` is stdout, `tcp://HOST:PORT` or `unix:PATH` a
-    /// socket (see Network), anything else a file path.
+    /// socket (see Network), `http://HOST[:PORT]/PATH` or `https://…` a
+    /// web endpoint (see HTTP), anything else a file path.
     #[arg(
         short = 'o',
         long,
@@ -352,6 +355,9 @@ pub struct CommonArgs {
 
     #[command(flatten)]
     pub verify: VerifyArgs,
+
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 /// The summary and report lines, alike for every command that writes and

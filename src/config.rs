@@ -22,6 +22,7 @@ use crate::language::seeded;
 use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
 use crate::report::{Progress, Report};
+use crate::sink::http::HttpOptions;
 use crate::sink::{DiskOptions, Existing, Network};
 use crate::source::presets::{self, Body};
 use crate::source::{SourcePlan, SourceSpec};
@@ -29,6 +30,7 @@ use crate::source::{SourcePlan, SourceSpec};
 pub mod catch;
 use catch::CatchConfig;
 mod disk;
+mod http;
 mod net;
 mod stamp;
 mod verify;
@@ -86,6 +88,8 @@ pub struct Config {
     /// Whether the destination is read back and compared (`--verify`), or
     /// only checked without writing (`--verify-only`).
     pub verify: Option<crate::verify::Mode>,
+    /// The web endpoint `-o` names, if it names one.
+    pub http: Option<HttpOptions>,
 }
 
 /// Reports more often than this would cost more than they show.
@@ -225,6 +229,16 @@ impl Config {
         let mut flow = flow(&common)?;
         flow.threads = threads(common.threads, &source)?;
         flow.eager_threads = common.threads.is_some();
+        if let Some(batch) = flow.records_per_chunk {
+            // Threads fill chunks by units of records that ignore --batch;
+            // an HTTP batch of N records is one chunk of one generator.
+            if common.threads.is_some_and(|n| n > 1) {
+                return Err(usage(format!(
+                    "--batch {batch} makes each request one generator's chunk: leave --threads out"
+                )));
+            }
+            flow.threads = 1;
+        }
         let interval = interval(&common.summary)?;
         not_the_output(
             &common.output,
@@ -238,7 +252,11 @@ impl Config {
             common.latency_log.as_deref(),
         )?;
         let network = net::network(&common)?;
-        let disk = disk::disk(&common, network.as_ref())?;
+        let http = http::http(&common, &source)?;
+        let disk = match http {
+            Some(_) => None,
+            None => disk::disk(&common, network.as_ref())?,
+        };
         let framing = net::framing(&source, &common)?;
         let existing = match (common.force, common.append) {
             (true, _) => Existing::Overwrite,
@@ -294,6 +312,7 @@ impl Config {
             network,
             disk,
             verify,
+            http,
         })
     }
 }
@@ -403,5 +422,6 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
         sink_rate,
         threads: 1,
         eager_threads: false,
+        records_per_chunk: common.http.batch,
     })
 }

@@ -15,7 +15,6 @@ compile_error!(
 );
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Result;
 
@@ -40,11 +39,9 @@ pub use source::{Filled, Source};
 pub use stats::{Counters, End, Stats};
 
 use crate::config::{Config, Job};
-use crate::report::StatsFormat;
 use crate::report::latency_log::LatencyLog;
 use crate::report::monitor::{Monitor, Timeline};
 use crate::signals::Signals;
-use crate::verify::VerifyStats;
 
 /// Runs a checked job (see [`Job::from_cli`]) and says how it ended. A
 /// usage error found only while running (a record larger than `--chunk`)
@@ -96,13 +93,16 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(report::StatsFile::create)
         .transpose()?;
-    let opened = sink::open(
-        &config.output,
-        config.existing,
-        config.network.as_ref(),
-        config.disk.as_ref(),
-        signals.stop_flag(),
-    );
+    let opened = match &config.http {
+        Some(http) => sink::http::open(http, signals.stop_flag()),
+        None => sink::open(
+            &config.output,
+            config.existing,
+            config.network.as_ref(),
+            config.disk.as_ref(),
+            signals.stop_flag(),
+        ),
+    };
     let sink = match opened {
         Ok(sink) => sink,
         Err(err) => return signals.interrupted(err),
@@ -116,12 +116,16 @@ fn send(config: Config) -> Result<ExitCode> {
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
+    let http_counters = sink.http_counters();
     let pipeline = Pipeline::new(source, sink)
         .helpers(helpers)
         .limits(config.limits)
         .flow(config.flow)
         .timed(config.report.latency)
         .stop_flag(signals.stop_flag());
+    if let Some(http) = http_counters {
+        let _ = pipeline.counters().http.set(http);
+    }
     let monitor = Monitor::start(
         pipeline.counters(),
         &config.report,
@@ -154,4 +158,3 @@ fn send(config: Config) -> Result<ExitCode> {
     }
     Ok(verify::session::exit_code(&config, &stats, &signals))
 }
-

@@ -25,7 +25,7 @@ use crate::source::framing::Framing;
 pub const BUFFER: usize = 64 * 1024;
 
 /// How often a connection with nothing to read looks at the stop flags.
-const STOP_CHECK: Duration = Duration::from_millis(100);
+pub(super) const STOP_CHECK: Duration = Duration::from_millis(100);
 
 /// Counters every connection adds to, read by the interval reports.
 #[derive(Debug, Default)]
@@ -54,10 +54,12 @@ pub struct Shared {
     pub framing: Framing,
     pub read_delay: Option<Duration>,
     pub read_rate: Option<Rate>,
+    /// `--http`: serve HTTP/1.1 rather than read raw bytes.
+    pub http: Option<super::http::HttpServe>,
 }
 
 impl Shared {
-    fn stopping(&self) -> bool {
+    pub(super) fn stopping(&self) -> bool {
         self.stop.load(Ordering::Relaxed) || self.halt.load(Ordering::Relaxed)
     }
 }
@@ -134,9 +136,18 @@ impl Connection {
             bytes: 0,
             records: 0,
         };
-        let (end, error) = match reader.run(&self.socket, self.started) {
-            Ok(end) => (end, None),
-            Err(message) => (Ending::Error, Some(message)),
+        let (end, error) = match &shared.http {
+            Some(http) => {
+                let (end, error, received) =
+                    super::http::serve_connection(&self.socket, shared, http);
+                reader.bytes = received.bytes;
+                reader.records = received.records;
+                (end, error)
+            }
+            None => match reader.run(&self.socket, self.started) {
+                Ok(end) => (end, None),
+                Err(message) => (Ending::Error, Some(message)),
+            },
         };
         let ended = Instant::now();
         let elapsed_s = ended.duration_since(self.started).as_secs_f64();
@@ -312,7 +323,7 @@ impl Reader<'_> {
     }
 }
 
-fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {
+pub(super) fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {
     while !data.is_empty() {
         match sink.write(data) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),

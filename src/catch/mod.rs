@@ -9,8 +9,10 @@
 
 mod connection;
 pub mod frames;
+mod http;
 mod listen;
 mod report;
+mod tls;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -62,11 +64,34 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
             .name()
             .to_string(),
     };
+    // A web catcher shows its address as a URL, ready for -o.
+    let shown = match config.http.as_ref().map(|http| http.tls.is_some()) {
+        None => listen.clone(),
+        Some(false) => listen.replacen("tcp://", "http://", 1),
+        Some(true) => listen.replacen("tcp://", "https://", 1),
+    };
     let record_noun = match config.framing {
         Framing::None => "lines",
         Framing::OctetCounted => "messages",
     };
+    let http = match &config.http {
+        None => None,
+        Some(http) => Some(http::HttpServe {
+            reject: http.reject,
+            retry_after: http.retry_after.clone(),
+            seed: http.reject_seed,
+            requests: Default::default(),
+            rejected: Default::default(),
+            tls: http
+                .tls
+                .as_ref()
+                .map(|(cert, key)| tls::server_config(cert, key))
+                .transpose()?,
+            reorder: Default::default(),
+        }),
+    };
     let shared = Arc::new(Shared {
+        http,
         live: Live::default(),
         output,
         stop: signals.stop_flag(),
@@ -76,7 +101,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         read_rate: config.read_rate,
     });
     if !config.quiet {
-        crate::report::stderr_line(&format!("gush catch: listening on {listen}"));
+        crate::report::stderr_line(&format!("gush catch: listening on {shown}"));
     }
     let ticker = match config.interval {
         Some(every) => Some(Ticker::start(
@@ -94,7 +119,11 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         ticker.finish();
     }
     let tally = served?;
-    let finished = match &shared.output {
+    let waiting = match &shared.http {
+        Some(http) => http::save_waiting(&shared, http).map_err(anyhow::Error::msg),
+        None => Ok(()),
+    };
+    let finished = waiting.and_then(|()| match &shared.output {
         Some(output) => output
             .sink
             .lock()
@@ -102,7 +131,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
             .finish()
             .with_context(|| format!("cannot finish writing {destination}")),
         None => Ok(()),
-    };
+    });
     let failed = tally.failed || finished.is_err();
     let closed = shared
         .output
@@ -117,7 +146,11 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
     } else {
         End::Complete
     };
-    let stats = tally.summary(listen, destination, config.framing, end, record_noun);
+    let mut stats = tally.summary(listen, destination, config.framing, end, record_noun);
+    stats.http = shared.http.as_ref().map(|http| report::CatchHttpStats {
+        requests: http.requests.load(Ordering::Relaxed),
+        rejected: http.rejected.load(Ordering::Relaxed),
+    });
     report::finish(&config, stats_file.as_ref(), &stats)?;
     finished?;
     Ok(match end {
@@ -269,6 +302,7 @@ impl Tally {
             end,
             per_connection: self.shown,
             record_noun,
+            http: None,
         }
     }
 }

@@ -35,8 +35,19 @@ pub struct CatchStats {
     pub end: End,
     /// The first [`PER_CONNECTION_SHOWN`] connections, in the order accepted.
     pub per_connection: Vec<ConnectionReport>,
+    /// `--http` only: requests served and those answered 429.
+    #[serde(flatten)]
+    pub http: Option<CatchHttpStats>,
     #[serde(skip)]
     pub record_noun: &'static str,
+}
+
+/// What `gush catch --http` adds to the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatchHttpStats {
+    pub requests: u64,
+    /// Answered 429 by `--reject`.
+    pub rejected: u64,
 }
 
 /// Connections listed one by one in the summary; a long `--keep` run
@@ -89,6 +100,13 @@ pub fn human(s: &CatchStats) -> String {
             seconds(c.elapsed_s),
             size(c.bytes_per_s),
             c.end.as_str(),
+        );
+    }
+    if let Some(http) = &s.http {
+        let _ = writeln!(
+            out,
+            "  http: {} requests, {} rejected with 429",
+            http.requests, http.rejected
         );
     }
     let listed = s.per_connection.len().min(HUMAN_SHOWN) as u64;

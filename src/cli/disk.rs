@@ -45,7 +45,8 @@ pub struct DiskArgs {
     pub direct: bool,
 
     /// Keep up to N chunks in flight, each written at its own offset
-    /// (io_uring, or N pwrite threads where io_uring is refused).
+    /// (io_uring, or N pwrite threads where io_uring is refused); for
+    /// --http batch, N requests over N connections.
     #[arg(
         long,
         visible_alias = "iodepth",

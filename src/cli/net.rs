@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{CommonArgs, SummaryArgs, parse_count, parse_duration, parse_rate, parse_size};
+use super::{
+    CatchHttpArgs, CommonArgs, SummaryArgs, parse_count, parse_duration, parse_rate, parse_size,
+};
 use crate::net::Endpoint;
 use crate::pipeline::pace::Rate;
 use crate::source::framing::Framing;
@@ -32,7 +34,8 @@ pub struct NetArgs {
     pub connect_timeout: Option<Duration>,
 
     /// Try N more times when connecting fails, pausing 0.1 s, 0.2 s, …
-    /// up to 2 s in between. Reconnections get as many tries.
+    /// up to 2 s in between. Reconnections get as many tries. Over HTTP:
+    /// resend a batch after a reset or a 5xx other than 503 [default: 3].
     #[arg(long, value_name = "N", help_heading = "Network")]
     pub retry: Option<u32>,
 
@@ -132,6 +135,9 @@ pub struct CatchArgs {
     /// Read at most RATE bytes per second on each connection (`1MiB/s`).
     #[arg(long, value_name = "RATE", value_parser = parse_rate, help_heading = "Slow receiver")]
     pub read_rate: Option<Rate>,
+
+    #[command(flatten)]
+    pub http: CatchHttpArgs,
 
     #[command(flatten)]
     pub summary: SummaryArgs,

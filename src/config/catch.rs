@@ -34,6 +34,19 @@ pub struct CatchConfig {
     pub interval: Option<Duration>,
     /// Print nothing but errors, not even the address listened on.
     pub quiet: bool,
+    /// `--http`: serve HTTP/1.1.
+    pub http: Option<Box<CatchHttp>>,
+}
+
+/// How `gush catch --http` answers.
+#[derive(Debug, Clone)]
+pub struct CatchHttp {
+    /// The share of requests answered 429, 0 to 1.
+    pub reject: f64,
+    pub retry_after: String,
+    pub reject_seed: u64,
+    /// Certificate chain and key (PEM) to serve https with.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl CatchConfig {
@@ -64,7 +77,41 @@ impl CatchConfig {
                 output.display()
             )));
         }
+        let http = match args.http.http {
+            false => None,
+            true => {
+                let flags = [
+                    ("--framing octet-counted", args.framing != Framing::None),
+                    ("--read-delay", args.read_delay.is_some()),
+                    ("--read-rate", args.read_rate.is_some()),
+                ];
+                if let Some((flag, _)) = flags.iter().find(|(_, given)| *given) {
+                    return Err(usage(format!(
+                        "{flag} is for raw byte streams; --http serves requests"
+                    )));
+                }
+                if matches!(args.listen, Endpoint::Unix(_)) && args.http.tls_cert.is_some() {
+                    return Err(usage(
+                        "--tls-cert serves https over TCP: listen on HOST:PORT".to_string(),
+                    ));
+                }
+                let retry_after = args.http.retry_after.trim().to_string();
+                if retry_after.is_empty() || retry_after.bytes().any(|b| b.is_ascii_control()) {
+                    return Err(usage(format!(
+                        "--retry-after {:?} is no header value: give seconds (0.05) or an HTTP date",
+                        args.http.retry_after
+                    )));
+                }
+                Some(Box::new(CatchHttp {
+                    reject: args.http.reject.unwrap_or(0.0) / 100.0,
+                    retry_after,
+                    reject_seed: args.http.reject_seed,
+                    tls: args.http.tls_cert.clone().zip(args.http.tls_key.clone()),
+                }))
+            }
+        };
         Ok(CatchConfig {
+            http,
             listen: args.listen,
             connections: (!args.keep).then_some(args.connections),
             max_connections: args.max_connections,

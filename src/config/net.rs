@@ -20,6 +20,9 @@ pub(super) fn network(common: &CommonArgs) -> Result<Option<Network>, clap::Erro
     let net = &common.net;
     let endpoint = match common.output.to_str().and_then(Endpoint::parse_destination) {
         Some(parsed) => parsed.map_err(usage)?,
+        // A web endpoint takes --connect-timeout and --retry too: see
+        // config/http.rs.
+        None if super::http::is_http(&common.output) => return Ok(None),
         None => {
             let given = [
                 ("--connect-timeout", net.connect_timeout.is_some()),

@@ -112,17 +112,18 @@ impl Generator<'_> {
             let capacity = (self.flow.chunk_bytes as u64).min(bytes_left) as usize;
             let room = capacity.min(self.fill_bytes);
             let filling = Instant::now();
+            let chunk_records = records_left.min(self.flow.records_per_chunk.unwrap_or(u64::MAX));
             let filled = match (&mut pacer, self.flow.rate) {
                 (Some(pacer), Some(rate)) => {
                     let Some(credit) = pacer.wait(|| is_set(self.stop) || past_deadline()) else {
                         free.push(chunk);
                         continue;
                     };
-                    let filled = self.fill_paced(&mut chunk, room, records_left, rate, credit);
+                    let filled = self.fill_paced(&mut chunk, room, chunk_records, rate, credit);
                     pacer.sent(units(rate, filled));
                     filled
                 }
-                _ => self.source.fill(&mut chunk.space()[..room], records_left),
+                _ => self.source.fill(&mut chunk.space()[..room], chunk_records),
             };
             let filled = if filled.bytes == 0 && room < capacity {
                 // A record too big for the fitted size but not for the

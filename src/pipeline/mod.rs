@@ -60,6 +60,9 @@ pub struct Flow {
     /// Start every thread at once (`--threads` given), rather than add
     /// them while the run shows it is held back by its generator.
     pub eager_threads: bool,
+    /// At most this many records in a chunk (`--batch`: an HTTP batch is
+    /// a chunk); `None` fills chunks by size alone.
+    pub records_per_chunk: Option<u64>,
 }
 
 impl Default for Flow {
@@ -74,6 +77,7 @@ impl Default for Flow {
             sink_rate: None,
             threads: 1,
             eager_threads: false,
+            records_per_chunk: None,
         }
     }
 }
@@ -332,6 +336,7 @@ impl Pipeline {
             network: written.network,
             disk: written.disk,
             verify: None,
+            http: written.http,
         };
         match error {
             None => Ok(stats),

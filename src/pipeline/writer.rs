@@ -19,7 +19,7 @@ use crate::chunk::Chunk;
 use crate::sink::{Done, Sink};
 use crate::source::RecordShape;
 use crate::stats::latency::nanos;
-use crate::stats::{Counters, DiskStats, LatencyRecorder, LatencyTotals, NetStats};
+use crate::stats::{Counters, DiskStats, HttpStats, LatencyRecorder, LatencyTotals, NetStats};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
@@ -47,6 +47,7 @@ pub(super) struct Written {
     pub finished: Instant,
     pub network: Option<NetStats>,
     pub disk: Option<DiskStats>,
+    pub http: Option<HttpStats>,
     pub latency: LatencyTotals,
 }
 
@@ -136,6 +137,7 @@ impl Writer<'_> {
             finished: Instant::now(),
             network: self.sink.network(),
             disk: self.sink.disk(),
+            http: self.sink.http(),
             latency: self.latency.finish(),
         }
     }
@@ -294,9 +296,12 @@ impl Writer<'_> {
         let bytes = Counters::get(&self.counters.bytes);
         let records = Counters::get(&self.counters.records);
         // A socket's kernel buffers hold what was written: say so.
-        let fate = match self.sink.network() {
-            Some(_) => "handed to the socket",
-            None => "written",
+        let fate = match (self.sink.network(), self.sink.http()) {
+            (Some(_), _) => "handed to the socket",
+            // A stream's bytes are counted as they go into its body.
+            (None, Some(http)) if http.http_mode == "stream" => "sent in the request body",
+            (None, Some(_)) => "taken by the server",
+            (None, None) => "written",
         };
         let mut message = format!(
             "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",

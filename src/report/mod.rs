@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 use humansize::{BINARY, format_size};
 use serde::Serialize;
 
-use crate::stats::Stats;
+use crate::stats::{HttpStats, Stats};
 use monitor::History;
 use sample::Sample;
 use sparkline::sparkline;
@@ -257,6 +257,9 @@ pub fn human(s: &Stats, history: &History) -> String {
     if let Some(verified) = &s.verify {
         out.push_str(&verify::human(verified));
     }
+    if let Some(http) = &s.http {
+        let _ = writeln!(out, "  {}", http_line(http));
+    }
     if s.elapsed_s >= SPARKLINE_MIN_S && history.samples.len() >= 2 {
         let rates: Vec<f64> = history.samples.iter().map(|x| x.bytes_per_s).collect();
         let peak = rates.iter().copied().fold(0.0, f64::max);
@@ -281,6 +284,36 @@ pub fn human(s: &Stats, history: &History) -> String {
     out
 }
 
+/// `http: 120 requests (118 2xx, 2 429), 2 retries, 128 KiB retried;
+/// server pauses 2 (0.1 s)`: the statuses that are not 2xx are shown only
+/// when some came.
+pub fn http_line(http: &HttpStats) -> String {
+    let mut statuses = format!("{} 2xx", http.status_2xx);
+    let other_4xx = http.status_4xx - http.status_429;
+    for (count, class) in [
+        (http.status_429, "429"),
+        (other_4xx, "other 4xx"),
+        (http.status_5xx, "5xx"),
+    ] {
+        if count > 0 {
+            let _ = write!(statuses, ", {count} {class}");
+        }
+    }
+    let depth = match http.http_mode {
+        "batch" => format!(", depth {}", http.http_queue_depth),
+        _ => String::new(),
+    };
+    format!(
+        "http: {} {} requests{depth} ({statuses}), {} retries, {} retried; server pauses {} ({})",
+        http.requests,
+        http.http_mode,
+        http.retries,
+        size(http.retried_bytes as f64),
+        http.server_pauses,
+        seconds(http.server_paused_s),
+    )
+}
+
 /// One `--interval` report in human form; an interval without a timed
 /// write shows its latencies as `-`.
 pub fn interval_line(s: &Sample, record_noun: &str) -> String {
@@ -297,6 +330,38 @@ pub fn interval_line(s: &Sample, record_noun: &str) -> String {
         latency(s.write_p50_ns),
         latency(s.write_p99_ns),
     )
+}
+
+/// What an HTTP run adds to an `--interval` line: requests so far, the
+/// server's 429s and its pauses.
+pub fn interval_http(http: &HttpStats) -> String {
+    format!(
+        "  http {} req, {} 429, {} 5xx, server pauses {} ({})",
+        http.requests,
+        http.status_429,
+        http.status_5xx,
+        http.server_pauses,
+        seconds(http.server_paused_s)
+    )
+}
+
+/// An `--interval` JSON line: the sample's keys, and for an HTTP run the
+/// summary's request keys so far.
+pub fn interval_json(sample: &Sample, http: Option<&HttpStats>) -> String {
+    let mut value = serde_json::to_value(sample).expect("samples serialise");
+    if let (Some(http), Some(map)) = (http, value.as_object_mut()) {
+        for (key, count) in [
+            ("requests", http.requests),
+            ("status_429", http.status_429),
+            ("status_5xx", http.status_5xx),
+            ("retries", http.retries),
+            ("server_pauses", http.server_pauses),
+        ] {
+            map.insert(key.into(), count.into());
+        }
+        map.insert("server_paused_s".into(), http.server_paused_s.into());
+    }
+    value.to_string()
 }
 
 /// Seconds as people read them: milliseconds below one second.

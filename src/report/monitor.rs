@@ -220,11 +220,16 @@ impl Watch for RunWatch {
                 .as_mut()
                 .expect("made with --interval");
             let sample = sample.with_latency(window);
+            let http = self.counters.http.get().map(|live| live.snapshot("", 0));
             let line = match format {
-                Some(StatsFormat::Json) => {
-                    serde_json::to_string(&sample).expect("samples serialise")
+                Some(StatsFormat::Json) => super::interval_json(&sample, http.as_ref()),
+                _ => {
+                    let mut line = super::interval_line(&sample, self.progress.record_noun());
+                    if let Some(http) = &http {
+                        line += &super::interval_http(http);
+                    }
+                    line
                 }
-                _ => super::interval_line(&sample, self.progress.record_noun()),
             };
             self.progress.print(&line);
         }

@@ -14,6 +14,7 @@ pub mod direct;
 pub mod disk;
 pub mod engine;
 pub mod file;
+pub mod http;
 pub mod net;
 pub mod sync;
 pub mod threads;
@@ -27,7 +28,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crate::chunk::Chunk;
-use crate::stats::{DiskStats, NetStats};
+use crate::stats::{DiskStats, HttpCounters, HttpStats, NetStats};
 
 /// A destination for the writer thread, in the manner of Node's
 /// `Writable._write`: implement [`Sink::name`] and [`Sink::write`] and the
@@ -96,6 +97,16 @@ pub trait Sink: Send {
 
     /// Engine, depth and sync figures for the summary, for a disk.
     fn disk(&self) -> Option<DiskStats> {
+        None
+    }
+
+    /// Requests, statuses and the server's pauses, for an HTTP destination.
+    fn http(&self) -> Option<HttpStats> {
+        None
+    }
+
+    /// The same, live, for the `--interval` lines.
+    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
         None
     }
 }

@@ -11,6 +11,7 @@ pub mod latency;
 pub mod verify;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -34,11 +35,64 @@ pub struct Counters {
     pub paused: AtomicBool,
     /// Write and sync latencies recorded since the monitor last took them.
     pub latency: SharedLatencies,
+    /// An HTTP destination's requests and server pauses, for the
+    /// `--interval` lines; set once, before the run.
+    pub http: OnceLock<Arc<HttpCounters>>,
 }
 
 impl Counters {
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+}
+
+/// What an HTTP destination counts live: its senders bump these as
+/// responses come; the summary and the `--interval` lines read them.
+#[derive(Debug, Default)]
+pub struct HttpCounters {
+    pub requests: AtomicU64,
+    pub status_2xx: AtomicU64,
+    pub status_4xx: AtomicU64,
+    pub status_5xx: AtomicU64,
+    pub status_429: AtomicU64,
+    pub retries: AtomicU64,
+    pub retried_bytes: AtomicU64,
+    pub server_pauses: AtomicU64,
+    /// Nanoseconds spent waiting as the server asked (429, 503).
+    pub server_paused_ns: AtomicU64,
+}
+
+impl HttpCounters {
+    /// Counts a response by its status class.
+    pub fn status(&self, status: u16) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let class = match status {
+            200..=299 => &self.status_2xx,
+            400..=499 => &self.status_4xx,
+            500..=599 => &self.status_5xx,
+            _ => return,
+        };
+        class.fetch_add(1, Ordering::Relaxed);
+        if status == 429 {
+            self.status_429.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    pub fn snapshot(&self, mode: &'static str, queue_depth: usize) -> HttpStats {
+        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        HttpStats {
+            http_mode: mode,
+            requests: get(&self.requests),
+            status_2xx: get(&self.status_2xx),
+            status_4xx: get(&self.status_4xx),
+            status_5xx: get(&self.status_5xx),
+            status_429: get(&self.status_429),
+            retries: get(&self.retries),
+            retried_bytes: get(&self.retried_bytes),
+            server_pauses: get(&self.server_pauses),
+            server_paused_s: get(&self.server_paused_ns) as f64 / 1e9,
+            http_queue_depth: queue_depth as u64,
+        }
     }
 }
 
@@ -132,6 +186,9 @@ pub struct Stats {
     /// Only when the destination was read back (`--verify`, `--verify-only`).
     #[serde(flatten)]
     pub verify: Option<verify::VerifyStats>,
+    /// HTTP destinations only.
+    #[serde(flatten)]
+    pub http: Option<HttpStats>,
 }
 
 impl Stats {
@@ -166,6 +223,7 @@ impl Stats {
             network: None,
             disk: None,
             verify: None,
+            http: None,
         }
     }
 }
@@ -213,4 +271,28 @@ pub struct DiskStats {
     /// Syncs made, and the seconds spent in them.
     pub syncs: u64,
     pub sync_s: f64,
+}
+
+/// What an HTTP destination adds to the summary: requests by status
+/// class, and the server's own backpressure (429 and 503 with
+/// Retry-After), which pauses the run as a slow disk does.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HttpStats {
+    /// `batch` or `stream`.
+    pub http_mode: &'static str,
+    /// Requests answered, retries included.
+    pub requests: u64,
+    pub status_2xx: u64,
+    pub status_4xx: u64,
+    pub status_5xx: u64,
+    /// 429 Too Many Requests, also counted in `status_4xx`.
+    pub status_429: u64,
+    /// Batches sent again, and their bytes.
+    pub retries: u64,
+    pub retried_bytes: u64,
+    /// Waits the server asked for (429, 503), and their seconds.
+    pub server_pauses: u64,
+    pub server_paused_s: f64,
+    /// Requests in flight at most (`--queue-depth`; 1 for a stream).
+    pub http_queue_depth: u64,
 }

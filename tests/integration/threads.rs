@@ -114,11 +114,13 @@ fn slow_destination_with_two_threads_pauses_and_drains_consistently() {
     let run = gush([
         "lines",
         "-s",
-        "4MiB",
+        "2MiB",
         "--threads",
         "2",
+        // Slow enough that a loaded test machine cannot starve the two
+        // generators for longer than the writer sleeps.
         "--sink-delay",
-        "5ms",
+        "20ms",
         "--stats=json",
         "-o",
     ])
@@ -128,7 +130,7 @@ fn slow_destination_with_two_threads_pauses_and_drains_consistently() {
     let stats = stats_from(&run.get_output().stderr);
     assert_eq!(num(&stats, "threads"), 2, "{stats}");
     let (pauses, drains) = (num(&stats, "pauses"), num(&stats, "drains"));
-    assert!(pauses > 0, "no pauses against a 5 ms/chunk writer: {stats}");
+    assert!(pauses > 0, "no pauses against a 20 ms/chunk writer: {stats}");
     assert!(
         drains == pauses || drains + 1 == pauses,
         "drains {drains} vs pauses {pauses}: {stats}"
@@ -138,7 +140,7 @@ fn slow_destination_with_two_threads_pauses_and_drains_consistently() {
         num(&stats, "peak_buffered_bytes") <= num(&stats, "hwm_bytes"),
         "peak buffered over hwm: {stats}"
     );
-    assert_eq!(read(&out), expected_lines_within(4 * 1024 * 1024));
+    assert_eq!(read(&out), expected_lines_within(2 * 1024 * 1024));
 }
 
 #[test]

@@ -10,6 +10,8 @@
 
 mod catch;
 mod faults;
+mod http;
+mod http_faults;
 mod replay;
 mod send;
 

@@ -1,0 +1,203 @@
+//! The HTTP half of the checked configuration: `-o http://…` or
+//! `https://…` with `--http`, `--method`, `-H`, `--content-type`,
+//! `--header-each`, `--batch`, TLS and timeouts, weighed against the
+//! source. Part of `config.rs`, kept apart as `net.rs` and `disk.rs` are.
+
+use std::time::Duration;
+
+use super::{SourceSpec, usage};
+use crate::cli::CommonArgs;
+use crate::language::escape::Format;
+use crate::sink::http::{HttpOptions, Mode};
+use crate::source::framing::Framing;
+
+/// `--connect-timeout` when none is given, as for sockets.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `--request-timeout` of a batch when none is given.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `--retry` for HTTP when none is given: a kept-alive connection the
+/// server closed while idle is reset on its next use, which is routine.
+const RETRY: u32 = 3;
+
+/// The most requests in flight, as for a disk's queue.
+const MAX_QUEUE_DEPTH: usize = 1024;
+
+/// Whether `-o` names a web endpoint.
+pub(super) fn is_http(output: &std::path::Path) -> bool {
+    output
+        .to_str()
+        .is_some_and(|dest| dest.starts_with("http://") || dest.starts_with("https://"))
+}
+
+/// The HTTP destination `-o` names, with its flags; `None` for anything
+/// else, which takes none of them.
+pub(super) fn http(
+    common: &CommonArgs,
+    source: &SourceSpec,
+) -> Result<Option<HttpOptions>, clap::Error> {
+    let args = &common.http;
+    let Some(url) = common.output.to_str().filter(|_| is_http(&common.output)) else {
+        let given = [
+            ("--http", args.http.is_some()),
+            ("--method", args.method.is_some()),
+            ("--header", !args.headers.is_empty()),
+            ("--content-type", args.content_type.is_some()),
+            ("--header-each", args.header_each),
+            ("--batch", args.batch.is_some()),
+            ("--ca-cert", args.ca_cert.is_some()),
+            ("--insecure", args.insecure),
+            ("--request-timeout", args.request_timeout.is_some()),
+        ];
+        if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
+            return Err(usage(format!(
+                "{flag} is for HTTP destinations, and -o {} is not one (try -o http://HOST:PORT/PATH)",
+                common.output.display()
+            )));
+        }
+        return Ok(None);
+    };
+    check_url(url)?;
+    if common.force || common.append {
+        return Err(usage(format!(
+            "--force and --append are for files; {url} is a web endpoint"
+        )));
+    }
+    let net = &common.net;
+    for (flag, given) in [
+        ("--reconnect", net.reconnect),
+        ("--nodelay", net.nodelay),
+        ("--send-buffer", net.send_buffer.is_some()),
+    ] {
+        if given {
+            return Err(usage(format!(
+                "{flag} is for tcp:// and unix: sockets; {url} is a web endpoint"
+            )));
+        }
+    }
+    let bytes = matches!(source, SourceSpec::Bytes { .. });
+    let mode = args
+        .http
+        .unwrap_or(if bytes { Mode::Stream } else { Mode::Batch });
+    if mode == Mode::Batch && bytes {
+        return Err(usage(
+            "--http batch sends whole records, and `gush bytes` writes none: use --http stream"
+                .to_string(),
+        ));
+    }
+    let depth = common.disk.queue_depth;
+    if depth == 0 || depth > MAX_QUEUE_DEPTH {
+        return Err(usage(format!(
+            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
+        )));
+    }
+    if mode == Mode::Stream {
+        for (flag, given) in [
+            ("--queue-depth", depth > 1),
+            ("--header-each", args.header_each),
+            ("--batch", args.batch.is_some()),
+        ] {
+            if given {
+                return Err(usage(format!(
+                    "{flag} is for --http batch; --http stream sends one request"
+                )));
+            }
+        }
+    }
+    if args.batch == Some(0) {
+        return Err(usage(
+            "--batch 0 would send empty requests: use 1 or more".to_string(),
+        ));
+    }
+    // As source::open decides: only the first shard, unframed, has one.
+    let header_row = matches!(
+        source,
+        SourceSpec::Records {
+            format: Format::Csv | Format::Tsv,
+            header: true,
+            ..
+        }
+    ) && common.shard.is_none_or(|shard| shard.index == 0)
+        && common.net.framing == Framing::None;
+    if args.header_each && !header_row {
+        return Err(usage(
+            "--header-each repeats the CSV or TSV header row, and this output has none (JSON Lines, --no-header, a --shard after the first and --framing octet-counted write none)".to_string(),
+        ));
+    }
+    if args.insecure && args.ca_cert.is_some() {
+        return Err(usage(
+            "--insecure checks no certificate, so --ca-cert would not be used: give one of them"
+                .to_string(),
+        ));
+    }
+    // `-H 'Content-Type: …'` is taken as --content-type, so the request
+    // carries one Content-Type, not two.
+    let mut headers = args.headers.clone();
+    let mut given_type = args.content_type.clone();
+    if let Some(at) = headers
+        .iter()
+        .position(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+    {
+        let (_, value) = headers.remove(at);
+        if given_type.is_some() {
+            return Err(usage(
+                "-H 'Content-Type: …' and --content-type both set it: give one".to_string(),
+            ));
+        }
+        given_type = Some(value);
+    }
+    Ok(Some(HttpOptions {
+        url: url.to_string(),
+        mode,
+        method: args.method.unwrap_or_default(),
+        headers,
+        content_type: given_type.unwrap_or_else(|| content_type(source).to_string()),
+        header_each: args.header_each,
+        ca_cert: args.ca_cert.clone(),
+        insecure: args.insecure,
+        connect_timeout: net.connect_timeout.unwrap_or(CONNECT_TIMEOUT),
+        request_timeout: match mode {
+            Mode::Batch => Some(args.request_timeout.unwrap_or(REQUEST_TIMEOUT)),
+            Mode::Stream => args.request_timeout,
+        },
+        retry: net.retry.unwrap_or(RETRY),
+        queue_depth: depth,
+    }))
+}
+
+/// The Content-Type that says what the source writes.
+fn content_type(source: &SourceSpec) -> &'static str {
+    match source {
+        SourceSpec::Records { format, .. } => match format {
+            Format::Csv => "text/csv",
+            Format::Tsv => "text/tab-separated-values",
+            Format::Jsonl => "application/x-ndjson",
+        },
+        SourceSpec::Bytes { .. } => "application/octet-stream",
+        _ => "text/plain",
+    }
+}
+
+/// A URL ureq can take: a host, and a port that is a number.
+fn check_url(url: &str) -> Result<(), clap::Error> {
+    let bad = |why: &str| usage(format!("`{url}` {why} (try http://127.0.0.1:8080/ingest)"));
+    let uri = url
+        .parse::<ureq::http::Uri>()
+        .map_err(|err| bad(&format!("is not a URL: {err}")))?;
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(bad("has no host"));
+    }
+    // The port as written: `http` takes any digits there.
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    let host_end = authority.rfind(']').unwrap_or(0);
+    if let Some((_, port)) = authority[host_end..].rsplit_once(':') {
+        match port.parse::<u16>() {
+            Ok(0) => return Err(bad("has port 0, which cannot be connected to")),
+            Ok(_) => {}
+            Err(_) if port.is_empty() => {}
+            Err(_) => return Err(bad("has a bad port")),
+        }
+    }
+    Ok(())
+}

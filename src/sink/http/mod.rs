@@ -1,0 +1,173 @@
+//! HTTP and HTTPS destinations: `-o http://HOST[:PORT]/PATH`, sent with
+//! ureq (a blocking client, which suits gush's threads) over rustls.
+//!
+//! Two ways to send, each in its own file: `batch.rs` makes each chunk of
+//! whole records one request, up to `--queue-depth` in flight over as many
+//! kept-alive connections; `stream.rs` sends the whole output as the
+//! chunked body of one request, as `curl -T -` does. `send.rs` is one
+//! request with the server's backpressure (429 and 503 with Retry-After)
+//! and retries, shared by the batch workers.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use ureq::Agent;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
+use super::Sink;
+pub use crate::stats::HttpCounters;
+
+pub mod batch;
+mod resolve;
+pub mod retry;
+pub mod send;
+pub mod stream;
+
+/// How the output is sent (`--http`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// One request whose chunked body is the whole output.
+    Stream,
+    /// One request per chunk of whole records.
+    Batch,
+}
+
+/// The request method (`--method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Method {
+    #[default]
+    Post,
+    Put,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+/// An HTTP destination and how to send to it, as checked by the
+/// configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpOptions {
+    /// The URL as given, `http://` or `https://`.
+    pub url: String,
+    pub mode: Mode,
+    pub method: Method,
+    /// `-H` headers, in order; Content-Type is added from `content_type`.
+    pub headers: Vec<(String, String)>,
+    pub content_type: String,
+    /// The source writes a header row before its first record (CSV, TSV)
+    /// and `--header-each` asks for it at the top of every batch.
+    pub header_each: bool,
+    pub ca_cert: Option<PathBuf>,
+    pub insecure: bool,
+    pub connect_timeout: Duration,
+    /// `None`: no limit (a stream may last as long as the run).
+    pub request_timeout: Option<Duration>,
+    /// Tries after a failed one, for resets and 5xx other than 503.
+    pub retry: u32,
+    /// Requests in flight, each on its own connection (batch only).
+    pub queue_depth: usize,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Mode::Stream => "stream",
+            Mode::Batch => "batch",
+        })
+    }
+}
+
+/// Opens an HTTP destination: builds the client (TLS roots, timeouts)
+/// and, for a stream, starts its one request.
+pub fn open(options: &HttpOptions, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>> {
+    if options.insecure {
+        crate::report::stderr_line(&format!(
+            "gush: warning: --insecure: the certificate of {} is not checked",
+            options.url
+        ));
+    }
+    let agent = agent(options)?;
+    Ok(match options.mode {
+        Mode::Batch => Box::new(batch::HttpBatch::start(options, agent, stop)?),
+        Mode::Stream => Box::new(stream::HttpStream::start(options, agent)?),
+    })
+}
+
+/// Where the system keeps its CA bundle, Debian's first; the first that
+/// exists is what "the platform's roots" means on Linux. Without one, only
+/// --ca-cert (or --insecure) makes https work.
+const SYSTEM_ROOTS: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// The client every request goes through. Statuses come back as
+/// responses, not errors, so 429 and 503 can be read; redirects are not
+/// followed (a POST body would be lost on the way).
+fn agent(options: &HttpOptions) -> Result<Agent> {
+    let roots = match &options.ca_cert {
+        Some(path) => load_roots(path).with_context(|| {
+            format!(
+                "cannot read --ca-cert {}; give a PEM file of CA certificates",
+                path.display()
+            )
+        })?,
+        None => SYSTEM_ROOTS
+            .iter()
+            .find_map(|path| load_roots(std::path::Path::new(path)).ok())
+            // Only an https URL needs them: fail there, saying so.
+            .unwrap_or_else(|| RootCerts::new_with_certs(&[])),
+    };
+    let tls = TlsConfig::builder()
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .root_certs(roots)
+        .disable_verification(options.insecure)
+        .build();
+    let timeout = match options.mode {
+        Mode::Batch => options.request_timeout,
+        // A stream's one request lasts the whole run: its limit applies
+        // to waiting for the response once the body is sent.
+        Mode::Stream => None,
+    };
+    let config = Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_connect(Some(options.connect_timeout))
+        .timeout_global(timeout)
+        .timeout_recv_response(options.request_timeout)
+        .max_idle_connections_per_host(options.queue_depth.max(1))
+        .max_idle_connections(options.queue_depth.max(1))
+        .user_agent(format!("gush/{}", env!("CARGO_PKG_VERSION")))
+        .tls_config(tls)
+        .build();
+    Ok(Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        resolve::ResolveOnce::default(),
+    ))
+}
+
+fn load_roots(path: &std::path::Path) -> Result<RootCerts> {
+    let pem = std::fs::read(path)?;
+    let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(Ok(cert)),
+            Ok(_) => None,
+            Err(err) => Some(Err(err)),
+        })
+        .collect::<Result<_, _>>()?;
+    anyhow::ensure!(!certs.is_empty(), "it holds no certificate");
+    Ok(RootCerts::new_with_certs(&certs))
+}
