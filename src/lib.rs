@@ -25,6 +25,7 @@ pub mod config;
 pub mod language;
 pub mod net;
 pub mod pipeline;
+pub mod readback;
 pub mod report;
 pub mod signals;
 pub mod sink;
@@ -72,7 +73,7 @@ pub fn run(job: Job) -> Result<ExitCode> {
 fn send(config: Config) -> Result<ExitCode> {
     let signals = Signals::install()?;
     if config.verify == Some(verify::Mode::Only) {
-        return verify::session::only(&config, &signals);
+        return readback::only(&config, &signals);
     }
     let source = source::open(&config.source, config.flow.chunk_bytes)?;
     let timeline = config
@@ -145,7 +146,7 @@ fn send(config: Config) -> Result<ExitCode> {
     let mut history = history;
     let verify_error = match config.verify {
         Some(verify::Mode::AfterWrite) => {
-            verify::session::after_write(&config, &mut stats, &mut history, &signals).err()
+            readback::after_write(&config, &mut stats, &mut history, &signals).err()
         }
         _ => None,
     };
@@ -156,5 +157,5 @@ fn send(config: Config) -> Result<ExitCode> {
     if let Some(error) = verify_error {
         return signals.interrupted(error);
     }
-    Ok(verify::session::exit_code(&config, &stats, &signals))
+    Ok(readback::exit_code(&config, &stats, &signals))
 }

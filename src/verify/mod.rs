@@ -10,7 +10,6 @@
 
 pub mod compare;
 pub mod reader;
-pub mod session;
 
 use std::fs::OpenOptions;
 use std::io::{Seek, SeekFrom};

@@ -130,7 +130,10 @@ fn slow_destination_with_two_threads_pauses_and_drains_consistently() {
     let stats = stats_from(&run.get_output().stderr);
     assert_eq!(num(&stats, "threads"), 2, "{stats}");
     let (pauses, drains) = (num(&stats, "pauses"), num(&stats, "drains"));
-    assert!(pauses > 0, "no pauses against a 20 ms/chunk writer: {stats}");
+    assert!(
+        pauses > 0,
+        "no pauses against a 20 ms/chunk writer: {stats}"
+    );
     assert!(
         drains == pauses || drains + 1 == pauses,
         "drains {drains} vs pauses {pauses}: {stats}"

@@ -9,6 +9,7 @@
 //! and retries, shared by the batch workers.
 
 use std::fmt;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -91,10 +92,12 @@ impl fmt::Display for Mode {
 /// and, for a stream, starts its one request.
 pub fn open(options: &HttpOptions, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>> {
     if options.insecure {
-        crate::report::stderr_line(&format!(
+        // Written straight, as a warning that cannot be shown is no error.
+        let _ = writeln!(
+            std::io::stderr(),
             "gush: warning: --insecure: the certificate of {} is not checked",
             options.url
-        ));
+        );
     }
     let agent = agent(options)?;
     Ok(match options.mode {

@@ -1,15 +1,14 @@
 //! A read-back check as a run of its own: after a write (`--verify`) or
 //! instead of one (`--verify-only`), with the live progress a write shows,
 //! its report, and the exit code that says whether the file is what was
-//! written (3 if not). The reading and comparing are in `reader.rs` and
-//! `compare.rs`; this is how a run uses them.
+//! written (3 if not). The reading and comparing are in `verify/`; this is
+//! how a run uses them, beside `lib.rs`'s write.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::VerifyStats;
 use crate::config::Config;
 use crate::pipeline::Limits;
 use crate::report::monitor::{History, Monitor};
@@ -17,6 +16,7 @@ use crate::report::{self, StatsFormat};
 use crate::signals::Signals;
 use crate::source;
 use crate::stats::{Counters, End, Stats};
+use crate::verify::{self, VerifyStats};
 
 /// `--verify`: checks what the write wrote, if it ended complete (an
 /// interrupted or failed write is not checked: a note says so).
@@ -126,8 +126,8 @@ fn check(config: &Config, limits: Limits, signals: &Signals) -> Result<(VerifySt
         None,
         None,
     )?;
-    let checked = super::run(
-        &super::Check {
+    let checked = verify::run(
+        &verify::Check {
             path: &config.output,
             source: &config.source,
             limits,
