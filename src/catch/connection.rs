@@ -59,6 +59,32 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Saves `bytes`, if saving. A failure stops the whole catch: an
+    /// error, or a normal end if stdout's reader went away.
+    pub fn save(&self, bytes: &[u8]) -> Result<(), String> {
+        let Some(output) = &self.output else {
+            return Ok(());
+        };
+        if bytes.is_empty() || output.closed.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let mut sink = output
+            .sink
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        match write_all(sink.as_mut(), bytes) {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                self.halt.store(true, Ordering::Relaxed);
+                if err.kind() == io::ErrorKind::BrokenPipe && sink.reader_may_leave() {
+                    output.closed.store(true, Ordering::Relaxed);
+                    return Ok(());
+                }
+                Err(format!("cannot write to {}: {err}", sink.name()))
+            }
+        }
+    }
+
     pub(super) fn stopping(&self) -> bool {
         self.stop.load(Ordering::Relaxed) || self.halt.load(Ordering::Relaxed)
     }
@@ -248,7 +274,8 @@ impl Reader<'_> {
         let filled = self.kept + n;
         if let Some(malformed) = malformed {
             // Save the whole frames before it; nothing after it can be read.
-            self.save(&self.buffer[..last_end.map_or(0, |end| self.kept + end)])?;
+            self.shared
+                .save(&self.buffer[..last_end.map_or(0, |end| self.kept + end)])?;
             return Err(malformed.to_string());
         }
         if self.shared.output.is_none() {
@@ -264,7 +291,7 @@ impl Reader<'_> {
                 return Ok(());
             }
         };
-        self.save(&self.buffer[..whole])?;
+        self.shared.save(&self.buffer[..whole])?;
         self.buffer.copy_within(whole..filled, 0);
         self.kept = filled - whole;
         Ok(())
@@ -274,40 +301,14 @@ impl Reader<'_> {
     /// A torn line gets a newline, so the next connection's first line is
     /// not glued onto it in the saved output.
     fn save_rest(&mut self) -> Result<(), String> {
-        self.save(&self.buffer[..self.kept])?;
+        self.shared.save(&self.buffer[..self.kept])?;
         let torn_line =
             self.frames.is_none() && self.kept > 0 && self.buffer[self.kept - 1] != b'\n';
         if torn_line {
-            self.save(b"\n")?;
+            self.shared.save(b"\n")?;
         }
         self.kept = 0;
         Ok(())
-    }
-
-    /// Saves `bytes`, if saving. A failure stops the whole catch: an
-    /// error, or a normal end if stdout's reader went away.
-    fn save(&self, bytes: &[u8]) -> Result<(), String> {
-        let Some(output) = &self.shared.output else {
-            return Ok(());
-        };
-        if bytes.is_empty() || output.closed.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        let mut sink = output
-            .sink
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        match write_all(sink.as_mut(), bytes) {
-            Ok(()) => Ok(()),
-            Err(err) => {
-                self.shared.halt.store(true, Ordering::Relaxed);
-                if err.kind() == io::ErrorKind::BrokenPipe && sink.reader_may_leave() {
-                    output.closed.store(true, Ordering::Relaxed);
-                    return Ok(());
-                }
-                Err(format!("cannot write to {}: {err}", sink.name()))
-            }
-        }
     }
 
     /// Sleeps for `delay`, in naps short enough to see a stop.
@@ -323,7 +324,7 @@ impl Reader<'_> {
     }
 }
 
-pub(super) fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {
+fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {
     while !data.is_empty() {
         match sink.write(data) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use socket2::Socket;
 
-use super::connection::{Ending, STOP_CHECK, Shared, write_all};
+use super::connection::{Ending, STOP_CHECK, Shared};
 use crate::net::describe;
 use wire::{read_body, read_head, respond, respond_raw};
 
@@ -88,7 +88,7 @@ pub fn serve<S: Read + Write>(
                 body.extend_from_slice(piece);
                 Ok(())
             } else {
-                save(shared, piece)
+                shared.save(piece)
             }
         })?;
         if !accepted {
@@ -212,27 +212,6 @@ fn count(shared: &Shared, received: &mut Received, piece: &[u8]) {
     shared.live.records.fetch_add(lines, Ordering::Relaxed);
 }
 
-/// Saves `bytes`, if saving; a failure stops the whole catch.
-fn save(shared: &Shared, bytes: &[u8]) -> Result<(), String> {
-    let Some(output) = &shared.output else {
-        return Ok(());
-    };
-    if bytes.is_empty() || output.closed.load(Ordering::Relaxed) {
-        return Ok(());
-    }
-    let mut sink = output
-        .sink
-        .lock()
-        .unwrap_or_else(|poison| poison.into_inner());
-    write_all(sink.as_mut(), bytes).map_err(|err| {
-        shared.halt.store(true, Ordering::Relaxed);
-        if err.kind() == io::ErrorKind::BrokenPipe && sink.reader_may_leave() {
-            output.closed.store(true, Ordering::Relaxed);
-        }
-        format!("cannot write to {}: {err}", sink.name())
-    })
-}
-
 /// Saves batch `sequence` once every earlier one is saved. A sequence
 /// below the next expected (a new sender starting over) is saved at once.
 fn save_in_order(
@@ -243,7 +222,7 @@ fn save_in_order(
 ) -> Result<(), String> {
     let mut reorder = serve.reorder.lock().unwrap_or_else(|p| p.into_inner());
     if sequence < reorder.next {
-        return save(shared, &body);
+        return shared.save(&body);
     }
     reorder.waiting.insert(sequence, body);
     loop {
@@ -251,7 +230,7 @@ fn save_in_order(
         let Some(body) = reorder.waiting.remove(&next) else {
             return Ok(());
         };
-        save(shared, &body)?;
+        shared.save(&body)?;
         reorder.next += 1;
     }
 }
@@ -261,7 +240,7 @@ fn save_in_order(
 pub fn save_waiting(shared: &Shared, serve: &HttpServe) -> Result<(), String> {
     let mut reorder = serve.reorder.lock().unwrap_or_else(|p| p.into_inner());
     for (_, body) in std::mem::take(&mut reorder.waiting) {
-        save(shared, &body)?;
+        shared.save(&body)?;
     }
     Ok(())
 }
