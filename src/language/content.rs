@@ -54,21 +54,9 @@ pub fn fill_at(seed: u64, content: &Content, offset: u64, out: &mut [u8]) {
     if content.is_plain() {
         return seeded::fill_at(seed, offset, out);
     }
-    let mut scratch = [0u8; BLOCK];
-    let mut done = 0;
-    while done < out.len() {
-        let at = offset + done as u64;
-        let index = at / BLOCK as u64;
-        let skip = (at % BLOCK as u64) as usize;
-        let take = (BLOCK - skip).min(out.len() - done);
-        if skip == 0 && take == BLOCK {
-            fill_block(seed, content, index, &mut out[done..done + BLOCK]);
-        } else {
-            fill_block(seed, content, index, &mut scratch);
-            out[done..done + take].copy_from_slice(&scratch[skip..skip + take]);
-        }
-        done += take;
-    }
+    seeded::fill_by_block(offset, out, |index, block| {
+        fill_block(seed, content, index, block)
+    });
 }
 
 /// Block `index` of the shaped stream (exactly [`BLOCK`] bytes).

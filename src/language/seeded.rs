@@ -40,6 +40,15 @@ pub fn fill_block(seed: u64, index: u64, out: &mut [u8]) {
 
 /// Writes the stream's bytes from `offset` on into `out`.
 pub fn fill_at(seed: u64, offset: u64, out: &mut [u8]) {
+    fill_by_block(offset, out, |index, block| fill_block(seed, index, block));
+}
+
+/// Writes a stream made of [`BLOCK`]-byte blocks, from `offset` on, into
+/// `out`: `make(index, block)` makes block `index` whole. Whole blocks are
+/// made in place; a block cut by either end of `out` is made in scratch and
+/// the part that falls inside copied. Any offset can be made on its own,
+/// which is what lets shards, threads and checks start anywhere.
+pub fn fill_by_block(offset: u64, out: &mut [u8], mut make: impl FnMut(u64, &mut [u8])) {
     let mut scratch = [0u8; BLOCK];
     let mut done = 0;
     while done < out.len() {
@@ -48,9 +57,9 @@ pub fn fill_at(seed: u64, offset: u64, out: &mut [u8]) {
         let skip = (at % BLOCK as u64) as usize;
         let take = (BLOCK - skip).min(out.len() - done);
         if skip == 0 && take == BLOCK {
-            fill_block(seed, index, &mut out[done..done + BLOCK]);
+            make(index, &mut out[done..done + BLOCK]);
         } else {
-            fill_block(seed, index, &mut scratch);
+            make(index, &mut scratch);
             out[done..done + take].copy_from_slice(&scratch[skip..skip + take]);
         }
         done += take;

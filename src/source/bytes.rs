@@ -117,10 +117,7 @@ impl Source for Bytes {
     }
 
     fn position(&self) -> Option<Position> {
-        Some(Position {
-            at: self.offset,
-            bytes: true,
-        })
+        Some(Position::byte(self.offset))
     }
 
     fn seek(&mut self, at: u64) {

@@ -69,10 +69,7 @@ impl Source for Lines {
     }
 
     fn position(&self) -> Option<Position> {
-        Some(Position {
-            at: self.sequence.index,
-            bytes: false,
-        })
+        Some(Position::record(self.sequence.index))
     }
 
     fn seek(&mut self, at: u64) {

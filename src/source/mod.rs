@@ -88,6 +88,24 @@ pub struct Position {
     pub bytes: bool,
 }
 
+impl Position {
+    /// At record `index`.
+    pub fn record(index: u64) -> Position {
+        Position {
+            at: index,
+            bytes: false,
+        }
+    }
+
+    /// At byte `offset` of raw bytes.
+    pub fn byte(offset: u64) -> Position {
+        Position {
+            at: offset,
+            bytes: true,
+        }
+    }
+}
+
 /// What one call to [`Source::fill`] wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Filled {

@@ -74,10 +74,7 @@ impl Source for Stamped {
 
     // Every block is a function of its offset: any thread can make any.
     fn position(&self) -> Option<Position> {
-        Some(Position {
-            at: self.offset,
-            bytes: true,
-        })
+        Some(Position::byte(self.offset))
     }
 
     fn seek(&mut self, at: u64) {
