@@ -246,6 +246,15 @@ pub fn send_signal(child: &Child, signal: libc::c_int) {
     assert_eq!(rc, 0, "kill({pid}, {signal}) failed");
 }
 
+/// Sends `signal` to a running gush and waits for it to end (within
+/// [`RUN_LIMIT`]): its output, and how long it took to stop.
+pub fn signal_and_wait(child: Child, signal: libc::c_int) -> (Output, Duration) {
+    send_signal(&child, signal);
+    let signalled = Instant::now();
+    let output = output_bounded(child);
+    (output, signalled.elapsed())
+}
+
 /// Reads a whole file.
 pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()))

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::signal_and_wait;
 use crate::common::{
     TestDir, expected_lines, gush_std, line_count, num, read, send_signal, stats_from, text,
     wait_bounded, wait_for_file,
@@ -113,7 +114,7 @@ fn sigterm_stops_a_wait_for_a_fifo_reader() {
     let dir = TestDir::new();
     let fifo = dir.path("fifo");
     mkfifo(&fifo);
-    let mut child = gush_std(["lines", "-n", "10", "-o"])
+    let child = gush_std(["lines", "-n", "10", "-o"])
         .arg(&fifo)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -121,17 +122,8 @@ fn sigterm_stops_a_wait_for_a_fifo_reader() {
         .spawn()
         .expect("spawn gush");
     std::thread::sleep(Duration::from_millis(300));
-    send_signal(&child, libc::SIGTERM);
-    let signalled = Instant::now();
-    let status = wait_bounded(&mut child, Duration::from_secs(5));
-    let waited = signalled.elapsed();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let (output, waited) = signal_and_wait(child, libc::SIGTERM);
+    let (status, stderr) = (output.status, String::from_utf8_lossy(&output.stderr));
     assert_eq!(status.code(), Some(143), "{stderr}");
     assert!(waited < Duration::from_millis(500), "took {waited:?}");
     assert!(stderr.contains("interrupted"), "{stderr}");

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, SockAddr, Socket, Type};
 
 use crate::Catcher;
+use crate::common::signal_and_wait;
 use crate::common::{
     RUN_LIMIT, closed_pipe, final_stats, gush_std, num, output_bounded, run, wait_bounded,
 };
@@ -292,7 +293,7 @@ fn catch_goes_on_when_its_listening_line_cannot_be_shown() {
 #[test]
 fn sigint_stops_the_backoff_between_retries() {
     let port = closed_port();
-    let mut child = gush_std(["lines", "-n", "10", "--retry", "100", "-o"])
+    let child = gush_std(["lines", "-n", "10", "--retry", "100", "-o"])
         .arg(format!("tcp://127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -300,27 +301,8 @@ fn sigint_stops_the_backoff_between_retries() {
         .unwrap();
     // Past the first attempts, into a backoff of 0.4 s or more.
     std::thread::sleep(Duration::from_millis(500));
-    // SAFETY: sends a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let signalled = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if signalled.elapsed() > Duration::from_secs(5) {
-            let _ = child.kill();
-            panic!("gush went on retrying after SIGINT");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let waited = signalled.elapsed();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let (output, waited) = signal_and_wait(child, libc::SIGINT);
+    let (status, stderr) = (output.status, String::from_utf8_lossy(&output.stderr));
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(waited < Duration::from_secs(1), "took {waited:?}");
     assert!(stderr.contains("interrupted"), "{stderr}");

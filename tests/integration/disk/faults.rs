@@ -5,9 +5,10 @@
 
 use std::os::unix::process::CommandExt;
 use std::process::{Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{Mount, TestDir, size_of, stats_file};
+use crate::common::signal_and_wait;
 use crate::common::{
     expected_lines, gush, gush_std, line_count, num, output_bounded, read, send_signal, text,
     wait_for_file,
@@ -123,10 +124,7 @@ fn interrupt_deep_direct(sync: &str) -> (Output, Duration, serde_json::Value, u6
     let mut child = cmd.spawn().expect("spawn gush");
     wait_for_file(&out, &mut child);
     std::thread::sleep(Duration::from_millis(500));
-    send_signal(&child, libc::SIGINT);
-    let signalled = Instant::now();
-    let output = output_bounded(child);
-    let took = signalled.elapsed();
+    let (output, took) = signal_and_wait(child, libc::SIGINT);
     let stats = stats_file(&dir.path("stats.json"));
     (output, took, stats, size_of(&out))
 }
