@@ -12,6 +12,7 @@ mod catch;
 mod faults;
 mod http;
 mod http_faults;
+mod http_refusals;
 mod replay;
 mod send;
 
