@@ -147,6 +147,27 @@ fn a_stream_refused_early_reports_the_status_and_body() {
     assert!(!stderr.contains("closed the connection"), "{stderr}");
 }
 
+#[test]
+fn a_batch_refused_before_its_body_is_read_reports_the_status() {
+    let (url, _, _) = always(
+        "HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big!",
+    );
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "3M",
+        "--chunk",
+        "16MiB",
+        "-o",
+        &url,
+        "--stats=json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("the server answered 413"), "{stderr}");
+    assert!(stderr.contains("too big!"), "{stderr}");
+    assert!(!stderr.contains("reset by peer"), "{stderr}");
+}
+
 /// A CA certificate that the server wrongly uses as its own.
 fn ca_as_server(dir: &TestDir) -> (String, String) {
     let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).expect("params");

@@ -118,7 +118,12 @@ impl Multiplex {
             IoSlice::new(body),
         ];
         if let Err(err) = connection.send(&mut parts) {
+            let answer = connection.last_word();
             slot.connection = None;
+            if let Some(answer) = answer {
+                self.counters.status(answer.status);
+                return self.weigh(index, answer.attempt(), finished);
+            }
             let attempt = match err.kind() {
                 io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => no_response(&self.options),
                 _ => Attempt::Failed(crate::net::describe(&err)),

@@ -149,10 +149,15 @@ impl Sender {
             IoSlice::new(header),
             IoSlice::new(body),
         ];
-        let result = connection
-            .send(&mut parts)
-            .and_then(|()| connection.response());
-        match result {
+        if let Err(err) = connection.send(&mut parts) {
+            let answer = connection.last_word();
+            self.connection = None;
+            return answer.ok_or_else(|| match err.kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => no_response(options),
+                _ => Attempt::Failed(crate::net::describe(&err)),
+            });
+        }
+        match connection.response() {
             Ok((answer, keep)) => {
                 if !keep {
                     self.connection = None;
