@@ -44,7 +44,9 @@ fn always(reply: &'static str) -> (String, Arc<AtomicU64>, mpsc::Receiver<()>) {
             let _ = heard.send(());
             let _ = stream.write_all(reply.as_bytes());
             let _ = stream.flush();
-            // A moment for the answer to leave before the close.
+            // Linger a moment before closing with the body unread (which
+            // resets the connection), as servers do so that the answer is
+            // read before the reset; no test event waits on it.
             std::thread::sleep(Duration::from_millis(50));
         }
     });
