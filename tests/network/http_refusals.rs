@@ -2,7 +2,8 @@
 //! 429 wait ends `interrupted`; `Retry-After: 0` is floored and capped by
 //! `--max-pause`; framing headers and unknown schemes are usage errors; a
 //! stream refused early reports the status and body; certificate errors
-//! are told in words and not retried; a password in the URL is masked.
+//! are told in words and not retried; a password in the URL is masked; a
+//! kept-alive connection the server closed while idle costs no retry.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -235,4 +236,68 @@ fn a_password_in_the_url_is_masked_in_errors_and_the_report() {
     let (code, _, stderr) = run(&["lines", "-o", "http://ingest:hunter2@127.0.0.1:99999/"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+/// A server that closes every connection after one answer, without
+/// saying so (as a keep-alive timeout does); returns its URL and, once
+/// `connections` have come and gone, the bodies it took, in order.
+fn one_answer_per_connection(connections: usize) -> (String, std::thread::JoinHandle<Vec<u8>>) {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let mut bodies = Vec::new();
+        for _ in 0..connections {
+            let Ok((stream, _)) = listener.accept() else {
+                break;
+            };
+            stream.set_read_timeout(Some(RUN_LIMIT)).unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                continue;
+            }
+            bodies.extend_from_slice(&body);
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        }
+        bodies
+    });
+    (url, server)
+}
+
+#[test]
+fn a_connection_the_server_closed_while_idle_costs_no_retry() {
+    let (url, server) = one_answer_per_connection(5);
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "500",
+        "--chunk",
+        "1KiB",
+        "-o",
+        &url,
+        "--retry",
+        "0",
+        "--stats=json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(num(&final_stats(&stderr), "requests"), 5);
+    assert_eq!(
+        server.join().unwrap(),
+        crate::common::expected_lines(0, 500)
+    );
 }
