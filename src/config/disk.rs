@@ -12,10 +12,10 @@ use std::path::Path;
 
 use super::usage;
 use crate::cli::CommonArgs;
-use crate::sink::direct;
 use crate::sink::disk::DiskOptions;
-use crate::sink::engine::EngineKind;
-use crate::sink::sync::SyncPolicy;
+use crate::sink::disk::EngineKind;
+use crate::sink::disk::direct;
+use crate::sink::disk::sync::SyncPolicy;
 use crate::sink::{Network, Target};
 
 /// The most writes in flight: past this a deeper queue only costs memory

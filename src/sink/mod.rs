@@ -10,15 +10,10 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
-pub mod direct;
 pub mod disk;
-pub mod engine;
 pub mod file;
 pub mod http;
 pub mod net;
-pub mod sync;
-pub mod threads;
-pub mod uring;
 
 pub use disk::{DiskOptions, DiskSink};
 pub use file::{FileSink, Target};
