@@ -34,7 +34,7 @@ mod http;
 mod net;
 mod stamp;
 mod verify;
-use crate::stamp::check::VerifyConfig;
+use crate::verify::stamped::VerifyConfig;
 
 /// What the command line asks for, checked.
 #[derive(Debug)]

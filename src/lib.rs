@@ -30,7 +30,6 @@ pub mod report;
 pub mod signals;
 pub mod sink;
 pub mod source;
-pub mod stamp;
 pub mod stats;
 pub mod verify;
 
@@ -50,7 +49,7 @@ use crate::signals::Signals;
 pub fn run(job: Job) -> Result<ExitCode> {
     match job {
         Job::Catch(config) => catch::run(config),
-        Job::Verify(config) => stamp::check::run(config),
+        Job::Verify(config) => verify::stamped::run(config),
         Job::Presets(listing) => {
             // A reader that leaves early (`gush presets | head`) is no
             // error, and no panic as `print!` would make of it.

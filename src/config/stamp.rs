@@ -12,7 +12,7 @@ use crate::language::content::Content;
 use crate::language::stamp::{self, Layout};
 use crate::report::StatsFormat;
 use crate::source::bytes::Fill;
-use crate::stamp::check::VerifyConfig;
+use crate::verify::stamped::VerifyConfig;
 
 impl VerifyConfig {
     pub fn from_args(args: VerifyFileArgs) -> Result<VerifyConfig, clap::Error> {

@@ -20,9 +20,9 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::classify::{BadBlock, Class, Judge};
-use super::read::{self, WINDOW};
-use super::{Header, MIN_BLOCK, header, intact};
+use super::stamped_read::{self as read, WINDOW};
 use crate::chunk::Chunk;
+use crate::language::stamp::{Header, MIN_BLOCK, header, intact};
 use crate::report::{self, StatsFile, StatsFormat, size};
 use crate::signals::Signals;
 
