@@ -24,8 +24,9 @@ use anyhow::{Context, Result};
 
 use super::classify::{Class, Judge};
 use super::open::{self, Opened};
+use super::progress::{Live, Ticker};
 use super::reader::{self, ReadPlan, Reader};
-use super::verdict::{Verdict, human, progress_line};
+use super::verdict::{Verdict, human};
 use crate::chunk::Chunk;
 use crate::language::stamp::{Header, Layout, MIN_BLOCK, header, intact};
 use crate::report::{self, StatsFormat, size};
@@ -125,8 +126,16 @@ fn check(config: &VerifyConfig, run: &Run) -> Result<Ending> {
         salvage_block: Some(block as usize),
         stop: run.stop_flag(),
     });
-    let classified = classify_all(&mut reader, layout, &mut verdict, config, started);
+    let live = Arc::new(Live::default());
+    let ticker = config
+        .interval
+        .map(|every| Ticker::start(Arc::clone(&live), end, every, config.stats))
+        .transpose()?;
+    let classified = classify_all(&mut reader, layout, &mut verdict, &live);
     drop(reader);
+    if let Some(ticker) = ticker {
+        ticker.finish();
+    }
     classified.with_context(|| format!("verify {}", verdict.file))?;
     verdict.interrupted = run.stopped();
     if !verdict.interrupted {
@@ -166,17 +175,15 @@ fn find_layout(
 }
 
 /// Classifies every whole block of every window, in file order, until the
-/// end or a stop; prints the `--interval` lines on the way.
+/// end or a stop; `live` shows how far it is.
 fn classify_all(
     reader: &mut Reader,
     layout: Layout,
     verdict: &mut Verdict,
-    config: &VerifyConfig,
-    started: Instant,
+    live: &Live,
 ) -> Result<()> {
     let block = layout.block as usize;
     let mut judge = Judge::new(layout);
-    let mut next_line = config.interval.map(|every| started + every);
     while let Some(window) = reader.next_window() {
         let window = window?;
         for (i, bytes) in window.chunk.as_slice().chunks(block).enumerate() {
@@ -193,12 +200,10 @@ fn classify_all(
             verdict.checked_bytes += block as u64;
         }
         reader.give_back(window.chunk);
-        if let (Some(due), Some(every)) = (next_line, config.interval)
-            && Instant::now() >= due
-        {
-            progress_line(verdict, started, config.stats);
-            next_line = Some(due + every);
-        }
+        live.checked_bytes
+            .store(verdict.checked_bytes, Ordering::Relaxed);
+        live.ok.store(verdict.ok, Ordering::Relaxed);
+        live.bad.store(verdict.bad(), Ordering::Relaxed);
     }
     Ok(())
 }

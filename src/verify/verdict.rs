@@ -4,12 +4,11 @@
 //! judging in `stamped.rs` and `classify.rs`.
 
 use std::fmt::Write as _;
-use std::time::Instant;
 
 use serde::Serialize;
 
 use super::classify::{BadBlock, Class};
-use crate::report::{self, size};
+use crate::report::size;
 use crate::run::Ending;
 
 /// Bad blocks listed in the JSON report; the human one shows fewer.
@@ -84,7 +83,7 @@ impl Verdict {
         }
     }
 
-    fn bad(&self) -> u64 {
+    pub fn bad(&self) -> u64 {
         self.corrupted + self.misplaced + self.stale + self.zeroed + self.unreadable + self.missing
     }
 
@@ -107,29 +106,6 @@ impl Verdict {
             self.bad_blocks.push(class.at(offset));
         }
     }
-}
-
-/// One `--interval` line: how far the check is, and the bad blocks so far.
-pub fn progress_line(v: &Verdict, started: Instant, format: Option<report::StatsFormat>) {
-    let elapsed_s = started.elapsed().as_secs_f64();
-    let bad = v.bad();
-    let line = match format {
-        Some(report::StatsFormat::Json) => report::json(&serde_json::json!({
-            "elapsed_s": elapsed_s,
-            "checked_bytes": v.checked_bytes,
-            "total_bytes": v.total_bytes,
-            "ok": v.ok,
-            "bad": bad,
-        })),
-        _ => format!(
-            "gush verify: {:.1} s: checked {} of {}, {} bad blocks so far",
-            elapsed_s,
-            size(v.checked_bytes as f64),
-            size(v.total_bytes as f64),
-            bad
-        ),
-    };
-    report::stderr_line(&line);
 }
 
 /// The human report: a headline, the counts per class, and the first bad
