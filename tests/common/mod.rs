@@ -207,17 +207,24 @@ pub fn line_count(data: &[u8]) -> u64 {
 /// Waits for `child` to exit, killing it and failing the test if it takes
 /// longer than `limit`.
 pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
+    wait_within(child, limit)
+        .unwrap_or_else(|| panic!("gush did not exit within {limit:?}; killed it"))
+}
+
+/// Waits for `child` to exit; `None` (and the child killed) if it takes
+/// longer than `limit`, for a test that says itself what the hang means.
+pub fn wait_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("poll the child") {
-            return status;
+            return Some(status);
         }
         if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("gush did not exit within {limit:?}; killed it");
+            return None;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(2));
     }
 }
 
