@@ -1,7 +1,7 @@
 //! Early ends with several generator threads, hundreds of times: a reader
 //! that leaves after a random amount, a file size limit (`ulimit -f`, the
-//! writer failing as on a full disk), and `--size`, across thread counts
-//! and chunk sizes. Every run must end by itself, promptly, with the exit
+//! writer failing as on a full disk), `--size`, and (as root) a full
+//! tmpfs, across thread counts and chunk sizes. Every run must end by itself, promptly, with the exit
 //! code and the whole-line output a user expects.
 //!
 //! Issue 16 found `gush lines --threads 4 | head` hanging for good in about
@@ -167,4 +167,35 @@ fn every_early_end_with_threads_ends_promptly_and_whole() {
         }
     }
     assert_eq!(runs, 300);
+}
+
+#[test]
+#[ignore = "needs root to mount a 5 MiB tmpfs: cargo test -- --ignored as root"]
+fn every_full_disk_with_threads_ends_promptly_and_whole() {
+    let Some(mount) = crate::disk::Mount::new("tmpfs", "size=5m", "full disk") else {
+        panic!("cannot mount a tmpfs here: run this test as root");
+    };
+    let expected = expected_lines(0, 500_000);
+    let out = mount.dir.path("out.txt");
+    for threads in THREADS {
+        for flow in FLOWS {
+            for _ in 0..8 {
+                let case = format!(
+                    "--threads {threads} --chunk {} --hwm {} -o a full 5 MiB tmpfs",
+                    flow.0, flow.1
+                );
+                let mut cmd = spawn(threads, flow, &["-o"]);
+                let child = cmd.arg(&out).stdout(Stdio::null()).spawn().expect("spawn gush");
+                let (code, stderr) = ended(child, &case);
+                assert_eq!(code, Some(1), "{case}: {stderr}");
+                assert!(stderr.contains("free some space"), "{case}: {stderr}");
+                let written = read(&out);
+                assert!(
+                    written == whole_lines_within(&expected, written.len() as u64),
+                    "{case}: not whole lines from Line 0"
+                );
+                std::fs::remove_file(&out).expect("remove the output");
+            }
+        }
+    }
 }
