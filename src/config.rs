@@ -32,6 +32,7 @@ use catch::CatchConfig;
 mod disk;
 mod http;
 mod net;
+mod numbering;
 mod stamp;
 mod verify;
 use crate::verify::stamped::VerifyConfig;
@@ -227,7 +228,7 @@ impl Config {
             Command::Verify(_) => unreachable!("`gush verify` is configured by VerifyConfig"),
         };
         let mut flow = flow(&common)?;
-        flow.threads = threads(common.threads, &source)?;
+        flow.threads = threads(common.threads, &source, common.rate)?;
         flow.eager_threads = common.threads.is_some();
         if let Some(batch) = flow.records_per_chunk {
             // Threads fill chunks by units of records that ignore --batch;
@@ -268,10 +269,13 @@ impl Config {
             bytes: common.size,
             duration: common.duration,
         };
+        let start = sequence.as_ref().map_or(0, |s| s.start);
+        numbering::check_count(start, limits.records)?;
         let first = match common.shard {
             None => 0,
             Some(shard) => cut_shard(shard, &source, &mut limits)?,
         };
+        numbering::cap_records(start, &mut limits);
         let time = match sequence.as_ref().and_then(|s| s.clock) {
             Some(ClockKind::Live) => TimeSource::Live,
             Some(ClockKind::Sim) => simulated(sequence.as_ref()),
@@ -286,7 +290,7 @@ impl Config {
                     .seed
                     .or(chosen_seed)
                     .unwrap_or_else(seeded::fresh_seed),
-                start: sequence.as_ref().map_or(0, |s| s.start),
+                start,
                 first,
                 time,
                 framing,
@@ -368,14 +372,24 @@ fn preset(name: &str, command: &str) -> Result<&'static presets::Preset, clap::E
 const DEFAULT_MAX_THREADS: usize = 8;
 
 /// `--threads`, or the default: the available cores, at most 8. `replay`
-/// reads its input in order, so it runs one generator.
-fn threads(asked: Option<usize>, source: &SourceSpec) -> Result<usize, clap::Error> {
+/// reads its input in order, so it runs one generator; so does a paced
+/// run (`--rate`), which its pace holds back, not its generator, and
+/// whose pacer is one thread's.
+fn threads(
+    asked: Option<usize>,
+    source: &SourceSpec,
+    rate: Option<Rate>,
+) -> Result<usize, clap::Error> {
     match (asked, source) {
         (Some(n), SourceSpec::Replay { .. }) if n > 1 => Err(usage(format!(
             "--threads {n}: `gush replay` reads its input in order with one thread; leave --threads out"
         ))),
+        (Some(n), _) if n > 1 && rate.is_some() => Err(usage(format!(
+            "--threads {n}: a --rate run is paced by one generator thread, and its pace, not generating, sets its speed; leave --threads out"
+        ))),
         (Some(n), _) => Ok(n),
         (None, SourceSpec::Replay { .. }) => Ok(1),
+        (None, _) if rate.is_some() => Ok(1),
         (None, _) => Ok(std::thread::available_parallelism()
             .map_or(1, usize::from)
             .min(DEFAULT_MAX_THREADS)),

@@ -228,6 +228,7 @@ impl Pipeline {
             };
             let writer = writer::Writer {
                 sink,
+                stop: &stop,
                 flow,
                 shape,
                 counters: &counters,

@@ -361,7 +361,12 @@ impl<'a> Team<'a> {
         let mut generated = Generated::new(self.started);
         // Chunks made and not yet sent, in stream order.
         let mut held: VecDeque<(u64, Chunk)> = VecDeque::new();
+        // Every position a thread claims is sent, or the stream is ended at
+        // or before it (`end_at`): the threads waiting for a later turn
+        // depend on it. So a thread leaves its claims only between units,
+        // holding nothing, or through `end_at`.
         generated.end = 'claims: loop {
+            debug_assert!(held.is_empty(), "a claim starts holding nothing");
             if is_set(self.stop) {
                 break End::Interrupted;
             }
@@ -400,6 +405,12 @@ impl<'a> Team<'a> {
                     break 'claims End::Interrupted;
                 }
                 if !self.reserve(at, &empty) {
+                    // The stream ended before `at`, or the writer is gone.
+                    // Either way nothing from `at` on will be sent, so the
+                    // stream ends here: threads holding chunks past this
+                    // unit would otherwise wait for a turn that never
+                    // comes (issue 16: `| head` hung 1 run in 8).
+                    self.end_at(at, None);
                     self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
                     break 'claims generated.end;
                 }
@@ -451,7 +462,11 @@ impl<'a> Team<'a> {
                         Step::Grow => {
                             self.grow(lead.scope, &full, &empty);
                             if alone {
-                                // No longer alone: claim in units again.
+                                // No longer alone: claim in units again,
+                                // holding nothing, as every claim starts.
+                                if !self.flush(&mut held, &mut *source, &plan, &full, &mut generated) {
+                                    break 'claims generated.end;
+                                }
                                 continue 'claims;
                             }
                         }
@@ -460,6 +475,8 @@ impl<'a> Team<'a> {
                     }
                 }
                 if alone && self.deadline.is_some_and(|d| Instant::now() >= d) {
+                    self.end_at(at, None);
+                    self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
                     break 'claims End::Complete;
                 }
             }

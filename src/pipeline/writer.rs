@@ -6,7 +6,7 @@
 //! latencies its engine measured.
 
 use std::io;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
@@ -14,15 +14,19 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use humansize::{BINARY, format_size};
 
 use super::pace::Pacer;
-use super::{Flow, Integral};
+use super::{Flow, Integral, is_set};
 use crate::chunk::Chunk;
-use crate::sink::{Done, Sink};
+use crate::sink::{Done, Sink, sleep_unless};
 use crate::source::RecordShape;
 use crate::stats::latency::nanos;
 use crate::stats::{Counters, DiskStats, HttpStats, LatencyRecorder, LatencyTotals, NetStats};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
+    /// Set by Ctrl-C: `--sink-delay` and `--sink-rate`, a slow consumer
+    /// made up, stop slowing the writer, so what was made goes out at once
+    /// and the run ends with its report, not after the delay per chunk.
+    pub stop: &'a AtomicBool,
     pub flow: Flow,
     pub shape: RecordShape,
     pub counters: &'a Counters,
@@ -95,13 +99,14 @@ impl Writer<'_> {
                 }
             };
             if let Some(delay) = self.flow.sink_delay {
-                std::thread::sleep(delay);
+                sleep_unless(self.stop, delay);
             }
             if self.sink.queue().is_some() {
                 if let Some(pacer) = pacer.as_mut() {
                     // A disk takes a chunk whole: wait for credit, then
                     // owe the rest, which the next wait pays off.
-                    pacer.wait(|| false);
+                    let stop = self.stop;
+                    pacer.wait(|| is_set(stop));
                     pacer.sent(chunk.len() as u64);
                 }
                 let result = self.sink.queue().expect("checked").submit(chunk, &mut done);
@@ -202,12 +207,13 @@ impl Writer<'_> {
         last_write_ended: &mut Option<Instant>,
     ) -> Result<(), Stopped> {
         let data = chunk.as_slice();
+        let stop = self.stop;
         let mut done = 0;
         while done < data.len() {
             let mut end = data.len();
             if let Some(pacer) = pacer.as_deref_mut() {
-                // A paced writer drains what was made even after a stop.
-                let credit = pacer.wait(|| false).unwrap_or(u64::MAX);
+                // After a stop, what was made goes out unpaced.
+                let credit = pacer.wait(|| is_set(stop)).unwrap_or(u64::MAX);
                 end = end.min(done.saturating_add(credit.try_into().unwrap_or(usize::MAX)));
             }
             *writes += 1;

@@ -147,12 +147,16 @@ pub const STOP_SLICE: Duration = Duration::from_millis(20);
 /// Sleeps for `wait`, in slices, unless `stop` is set first. Returns false
 /// if it was cut short by a stop.
 pub fn sleep_unless(stop: &AtomicBool, wait: Duration) -> bool {
-    let until = Instant::now() + wait;
+    // A wait past what an Instant holds (`--sink-delay 1e12y`) is forever:
+    // only a stop ends it, and adding it would panic.
+    let until = Instant::now().checked_add(wait);
     loop {
         if stop.load(Ordering::Relaxed) {
             return false;
         }
-        let left = until.saturating_duration_since(Instant::now());
+        let left = until.map_or(STOP_SLICE, |until| {
+            until.saturating_duration_since(Instant::now())
+        });
         if left.is_zero() {
             return true;
         }
