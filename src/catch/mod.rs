@@ -82,12 +82,15 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
             seed: http.reject_seed,
             requests: Default::default(),
             rejected: Default::default(),
+            busy: Default::default(),
             tls: http
                 .tls
                 .as_ref()
                 .map(|(cert, key)| tls::server_config(cert, key))
                 .transpose()?,
-            reorder: Default::default(),
+            reorder: http::Reorder::new(http.hwm),
+            idle_timeout: http.idle_timeout,
+            header_timeout: http.header_timeout,
         }),
     };
     let shared = Arc::new(Shared {
@@ -120,7 +123,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
     }
     let tally = served?;
     let waiting = match &shared.http {
-        Some(http) => http::save_waiting(&shared, http).map_err(anyhow::Error::msg),
+        Some(http) => http.save_waiting(&shared),
         None => Ok(()),
     };
     let finished = waiting.and_then(|()| match &shared.output {
@@ -150,6 +153,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
     stats.http = shared.http.as_ref().map(|http| report::CatchHttpStats {
         requests: http.requests.load(Ordering::Relaxed),
         rejected: http.rejected.load(Ordering::Relaxed),
+        busy: http.busy.load(Ordering::Relaxed),
     });
     report::finish(&config, stats_file.as_ref(), &stats)?;
     finished?;

@@ -48,6 +48,8 @@ pub struct CatchHttpStats {
     pub requests: u64,
     /// Answered 429 by `--reject`.
     pub rejected: u64,
+    /// Answered 503: `--hwm` was full of bodies waiting for their turn.
+    pub busy: u64,
 }
 
 /// Connections listed one by one in the summary; a long `--keep` run
@@ -105,8 +107,8 @@ pub fn human(s: &CatchStats) -> String {
     if let Some(http) = &s.http {
         let _ = writeln!(
             out,
-            "  http: {} requests, {} rejected with 429",
-            http.requests, http.rejected
+            "  http: {} requests, {} rejected with 429, {} answered 503 (--hwm full)",
+            http.requests, http.rejected, http.busy
         );
     }
     let listed = s.per_connection.len().min(HUMAN_SHOWN) as u64;
