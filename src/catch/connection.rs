@@ -95,6 +95,16 @@ impl Shared {
     pub(super) fn stopping(&self) -> bool {
         self.stop.load(Ordering::Relaxed) || self.halt.load(Ordering::Relaxed)
     }
+
+    /// Stopping for a signal, or because stdout's reader left: not a
+    /// failure, unlike a halt for an output that failed.
+    pub(super) fn stopped_on_purpose(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+            || self
+                .output
+                .as_ref()
+                .is_some_and(|output| output.closed.load(Ordering::Relaxed))
+    }
 }
 
 /// How a connection ended.
@@ -173,18 +183,23 @@ impl Connection {
             stored: 0,
             records: 0,
         };
-        let (end, error) = match &shared.http {
+        let served = match &shared.http {
             Some(http) => {
-                let (end, error, received) =
-                    super::http::serve_connection(&self.socket, shared, http);
+                let (served, received) = super::http::serve_connection(&self.socket, shared, http);
                 reader.bytes = received.bytes;
                 reader.records = received.records;
-                (end, error)
+                served.map(|()| Ending::Closed)
             }
-            None => match reader.run(&self.socket, self.started) {
-                Ok(end) => (end, None),
-                Err(err) => (Ending::Error, Some(format!("{err:#}"))),
-            },
+            None => reader.run(&self.socket, self.started),
+        };
+        let (end, error) = match served {
+            Ok(end) => (end, None),
+            // A read cut short because catch is stopping: on purpose, or
+            // for another connection's failed save, which reports it.
+            Err(err) if shared.stopped_on_purpose() || (shared.stopping() && cut_short(&err)) => {
+                (Ending::Interrupted, None)
+            }
+            Err(err) => (Ending::Error, Some(format!("{err:#}"))),
         };
         // Framed, what was stored: the frames kept whole.
         if reader.frames.is_some() {
@@ -336,6 +351,13 @@ impl Reader<'_> {
         self.kept = 0;
         Ok(())
     }
+}
+
+/// An error from a read that a stop cut short.
+fn cut_short(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|err| err.kind() == io::ErrorKind::Interrupted)
 }
 
 fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {

@@ -295,3 +295,21 @@ fn an_idle_connection_is_closed_after_the_idle_timeout() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(final_stats(&stderr)["per_connection"][0]["end"], "closed");
 }
+
+/// A body that cannot be saved is answered 500, and catch ends in error:
+/// the client must not take it for delivered, nor catch for complete.
+#[test]
+fn a_body_that_cannot_be_saved_is_answered_500() {
+    let catcher = Catcher::start("127.0.0.1:0", &["--http", "-o", "/dev/full", "--force"]);
+    let answer = send_and_read_all(
+        &catcher,
+        b"POST / HTTP/1.1\r\nHost: catch\r\nContent-Length: 6\r\n\r\nhello\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 500 "), "{answer:?}");
+    assert!(answer.contains("/dev/full"), "{answer:?}");
+    let (code, stderr) = catcher.finish();
+    assert_eq!(code, 1, "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(stats["end"], "error");
+    assert_eq!(stats["per_connection"][0]["end"], "error");
+}

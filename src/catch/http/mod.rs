@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use socket2::Socket;
 
-use super::connection::{Ending, STOP_CHECK, Shared};
+use super::connection::{STOP_CHECK, Shared};
 use crate::language::seeded;
 use patient::{Patience, Patient, linger};
 pub use reorder::Reorder;
@@ -121,10 +121,14 @@ fn serve<S: Read + Write>(
                     shared.save(piece)
                 }
             }
+            .map_err(could_not_save)
         })
         .or_else(|err| refuse(&mut wire, err))?;
         let taken = match intake {
-            Some(intake) => intake.finish(shared)?,
+            Some(intake) => intake
+                .finish(shared)
+                .map_err(could_not_save)
+                .or_else(|err| refuse(&mut wire, err))?,
             None => true,
         };
         if !head.takes_body {
@@ -170,12 +174,21 @@ fn refuse<S: Read + Write, T>(wire: &mut Wire<S>, err: anyhow::Error) -> Result<
     Err(err)
 }
 
+/// A body that could not be saved is answered 500: the client must not
+/// take it for delivered.
+fn could_not_save(err: anyhow::Error) -> anyhow::Error {
+    anyhow::anyhow!(Refused {
+        status: "500 Internal Server Error",
+        why: format!("{err:#}"),
+    })
+}
+
 /// One connection served as HTTP, over TLS with `--tls-cert`.
 pub(super) fn serve_connection(
     socket: &Socket,
     shared: &Shared,
     http: &HttpServe,
-) -> (Ending, Option<String>, Received) {
+) -> (Result<()>, Received) {
     let mut received = Received::default();
     let patience = Cell::new(Patience::Idle(http.idle_timeout));
     let patient = Patient {
@@ -197,17 +210,12 @@ pub(super) fn serve_connection(
                 serve(stream, shared, http, &patience, &mut received)
             }
         });
-    let (end, error) = match served {
-        Ok(()) => (Ending::Closed, None),
-        Err(_) if shared.stopping() => (Ending::Interrupted, None),
-        Err(err) => {
-            if err.downcast_ref::<Refused>().is_some() {
-                linger(socket);
-            }
-            (Ending::Error, Some(format!("{err:#}")))
-        }
-    };
-    (end, error, received)
+    if let Err(err) = &served
+        && err.downcast_ref::<Refused>().is_some()
+    {
+        linger(socket);
+    }
+    (served, received)
 }
 
 /// A number in [0, 1) drawn from the seed and the request's number with
