@@ -290,7 +290,10 @@ complete -c gush -n "__fish_gush_using_subcommand catch" -s o -l output -d 'Save
 complete -c gush -n "__fish_gush_using_subcommand catch" -l read-delay -d 'Sleep DUR before each read: a slow receiver, to make senders wait' -r
 complete -c gush -n "__fish_gush_using_subcommand catch" -l read-rate -d 'Read at most RATE bytes per second on each connection (`1MiB/s`)' -r
 complete -c gush -n "__fish_gush_using_subcommand catch" -l reject -d 'Answer PCT of requests (`10%` or `10`) with 429 Too Many Requests and Retry-After, chosen by a seeded draw so runs repeat' -r
-complete -c gush -n "__fish_gush_using_subcommand catch" -l retry-after -d 'The Retry-After a rejection carries: seconds (`0.05`) or an HTTP date' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l retry-after -d 'The Retry-After a 429 (--reject) or a 503 (--hwm full) carries: seconds (`0.05`) or an HTTP date' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l hwm -d 'The most bytes of `X-Gush-Seq` bodies held in memory waiting for an earlier one (with -o). Past it, a body that is not next is answered 503 with Retry-After; the next one is saved as it arrives, whatever its size' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l idle-timeout -d 'Close a connection the client leaves silent this long, between requests or inside a body' -r
+complete -c gush -n "__fish_gush_using_subcommand catch" -l header-timeout -d 'Answer 408 and close when a request head is not whole this long after its first byte (as nginx\'s client_header_timeout): slow clients cannot hold every connection slot' -r
 complete -c gush -n "__fish_gush_using_subcommand catch" -l reject-seed -d 'The seed of the --reject draw' -r
 complete -c gush -n "__fish_gush_using_subcommand catch" -l tls-cert -d 'Serve https with this certificate chain (PEM); needs --tls-key' -r -F
 complete -c gush -n "__fish_gush_using_subcommand catch" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F

@@ -47,6 +47,10 @@ pub struct CatchHttp {
     pub reject_seed: u64,
     /// Certificate chain and key (PEM) to serve https with.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// The most bytes of sequenced bodies held waiting for their turn.
+    pub hwm: u64,
+    pub idle_timeout: Duration,
+    pub header_timeout: Duration,
 }
 
 impl CatchConfig {
@@ -102,7 +106,20 @@ impl CatchConfig {
                         args.http.retry_after
                     )));
                 }
+                for (flag, duration) in [
+                    ("--idle-timeout", args.http.idle_timeout),
+                    ("--header-timeout", args.http.header_timeout),
+                ] {
+                    if duration.is_zero() {
+                        return Err(usage(format!(
+                            "{flag} 0 would close every connection at once: give a duration such as 10s"
+                        )));
+                    }
+                }
                 Some(Box::new(CatchHttp {
+                    hwm: args.http.hwm,
+                    idle_timeout: args.http.idle_timeout,
+                    header_timeout: args.http.header_timeout,
                     reject: args.http.reject.unwrap_or(0.0) / 100.0,
                     retry_after,
                     reject_seed: args.http.reject_seed,
