@@ -230,16 +230,6 @@ impl Config {
         let mut flow = flow(&common)?;
         flow.threads = threads(common.threads, &source, common.rate)?;
         flow.eager_threads = common.threads.is_some();
-        if let Some(batch) = flow.records_per_chunk {
-            // Threads fill chunks by units of records that ignore --batch;
-            // an HTTP batch of N records is one chunk of one generator.
-            if common.threads.is_some_and(|n| n > 1) {
-                return Err(usage(format!(
-                    "--batch {batch} makes each request one generator's chunk: leave --threads out"
-                )));
-            }
-            flow.threads = 1;
-        }
         let interval = interval(&common.summary)?;
         not_the_output(
             &common.output,

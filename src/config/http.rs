@@ -24,11 +24,50 @@ const RETRY: u32 = 3;
 /// The most requests in flight, as for a disk's queue.
 const MAX_QUEUE_DEPTH: usize = 1024;
 
-/// Whether `-o` names a web endpoint.
+/// `--max-pause` when none is given: long enough for any server that is
+/// shedding load for a while, short enough that one refusing for good ends
+/// the run.
+const MAX_PAUSE: Duration = Duration::from_secs(300);
+
+/// The scheme of a URL-like `-o` (`ftp` of `ftp://host/`), as written.
+/// RFC 3986 §3.1: a letter, then letters, digits, `+`, `-` and `.`.
+fn scheme(output: &str) -> Option<&str> {
+    let (scheme, _) = output.split_once("://")?;
+    let mut bytes = scheme.bytes();
+    let first = bytes.next()?;
+    (first.is_ascii_alphabetic()
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)))
+    .then_some(scheme)
+}
+
+/// Whether `-o` names a web endpoint; schemes are case-insensitive
+/// (RFC 3986 §3.1), so `HTTP://` is one too.
 pub(super) fn is_http(output: &std::path::Path) -> bool {
     output
         .to_str()
-        .is_some_and(|dest| dest.starts_with("http://") || dest.starts_with("https://"))
+        .and_then(scheme)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+}
+
+/// Refuses a URL whose scheme gush does not send to, rather than write a
+/// file of that name.
+pub(super) fn known_scheme(output: &std::path::Path) -> Result<(), clap::Error> {
+    let Some(scheme) = output.to_str().and_then(scheme) else {
+        return Ok(());
+    };
+    // tcp:// is matched as written by net::Endpoint, before this.
+    if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") || scheme == "tcp"
+    {
+        return Ok(());
+    }
+    let hint = match scheme.eq_ignore_ascii_case("tcp") {
+        true => " (write it in lower case: tcp://HOST:PORT)".to_string(),
+        false => String::new(),
+    };
+    Err(usage(format!(
+        "-o {}: gush does not send to {scheme}:// URLs{hint}; it sends to http://, https://, tcp:// and unix: (a file path has no `://`)",
+        crate::sink::http::mask_password(&output.to_string_lossy())
+    )))
 }
 
 /// The HTTP destination `-o` names, with its flags; `None` for anything
@@ -38,6 +77,7 @@ pub(super) fn http(
     source: &SourceSpec,
 ) -> Result<Option<HttpOptions>, clap::Error> {
     let args = &common.http;
+    known_scheme(&common.output)?;
     let Some(url) = common.output.to_str().filter(|_| is_http(&common.output)) else {
         let given = [
             ("--http", args.http.is_some()),
@@ -49,6 +89,7 @@ pub(super) fn http(
             ("--ca-cert", args.ca_cert.is_some()),
             ("--insecure", args.insecure),
             ("--request-timeout", args.request_timeout.is_some()),
+            ("--max-pause", args.max_pause.is_some()),
         ];
         if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
             return Err(usage(format!(
@@ -58,10 +99,17 @@ pub(super) fn http(
         }
         return Ok(None);
     };
-    check_url(url)?;
+    // The scheme in lower case, as ureq and the report expect; a password
+    // in the URL is masked in every message.
+    let url = match url.split_once("://") {
+        Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
+        None => url.to_string(),
+    };
+    let shown = crate::sink::http::mask_password(&url);
+    check_url(&url, &shown)?;
     if common.force || common.append {
         return Err(usage(format!(
-            "--force and --append are for files; {url} is a web endpoint"
+            "--force and --append are for files; {shown} is a web endpoint"
         )));
     }
     let net = &common.net;
@@ -72,7 +120,7 @@ pub(super) fn http(
     ] {
         if given {
             return Err(usage(format!(
-                "{flag} is for tcp:// and unix: sockets; {url} is a web endpoint"
+                "{flag} is for tcp:// and unix: sockets; {shown} is a web endpoint"
             )));
         }
     }
@@ -97,6 +145,7 @@ pub(super) fn http(
             ("--queue-depth", depth > 1),
             ("--header-each", args.header_each),
             ("--batch", args.batch.is_some()),
+            ("--max-pause", args.max_pause.is_some()),
         ] {
             if given {
                 return Err(usage(format!(
@@ -148,7 +197,7 @@ pub(super) fn http(
         given_type = Some(value);
     }
     Ok(Some(HttpOptions {
-        url: url.to_string(),
+        url,
         mode,
         method: args.method.unwrap_or_default(),
         headers,
@@ -162,6 +211,7 @@ pub(super) fn http(
             Mode::Stream => args.request_timeout,
         },
         retry: net.retry.unwrap_or(RETRY),
+        max_pause: args.max_pause.unwrap_or(MAX_PAUSE),
         queue_depth: depth,
     }))
 }
@@ -179,9 +229,10 @@ fn content_type(source: &SourceSpec) -> &'static str {
     }
 }
 
-/// A URL ureq can take: a host, and a port that is a number.
-fn check_url(url: &str) -> Result<(), clap::Error> {
-    let bad = |why: &str| usage(format!("`{url}` {why} (try http://127.0.0.1:8080/ingest)"));
+/// A URL ureq can take: a host, and a port that is a number. `shown` is
+/// the URL with its password masked, for the message.
+fn check_url(url: &str, shown: &str) -> Result<(), clap::Error> {
+    let bad = |why: &str| usage(format!("`{shown}` {why} (try http://127.0.0.1:8080/ingest)"));
     let uri = url
         .parse::<ureq::http::Uri>()
         .map_err(|err| bad(&format!("is not a URL: {err}")))?;

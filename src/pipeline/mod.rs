@@ -285,6 +285,7 @@ impl Pipeline {
             },
             Err(writer::Stopped::Closed) => (End::Closed, None),
             Err(writer::Stopped::Failed(error)) => (End::Error, Some(error)),
+            Err(writer::Stopped::Interrupted(error)) => (End::Interrupted, Some(error)),
         };
         let bytes = Counters::get(&counters.bytes);
         // Buffered bytes over time are bytes sent minus bytes written, so

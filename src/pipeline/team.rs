@@ -317,6 +317,13 @@ impl<'a> Team<'a> {
     /// Records for a unit of [`Team::unit_chunks`] chunks, the last of
     /// them filled to [`UNIT_FILL`].
     fn unit_for(&self, records_per_chunk: u64) -> u64 {
+        // Chunks full at `--batch` records (an HTTP request each) are full
+        // by count, not size: a unit is whole batches, none cut short.
+        if let Some(batch) = self.flow.records_per_chunk
+            && records_per_chunk >= batch
+        {
+            return batch.saturating_mul(self.unit_chunks);
+        }
         let short = (records_per_chunk as f64 * (1.0 - UNIT_FILL)) as u64;
         (records_per_chunk * self.unit_chunks - short).max(1)
     }
@@ -492,6 +499,8 @@ impl<'a> Team<'a> {
             let room = (self.fill_bytes as u64).min(left) as usize;
             return source.fill(&mut chunk.space()[..room], u64::MAX);
         }
+        // At most `--batch` records a chunk, as with one thread.
+        let left = left.min(self.flow.records_per_chunk.unwrap_or(u64::MAX));
         let filled = source.fill(&mut chunk.space()[..self.fill_bytes], left);
         if filled.bytes == 0 && self.fill_bytes < capacity {
             // As with one thread: a record too big for the size the sink

@@ -41,6 +41,10 @@ pub(super) enum Stopped {
     /// The reader went away, and the sink says that is a normal end.
     Closed,
     Failed(anyhow::Error),
+    /// A wait in the sink (an HTTP server's Retry-After, a reconnection's
+    /// backoff) was cut short by Ctrl-C: the run ends interrupted, and the
+    /// error says what was being waited for.
+    Interrupted(anyhow::Error),
 }
 
 pub(super) struct Written {
@@ -320,7 +324,10 @@ impl Writer<'_> {
             }
             _ => {}
         }
-        Stopped::Failed(anyhow!(message))
+        match err.kind() {
+            io::ErrorKind::Interrupted => Stopped::Interrupted(anyhow!(message)),
+            _ => Stopped::Failed(anyhow!(message)),
+        }
     }
 
     /// Whole records in the part of a chunk that went out.
