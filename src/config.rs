@@ -23,7 +23,7 @@ use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
 use crate::report::{Progress, Report};
 use crate::sink::http::HttpOptions;
-use crate::sink::{DiskOptions, Existing, Network};
+use crate::sink::{Destination, DiskOptions, Existing, Network};
 use crate::source::presets::{self, Body};
 use crate::source::{SourcePlan, SourceSpec};
 
@@ -90,6 +90,19 @@ pub struct Config {
     pub verify: Option<crate::verify::Mode>,
     /// The web endpoint `-o` names, if it names one.
     pub http: Option<HttpOptions>,
+}
+
+impl Config {
+    /// Where `-o` points, for [`sink::open`](crate::sink::open): the one
+    /// place the destination's kind is read off the checked options.
+    pub fn destination(&self) -> Destination<'_> {
+        match (&self.http, &self.network, &self.disk) {
+            (Some(http), _, _) => Destination::Http(http),
+            (None, Some(network), _) => Destination::Network(network),
+            (None, None, Some(disk)) => Destination::Disk(&self.output, disk),
+            (None, None, None) => Destination::stream(&self.output),
+        }
+    }
 }
 
 /// Reports more often than this would cost more than they show.

@@ -15,8 +15,8 @@ use ureq::{Agent, SendBody};
 
 use super::send::{Transport, answer, refused, transport};
 use super::{HttpCounters, HttpOptions, Method};
-use crate::sink::Sink;
-use crate::stats::HttpStats;
+use crate::sink::{Live, Sink, SinkReport};
+use crate::stats::HttpMode;
 
 pub struct HttpStream {
     name: String,
@@ -30,7 +30,7 @@ pub struct HttpStream {
 impl HttpStream {
     pub fn start(options: &HttpOptions, agent: Agent) -> Result<HttpStream> {
         let (body_reader, body) = io::pipe().context("cannot make a pipe for the request body")?;
-        let counters = Arc::new(HttpCounters::default());
+        let counters = Arc::new(HttpCounters::new(HttpMode::Stream, 1));
         let request = {
             let options = options.clone();
             let counters = Arc::clone(&counters);
@@ -109,11 +109,11 @@ impl Sink for HttpStream {
         self.outcome()
     }
 
-    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
-        Some(Arc::clone(&self.counters))
+    fn live(&self) -> Option<Live> {
+        Some(Live::Http(Arc::clone(&self.counters)))
     }
 
-    fn http(&self) -> Option<HttpStats> {
-        Some(self.counters.snapshot("stream", 1))
+    fn report(&self) -> SinkReport {
+        SinkReport::Http(self.counters.snapshot())
     }
 }
