@@ -24,6 +24,7 @@ use crate::pipeline::{Flow, Limits, Rate};
 use crate::report::{Progress, Report};
 use crate::sink::http::HttpOptions;
 use crate::sink::{Destination, DiskOptions, Existing, Network};
+use crate::source::framing::Framing;
 use crate::source::presets::{self, Body};
 use crate::source::{SourcePlan, SourceSpec};
 
@@ -163,6 +164,35 @@ fn byte_rate(flag: &str, rate: Option<Rate>) -> Result<Option<Rate>, clap::Error
     }
 }
 
+/// Refuses the first of `flags` that was given: the one shape of "this
+/// flag does not apply here". `why` says what the flag is for and why it
+/// does not fit, given the flag's name.
+fn refuse_given(
+    flags: &[(&str, bool)],
+    why: impl FnOnce(&str) -> String,
+) -> Result<(), clap::Error> {
+    match flags.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => Err(usage(why(flag))),
+        None => Ok(()),
+    }
+}
+
+/// The most writes (a disk) or requests (HTTP batches) in flight. Past a
+/// few hundred no device or server goes faster, while the default
+/// `--hwm` grows with the depth and HTTP runs a thread per request in
+/// flight: a larger number is a typo, not a plan.
+pub const MAX_QUEUE_DEPTH: usize = 1024;
+
+/// `--queue-depth`, checked once for every destination that takes it.
+fn queue_depth(common: &CommonArgs) -> Result<usize, clap::Error> {
+    match common.disk.queue_depth {
+        depth @ 1..=MAX_QUEUE_DEPTH => Ok(depth),
+        depth => Err(usage(format!(
+            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
+        ))),
+    }
+}
+
 fn invalid(message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::InvalidValue, message)
 }
@@ -202,7 +232,7 @@ impl Config {
                 let source = SourceSpec::Records {
                     schema,
                     format,
-                    header: !args.no_header,
+                    header: header_row(format, args.no_header, &args.common),
                 };
                 (source, Some(args.sequence), args.common)
             }
@@ -354,6 +384,18 @@ fn cut_shard(shard: Shard, source: &SourceSpec, limits: &mut Limits) -> Result<u
     Ok(from)
 }
 
+/// Whether a records source starts with a header row, decided once here
+/// for the source and for `--header-each`: CSV and TSV have one unless
+/// `--no-header`, but only the first shard carries it, so the shards
+/// concatenate to the whole, and framed records go without, as it would
+/// otherwise ride inside the first frame.
+fn header_row(format: Format, no_header: bool, common: &CommonArgs) -> bool {
+    format != Format::Jsonl
+        && !no_header
+        && common.shard.is_none_or(|shard| shard.index == 0)
+        && common.net.framing == Framing::None
+}
+
 fn simulated(sequence: Option<&SequenceArgs>) -> TimeSource {
     let (start_ns, step) =
         sequence.map_or((0, Duration::from_millis(1)), |s| (s.start_time, s.step));
@@ -397,6 +439,7 @@ fn threads(asked: Option<usize>, source: &SourceSpec) -> Result<usize, clap::Err
 
 fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
     let size = |n: u64| format_size(n, BINARY);
+    let queue_depth = queue_depth(common)?;
     let chunk = common.chunk;
     if chunk == 0 || chunk > MAX_CHUNK {
         return Err(usage(format!(
@@ -406,9 +449,9 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
     }
     // Chunks in flight count under the hwm, so a deep queue needs room
     // for a full queue and the next one being made, or it never fills.
-    let hwm = common.hwm.unwrap_or_else(|| {
-        DEFAULT_HWM.max(2 * chunk.saturating_mul(common.disk.queue_depth as u64))
-    });
+    let hwm = common
+        .hwm
+        .unwrap_or_else(|| DEFAULT_HWM.max(2 * chunk.saturating_mul(queue_depth as u64)));
     if hwm < chunk {
         return Err(usage(format!(
             "--hwm {} is smaller than --chunk {}: one chunk must fit under the high-water mark",

@@ -147,6 +147,9 @@ pub enum SourceSpec {
     Records {
         schema: Schema,
         format: Format,
+        /// Whether a header row comes first. The configuration decides it
+        /// (CSV or TSV, the first shard only, unframed), so the source
+        /// and `--header-each` agree.
         header: bool,
     },
     Bytes {
@@ -188,13 +191,7 @@ pub fn open(plan: &SourcePlan, chunk_bytes: usize) -> Result<Box<dyn Source>> {
             schema,
             format,
             header,
-        } => {
-            // Only the first shard carries the header, so the shards
-            // concatenate to the whole; framed records go without one,
-            // which would otherwise ride inside the first frame.
-            let header = *header && plan.first == 0 && plan.framing == Framing::None;
-            Box::new(Records::new(schema.clone(), *format, header, sequence()))
-        }
+        } => Box::new(Records::new(schema.clone(), *format, *header, sequence())),
         SourceSpec::Bytes {
             stamp: Some(layout),
             ..
