@@ -42,7 +42,7 @@ use super::generator::{Generated, Handoff};
 use super::growth::Step;
 use super::{Flow, is_set};
 use crate::chunk::{Chunk, ChunkPool};
-use crate::source::{Filled, Source};
+use crate::source::{Filled, Source, Unit};
 use crate::stats::{Counters, End};
 
 mod gate;
@@ -210,15 +210,12 @@ impl<'a> Team<'a> {
             free,
             growth,
         } = handoff;
-        let span = if position.bytes {
-            bytes_left
-        } else {
-            records_left
-        };
+        let bytes = position.unit == Unit::Bytes;
+        let span = if bytes { bytes_left } else { records_left };
         *lock(&self.plan) = Plan {
-            bytes: position.bytes,
+            bytes,
             claim_end: position.at.saturating_add(span),
-            size_left: (!position.bytes && bytes_left != u64::MAX).then_some(bytes_left),
+            size_left: (!bytes && bytes_left != u64::MAX).then_some(bytes_left),
         };
         lock(&self.order).turn = position.at;
         self.next_claim.store(position.at, Ordering::SeqCst);

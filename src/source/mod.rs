@@ -73,7 +73,7 @@ pub trait Source: Send {
     }
 
     /// Moves to `at`, a record index (or a byte offset: see
-    /// [`Position::bytes`]) of the whole stream, so that the next fill
+    /// [`Position::unit`]) of the whole stream, so that the next fill
     /// makes what a run through every earlier record would. Only called on
     /// a source whose [`Source::position`] is `Some`.
     fn seek(&mut self, _at: u64) {}
@@ -84,8 +84,17 @@ pub trait Source: Send {
 pub struct Position {
     /// The index of the next record, or for raw bytes the next offset.
     pub at: u64,
-    /// Whether `at` counts bytes (`gush bytes`) rather than records.
-    pub bytes: bool,
+    /// What `at` counts.
+    pub unit: Unit,
+}
+
+/// What a position in a stream counts: records, or for raw bytes
+/// (`gush bytes`, which has no records) bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Unit {
+    #[default]
+    Records,
+    Bytes,
 }
 
 impl Position {
@@ -93,7 +102,7 @@ impl Position {
     pub fn record(index: u64) -> Position {
         Position {
             at: index,
-            bytes: false,
+            unit: Unit::Records,
         }
     }
 
@@ -101,7 +110,7 @@ impl Position {
     pub fn byte(offset: u64) -> Position {
         Position {
             at: offset,
-            bytes: true,
+            unit: Unit::Bytes,
         }
     }
 }
