@@ -115,11 +115,7 @@ impl CatchConfig {
             max_connections: args.max_connections,
             framing: args.framing,
             output: args.output,
-            existing: match (args.force, args.append) {
-                (true, _) => Existing::Overwrite,
-                (false, true) => Existing::Append,
-                (false, false) => Existing::Refuse,
-            },
+            existing: Existing::from_flags(args.force, args.append),
             read_delay: args.read_delay,
             read_rate,
             stats: args.summary.stats.filter(|_| !args.summary.quiet),

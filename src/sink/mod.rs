@@ -172,6 +172,17 @@ pub enum Existing {
     Append,
 }
 
+impl Existing {
+    /// From `--force` and `--append`: `--force` wins.
+    pub fn from_flags(force: bool, append: bool) -> Existing {
+        match (force, append) {
+            (true, _) => Existing::Overwrite,
+            (false, true) => Existing::Append,
+            (false, false) => Existing::Refuse,
+        }
+    }
+}
+
 /// Where `-o` points, as the configuration checked it: everything
 /// [`open`] needs to choose and open the destination. One arm per kind,
 /// so a new destination is one new arm here and in [`open`].
