@@ -27,9 +27,8 @@ use crate::pipeline::{Flow, Limits, Rate};
 use crate::report::{Progress, Report};
 use crate::sink::http::HttpOptions;
 use crate::sink::{Destination, DiskOptions, Existing, Network};
-use crate::source::framing::Framing;
 use crate::source::presets::{self, Body};
-use crate::source::{SourcePlan, SourceSpec};
+use crate::source::{self, SourcePlan, SourceSpec};
 
 pub mod catch;
 use catch::CatchConfig;
@@ -202,7 +201,7 @@ fn invalid(message: String) -> clap::Error {
 
 impl Config {
     /// Weighs the flags of a command that writes, step by step: what to
-    /// generate, how it flows, the report, the destination, the amount,
+    /// generate, how it flows, the report, the amount, the destination,
     /// the clock, the read-back.
     pub fn from_cli(cli: Cli) -> Result<Config, clap::Error> {
         let Asked {
@@ -214,14 +213,6 @@ impl Config {
         let flow = flow_with_threads(&common, &source)?;
         let interval = interval(&common.summary)?;
         report_files_apart(&common)?;
-        let network = net::network(&common)?;
-        let http = http::http(&common, &source)?;
-        let disk = match http {
-            Some(_) => None,
-            None => disk::disk(&common, network.as_ref())?,
-        };
-        let framing = net::framing(&source, &common)?;
-        let existing = Existing::from_flags(common.force, common.append);
         let mut limits = Limits {
             records: common.count,
             bytes: common.size,
@@ -231,6 +222,15 @@ impl Config {
             None => 0,
             Some(shard) => cut_shard(shard, &source, &mut limits)?,
         };
+        let framing = net::framing(&source, &common)?;
+        let network = net::network(&common)?;
+        let header_row = source::header_row(&source, first, framing);
+        let http = http::http(&common, &source, header_row)?;
+        let disk = match http {
+            Some(_) => None,
+            None => disk::disk(&common, network.as_ref())?,
+        };
+        let existing = Existing::from_flags(common.force, common.append);
         let time = time_source(sequence.as_ref(), common.seed.is_some());
         let verify = verify::verify(&common, &source, time, disk.as_ref())?;
         Ok(Config {
@@ -325,7 +325,7 @@ fn records(args: RecordsArgs) -> Result<Asked, clap::Error> {
     let source = SourceSpec::Records {
         schema,
         format,
-        header: header_row(format, args.no_header, &args.common),
+        header: !args.no_header,
     };
     Ok(Asked {
         source,
@@ -451,18 +451,6 @@ fn cut_shard(shard: Shard, source: &SourceSpec, limits: &mut Limits) -> Result<u
     let (from, to) = (bound(shard.index), bound(shard.index + 1));
     *limit = Some(to - from);
     Ok(from)
-}
-
-/// Whether a records source starts with a header row, decided once here
-/// for the source and for `--header-each`: CSV and TSV have one unless
-/// `--no-header`, but only the first shard carries it, so the shards
-/// concatenate to the whole, and framed records go without, as it would
-/// otherwise ride inside the first frame.
-fn header_row(format: Format, no_header: bool, common: &CommonArgs) -> bool {
-    format != Format::Jsonl
-        && !no_header
-        && common.shard.is_none_or(|shard| shard.index == 0)
-        && common.net.framing == Framing::None
 }
 
 fn simulated(sequence: Option<&SequenceArgs>) -> TimeSource {

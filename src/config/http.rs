@@ -29,9 +29,12 @@ pub(super) fn is_http(output: &std::path::Path) -> bool {
 
 /// The HTTP destination `-o` names, with its flags; `None` for anything
 /// else, which takes none of them.
+/// `header_row`: whether the output starts with a header row, as the
+/// source decides it (`source::header_row`), for `--header-each`.
 pub(super) fn http(
     common: &CommonArgs,
     source: &SourceSpec,
+    header_row: bool,
 ) -> Result<Option<HttpOptions>, clap::Error> {
     let args = &common.http;
     let Some(url) = common.output.to_str().filter(|_| is_http(&common.output)) else {
@@ -96,9 +99,6 @@ pub(super) fn http(
             "--batch 0 would send empty requests: use 1 or more".to_string(),
         ));
     }
-    // Whether there is a header row was decided with the source
-    // (config.rs, `header_row`).
-    let header_row = matches!(source, SourceSpec::Records { header: true, .. });
     if args.header_each && !header_row {
         return Err(usage(
             "--header-each repeats the CSV or TSV header row, and this output has none (JSON Lines, --no-header, a --shard after the first and --framing octet-counted write none)".to_string(),

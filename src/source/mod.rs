@@ -156,9 +156,8 @@ pub enum SourceSpec {
     Records {
         schema: Schema,
         format: Format,
-        /// Whether a header row comes first. The configuration decides it
-        /// (CSV or TSV, the first shard only, unframed), so the source
-        /// and `--header-each` agree.
+        /// A header row is wanted (no `--no-header`); whether one is
+        /// written is [`header_row`]'s to say.
         header: bool,
     },
     Bytes {
@@ -190,17 +189,35 @@ pub struct SourcePlan {
     pub framing: Framing,
 }
 
+/// Whether a run of `spec` starting at `first` (a record index) begins
+/// with a header row: CSV and TSV records that want one, and only the run
+/// that holds record 0, so the shards of a run concatenate to the whole
+/// with one header (earlier shards, if any, are empty); framed records go
+/// without one, which would otherwise ride inside the first frame. The
+/// one rule: the source follows it, and the configuration asks it whether
+/// `--header-each` has a row to repeat.
+pub fn header_row(spec: &SourceSpec, first: u64, framing: Framing) -> bool {
+    matches!(
+        spec,
+        SourceSpec::Records {
+            format: Format::Csv | Format::Tsv,
+            header: true,
+            ..
+        }
+    ) && first == 0
+        && framing == Framing::None
+}
+
 /// The source a plan describes, ready to run with chunks of `chunk_bytes`;
 /// it fails only for an input that cannot be opened (`gush replay`).
 pub fn open(plan: &SourcePlan, chunk_bytes: usize) -> Result<Box<dyn Source>> {
     let sequence = || Sequence::new(plan.seed, plan.start, plan.first, plan.time);
     let source: Box<dyn Source> = match &plan.spec {
         SourceSpec::Lines { template } => Box::new(Lines::new(template.clone(), sequence())),
-        SourceSpec::Records {
-            schema,
-            format,
-            header,
-        } => Box::new(Records::new(schema.clone(), *format, *header, sequence())),
+        SourceSpec::Records { schema, format, .. } => {
+            let header = header_row(&plan.spec, plan.first, plan.framing);
+            Box::new(Records::new(schema.clone(), *format, header, sequence()))
+        }
         SourceSpec::Bytes {
             stamp: Some(layout),
             ..
