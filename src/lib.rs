@@ -93,16 +93,7 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(report::StatsFile::create)
         .transpose()?;
-    let opened = match &config.http {
-        Some(http) => sink::http::open(http, signals.stop_flag()),
-        None => sink::open(
-            &config.output,
-            config.existing,
-            config.network.as_ref(),
-            config.disk.as_ref(),
-            signals.stop_flag(),
-        ),
-    };
+    let opened = sink::open(config.destination(), config.existing, signals.stop_flag());
     let sink = match opened {
         Ok(sink) => sink,
         Err(err) => return signals.interrupted(err),
@@ -116,14 +107,14 @@ fn send(config: Config) -> Result<ExitCode> {
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
-    let http_counters = sink.http_counters();
+    let live = sink.live();
     let pipeline = Pipeline::new(source, sink)
         .helpers(helpers)
         .limits(config.limits)
         .flow(config.flow)
         .timed(config.report.latency)
         .stop_flag(signals.stop_flag());
-    if let Some(http) = http_counters {
+    if let Some(sink::Live::Http(http)) = live {
         let _ = pipeline.counters().http.set(http);
     }
     let monitor = Monitor::start(

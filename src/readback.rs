@@ -50,7 +50,7 @@ pub fn after_write(
 /// that is not what was written, after its one line says where.
 pub fn exit_code(config: &Config, stats: &Stats, signals: &Signals) -> ExitCode {
     let verified = stats.verify.as_ref();
-    if stats.end == End::Interrupted || verified.is_some_and(|v| v.verify_end == "interrupted") {
+    if stats.end == End::Interrupted || verified.is_some_and(|v| v.verify_end == End::Interrupted) {
         return ExitCode::from(signals.exit_code());
     }
     if let Some(line) =

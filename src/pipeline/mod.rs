@@ -335,10 +335,8 @@ impl Pipeline {
             record_noun,
             write_lat_ns: written.latency.write,
             sync_lat_ns: written.latency.sync,
-            network: written.network,
-            disk: written.disk,
+            sink: written.sink,
             verify: None,
-            http: written.http,
         };
         match error {
             None => Ok(stats),

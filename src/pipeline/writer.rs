@@ -19,7 +19,7 @@ use crate::chunk::Chunk;
 use crate::sink::{Done, Sink, sleep_unless};
 use crate::source::RecordShape;
 use crate::stats::latency::nanos;
-use crate::stats::{Counters, DiskStats, HttpStats, LatencyRecorder, LatencyTotals, NetStats};
+use crate::stats::{Counters, HttpMode, LatencyRecorder, LatencyTotals, SinkReport};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
@@ -53,9 +53,8 @@ pub(super) struct Written {
     pub writes: u64,
     pub released_integral: f64,
     pub finished: Instant,
-    pub network: Option<NetStats>,
-    pub disk: Option<DiskStats>,
-    pub http: Option<HttpStats>,
+    /// What the destination adds to the summary.
+    pub sink: SinkReport,
     pub latency: LatencyTotals,
 }
 
@@ -144,9 +143,7 @@ impl Writer<'_> {
             writes,
             released_integral: released.integral_until(Instant::now()),
             finished: Instant::now(),
-            network: self.sink.network(),
-            disk: self.sink.disk(),
-            http: self.sink.http(),
+            sink: self.sink.report(),
             latency: self.latency.finish(),
         }
     }
@@ -306,12 +303,14 @@ impl Writer<'_> {
         let bytes = Counters::get(&self.counters.bytes);
         let records = Counters::get(&self.counters.records);
         // A socket's kernel buffers hold what was written: say so.
-        let fate = match (self.sink.network(), self.sink.http()) {
-            (Some(_), _) => "handed to the socket",
+        let fate = match self.sink.report() {
+            SinkReport::Network(_) => "handed to the socket",
             // A stream's bytes are counted as they go into its body.
-            (None, Some(http)) if http.http_mode == "stream" => "sent in the request body",
-            (None, Some(_)) => "taken by the server",
-            (None, None) => "written",
+            SinkReport::Http(http) if http.http_mode == HttpMode::Stream => {
+                "sent in the request body"
+            }
+            SinkReport::Http(_) => "taken by the server",
+            SinkReport::Stream | SinkReport::Disk(_) => "written",
         };
         let mut message = format!(
             "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",

@@ -23,8 +23,9 @@ use crate::chunk::Chunk;
 use crate::pipeline::Limits;
 use crate::sink::Target;
 use crate::source::{self, RecordShape, Source, SourcePlan};
-use crate::stats::Counters;
+use crate::stats::verify::ReadFrom;
 pub use crate::stats::verify::{MAX_LISTED, Mismatch, VerifyStats};
+use crate::stats::{Counters, End};
 
 /// The least a verify reads and regenerates at a time: the same bytes come
 /// whatever the chunk, and at the write's 64 KiB default the system calls
@@ -177,16 +178,20 @@ pub fn run(check: &Check, stop: &Arc<AtomicBool>, counters: &Counters) -> Result
         first_bad_offset,
         first_bad_record: first_bad_record.flatten(),
         mismatches: comparison.mismatches,
-        read_from: if from_device { "device" } else { "page cache" },
+        read_from: if from_device {
+            ReadFrom::Device
+        } else {
+            ReadFrom::PageCache
+        },
         expected_bytes,
         file_bytes,
         verify_chunks: chunks,
         verify_bad_chunks: bad_chunks,
         verify_s: started.elapsed().as_secs_f64(),
         verify_end: if interrupted {
-            "interrupted"
+            End::Interrupted
         } else {
-            "complete"
+            End::Complete
         },
         block_device,
         record_noun,

@@ -22,7 +22,7 @@ use super::direct::{self, Reblock};
 use super::sync::{SyncCall, SyncPolicy, Syncer};
 use super::{Completion, Engine, EngineKind, Write};
 use crate::chunk::Chunk;
-use crate::sink::{Done, Queue, Sink};
+use crate::sink::{Done, Queue, Sink, SinkReport};
 use crate::stats::DiskStats;
 
 /// How a file or block device is written; checked by the configuration.
@@ -285,8 +285,8 @@ impl Sink for DiskSink {
         Some(self)
     }
 
-    fn disk(&self) -> Option<DiskStats> {
-        Some(DiskStats {
+    fn report(&self) -> SinkReport {
+        SinkReport::Disk(DiskStats {
             engine: self.engine.kind().as_str(),
             queue_depth: self.engine.depth() as u64,
             direct: self.options.direct,
