@@ -14,9 +14,10 @@
 
 pub mod classify;
 pub mod compare;
+pub mod open;
 pub mod reader;
 pub mod regenerate;
 pub mod stamped;
-mod stamped_read;
+pub mod verdict;
 
 pub use regenerate::*;

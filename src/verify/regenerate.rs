@@ -1,15 +1,18 @@
 //! `--verify` and `--verify-only`: read the destination back and compare
-//! it with what the same arguments generate. It is the pipeline in reverse: reader threads (`reader.rs`) fill
-//! chunks from the file and hand them over bounded channels to this
-//! thread, which regenerates the expected bytes from the same
-//! [`SourcePlan`] into a chunk of its own and compares (`compare.rs`).
+//! it with what the same arguments generate. It is the pipeline in
+//! reverse: reader threads (`reader.rs`) fill chunks from the file and hand
+//! them over bounded channels to this thread, which regenerates the
+//! expected bytes from the same [`SourcePlan`] into a chunk of its own and
+//! compares (`compare.rs`).
 //!
 //! The same arguments give the same bytes, whatever the chunk size, so
 //! nothing of the write needs keeping but its length.
+//!
+//! [`run`] goes in steps: open and start reading ([`start_reading`]),
+//! compare every chunk ([`Walk::compare_all`]), then judge the lengths
+//! ([`Walk::judge_length`]), which is where a file shorter or longer than
+//! the data is found.
 
-use std::fs::OpenOptions;
-use std::io::{Seek, SeekFrom};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,10 +21,10 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use super::compare::{Comparison, Side};
-use super::reader::{self, ReadPlan, Reader};
+use super::open;
+use super::reader::{ReadPlan, Reader};
 use crate::chunk::Chunk;
 use crate::pipeline::Limits;
-use crate::sink::Target;
 use crate::source::{self, RecordShape, Source, SourcePlan};
 use crate::stats::verify::ReadFrom;
 pub use crate::stats::verify::{MAX_LISTED, Mismatch, VerifyStats};
@@ -59,118 +62,34 @@ pub struct Check<'a> {
 /// Reads `check.path` back and compares it with the regenerated data,
 /// until the end of both or `stop`. `counters` shows its progress.
 pub fn run(check: &Check, stop: &Arc<AtomicBool>, counters: &Counters) -> Result<VerifyStats> {
-    let shown = check.path.display();
     let started = Instant::now();
-    let block_device = Target::of(check.path)? == Target::BlockDevice;
-    let mut open = OpenOptions::new();
-    open.read(true);
-    if check.direct {
-        open.custom_flags(libc::O_DIRECT);
-    }
-    let mut file = open
-        .open(check.path)
-        .with_context(|| format!("cannot open {shown} to verify it"))?;
-    let file_bytes = file
-        .seek(SeekFrom::End(0))
-        .with_context(|| format!("cannot learn the size of {shown}"))?;
-    let from_device = match check.direct {
-        true => !reader::in_memory(&file),
-        false => reader::drop_cached(&file, file_bytes),
-    };
-    // Larger than --chunk only where the hwm has room for four, and a
-    // multiple of it, so it stays a multiple of the direct-I/O alignment.
-    let roomy = (check.hwm_bytes / 4).min(MIN_VERIFY_CHUNK as u64) as usize;
-    let chunk_bytes = roomy.max(check.chunk_bytes) / check.chunk_bytes * check.chunk_bytes;
     let check = &Check {
-        chunk_bytes,
+        chunk_bytes: verify_chunk_bytes(check),
         ..*check
     };
-    let threads = if check.direct { check.queue_depth } else { 1 };
-    let slots = ((check.hwm_bytes / check.chunk_bytes as u64) as usize / threads).max(1);
+    let reading = start_reading(check, stop)?;
     let mut source = source::open(check.source, check.chunk_bytes)?;
-    let mut reader = Reader::start(ReadPlan {
-        file: Arc::new(file),
-        chunk_bytes: check.chunk_bytes,
-        threads,
-        slots,
-        // A device is read as far as the data goes, not to its end.
-        limit: check.limits.bytes.filter(|_| block_device),
-        direct: check.direct,
-        stop: Arc::clone(stop),
-    });
     let record_noun = source.record_noun();
-    let mut expected = Expected::new(&mut *source, check);
-    let mut comparison = Comparison::new(expected.shape);
-    let (mut chunks, mut bad_chunks) = (0, 0);
-    let mut pos = 0u64;
-    let mut interrupted = false;
-    let mut longer = false;
-    while let Some(read) = reader.next_chunk() {
-        if stop.load(Ordering::Relaxed) {
-            interrupted = true;
-            break;
-        }
-        let read = read.with_context(|| format!("cannot read {shown} to verify it"))?;
-        chunks += 1;
-        let found = Side {
-            bytes: read.as_slice(),
-            start: pos,
-        };
-        let end = pos + read.len() as u64;
-        let mut differs = false;
-        while pos < end {
-            if pos == expected.end() && !expected.fill(&mut comparison)? {
-                break;
-            }
-            let len = (end.min(expected.end()) - pos) as usize;
-            differs |=
-                comparison.compare(expected.side(), found, pos, len, expected.records_before);
-            pos += len as u64;
-        }
-        bad_chunks += u64::from(differs);
-        counters.bytes.store(pos, Ordering::Relaxed);
-        counters
-            .records
-            .store(expected.records_before, Ordering::Relaxed);
-        counters.chunks.store(chunks, Ordering::Relaxed);
-        if pos < end {
-            // The data ended inside this chunk: a file goes on past it; a
-            // device is simply larger than what was written.
-            longer = !block_device;
-            if longer {
-                comparison.length_differs(
-                    pos,
-                    file_bytes - pos,
-                    None,
-                    Some(found),
-                    expected.records_before + expected.records,
-                );
-            }
-            break;
-        }
-        reader.give_back(read);
-    }
+    let expected = Expected::new(&mut *source, check);
+    let mut walk = Walk {
+        path: check.path,
+        comparison: Comparison::new(expected.shape),
+        expected,
+        file_bytes: reading.file_bytes,
+        block_device: reading.block_device,
+        pos: 0,
+        chunks: 0,
+        bad_chunks: 0,
+    };
+    let mut reader = reading.reader;
+    let walked = walk.compare_all(&mut reader, stop, counters)?;
     drop(reader);
-    let mut expected_bytes = None;
-    if longer {
-        expected_bytes = Some(pos);
-    } else if !interrupted {
-        let more = pos < expected.end() || expected.fill(&mut comparison)?;
-        if more {
-            // The file ends where the data goes on: list the place, then
-            // generate the rest to learn how much is missing.
-            let records = expected.records_before;
-            comparison.length_differs(pos, 0, Some(expected.side()), None, records);
-            expected.run_out(&mut comparison)?;
-            comparison.bad_bytes += expected.end() - pos;
-            bad_chunks += 1;
-        } else if !block_device && file_bytes > pos {
-            // The file grew while it was read.
-            let records = expected.records_before + expected.records;
-            comparison.length_differs(pos, file_bytes - pos, None, None, records);
-        }
-        expected_bytes = Some(expected.end());
-    }
+    let expected_bytes = match walked {
+        Walked::Interrupted => None,
+        Walked::Longer => Some(walk.pos),
+        Walked::ReadAll => Some(walk.judge_length()?),
+    };
+    let comparison = walk.comparison;
     let (first_bad_offset, first_bad_record) = comparison.first_bad.unzip();
     Ok(VerifyStats {
         verified_bytes: comparison.compared_bytes,
@@ -178,24 +97,181 @@ pub fn run(check: &Check, stop: &Arc<AtomicBool>, counters: &Counters) -> Result
         first_bad_offset,
         first_bad_record: first_bad_record.flatten(),
         mismatches: comparison.mismatches,
-        read_from: if from_device {
+        read_from: if reading.from_device {
             ReadFrom::Device
         } else {
             ReadFrom::PageCache
         },
         expected_bytes,
-        file_bytes,
-        verify_chunks: chunks,
-        verify_bad_chunks: bad_chunks,
+        file_bytes: walk.file_bytes,
+        verify_chunks: walk.chunks,
+        verify_bad_chunks: walk.bad_chunks,
         verify_s: started.elapsed().as_secs_f64(),
-        verify_end: if interrupted {
+        verify_end: if walked == Walked::Interrupted {
             End::Interrupted
         } else {
             End::Complete
         },
-        block_device,
+        block_device: walk.block_device,
         record_noun,
     })
+}
+
+/// Larger than --chunk only where the hwm has room for four, and a
+/// multiple of it, so it stays a multiple of the direct-I/O alignment.
+fn verify_chunk_bytes(check: &Check) -> usize {
+    let roomy = (check.hwm_bytes / 4).min(MIN_VERIFY_CHUNK as u64) as usize;
+    roomy.max(check.chunk_bytes) / check.chunk_bytes * check.chunk_bytes
+}
+
+/// The destination opened, and its reader started.
+struct Reading {
+    reader: Reader,
+    file_bytes: u64,
+    block_device: bool,
+    /// Whether the reads reach the device (not the page cache).
+    from_device: bool,
+}
+
+fn start_reading(check: &Check, stop: &Arc<AtomicBool>) -> Result<Reading> {
+    let opened = open::open(check.path, check.direct)?;
+    // A device is read as far as the data goes, not to its end.
+    let limit = check.limits.bytes.filter(|_| opened.is_device);
+    let from_device = opened.reads_device(check.direct, limit.unwrap_or(opened.bytes));
+    // Through the page cache, readahead keeps the device busy; O_DIRECT
+    // needs reads in flight.
+    let threads = if check.direct { check.queue_depth } else { 1 };
+    let slots = ((check.hwm_bytes / check.chunk_bytes as u64) as usize / threads).max(1);
+    let (file_bytes, block_device) = (opened.bytes, opened.is_device);
+    let reader = Reader::start(ReadPlan {
+        file: Arc::new(opened.file),
+        window_bytes: check.chunk_bytes,
+        threads,
+        slots,
+        limit,
+        direct: check.direct,
+        // A read error ends the check: its bytes cannot be compared.
+        salvage_block: None,
+        stop: Arc::clone(stop),
+    });
+    Ok(Reading {
+        reader,
+        file_bytes,
+        block_device,
+        from_device,
+    })
+}
+
+/// How the reading ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walked {
+    /// At the end of the file (or of a device's written part).
+    ReadAll,
+    /// The data ended inside the file, which goes on.
+    Longer,
+    Interrupted,
+}
+
+/// The comparison under way: where it is in the stream, and what it found.
+struct Walk<'s> {
+    path: &'s Path,
+    expected: Expected<'s>,
+    comparison: Comparison,
+    file_bytes: u64,
+    block_device: bool,
+    /// Bytes read and compared so far.
+    pos: u64,
+    chunks: u64,
+    bad_chunks: u64,
+}
+
+impl Walk<'_> {
+    /// Compares every chunk the reader hands over with the regenerated
+    /// stream, until the file ends, the data ends, or `stop`.
+    fn compare_all(
+        &mut self,
+        reader: &mut Reader,
+        stop: &AtomicBool,
+        counters: &Counters,
+    ) -> Result<Walked> {
+        while let Some(read) = reader.next_window() {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(Walked::Interrupted);
+            }
+            let path = self.path.display();
+            let read = read
+                .with_context(|| format!("cannot read {path} to verify it"))?
+                .chunk;
+            let found = Side {
+                bytes: read.as_slice(),
+                start: self.pos,
+            };
+            let data_ended = self.compare_chunk(found)?;
+            counters.bytes.store(self.pos, Ordering::Relaxed);
+            let records = self.expected.records_before;
+            counters.records.store(records, Ordering::Relaxed);
+            counters.chunks.store(self.chunks, Ordering::Relaxed);
+            if data_ended {
+                // A device is simply larger than what was written; a file
+                // goes on past the data.
+                if self.block_device {
+                    return Ok(Walked::ReadAll);
+                }
+                let extra = self.file_bytes - self.pos;
+                let records = records + self.expected.records;
+                self.comparison
+                    .length_differs(self.pos, extra, None, Some(found), records);
+                return Ok(Walked::Longer);
+            }
+            reader.give_back(read);
+        }
+        Ok(Walked::ReadAll)
+    }
+
+    /// Compares one chunk read from the file, in stretches that both it
+    /// and the regenerated chunk hold; true if the data ended inside it.
+    fn compare_chunk(&mut self, found: Side) -> Result<bool> {
+        self.chunks += 1;
+        let end = found.start + found.bytes.len() as u64;
+        let mut differs = false;
+        while self.pos < end {
+            let expected = &mut self.expected;
+            if self.pos == expected.end() && !expected.fill(&mut self.comparison)? {
+                break;
+            }
+            let len = (end.min(expected.end()) - self.pos) as usize;
+            let records = expected.records_before;
+            differs |= self
+                .comparison
+                .compare(expected.side(), found, self.pos, len, records);
+            self.pos += len as u64;
+        }
+        self.bad_chunks += u64::from(differs);
+        Ok(self.pos < end)
+    }
+
+    /// After the whole file was read: a file that ends where the data goes
+    /// on, or that grew while it was read. Returns the data's length.
+    fn judge_length(&mut self) -> Result<u64> {
+        let expected = &mut self.expected;
+        let more = self.pos < expected.end() || expected.fill(&mut self.comparison)?;
+        if more {
+            // The file ends where the data goes on: list the place, then
+            // generate the rest to learn how much is missing.
+            let records = expected.records_before;
+            self.comparison
+                .length_differs(self.pos, 0, Some(expected.side()), None, records);
+            expected.run_out(&mut self.comparison)?;
+            self.comparison.bad_bytes += expected.end() - self.pos;
+            self.bad_chunks += 1;
+        } else if !self.block_device && self.file_bytes > self.pos {
+            let records = expected.records_before + expected.records;
+            let grown = self.file_bytes - self.pos;
+            self.comparison
+                .length_differs(self.pos, grown, None, None, records);
+        }
+        Ok(self.expected.end())
+    }
 }
 
 /// The regenerated stream, one chunk at a time, cut to the check's limits
