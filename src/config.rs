@@ -21,7 +21,7 @@ use crate::language::schema::Schema;
 use crate::language::seeded;
 use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
-use crate::report::{Progress, Report};
+use crate::report::{Progress, Report, StatsFormat};
 use crate::sink::http::HttpOptions;
 use crate::sink::{DiskOptions, Existing, Network};
 use crate::source::presets::{self, Body};
@@ -105,6 +105,38 @@ const MAX_CHUNK: u64 = 1 << 30;
 /// usage line.
 fn usage(message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::ArgumentConflict, message)
+}
+
+/// `--ramp`, checked: a time-bound run must outlast it, or nothing would
+/// be measured.
+fn ramp(common: &CommonArgs) -> Result<Option<Duration>, clap::Error> {
+    match (common.ramp, common.duration) {
+        (Some(ramp), Some(duration)) if ramp >= duration => Err(usage(format!(
+            "--ramp {} leaves nothing of -t {} to measure: make the ramp shorter than the run",
+            humantime::format_duration(ramp),
+            humantime::format_duration(duration)
+        ))),
+        (Some(ramp), _) if ramp.is_zero() => Ok(None),
+        (ramp, _) => Ok(ramp),
+    }
+}
+
+/// The period of the JSON summary's `intervals` rows, when a JSON summary
+/// is written: `--interval`; else one second, or for a run known to be
+/// shorter than ten seconds (`-t`) a tenth of it (not under 100 ms), so a
+/// short run still has about ten rows.
+fn series_period(common: &CommonArgs) -> Option<Duration> {
+    let json = common.summary.stats == Some(StatsFormat::Json)
+        || common.summary.stats_file.is_some();
+    if !json {
+        return None;
+    }
+    let short = |d: Duration| d < Duration::from_secs(10);
+    Some(match (common.summary.interval, common.duration) {
+        (Some(every), _) => every.max(MIN_INTERVAL),
+        (None, Some(d)) if short(d) => (d / 10).max(Duration::from_millis(100)),
+        (None, _) => Duration::from_secs(1),
+    })
 }
 
 /// `--interval`, checked, or `None` when `-q` silences it.
@@ -240,6 +272,8 @@ impl Config {
             flow.threads = 1;
         }
         let interval = interval(&common.summary)?;
+        let ramp = ramp(&common)?;
+        let series = series_period(&common);
         not_the_output(
             &common.output,
             "--stats-file",
@@ -307,6 +341,8 @@ impl Config {
                 timeline: common.timeline,
                 latency_log: common.latency_log,
                 latency: !common.no_latency,
+                ramp,
+                series,
                 quiet: common.summary.quiet,
             },
             network,

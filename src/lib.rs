@@ -143,6 +143,10 @@ fn send(config: Config) -> Result<ExitCode> {
     };
     stats.seed = Some(config.source.seed);
     let mut history = history;
+    if let Some(ramp) = &history.ramp {
+        stats.measure(Some(ramp));
+    }
+    stats.intervals = std::mem::take(&mut history.series);
     let verify_error = match config.verify {
         Some(verify::Mode::AfterWrite) => {
             readback::after_write(&config, &mut stats, &mut history, &signals).err()

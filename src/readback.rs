@@ -111,6 +111,8 @@ fn check(config: &Config, limits: Limits, signals: &Signals) -> Result<(VerifySt
         interval: None,
         timeline: None,
         latency_log: None,
+        ramp: None,
+        series: None,
         ..config.report.clone()
     };
     let record_noun = match &config.source.spec {

@@ -8,6 +8,7 @@ pub mod monitor;
 pub mod progress;
 pub mod sample;
 pub mod sparkline;
+pub mod timeline;
 pub mod verify;
 
 use std::fmt::Write as _;
@@ -39,6 +40,11 @@ pub struct Report {
     pub latency_log: Option<PathBuf>,
     /// Time each write (not `--no-latency`).
     pub latency: bool,
+    /// Leave the first DUR out of every figure (`--ramp`).
+    pub ramp: Option<Duration>,
+    /// The period of the JSON summary's `intervals` rows; `None` when no
+    /// JSON is written, so no rows are kept.
+    pub series: Option<Duration>,
     /// `-q`: nothing on stderr but errors.
     pub quiet: bool,
 }
