@@ -364,6 +364,14 @@ pub struct DiskStats {
     /// Syncs made, and the seconds spent in them.
     pub syncs: u64,
     pub sync_s: f64,
+    /// The preallocation done: `none`, `native` or `keep`, and its bytes.
+    /// A file's preallocated blocks start unwritten, so a first pass over
+    /// them pays for their conversion.
+    pub preallocate: &'static str,
+    /// What was asked (`--preallocate`, or the default): it differs from
+    /// `preallocate` when the filesystem refused.
+    pub preallocate_asked: &'static str,
+    pub preallocated_bytes: u64,
 }
 
 /// What an HTTP destination adds to the summary: requests by status
