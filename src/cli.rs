@@ -352,6 +352,12 @@ pub struct CommonArgs {
     #[arg(long, conflicts_with = "latency_log", help_heading = "Report")]
     pub no_latency: bool,
 
+    /// Run, but leave the first DUR out of every figure: throughput, IOPS,
+    /// latencies, interval lines, timeline, latency log and the JSON rows
+    /// (fio's ramp_time). Nothing restarts; the bytes written still count.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Report")]
+    pub ramp: Option<Duration>,
+
     #[command(flatten)]
     pub disk: DiskArgs,
 

@@ -24,7 +24,7 @@ use crate::language::schema::Schema;
 use crate::language::seeded;
 use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
-use crate::report::{Progress, Report};
+use crate::report::{Progress, Report, StatsFormat};
 use crate::sink::http::HttpOptions;
 use crate::sink::{Destination, DiskOptions, Existing, Network};
 use crate::source::presets::{self, Body};
@@ -124,6 +124,38 @@ fn usage(message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::ArgumentConflict, message)
 }
 
+/// `--ramp`, checked: a time-bound run must outlast it, or nothing would
+/// be measured.
+fn ramp(common: &CommonArgs) -> Result<Option<Duration>, clap::Error> {
+    match (common.ramp, common.duration) {
+        (Some(ramp), Some(duration)) if ramp >= duration => Err(usage(format!(
+            "--ramp {} leaves nothing of -t {} to measure: make the ramp shorter than the run",
+            humantime::format_duration(ramp),
+            humantime::format_duration(duration)
+        ))),
+        (Some(ramp), _) if ramp.is_zero() => Ok(None),
+        (ramp, _) => Ok(ramp),
+    }
+}
+
+/// The period of the JSON summary's `intervals` rows, when a JSON summary
+/// is written: `--interval`; else one second, or for a run known to be
+/// shorter than ten seconds (`-t`) a tenth of it (not under 100 ms), so a
+/// short run still has about ten rows.
+fn series_period(common: &CommonArgs) -> Option<Duration> {
+    let json =
+        common.summary.stats == Some(StatsFormat::Json) || common.summary.stats_file.is_some();
+    if !json {
+        return None;
+    }
+    let short = |d: Duration| d < Duration::from_secs(10);
+    Some(match (common.summary.interval, common.duration) {
+        (Some(every), _) => every.max(MIN_INTERVAL),
+        (None, Some(d)) if short(d) => (d / 10).max(Duration::from_millis(100)),
+        (None, _) => Duration::from_secs(1),
+    })
+}
+
 /// `--interval`, checked, or `None` when `-q` silences it.
 fn interval(summary: &SummaryArgs) -> Result<Option<Duration>, clap::Error> {
     match summary.interval {
@@ -214,6 +246,8 @@ impl Config {
         let flow = flow_with_threads(&common, &source)?;
         let interval = interval(&common.summary)?;
         report_files_apart(&common)?;
+        let ramp = ramp(&common)?;
+        let series = series_period(&common);
         let mut limits = Limits {
             records: common.count,
             bytes: common.size,
@@ -251,7 +285,7 @@ impl Config {
             },
             limits,
             flow,
-            report: report(&common, interval),
+            report: report(&common, interval, ramp, series),
             output: common.output,
             existing,
             network,
@@ -393,8 +427,13 @@ fn report_files_apart(common: &CommonArgs) -> Result<(), clap::Error> {
     )
 }
 
-/// What is reported, and where (`interval` already checked).
-fn report(common: &CommonArgs, interval: Option<Duration>) -> Report {
+/// What is reported, and where (`interval` and `ramp` already checked).
+fn report(
+    common: &CommonArgs,
+    interval: Option<Duration>,
+    ramp: Option<Duration>,
+    series: Option<Duration>,
+) -> Report {
     Report {
         stats: common.summary.stats.filter(|_| !common.summary.quiet),
         stats_file: common.summary.stats_file.clone(),
@@ -407,6 +446,8 @@ fn report(common: &CommonArgs, interval: Option<Duration>) -> Report {
         timeline: common.timeline.clone(),
         latency_log: common.latency_log.clone(),
         latency: !common.no_latency,
+        ramp,
+        series,
         quiet: common.summary.quiet,
     }
 }

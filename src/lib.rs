@@ -132,6 +132,10 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
         Err(failed) => (failed.stats, Some(failed.error)),
     };
     stats.seed = Some(config.source.seed);
+    if let Some(ramp) = &history.ramp {
+        stats.measure(Some(ramp));
+    }
+    stats.intervals = std::mem::take(&mut history.series);
     let verify_error = match config.verify {
         Some(verify::Mode::AfterWrite) => {
             readback::after_write(config, &mut stats, &mut history, run).err()

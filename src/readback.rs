@@ -95,6 +95,8 @@ fn check(config: &Config, limits: Limits, run: &Run) -> Result<(VerifyStats, boo
         interval: None,
         timeline: None,
         latency_log: None,
+        ramp: None,
+        series: None,
         ..config.report.clone()
     };
     let record_noun = match &config.source.spec {

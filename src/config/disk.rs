@@ -13,9 +13,9 @@ use std::path::Path;
 use super::{refuse_given, usage};
 use crate::cli::CommonArgs;
 use crate::sink::disk::DiskOptions;
-use crate::sink::disk::EngineKind;
 use crate::sink::disk::direct;
 use crate::sink::disk::sync::SyncPolicy;
+use crate::sink::disk::{EngineKind, Preallocate};
 use crate::sink::{Network, Target};
 
 pub(super) fn disk(
@@ -46,7 +46,7 @@ pub(super) fn disk(
             ("--dsync", args.dsync),
             ("--direct", args.direct),
             ("--engine", args.engine.is_some()),
-            ("--preallocate", args.preallocate),
+            ("--preallocate", args.preallocate.is_some()),
             ("--queue-depth", depth > 1),
         ];
         refuse_given(&given, |flag| {
@@ -62,11 +62,7 @@ pub(super) fn disk(
             "--engine sync writes one chunk at a time; --queue-depth {depth} needs uring or threads"
         )));
     }
-    if args.preallocate && common.size.is_none() {
-        return Err(usage(
-            "--preallocate reserves --size bytes: give --size".to_string(),
-        ));
-    }
+    let preallocate = preallocation(common, target)?;
     if args.direct
         && let Some(alignment) = direct::alignment(output)
         && !common.chunk.is_multiple_of(alignment)
@@ -84,7 +80,34 @@ pub(super) fn disk(
         direct: args.direct,
         queue_depth: depth,
         engine: args.engine,
-        preallocate: args.preallocate.then_some(common.size).flatten(),
+        preallocate,
         chunk_bytes: common.chunk as usize,
     }))
+}
+
+/// What to reserve before writing: `--preallocate` as given, which needs
+/// `--size`; else, as fio does by default, `native` for a regular file
+/// that starts empty (new, or replaced with `--force`) and has a known
+/// size. An appended file or a block device is left as it is.
+fn preallocation(
+    common: &CommonArgs,
+    target: Option<Target>,
+) -> Result<Option<(Preallocate, u64)>, clap::Error> {
+    match (common.disk.preallocate, common.size) {
+        (Some(Preallocate::None), _) => Ok(None),
+        (Some(mode), Some(size)) => Ok(Some((mode, size))),
+        (Some(mode), None) => Err(usage(format!(
+            "--preallocate {} reserves --size bytes: give --size",
+            mode.as_str()
+        ))),
+        (None, Some(size)) => {
+            let starts_empty = match target {
+                Some(Target::New) => true,
+                Some(Target::Regular) => common.force,
+                _ => false,
+            };
+            Ok(starts_empty.then_some((Preallocate::Native, size)))
+        }
+        (None, None) => Ok(None),
+    }
 }

@@ -166,6 +166,7 @@ impl Writer<'_> {
             let _ = empty.send(chunk);
         }
         let writes = done.write_ns.len() as u64;
+        self.counters.ios.fetch_add(writes, Ordering::Relaxed);
         for ns in done.write_ns.drain(..) {
             self.latency.record_write(ns);
         }
@@ -218,6 +219,7 @@ impl Writer<'_> {
                 end = end.min(done.saturating_add(credit.try_into().unwrap_or(usize::MAX)));
             }
             *writes += 1;
+            self.counters.ios.fetch_add(1, Ordering::Relaxed);
             // Every call is timed, failed or interrupted ones too (a disk
             // that takes 30 s to say EIO is the stall to see), so the
             // histogram's count is the `writes` count.

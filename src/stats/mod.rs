@@ -8,6 +8,7 @@
 //! summary read.
 
 pub mod latency;
+pub mod series;
 pub mod verify;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -16,6 +17,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 pub use latency::{Latency, LatencyRecorder, LatencyTotals, SharedLatencies};
+pub use series::{IntervalRow, Ramp, RampBaseline};
 
 /// Live counters, bumped by the generator and writer threads and readable
 /// at any time.
@@ -25,6 +27,9 @@ pub struct Counters {
     pub bytes: AtomicU64,
     pub records: AtomicU64,
     pub chunks: AtomicU64,
+    /// I/Os the destination took: for a disk one engine write, for a
+    /// stream one write call (the `writes` of the summary, live).
+    pub ios: AtomicU64,
     /// Bytes handed to the writer and not yet written: the quantity the
     /// water marks bound.
     pub buffered_bytes: AtomicU64,
@@ -169,7 +174,10 @@ pub struct Stats {
     pub records: u64,
     pub chunks: u64,
     pub elapsed_s: f64,
+    /// Measured after the ramp (`--ramp`), as every rate and latency.
     pub bytes_per_s: f64,
+    /// Writes per second (a write is one I/O: see [`Counters::ios`]).
+    pub iops: f64,
     pub hwm_bytes: u64,
     pub lwm_bytes: u64,
     pub chunk_bytes: u64,
@@ -190,6 +198,14 @@ pub struct Stats {
     pub destination: String,
     pub bottleneck: Bottleneck,
     pub end: End,
+    /// The seconds, bytes and writes of the `--ramp` that the rates and
+    /// latencies leave out (all 0 without a ramp).
+    pub ramp_s: f64,
+    pub ramp_bytes: u64,
+    pub ramp_ios: u64,
+    /// fio's `jobs[0].write` figures, under fio's names, for scripts that
+    /// read fio's JSON.
+    pub write: FioWrite,
     /// Each write call's latency (submission to completion for an engine
     /// with writes in flight), shaped as fio's `clat_ns`.
     pub write_lat_ns: Option<Latency>,
@@ -207,6 +223,19 @@ pub struct Stats {
     /// Only when the destination was read back (`--verify`, `--verify-only`).
     #[serde(flatten)]
     pub verify: Option<verify::VerifyStats>,
+    /// The run over time, one row per `--interval` (see `series.rs`).
+    pub intervals: Vec<IntervalRow>,
+}
+
+/// fio's `write` object: bytes, rate and I/Os of the measured time (after
+/// the ramp), `runtime` in milliseconds as fio gives it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct FioWrite {
+    pub io_bytes: u64,
+    pub bw_bytes: f64,
+    pub iops: f64,
+    pub runtime: u64,
+    pub total_ios: u64,
 }
 
 impl Stats {
@@ -219,6 +248,7 @@ impl Stats {
             chunks: 0,
             elapsed_s: 0.0,
             bytes_per_s: 0.0,
+            iops: 0.0,
             hwm_bytes: 0,
             lwm_bytes: 0,
             chunk_bytes: 0,
@@ -235,11 +265,56 @@ impl Stats {
             destination,
             bottleneck: Bottleneck::Generator,
             end: End::Complete,
+            ramp_s: 0.0,
+            ramp_bytes: 0,
+            ramp_ios: 0,
+            write: FioWrite::default(),
             write_lat_ns: None,
             sync_lat_ns: None,
             record_noun,
             sink: SinkReport::Stream,
             verify: None,
+            intervals: Vec::new(),
+        }
+    }
+
+    /// Sets the rates and fio's `write` figures from the counts, leaving
+    /// out what `ramp` saw: its bytes, writes, seconds and latencies. A run
+    /// that ended inside its ramp measured nothing, and says so with zero
+    /// rates and no latencies rather than the ramp's own figures.
+    pub fn measure(&mut self, ramp: Option<&Ramp>) {
+        let (from_s, bytes, ios) = match ramp {
+            None => (0.0, 0, 0),
+            Some(Ramp { asked_s, baseline }) => {
+                self.ramp_s = *asked_s;
+                match baseline {
+                    Some(base) => (base.t_s, base.bytes, base.ios),
+                    None => (self.elapsed_s, self.bytes, self.writes),
+                }
+            }
+        };
+        self.ramp_bytes = bytes.min(self.bytes);
+        self.ramp_ios = ios.min(self.writes);
+        let measured_s = (self.elapsed_s - from_s).max(0.0);
+        let io_bytes = self.bytes - self.ramp_bytes;
+        let total_ios = self.writes - self.ramp_ios;
+        let rate = |n: u64| match measured_s {
+            s if s > 0.0 => n as f64 / s,
+            _ => 0.0,
+        };
+        self.bytes_per_s = rate(io_bytes);
+        self.iops = rate(total_ios);
+        self.write = FioWrite {
+            io_bytes,
+            bw_bytes: self.bytes_per_s,
+            iops: self.iops,
+            runtime: (measured_s * 1000.0).round() as u64,
+            total_ios,
+        };
+        if let Some(ramp) = ramp {
+            let base = ramp.baseline.as_ref();
+            leave_out(&mut self.write_lat_ns, base.map(|b| b.write.as_ref()));
+            leave_out(&mut self.sync_lat_ns, base.map(|b| b.sync.as_ref()));
         }
     }
 }
@@ -267,6 +342,24 @@ impl SinkReport {
             SinkReport::Disk(disk) => Some(disk),
             _ => None,
         }
+    }
+}
+
+/// A run's latencies without those of its ramp; `ramp` is `None` when the
+/// run ended inside it (then nothing is left), `Some(None)` when the ramp
+/// timed nothing.
+fn leave_out(latency: &mut Option<Latency>, ramp: Option<Option<&hdrhistogram::Histogram<u64>>>) {
+    let Some(ramp) = ramp else {
+        *latency = None;
+        return;
+    };
+    if let (Some(total), Some(ramp)) = (latency.as_mut(), ramp) {
+        // The ramp's counts are an earlier look at the same cumulative
+        // buckets, so each is at most the total's and this cannot fail.
+        let _ = total.histogram.subtract(ramp);
+    }
+    if latency.as_ref().is_some_and(|l| l.histogram.is_empty()) {
+        *latency = None;
     }
 }
 
@@ -313,6 +406,14 @@ pub struct DiskStats {
     /// Syncs made, and the seconds spent in them.
     pub syncs: u64,
     pub sync_s: f64,
+    /// The preallocation done: `none`, `native` or `keep`, and its bytes.
+    /// A file's preallocated blocks start unwritten, so a first pass over
+    /// them pays for their conversion.
+    pub preallocate: &'static str,
+    /// What was asked (`--preallocate`, or the default): it differs from
+    /// `preallocate` when the filesystem refused.
+    pub preallocate_asked: &'static str,
+    pub preallocated_bytes: u64,
 }
 
 /// What an HTTP destination adds to the summary: requests by status

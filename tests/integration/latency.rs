@@ -124,11 +124,20 @@ fn timeline_rows_end_with_write_p50_and_p99() {
     let csv = String::from_utf8(read(&timeline)).unwrap();
     let mut rows = csv.lines();
     let header = rows.next().unwrap();
-    assert!(header.ends_with(",write_p50_ns,write_p99_ns"), "{header}");
+    assert!(
+        header.ends_with(",write_p50_ns,write_p99_ns,ios,iops"),
+        "{header}"
+    );
     let mut timed = 0;
+    let mut ios = 0;
     for row in rows {
         let fields: Vec<&str> = row.split(',').collect();
-        assert_eq!(fields.len(), 9, "{row}");
+        assert_eq!(fields.len(), 11, "{row}");
+        // Writes so far, never fewer than the row before.
+        let now: u64 = fields[9].parse().unwrap();
+        assert!(now >= ios, "{row}");
+        ios = now;
+        let _iops: f64 = fields[10].parse().unwrap();
         // Empty for a sample in which no write finished.
         if let (Ok(p50), Ok(p99)) = (fields[7].parse::<u64>(), fields[8].parse::<u64>()) {
             assert!(p50 <= p99, "{row}");
@@ -138,6 +147,8 @@ fn timeline_rows_end_with_write_p50_and_p99() {
         }
     }
     assert!(timed >= 3, "{csv}");
+    // 12 MiB in 64 KiB writes at most (a paced writer may slice them).
+    assert!(ios >= 192, "{csv}");
 }
 
 #[test]

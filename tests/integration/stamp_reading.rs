@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::common::{
     RUN_LIMIT, final_stats, gush, gush_std, num, output_bounded, read, send_signal, stats_from,
-    wait_bounded, wait_for_reads,
+    wait_bounded,
 };
 use crate::stamp::{BLOCK, TOTAL, bad_blocks, patch, scratch, stamped};
 
@@ -201,7 +201,7 @@ fn ctrl_c_reports_what_was_checked_and_exits_130() {
 #[test]
 fn a_fifo_is_refused_before_it_is_opened() {
     let dir = scratch();
-    let fifo = dir.path().join("fifo");
+    let fifo = dir.path("fifo");
     let name = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
     // SAFETY: mkfifo reads the NUL-terminated path we own.
     assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo");
@@ -223,7 +223,7 @@ fn a_fifo_is_refused_before_it_is_opened() {
 #[test]
 fn sigkill_with_preallocate_leaves_a_tail_named_zeroed() {
     let dir = scratch();
-    let path = dir.path().join("killed");
+    let path = dir.path("killed");
     // Paced, so the run is still writing when it is killed; preallocated,
     // so the file already has its whole length.
     let mut write = gush_std([

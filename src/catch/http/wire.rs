@@ -413,7 +413,7 @@ mod tests {
                 "CRLF",
             ),
         ] {
-            let err = body_of(wire).err().expect("refused");
+            let err = body_of(wire).expect_err("refused");
             let refused = err.downcast_ref::<Refused>().expect("answered");
             assert_eq!(refused.status, "400 Bad Request");
             assert!(refused.why.contains(why), "{refused}");
