@@ -85,7 +85,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__bytes)
-            opts="-n -s -t -r -o -f -a -q -H -h -V --fill --block --run-id --compress-ratio --dedupe --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --fill --block --run-id --compress-ratio --dedupe --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -272,6 +272,10 @@ _gush() {
                     return 0
                     ;;
                 --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pause)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -507,7 +511,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__lines)
-            opts="-n -s -t -r -o -f -a -q -H -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +701,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-pause)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -723,7 +731,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__records)
-            opts="-n -s -t -r -o -f -a -q -H -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -921,6 +929,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-pause)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -929,7 +941,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__replay)
-            opts="-n -s -t -r -o -f -a -q -H -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1096,6 +1108,10 @@ _gush() {
                     return 0
                     ;;
                 --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pause)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -79,6 +79,7 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l content-type -d 'The
 complete -c gush -n "__fish_gush_using_subcommand lines" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l max-pause -d 'The longest the server\'s 429 and 503 answers may hold one batch back, in all, before the run fails [default: 5m]. Each wait is what Retry-After asks, but at least 10 ms, doubling to 1 s while the same batch is refused' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
@@ -145,6 +146,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l content-type -d 'T
 complete -c gush -n "__fish_gush_using_subcommand records" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l max-pause -d 'The longest the server\'s 429 and 503 answers may hold one batch back, in all, before the run fails [default: 5m]. Each wait is what Retry-After asks, but at least 10 ms, doubling to 1 s while the same batch is refused' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l no-header -d 'Leave out the CSV/TSV header row'
 complete -c gush -n "__fish_gush_using_subcommand records" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand records" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
@@ -207,6 +209,7 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l content-type -d 'The
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l max-pause -d 'The longest the server\'s 429 and 503 answers may hold one batch back, in all, before the run fails [default: 5m]. Each wait is what Retry-After asks, but at least 10 ms, doubling to 1 s while the same batch is refused' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
@@ -263,6 +266,7 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l content-type -d 'Th
 complete -c gush -n "__fish_gush_using_subcommand replay" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l max-pause -d 'The longest the server\'s 429 and 503 answers may hold one batch back, in all, before the run fails [default: 5m]. Each wait is what Retry-After asks, but at least 10 ms, doubling to 1 s while the same batch is refused' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l loop -d 'Start the file over at its end, until --count, --size or --duration (or Ctrl-C). Not for stdin'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'

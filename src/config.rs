@@ -14,7 +14,10 @@ use clap::CommandFactory;
 use clap::error::ErrorKind;
 use humansize::{BINARY, format_size};
 
-use crate::cli::{Cli, ClockKind, Command, CommonArgs, SequenceArgs, Shard, SummaryArgs};
+use crate::cli::{
+    BytesArgs, Cli, ClockKind, Command, CommonArgs, LinesArgs, RecordsArgs, SequenceArgs, Shard,
+    SummaryArgs,
+};
 use crate::language::clock::TimeSource;
 use crate::language::escape::Format;
 use crate::language::schema::Schema;
@@ -23,18 +26,19 @@ use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
 use crate::report::{Progress, Report};
 use crate::sink::http::HttpOptions;
-use crate::sink::{DiskOptions, Existing, Network};
+use crate::sink::{Destination, DiskOptions, Existing, Network};
 use crate::source::presets::{self, Body};
-use crate::source::{SourcePlan, SourceSpec};
+use crate::source::{self, SourcePlan, SourceSpec};
 
 pub mod catch;
 use catch::CatchConfig;
 mod disk;
 mod http;
 mod net;
+mod numbering;
 mod stamp;
 mod verify;
-use crate::stamp::check::VerifyConfig;
+use crate::verify::stamped::VerifyConfig;
 
 /// What the command line asks for, checked.
 #[derive(Debug)]
@@ -90,6 +94,19 @@ pub struct Config {
     pub verify: Option<crate::verify::Mode>,
     /// The web endpoint `-o` names, if it names one.
     pub http: Option<HttpOptions>,
+}
+
+impl Config {
+    /// Where `-o` points, for [`sink::open`](crate::sink::open): the one
+    /// place the destination's kind is read off the checked options.
+    pub fn destination(&self) -> Destination<'_> {
+        match (&self.http, &self.network, &self.disk) {
+            (Some(http), _, _) => Destination::Http(http),
+            (None, Some(network), _) => Destination::Network(network),
+            (None, None, Some(disk)) => Destination::Disk(&self.output, disk),
+            (None, None, None) => Destination::stream(&self.output),
+        }
+    }
 }
 
 /// Reports more often than this would cost more than they show.
@@ -150,134 +167,75 @@ fn byte_rate(flag: &str, rate: Option<Rate>) -> Result<Option<Rate>, clap::Error
     }
 }
 
+/// Refuses the first of `flags` that was given: the one shape of "this
+/// flag does not apply here". `why` says what the flag is for and why it
+/// does not fit, given the flag's name.
+fn refuse_given(
+    flags: &[(&str, bool)],
+    why: impl FnOnce(&str) -> String,
+) -> Result<(), clap::Error> {
+    match flags.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => Err(usage(why(flag))),
+        None => Ok(()),
+    }
+}
+
+/// The most writes (a disk) or requests (HTTP batches) in flight. Past a
+/// few hundred no device or server goes faster, while the default
+/// `--hwm` grows with the depth and HTTP runs a thread per request in
+/// flight: a larger number is a typo, not a plan.
+pub const MAX_QUEUE_DEPTH: usize = 1024;
+
+/// `--queue-depth`, checked once for every destination that takes it.
+fn queue_depth(common: &CommonArgs) -> Result<usize, clap::Error> {
+    match common.disk.queue_depth {
+        depth @ 1..=MAX_QUEUE_DEPTH => Ok(depth),
+        depth => Err(usage(format!(
+            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
+        ))),
+    }
+}
+
 fn invalid(message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::InvalidValue, message)
 }
 
 impl Config {
+    /// Weighs the flags of a command that writes, step by step: what to
+    /// generate, how it flows, the report, the amount, the destination,
+    /// the clock, the read-back.
     pub fn from_cli(cli: Cli) -> Result<Config, clap::Error> {
-        let mut chosen_seed = None;
-        let (source, sequence, common) = match cli.command {
-            Command::Lines(args) => {
-                let template = match (args.template, args.preset) {
-                    (Some(template), _) => template,
-                    (None, Some(name)) => match preset(&name, "lines")?.body {
-                        Body::Template(text) => Template::parse(text).expect("presets parse"),
-                        Body::Schema(..) => unreachable!("checked by preset()"),
-                    },
-                    (None, None) => Template::parse("Line {n}").expect("the default parses"),
-                };
-                (
-                    SourceSpec::Lines { template },
-                    Some(args.sequence),
-                    args.common,
-                )
-            }
-            Command::Records(args) => {
-                let (text, preset_format) = match (args.schema, args.preset) {
-                    (Some(schema), _) => (schema, None),
-                    (None, Some(name)) => match preset(&name, "records")?.body {
-                        Body::Schema(text, format) => (text.to_string(), Some(format)),
-                        Body::Template(_) => unreachable!("checked by preset()"),
-                    },
-                    (None, None) => unreachable!("clap requires --schema or --preset"),
-                };
-                let schema = Schema::parse(&text).map_err(|err| {
-                    invalid(format!("invalid value for '--schema <SCHEMA>':\n{err}"))
-                })?;
-                let format = args.format.or(preset_format).unwrap_or(Format::Csv);
-                let source = SourceSpec::Records {
-                    schema,
-                    format,
-                    header: !args.no_header,
-                };
-                (source, Some(args.sequence), args.common)
-            }
-            Command::Bytes(args) => {
-                if let Some(count) = args.common.count {
-                    return Err(usage(format!(
-                        "--count {count} counts lines; `gush bytes` takes --size or --duration"
-                    )));
-                }
-                if let Some(Rate::Records(rate)) = args.common.rate {
-                    return Err(usage(format!(
-                        "--rate {rate}/s counts lines; `gush bytes` takes a byte rate such as 5MiB/s"
-                    )));
-                }
-                // The seed is chosen here, not below, because a stamped
-                // block's header records it; `common.seed` still says
-                // whether one was given.
-                let common = args.common;
-                let seed = common.seed.unwrap_or_else(seeded::fresh_seed);
-                chosen_seed = Some(seed);
-                let (content, stamp) = stamp::content(&args.fill, &args.content, &common, seed)?;
-                let source = SourceSpec::Bytes {
-                    fill: args.fill,
-                    content,
-                    stamp,
-                };
-                (source, None, common)
-            }
-            Command::Replay(args) => {
-                let (source, common) = net::replay(args)?;
-                (source, None, common)
-            }
-            Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
-            Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
-            Command::Verify(_) => unreachable!("`gush verify` is configured by VerifyConfig"),
-        };
-        let mut flow = flow(&common)?;
-        flow.threads = threads(common.threads, &source)?;
-        flow.eager_threads = common.threads.is_some();
-        if let Some(batch) = flow.records_per_chunk {
-            // Threads fill chunks by units of records that ignore --batch;
-            // an HTTP batch of N records is one chunk of one generator.
-            if common.threads.is_some_and(|n| n > 1) {
-                return Err(usage(format!(
-                    "--batch {batch} makes each request one generator's chunk: leave --threads out"
-                )));
-            }
-            flow.threads = 1;
-        }
+        let Asked {
+            source,
+            sequence,
+            common,
+            chosen_seed,
+        } = asked(cli.command)?;
+        let flow = flow_with_threads(&common, &source)?;
         let interval = interval(&common.summary)?;
-        not_the_output(
-            &common.output,
-            "--stats-file",
-            common.summary.stats_file.as_deref(),
-        )?;
-        not_the_output(&common.output, "--timeline", common.timeline.as_deref())?;
-        not_the_output(
-            &common.output,
-            "--latency-log",
-            common.latency_log.as_deref(),
-        )?;
-        let network = net::network(&common)?;
-        let http = http::http(&common, &source)?;
-        let disk = match http {
-            Some(_) => None,
-            None => disk::disk(&common, network.as_ref())?,
-        };
-        let framing = net::framing(&source, &common)?;
-        let existing = match (common.force, common.append) {
-            (true, _) => Existing::Overwrite,
-            (false, true) => Existing::Append,
-            (false, false) => Existing::Refuse,
-        };
+        report_files_apart(&common)?;
         let mut limits = Limits {
             records: common.count,
             bytes: common.size,
             duration: common.duration,
         };
+        let start = sequence.as_ref().map_or(0, |s| s.start);
+        numbering::check_count(start, limits.records)?;
         let first = match common.shard {
             None => 0,
             Some(shard) => cut_shard(shard, &source, &mut limits)?,
         };
-        let time = match sequence.as_ref().and_then(|s| s.clock) {
-            Some(ClockKind::Live) => TimeSource::Live,
-            Some(ClockKind::Sim) => simulated(sequence.as_ref()),
-            None if common.seed.is_some() => simulated(sequence.as_ref()),
-            None => TimeSource::Live,
+        numbering::cap_records(start, &mut limits);
+        let framing = net::framing(&source, &common)?;
+        let network = net::network(&common)?;
+        let header_row = source::header_row(&source, first, framing);
+        let http = http::http(&common, &source, header_row)?;
+        let disk = match http {
+            Some(_) => None,
+            None => disk::disk(&common, network.as_ref())?,
         };
+        let existing = Existing::from_flags(common.force, common.append);
+        let time = time_source(sequence.as_ref(), common.seed.is_some());
         let verify = verify::verify(&common, &source, time, disk.as_ref())?;
         Ok(Config {
             source: SourcePlan {
@@ -286,34 +244,181 @@ impl Config {
                     .seed
                     .or(chosen_seed)
                     .unwrap_or_else(seeded::fresh_seed),
-                start: sequence.as_ref().map_or(0, |s| s.start),
+                start,
                 first,
                 time,
                 framing,
             },
             limits,
             flow,
+            report: report(&common, interval),
             output: common.output,
             existing,
-            report: Report {
-                stats: common.summary.stats.filter(|_| !common.summary.quiet),
-                stats_file: common.summary.stats_file,
-                progress: match (common.summary.quiet || common.no_progress, common.progress) {
-                    (true, _) => Progress::Never,
-                    (false, true) => Progress::Always,
-                    (false, false) => Progress::Auto,
-                },
-                interval,
-                timeline: common.timeline,
-                latency_log: common.latency_log,
-                latency: !common.no_latency,
-                quiet: common.summary.quiet,
-            },
             network,
             disk,
             verify,
             http,
         })
+    }
+}
+
+/// What a subcommand asks to generate, before the flags every command
+/// shares are weighed.
+struct Asked {
+    source: SourceSpec,
+    /// How records are numbered and stamped: `lines` and `records` only.
+    sequence: Option<SequenceArgs>,
+    common: CommonArgs,
+    /// The seed `gush bytes` chose when none was given: a stamped block's
+    /// header records it, so it is chosen before the source is made.
+    chosen_seed: Option<u64>,
+}
+
+/// The source a subcommand names, checked on its own flags.
+fn asked(command: Command) -> Result<Asked, clap::Error> {
+    match command {
+        Command::Lines(args) => lines(args),
+        Command::Records(args) => records(args),
+        Command::Bytes(args) => bytes(args),
+        Command::Replay(args) => {
+            let (source, common) = net::replay(args)?;
+            Ok(Asked {
+                source,
+                sequence: None,
+                common,
+                chosen_seed: None,
+            })
+        }
+        Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
+        Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
+        Command::Verify(_) => unreachable!("`gush verify` is configured by VerifyConfig"),
+    }
+}
+
+/// `gush lines`: a template, given, from a preset, or `Line {n}`.
+fn lines(args: LinesArgs) -> Result<Asked, clap::Error> {
+    let template = match (args.template, args.preset) {
+        (Some(template), _) => template,
+        (None, Some(name)) => match preset(&name, "lines")?.body {
+            Body::Template(text) => Template::parse(text).expect("presets parse"),
+            Body::Schema(..) => unreachable!("checked by preset()"),
+        },
+        (None, None) => Template::parse("Line {n}").expect("the default parses"),
+    };
+    Ok(Asked {
+        source: SourceSpec::Lines { template },
+        sequence: Some(args.sequence),
+        common: args.common,
+        chosen_seed: None,
+    })
+}
+
+/// `gush records`: a schema, given or from a preset, in a format.
+fn records(args: RecordsArgs) -> Result<Asked, clap::Error> {
+    let (text, preset_format) = match (args.schema, args.preset) {
+        (Some(schema), _) => (schema, None),
+        (None, Some(name)) => match preset(&name, "records")?.body {
+            Body::Schema(text, format) => (text.to_string(), Some(format)),
+            Body::Template(_) => unreachable!("checked by preset()"),
+        },
+        (None, None) => unreachable!("clap requires --schema or --preset"),
+    };
+    let schema = Schema::parse(&text)
+        .map_err(|err| invalid(format!("invalid value for '--schema <SCHEMA>':\n{err}")))?;
+    let format = args.format.or(preset_format).unwrap_or(Format::Csv);
+    let source = SourceSpec::Records {
+        schema,
+        format,
+        header: !args.no_header,
+    };
+    Ok(Asked {
+        source,
+        sequence: Some(args.sequence),
+        common: args.common,
+        chosen_seed: None,
+    })
+}
+
+/// `gush bytes`: a fill, its shape, and for `--fill stamped` the blocks.
+fn bytes(args: BytesArgs) -> Result<Asked, clap::Error> {
+    if let Some(count) = args.common.count {
+        return Err(usage(format!(
+            "--count {count} counts lines; `gush bytes` takes --size or --duration"
+        )));
+    }
+    if let Some(Rate::Records(rate)) = args.common.rate {
+        return Err(usage(format!(
+            "--rate {rate}/s counts lines; `gush bytes` takes a byte rate such as 5MiB/s"
+        )));
+    }
+    // The seed is chosen here, not with the others, because a stamped
+    // block's header records it; `common.seed` still says whether one
+    // was given.
+    let common = args.common;
+    let seed = common.seed.unwrap_or_else(seeded::fresh_seed);
+    let (content, stamp) = stamp::content(&args.fill, &args.content, &common, seed)?;
+    let source = SourceSpec::Bytes {
+        fill: args.fill,
+        content,
+        stamp,
+    };
+    Ok(Asked {
+        source,
+        sequence: None,
+        common,
+        chosen_seed: Some(seed),
+    })
+}
+
+/// The flow (`flow`) with its generator threads (`--threads`).
+fn flow_with_threads(common: &CommonArgs, source: &SourceSpec) -> Result<Flow, clap::Error> {
+    let mut flow = flow(common)?;
+    flow.threads = threads(common.threads, source, common.rate)?;
+    flow.eager_threads = common.threads.is_some();
+    Ok(flow)
+}
+
+/// Refuses a report file that is the output itself.
+fn report_files_apart(common: &CommonArgs) -> Result<(), clap::Error> {
+    not_the_output(
+        &common.output,
+        "--stats-file",
+        common.summary.stats_file.as_deref(),
+    )?;
+    not_the_output(&common.output, "--timeline", common.timeline.as_deref())?;
+    not_the_output(
+        &common.output,
+        "--latency-log",
+        common.latency_log.as_deref(),
+    )
+}
+
+/// What is reported, and where (`interval` already checked).
+fn report(common: &CommonArgs, interval: Option<Duration>) -> Report {
+    Report {
+        stats: common.summary.stats.filter(|_| !common.summary.quiet),
+        stats_file: common.summary.stats_file.clone(),
+        progress: match (common.summary.quiet || common.no_progress, common.progress) {
+            (true, _) => Progress::Never,
+            (false, true) => Progress::Always,
+            (false, false) => Progress::Auto,
+        },
+        interval,
+        timeline: common.timeline.clone(),
+        latency_log: common.latency_log.clone(),
+        latency: !common.no_latency,
+        quiet: common.summary.quiet,
+    }
+}
+
+/// The clock `{ts}` reads: `--clock`, or simulated when `--seed` asks for
+/// a run that repeats.
+fn time_source(sequence: Option<&SequenceArgs>, seeded: bool) -> TimeSource {
+    match sequence.and_then(|s| s.clock) {
+        Some(ClockKind::Live) => TimeSource::Live,
+        Some(ClockKind::Sim) => simulated(sequence),
+        None if seeded => simulated(sequence),
+        None => TimeSource::Live,
     }
 }
 
@@ -368,14 +473,24 @@ fn preset(name: &str, command: &str) -> Result<&'static presets::Preset, clap::E
 const DEFAULT_MAX_THREADS: usize = 8;
 
 /// `--threads`, or the default: the available cores, at most 8. `replay`
-/// reads its input in order, so it runs one generator.
-fn threads(asked: Option<usize>, source: &SourceSpec) -> Result<usize, clap::Error> {
+/// reads its input in order, so it runs one generator; so does a paced
+/// run (`--rate`), which its pace holds back, not its generator, and
+/// whose pacer is one thread's.
+fn threads(
+    asked: Option<usize>,
+    source: &SourceSpec,
+    rate: Option<Rate>,
+) -> Result<usize, clap::Error> {
     match (asked, source) {
         (Some(n), SourceSpec::Replay { .. }) if n > 1 => Err(usage(format!(
             "--threads {n}: `gush replay` reads its input in order with one thread; leave --threads out"
         ))),
+        (Some(n), _) if n > 1 && rate.is_some() => Err(usage(format!(
+            "--threads {n}: a --rate run is paced by one generator thread, and its pace, not generating, sets its speed; leave --threads out"
+        ))),
         (Some(n), _) => Ok(n),
         (None, SourceSpec::Replay { .. }) => Ok(1),
+        (None, _) if rate.is_some() => Ok(1),
         (None, _) => Ok(std::thread::available_parallelism()
             .map_or(1, usize::from)
             .min(DEFAULT_MAX_THREADS)),
@@ -384,6 +499,7 @@ fn threads(asked: Option<usize>, source: &SourceSpec) -> Result<usize, clap::Err
 
 fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
     let size = |n: u64| format_size(n, BINARY);
+    let queue_depth = queue_depth(common)?;
     let chunk = common.chunk;
     if chunk == 0 || chunk > MAX_CHUNK {
         return Err(usage(format!(
@@ -393,9 +509,9 @@ fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
     }
     // Chunks in flight count under the hwm, so a deep queue needs room
     // for a full queue and the next one being made, or it never fills.
-    let hwm = common.hwm.unwrap_or_else(|| {
-        DEFAULT_HWM.max(2 * chunk.saturating_mul(common.disk.queue_depth as u64))
-    });
+    let hwm = common
+        .hwm
+        .unwrap_or_else(|| DEFAULT_HWM.max(2 * chunk.saturating_mul(queue_depth as u64)));
     if hwm < chunk {
         return Err(usage(format!(
             "--hwm {} is smaller than --chunk {}: one chunk must fit under the high-water mark",

@@ -47,7 +47,11 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         None => None,
         Some(path) => Some(Output {
             sink: Mutex::new(
-                match sink::open(path, config.existing, None, None, signals.stop_flag()) {
+                match sink::open(
+                    sink::Destination::stream(path),
+                    config.existing,
+                    signals.stop_flag(),
+                ) {
                     Ok(sink) => sink,
                     Err(err) => return signals.interrupted(err),
                 },

@@ -8,8 +8,8 @@
 use clap::Args;
 
 use super::parse_size;
-use crate::sink::engine::EngineKind;
-use crate::sink::sync::{SyncCall, SyncPolicy};
+use crate::sink::disk::EngineKind;
+use crate::sink::disk::sync::{SyncCall, SyncPolicy};
 
 /// Flags for file and block-device destinations.
 #[derive(Debug, Args)]

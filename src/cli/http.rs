@@ -66,6 +66,13 @@ pub struct HttpArgs {
     /// response [default: 30s; none for --http stream].
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "HTTP")]
     pub request_timeout: Option<Duration>,
+
+    /// The longest the server's 429 and 503 answers may hold one batch
+    /// back, in all, before the run fails [default: 5m]. Each wait is what
+    /// Retry-After asks, but at least 10 ms, doubling to 1 s while the
+    /// same batch is refused.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "HTTP")]
+    pub max_pause: Option<Duration>,
 }
 
 /// `gush catch --http`: serve HTTP/1.1 instead of reading raw bytes.
@@ -171,6 +178,18 @@ fn parse_header(arg: &str) -> Result<(String, String), String> {
     let value = value.trim();
     if value.bytes().any(|b| b == b'\r' || b == b'\n') {
         return Err(format!("`{arg}` has a line break in its value"));
+    }
+    // gush frames each request itself: a second length, a transfer coding
+    // or another host would make the server read a different request than
+    // the one sent (request smuggling, RFC 9112 §6.3).
+    for (framing, why) in [
+        ("content-length", "gush sets the length of each request"),
+        ("transfer-encoding", "gush chooses the framing (--http)"),
+        ("host", "the host comes from the URL in -o"),
+    ] {
+        if name.eq_ignore_ascii_case(framing) {
+            return Err(format!("`{arg}`: {name} cannot be set with -H: {why}"));
+        }
     }
     Ok((name.to_string(), value.to_string()))
 }

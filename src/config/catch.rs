@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{byte_rate, interval, not_the_output, usage};
+use super::{byte_rate, interval, not_the_output, refuse_given, usage};
 use crate::cli::CatchArgs;
 use crate::net::Endpoint;
 use crate::pipeline::Rate;
@@ -89,11 +89,9 @@ impl CatchConfig {
                     ("--read-delay", args.read_delay.is_some()),
                     ("--read-rate", args.read_rate.is_some()),
                 ];
-                if let Some((flag, _)) = flags.iter().find(|(_, given)| *given) {
-                    return Err(usage(format!(
-                        "{flag} is for raw byte streams; --http serves requests"
-                    )));
-                }
+                refuse_given(&flags, |flag| {
+                    format!("{flag} is for raw byte streams; --http serves requests")
+                })?;
                 if matches!(args.listen, Endpoint::Unix(_)) && args.http.tls_cert.is_some() {
                     return Err(usage(
                         "--tls-cert serves https over TCP: listen on HOST:PORT".to_string(),
@@ -134,11 +132,7 @@ impl CatchConfig {
             max_connections: args.max_connections,
             framing: args.framing,
             output: args.output,
-            existing: match (args.force, args.append) {
-                (true, _) => Existing::Overwrite,
-                (false, true) => Existing::Append,
-                (false, false) => Existing::Refuse,
-            },
+            existing: Existing::from_flags(args.force, args.append),
             read_delay: args.read_delay,
             read_rate,
             stats: args.summary.stats.filter(|_| !args.summary.quiet),

@@ -10,17 +10,13 @@
 
 use std::path::Path;
 
-use super::usage;
+use super::{refuse_given, usage};
 use crate::cli::CommonArgs;
-use crate::sink::direct;
 use crate::sink::disk::DiskOptions;
-use crate::sink::engine::EngineKind;
-use crate::sink::sync::SyncPolicy;
+use crate::sink::disk::EngineKind;
+use crate::sink::disk::direct;
+use crate::sink::disk::sync::SyncPolicy;
 use crate::sink::{Network, Target};
-
-/// The most writes in flight: past this a deeper queue only costs memory
-/// (and io_uring's ring is sized by it).
-const MAX_QUEUE_DEPTH: usize = 4096;
 
 pub(super) fn disk(
     common: &CommonArgs,
@@ -28,12 +24,8 @@ pub(super) fn disk(
 ) -> Result<Option<DiskOptions>, clap::Error> {
     let args = &common.disk;
     let output = &common.output;
+    // In range: checked with the flow, for every destination.
     let depth = args.queue_depth;
-    if depth == 0 || depth > MAX_QUEUE_DEPTH {
-        return Err(usage(format!(
-            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
-        )));
-    }
     let target = match (network, output == Path::new("-")) {
         (Some(_), _) | (None, true) => None,
         // A path that cannot be written at all (a directory) is left for
@@ -57,12 +49,12 @@ pub(super) fn disk(
             ("--preallocate", args.preallocate),
             ("--queue-depth", depth > 1),
         ];
-        if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
-            return Err(usage(format!(
+        refuse_given(&given, |flag| {
+            format!(
                 "{flag} is for a regular file or block device, and -o {} is {what}",
                 output.display()
-            )));
-        }
+            )
+        })?;
         return Ok(None);
     }
     if args.engine == Some(EngineKind::Sync) && depth > 1 {

@@ -228,6 +228,7 @@ impl Pipeline {
             };
             let writer = writer::Writer {
                 sink,
+                stop: &stop,
                 flow,
                 shape,
                 counters: &counters,
@@ -284,6 +285,7 @@ impl Pipeline {
             },
             Err(writer::Stopped::Closed) => (End::Closed, None),
             Err(writer::Stopped::Failed(error)) => (End::Error, Some(error)),
+            Err(writer::Stopped::Interrupted(error)) => (End::Interrupted, Some(error)),
         };
         let bytes = Counters::get(&counters.bytes);
         // Buffered bytes over time are bytes sent minus bytes written, so
@@ -333,10 +335,8 @@ impl Pipeline {
             record_noun,
             write_lat_ns: written.latency.write,
             sync_lat_ns: written.latency.sync,
-            network: written.network,
-            disk: written.disk,
+            sink: written.sink,
             verify: None,
-            http: written.http,
         };
         match error {
             None => Ok(stats),

@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 use humansize::{BINARY, format_size};
 use serde::Serialize;
 
-use crate::stats::{HttpStats, Stats};
+use crate::stats::{HttpMode, HttpStats, SinkReport, Stats};
 use monitor::History;
 use sample::Sample;
 use sparkline::sparkline;
@@ -217,7 +217,7 @@ pub fn human(s: &Stats, history: &History) -> String {
     if let Some(line) = latency::summary_line(s.write_lat_ns.as_ref(), s.sync_lat_ns.as_ref()) {
         let _ = writeln!(out, "  {line}");
     }
-    if let Some(net) = &s.network {
+    if let SinkReport::Network(net) = &s.sink {
         let asked = net.send_buffer_asked.map_or(String::new(), |asked| {
             format!(" (asked {})", size(asked as f64))
         });
@@ -237,7 +237,7 @@ pub fn human(s: &Stats, history: &History) -> String {
             size(net.send_buffer_bytes as f64),
         );
     }
-    if let Some(disk) = &s.disk {
+    if let SinkReport::Disk(disk) = &s.sink {
         let mode = match (disk.direct, disk.dsync) {
             (true, true) => "direct, dsync",
             (true, false) => "direct",
@@ -257,7 +257,7 @@ pub fn human(s: &Stats, history: &History) -> String {
     if let Some(verified) = &s.verify {
         out.push_str(&verify::human(verified));
     }
-    if let Some(http) = &s.http {
+    if let SinkReport::Http(http) = &s.sink {
         let _ = writeln!(out, "  {}", http_line(http));
     }
     if s.elapsed_s >= SPARKLINE_MIN_S && history.samples.len() >= 2 {
@@ -300,13 +300,13 @@ pub fn http_line(http: &HttpStats) -> String {
         }
     }
     let depth = match http.http_mode {
-        "batch" => format!(", depth {}", http.http_queue_depth),
-        _ => String::new(),
+        HttpMode::Batch => format!(", depth {}", http.http_queue_depth),
+        HttpMode::Stream => String::new(),
     };
     format!(
         "http: {} {} requests{depth} ({statuses}), {} retries, {} retried; server pauses {} ({})",
         http.requests,
-        http.http_mode,
+        http.http_mode.as_str(),
         http.retries,
         size(http.retried_bytes as f64),
         http.server_pauses,

@@ -220,7 +220,7 @@ impl Watch for RunWatch {
                 .as_mut()
                 .expect("made with --interval");
             let sample = sample.with_latency(window);
-            let http = self.counters.http.get().map(|live| live.snapshot("", 0));
+            let http = self.counters.http.get().map(|live| live.snapshot());
             let line = match format {
                 Some(StatsFormat::Json) => super::interval_json(&sample, http.as_ref()),
                 _ => {

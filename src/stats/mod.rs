@@ -48,8 +48,12 @@ impl Counters {
 
 /// What an HTTP destination counts live: its senders bump these as
 /// responses come; the summary and the `--interval` lines read them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct HttpCounters {
+    /// How the destination sends, and its requests in flight at most:
+    /// fixed when it opens, carried here so every snapshot is whole.
+    pub mode: HttpMode,
+    pub queue_depth: usize,
     pub requests: AtomicU64,
     pub status_2xx: AtomicU64,
     pub status_4xx: AtomicU64,
@@ -63,6 +67,22 @@ pub struct HttpCounters {
 }
 
 impl HttpCounters {
+    pub fn new(mode: HttpMode, queue_depth: usize) -> HttpCounters {
+        HttpCounters {
+            mode,
+            queue_depth,
+            requests: AtomicU64::default(),
+            status_2xx: AtomicU64::default(),
+            status_4xx: AtomicU64::default(),
+            status_5xx: AtomicU64::default(),
+            status_429: AtomicU64::default(),
+            retries: AtomicU64::default(),
+            retried_bytes: AtomicU64::default(),
+            server_pauses: AtomicU64::default(),
+            server_paused_ns: AtomicU64::default(),
+        }
+    }
+
     /// Counts a response by its status class.
     pub fn status(&self, status: u16) {
         self.requests.fetch_add(1, Ordering::Relaxed);
@@ -78,10 +98,11 @@ impl HttpCounters {
         }
     }
 
-    pub fn snapshot(&self, mode: &'static str, queue_depth: usize) -> HttpStats {
+    /// The figures so far.
+    pub fn snapshot(&self) -> HttpStats {
         let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         HttpStats {
-            http_mode: mode,
+            http_mode: self.mode,
             requests: get(&self.requests),
             status_2xx: get(&self.status_2xx),
             status_4xx: get(&self.status_4xx),
@@ -91,7 +112,7 @@ impl HttpCounters {
             retried_bytes: get(&self.retried_bytes),
             server_pauses: get(&self.server_pauses),
             server_paused_s: get(&self.server_paused_ns) as f64 / 1e9,
-            http_queue_depth: queue_depth as u64,
+            http_queue_depth: self.queue_depth as u64,
         }
     }
 }
@@ -177,18 +198,15 @@ pub struct Stats {
     /// What a record is called in the human summary ("lines").
     #[serde(skip)]
     pub record_noun: &'static str,
-    /// Socket destinations only; absent for files, so their JSON is unchanged.
+    /// What the destination adds: a socket's, a disk's or an HTTP
+    /// endpoint's figures, as top-level keys; nothing for a stream, so its
+    /// JSON is unchanged. (Before `verify`, which only a disk has, so every
+    /// kind's keys keep their order.)
     #[serde(flatten)]
-    pub network: Option<NetStats>,
-    /// Files and block devices only.
-    #[serde(flatten)]
-    pub disk: Option<DiskStats>,
+    pub sink: SinkReport,
     /// Only when the destination was read back (`--verify`, `--verify-only`).
     #[serde(flatten)]
     pub verify: Option<verify::VerifyStats>,
-    /// HTTP destinations only.
-    #[serde(flatten)]
-    pub http: Option<HttpStats>,
 }
 
 impl Stats {
@@ -220,10 +238,34 @@ impl Stats {
             write_lat_ns: None,
             sync_lat_ns: None,
             record_noun,
-            network: None,
-            disk: None,
+            sink: SinkReport::Stream,
             verify: None,
-            http: None,
+        }
+    }
+}
+
+/// What a destination adds to the summary: one arm per kind, so a new
+/// destination is one new arm here, not one more method on the `Sink`
+/// trait (`Sink::report` returns it). Flattened into `--stats=json`, so
+/// each arm's fields are top-level keys, as they always were.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum SinkReport {
+    /// stdout, a FIFO, a character device, or a sink of one's own: bytes
+    /// only, which the summary already has.
+    #[default]
+    Stream,
+    Network(NetStats),
+    Disk(DiskStats),
+    Http(HttpStats),
+}
+
+impl SinkReport {
+    /// A disk's figures, if the destination was one.
+    pub fn disk(&self) -> Option<&DiskStats> {
+        match self {
+            SinkReport::Disk(disk) => Some(disk),
+            _ => None,
         }
     }
 }
@@ -276,10 +318,9 @@ pub struct DiskStats {
 /// What an HTTP destination adds to the summary: requests by status
 /// class, and the server's own backpressure (429 and 503 with
 /// Retry-After), which pauses the run as a slow disk does.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HttpStats {
-    /// `batch` or `stream`.
-    pub http_mode: &'static str,
+    pub http_mode: HttpMode,
     /// Requests answered, retries included.
     pub requests: u64,
     pub status_2xx: u64,
@@ -295,4 +336,24 @@ pub struct HttpStats {
     pub server_paused_s: f64,
     /// Requests in flight at most (`--queue-depth`; 1 for a stream).
     pub http_queue_depth: u64,
+}
+
+/// How an HTTP destination sent, as the summary names it (`http_mode`):
+/// the `--http` choice, kept here so the counters need nothing of the sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HttpMode {
+    /// One request per chunk of whole records, several in flight.
+    Batch,
+    /// One request whose chunked body is the whole output.
+    Stream,
+}
+
+impl HttpMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMode::Batch => "batch",
+            HttpMode::Stream => "stream",
+        }
+    }
 }

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{RUN_LIMIT, final_stats, gush_std, output_bounded, run, wait_bounded};
+use crate::common::{
+    RUN_LIMIT, TestDir, final_stats, gush_std, output_bounded, run, wait_bounded,
+};
 
 fn within(actual: f64, expected: f64, tolerance: f64) -> bool {
     (actual - expected).abs() <= expected * tolerance
@@ -244,8 +246,8 @@ fn interval_lines_are_human_without_json() {
 
 #[test]
 fn timeline_has_a_row_per_sample_and_ends_with_the_total() {
-    let dir = tempfile::tempdir().unwrap();
-    let timeline = dir.path().join("run.csv");
+    let dir = TestDir::new();
+    let timeline = dir.path("run.csv");
     let (code, _, stderr) = run(&[
         "lines",
         "--rate",

@@ -13,6 +13,7 @@ mod catch_http;
 mod faults;
 mod http;
 mod http_faults;
+mod http_refusals;
 mod replay;
 mod send;
 
