@@ -31,9 +31,8 @@ fn scheme(output: &str) -> Option<&str> {
     let (scheme, _) = output.split_once("://")?;
     let mut bytes = scheme.bytes();
     let first = bytes.next()?;
-    (first.is_ascii_alphabetic()
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)))
-    .then_some(scheme)
+    (first.is_ascii_alphabetic() && bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)))
+        .then_some(scheme)
 }
 
 /// Whether `-o` names a web endpoint; schemes are case-insensitive
@@ -52,7 +51,9 @@ pub(super) fn known_scheme(output: &std::path::Path) -> Result<(), clap::Error> 
         return Ok(());
     };
     // tcp:// is matched as written by net::Endpoint, before this.
-    if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") || scheme == "tcp"
+    if scheme.eq_ignore_ascii_case("http")
+        || scheme.eq_ignore_ascii_case("https")
+        || scheme == "tcp"
     {
         return Ok(());
     }
@@ -211,7 +212,11 @@ fn content_type(source: &SourceSpec) -> &'static str {
 /// A URL ureq can take: a host, and a port that is a number. `shown` is
 /// the URL with its password masked, for the message.
 fn check_url(url: &str, shown: &str) -> Result<(), clap::Error> {
-    let bad = |why: &str| usage(format!("`{shown}` {why} (try http://127.0.0.1:8080/ingest)"));
+    let bad = |why: &str| {
+        usage(format!(
+            "`{shown}` {why} (try http://127.0.0.1:8080/ingest)"
+        ))
+    };
     let uri = url
         .parse::<ureq::http::Uri>()
         .map_err(|err| bad(&format!("is not a URL: {err}")))?;

@@ -471,7 +471,13 @@ impl<'a> Team<'a> {
                             if alone {
                                 // No longer alone: claim in units again,
                                 // holding nothing, as every claim starts.
-                                if !self.flush(&mut held, &mut *source, &plan, &full, &mut generated) {
+                                if !self.flush(
+                                    &mut held,
+                                    &mut *source,
+                                    &plan,
+                                    &full,
+                                    &mut generated,
+                                ) {
                                     break 'claims generated.end;
                                 }
                                 continue 'claims;

@@ -38,7 +38,6 @@ pub struct Network {
     pub send_buffer: Option<u64>,
 }
 
-
 pub struct NetSink {
     network: Network,
     /// Set by Ctrl-C: cuts short connecting, backoff and reconnecting.

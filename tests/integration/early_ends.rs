@@ -44,7 +44,15 @@ impl Amounts {
 
 /// `gush lines` with several threads and a flow, plus `extra`.
 fn spawn(threads: &str, (chunk, hwm): (&str, &str), extra: &[&str]) -> std::process::Command {
-    let mut cmd = gush_std(["lines", "--threads", threads, "--chunk", chunk, "--hwm", hwm]);
+    let mut cmd = gush_std([
+        "lines",
+        "--threads",
+        threads,
+        "--chunk",
+        chunk,
+        "--hwm",
+        hwm,
+    ]);
     cmd.args(extra).stdin(Stdio::null()).stderr(Stdio::piped());
     cmd
 }
@@ -185,7 +193,11 @@ fn every_full_disk_with_threads_ends_promptly_and_whole() {
                     flow.0, flow.1
                 );
                 let mut cmd = spawn(threads, flow, &["-o"]);
-                let child = cmd.arg(&out).stdout(Stdio::null()).spawn().expect("spawn gush");
+                let child = cmd
+                    .arg(&out)
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .expect("spawn gush");
                 let (code, stderr) = ended(child, &case);
                 assert_eq!(code, Some(1), "{case}: {stderr}");
                 assert!(stderr.contains("free some space"), "{case}: {stderr}");

@@ -362,7 +362,10 @@ fn closed_stdout_is_an_error_naming_it() {
     assert_eq!(code, 1, "{stderr}");
     let message = stderr.lines().find(|line| line.starts_with("gush: "));
     let message = message.unwrap_or_else(|| panic!("no error line: {stderr}"));
-    assert!(message.contains("stdout") && message.contains("closed"), "{stderr}");
+    assert!(
+        message.contains("stdout") && message.contains("closed"),
+        "{stderr}"
+    );
 }
 
 #[test]

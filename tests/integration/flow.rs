@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{
-    RUN_LIMIT, TestDir, final_stats, gush_std, output_bounded, run, wait_bounded,
-};
+use crate::common::{RUN_LIMIT, TestDir, final_stats, gush_std, output_bounded, run, wait_bounded};
 
 fn within(actual: f64, expected: f64, tolerance: f64) -> bool {
     (actual - expected).abs() <= expected * tolerance

@@ -46,7 +46,11 @@ fn stderr_of(child: &mut Child) -> Vec<u8> {
 /// reported an interrupted end that matches the file, whole lines from
 /// `Line 0`.
 fn stopped_whole(status: ExitStatus, stderr: &str, stats: &Value, out: &Path, code: i32) {
-    assert_eq!(status.code(), Some(code), "status {status}; stderr: {stderr}");
+    assert_eq!(
+        status.code(),
+        Some(code),
+        "status {status}; stderr: {stderr}"
+    );
     assert_eq!(text(&stats, "end"), "interrupted", "{stats}");
     let written = read(out);
     assert!(written.ends_with(b"\n"), "file ends mid-line");
@@ -76,7 +80,13 @@ fn stops_cleanly_on(signal: libc::c_int, code: i32) {
     let status = wait_bounded(&mut child, Duration::from_secs(10));
     let stderr = stderr_of(&mut child);
     let stats = stats_from(&stderr);
-    stopped_whole(status, &String::from_utf8_lossy(&stderr), &stats, &out, code);
+    stopped_whole(
+        status,
+        &String::from_utf8_lossy(&stderr),
+        &stats,
+        &out,
+        code,
+    );
 }
 
 #[test]

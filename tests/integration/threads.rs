@@ -178,7 +178,7 @@ fn sigint_with_two_threads_leaves_whole_lines_and_a_true_report() {
     assert_eq!(text(&stats, "end"), "interrupted", "{stats}");
     assert_eq!(num(&stats, "threads"), 2, "{stats}");
     let written = read(&out);
-        assert!(written.ends_with(b"\n"), "file ends mid-line");
+    assert!(written.ends_with(b"\n"), "file ends mid-line");
     assert_eq!(num(&stats, "bytes"), written.len() as u64, "bytes vs file");
     let lines = line_count(&written);
     assert_eq!(num(&stats, "records"), lines, "records vs lines");

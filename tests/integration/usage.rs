@@ -208,7 +208,10 @@ fn a_start_past_the_last_number_for_the_count_is_refused() {
     let stderr = usage_error(&["lines", "--start", &last, "-n", "2"]);
     assert!(stderr.contains(&last), "bad value not shown: {stderr}");
     let fits = (u64::MAX - 1).to_string();
-    assert!(stderr.contains(&format!("--start {fits} or less")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("--start {fits} or less")),
+        "{stderr}"
+    );
     // The largest start that fits numbers up to the last value, no wrap.
     gush(["lines", "--start", &fits, "-n", "2"])
         .assert()

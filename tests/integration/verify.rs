@@ -14,7 +14,6 @@ use crate::common::{
     TestDir, final_stats, gush_std, num, output_bounded, run, send_signal, text, wait_for_reads,
 };
 
-
 /// Runs gush with `--stats=json` added; (exit code, the summary, stderr).
 fn checked(args: &[&str]) -> (i32, Value, String) {
     let mut all = args.to_vec();

@@ -199,7 +199,9 @@ fn batch_with_several_generator_threads_keeps_every_request_whole() {
     // --threads 4 starts every thread at once; each batch is still exactly
     // --batch records, in order.
     let (sent, caught) = round_trip(
-        &["records", "--preset", "json-log", "-n", "20k", "--seed", "13"],
+        &[
+            "records", "--preset", "json-log", "-n", "20k", "--seed", "13",
+        ],
         &[],
         "/",
         &["--batch", "100", "--threads", "4", "--queue-depth", "4"],

@@ -53,8 +53,7 @@ fn always(reply: &'static str) -> (String, Arc<AtomicU64>, mpsc::Receiver<()>) {
 
 const TOO_MANY_WAIT: &str =
     "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 60\r\nContent-Length: 0\r\n\r\n";
-const TOO_MANY_NOW: &str =
-    "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+const TOO_MANY_NOW: &str = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
 #[test]
 fn a_signal_during_a_429_wait_ends_interrupted_not_error() {
@@ -150,8 +149,7 @@ fn a_stream_refused_early_reports_the_status_and_body() {
 
 /// A CA certificate that the server wrongly uses as its own.
 fn ca_as_server(dir: &TestDir) -> (String, String) {
-    let mut params =
-        rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).expect("params");
+    let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).expect("params");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     let key = rcgen::KeyPair::generate().expect("a key");
     let cert = params.self_signed(&key).expect("a certificate");
@@ -198,7 +196,16 @@ fn a_password_in_the_url_is_masked_in_errors_and_the_report() {
         .unwrap()
         .port();
     let url = format!("http://ingest:hunter2@127.0.0.1:{port}/");
-    let (code, _, stderr) = run(&["lines", "-n", "10", "-o", &url, "--retry", "0", "--stats=json"]);
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "10",
+        "-o",
+        &url,
+        "--retry",
+        "0",
+        "--stats=json",
+    ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(stderr.contains("ingest:***@127.0.0.1"), "{stderr}");

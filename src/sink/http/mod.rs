@@ -22,11 +22,11 @@ use super::Sink;
 pub use crate::stats::HttpCounters;
 
 pub mod batch;
+mod multiplex;
 mod resolve;
 pub mod retry;
 pub mod send;
 pub mod stream;
-mod multiplex;
 mod tls;
 mod wire;
 

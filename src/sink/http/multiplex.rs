@@ -107,8 +107,11 @@ impl Multiplex {
         };
         let header = batch.job.header.as_deref().unwrap_or_default();
         let body = batch.job.chunk.as_slice();
-        self.target
-            .batch_head(&mut self.head, batch.job.sequence, header.len() + body.len());
+        self.target.batch_head(
+            &mut self.head,
+            batch.job.sequence,
+            header.len() + body.len(),
+        );
         let mut parts = [
             IoSlice::new(&self.head),
             IoSlice::new(header),
@@ -251,10 +254,13 @@ impl Multiplex {
                 (false, _) => 0,
                 (true, None) => -1,
                 // Rounded up, so a wait of 0.4 ms does not spin.
-                (true, Some(limit)) => limit.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32,
+                (true, Some(limit)) => {
+                    limit.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+                }
             };
             // SAFETY: `fds` is a live, properly sized array of pollfd.
-            let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+            let ready =
+                unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
             if ready < 0 {
                 let err = io::Error::last_os_error();
                 if err.kind() != io::ErrorKind::Interrupted {

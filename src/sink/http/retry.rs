@@ -105,7 +105,9 @@ impl Course {
                 quoted,
                 ..
             } => answered(status, quoted),
-            Attempt::Answered { status, quoted, .. } => return Next::GiveUp(answered(status, quoted)),
+            Attempt::Answered { status, quoted, .. } => {
+                return Next::GiveUp(answered(status, quoted));
+            }
             Attempt::Fatal(why) => return Next::GiveUp(why),
             Attempt::Failed(why) => match self.last_status {
                 // A failure after refusals: the refusals are the news.
@@ -228,7 +230,10 @@ mod tests {
     fn failures_back_off_then_give_up_naming_earlier_refusals() {
         let mut course = Course::new(1, Duration::from_secs(60));
         let now = SystemTime::now();
-        assert!(matches!(course.next(refused(429, None), now), Next::Pause(_)));
+        assert!(matches!(
+            course.next(refused(429, None), now),
+            Next::Pause(_)
+        ));
         let reset = || Attempt::Failed("connection reset by peer".into());
         assert_eq!(
             course.next(reset(), now),

@@ -137,9 +137,11 @@ impl Sender {
         let options = &*self.options;
         let connection = match self.connection.as_mut() {
             Some(connection) => connection,
-            None => self
-                .connection
-                .insert(target.connect().map_err(|err| connect_failed(&err, options))?),
+            None => self.connection.insert(
+                target
+                    .connect()
+                    .map_err(|err| connect_failed(&err, options))?,
+            ),
         };
         target.batch_head(&mut self.head, sequence, header.len() + body.len());
         let mut parts = [
@@ -254,7 +256,10 @@ pub(super) fn no_response(options: &HttpOptions) -> Attempt<'static> {
         "no response within {} (--request-timeout)",
         options
             .request_timeout
-            .map_or("its limit".into(), |limit| humantime::format_duration(limit).to_string())
+            .map_or("its limit".into(), |limit| humantime::format_duration(
+                limit
+            )
+            .to_string())
     ))
 }
 

@@ -223,14 +223,13 @@ impl WireStream {
             return Err(self.refusal(counters, Some(err)));
         }
         self.connection.set_response_timeout(self.request_timeout);
-        let (answer, _): (Answer, bool) = self.connection.response().map_err(|err| {
-            match err.kind() {
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => io::Error::other(
-                    "no response within --request-timeout after the body was sent",
-                ),
+        let (answer, _): (Answer, bool) =
+            self.connection.response().map_err(|err| match err.kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                    io::Error::other("no response within --request-timeout after the body was sent")
+                }
                 _ => err,
-            }
-        })?;
+            })?;
         counters.status(answer.status);
         match answer.status {
             200..=299 => Ok(()),

@@ -49,7 +49,9 @@ impl Target {
             Method::Put => "PUT",
         };
         let authority = uri.authority().map_or("", |a| a.as_str());
-        let host_header = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        let host_header = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: gush/{}\r\nContent-Type: {}\r\n",
             env!("CARGO_PKG_VERSION"),
@@ -186,7 +188,9 @@ impl Connection {
                 let value = value.trim();
                 match header.name.to_ascii_lowercase().as_str() {
                     "content-length" => length = value.parse::<u64>().ok(),
-                    "transfer-encoding" => chunked = value.to_ascii_lowercase().ends_with("chunked"),
+                    "transfer-encoding" => {
+                        chunked = value.to_ascii_lowercase().ends_with("chunked")
+                    }
                     "connection" => keep &= !value.eq_ignore_ascii_case("close"),
                     "retry-after" => retry_after = Some(value.to_string()),
                     _ => {}
