@@ -122,10 +122,14 @@ pub fn human(s: &CatchStats) -> String {
         );
     }
     if let Some(http) = &s.http {
+        let busy = match http.busy {
+            0 => String::new(),
+            n => format!(", {n} answered 503 (--hwm full)"),
+        };
         let _ = writeln!(
             out,
-            "  http: {} requests, {} rejected with 429, {} answered 503 (--hwm full)",
-            http.requests, http.rejected, http.busy
+            "  http: {} requests, {} rejected with 429{busy}",
+            http.requests, http.rejected
         );
     }
     let listed = s.per_connection.len().min(HUMAN_SHOWN) as u64;

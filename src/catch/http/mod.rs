@@ -21,10 +21,12 @@ use socket2::Socket;
 
 use super::connection::{STOP_CHECK, Shared};
 use crate::language::seeded;
+use head::Refused;
 use patient::{Patience, Patient, linger};
 pub use reorder::Reorder;
-use wire::{Refused, Wire};
+use wire::Wire;
 
+mod head;
 mod patient;
 mod reorder;
 mod wire;

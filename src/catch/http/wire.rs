@@ -4,17 +4,16 @@
 //!
 //! Heads, chunk sizes and trailers are parsed by `httparse`, the parser
 //! hyper uses, not by hand: it refuses a space before a header's colon and
-//! other shapes that two parsers read differently. What httparse leaves to
-//! its caller is checked here: one Content-Length of digits only, not both
-//! it and chunked (§6.3). Request smuggling lives in those gaps, so each is
-//! a 400, and a connection that sent a bad request is closed after the
-//! answer: nothing after it is read as a request.
+//! other shapes that two parsers read differently (`head` checks what it
+//! leaves to its caller). A connection that sent a bad request is closed
+//! after the answer: nothing after it is read as a request.
 
-use std::fmt;
 use std::io::{self, Read, Write};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use httparse::Status;
+
+use super::head::{Head, Refused};
 
 /// Bytes read at once; the longest head taken (nginx's default large
 /// header buffers hold 32 KiB).
@@ -22,42 +21,6 @@ const BUFFER: usize = 64 * 1024;
 
 /// The most headers (or trailers) in one request.
 const MAX_HEADERS: usize = 100;
-
-/// One request's head.
-pub(super) struct Head {
-    /// POST or PUT: a body to take. Anything else is answered 405.
-    pub takes_body: bool,
-    pub content_length: Option<u64>,
-    pub chunked: bool,
-    pub close: bool,
-    pub sequence: Option<u64>,
-    pub expect_continue: bool,
-}
-
-/// A request catch will not serve: answered with `status`, then the
-/// connection is closed.
-#[derive(Debug)]
-pub(super) struct Refused {
-    pub status: &'static str,
-    pub why: String,
-}
-
-impl Refused {
-    pub fn bad(why: String) -> anyhow::Error {
-        anyhow!(Refused {
-            status: "400 Bad Request",
-            why,
-        })
-    }
-}
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (answered {})", self.why, self.status)
-    }
-}
-
-impl std::error::Error for Refused {}
 
 /// A connection's byte stream, buffered: requests are parsed from the
 /// buffer and bodies handed out of it.
@@ -259,79 +222,6 @@ fn line_too_long() -> Refused {
         status: "400 Bad Request",
         why: format!("a chunk-size line or trailers over {} KiB", BUFFER / 1024),
     }
-}
-
-impl Head {
-    /// Checks what httparse leaves to its caller.
-    fn of(request: &httparse::Request) -> Result<Head> {
-        let method = request.method.unwrap_or_default();
-        let mut head = Head {
-            takes_body: matches!(method, "POST" | "PUT"),
-            content_length: None,
-            chunked: false,
-            // HTTP/1.0 closes after each request.
-            close: request.version != Some(1),
-            sequence: None,
-            expect_continue: false,
-        };
-        for header in request.headers.iter() {
-            let value = String::from_utf8_lossy(header.value);
-            let name = header.name.to_ascii_lowercase();
-            match name.as_str() {
-                "content-length" => {
-                    if head.content_length.is_some() {
-                        // Even two equal ones: a proxy in front may have
-                        // read either (RFC 9112 §6.3 item 5).
-                        return Err(Refused::bad(
-                            "more than one Content-Length (RFC 9112 §6.3)".to_string(),
-                        ));
-                    }
-                    head.content_length = Some(digits(&value).ok_or_else(|| {
-                        Refused::bad(format!("a bad Content-Length {value:?}: give digits only"))
-                    })?);
-                }
-                "transfer-encoding" => {
-                    if head.chunked || !value.trim().eq_ignore_ascii_case("chunked") {
-                        return Err(Refused::bad(format!(
-                            "an unsupported Transfer-Encoding {value:?}: only one chunked is taken"
-                        )));
-                    }
-                    head.chunked = true;
-                }
-                "connection" => {
-                    for token in value.split(',').map(str::trim) {
-                        if token.eq_ignore_ascii_case("close") {
-                            head.close = true;
-                        } else if token.eq_ignore_ascii_case("keep-alive") {
-                            head.close = false;
-                        }
-                    }
-                }
-                "expect" => head.expect_continue = value.eq_ignore_ascii_case("100-continue"),
-                "x-gush-seq" => {
-                    head.sequence = Some(digits(&value).ok_or_else(|| {
-                        Refused::bad(format!("a bad X-Gush-Seq {value:?}: give digits only"))
-                    })?);
-                }
-                _ => {}
-            }
-        }
-        if head.chunked && head.content_length.is_some() {
-            return Err(Refused::bad(
-                "both Content-Length and chunked (RFC 9112 §6.3)".to_string(),
-            ));
-        }
-        Ok(head)
-    }
-}
-
-/// A decimal number of digits only: `str::parse` would also take `+6`.
-fn digits(value: &str) -> Option<u64> {
-    let value = value.trim();
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    value.parse().ok()
 }
 
 #[cfg(test)]
