@@ -12,33 +12,30 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::CommandFactory;
 use clap::error::ErrorKind;
-use humansize::{BINARY, format_size};
 
-use crate::cli::{
-    BytesArgs, Cli, ClockKind, Command, CommonArgs, LinesArgs, RecordsArgs, SequenceArgs, Shard,
-    SummaryArgs,
-};
-use crate::language::clock::TimeSource;
-use crate::language::escape::Format;
-use crate::language::schema::Schema;
+use crate::cli::{Cli, Command, CommonArgs, SummaryArgs};
 use crate::language::seeded;
-use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
 use crate::report::{Progress, Report, StatsFormat};
 use crate::sink::http::HttpOptions;
 use crate::sink::{Destination, DiskOptions, Existing, Network};
-use crate::source::presets::{self, Body};
-use crate::source::{self, SourcePlan, SourceSpec};
+use crate::source::presets;
+use crate::source::{SourcePlan, SourceSpec};
 
 pub mod catch;
 use catch::CatchConfig;
 mod disk;
+mod flow;
 mod http;
 mod net;
 mod numbering;
+mod source;
 mod stamp;
 mod verify;
 use crate::verify::stamped::VerifyConfig;
+pub use flow::MAX_QUEUE_DEPTH;
+use flow::flow_with_threads;
+use source::{Asked, asked, cut_shard, time_source};
 
 /// What the command line asks for, checked.
 #[derive(Debug)]
@@ -111,12 +108,6 @@ impl Config {
 
 /// Reports more often than this would cost more than they show.
 const MIN_INTERVAL: Duration = Duration::from_millis(10);
-
-/// `--hwm` when none is given, at a queue depth of 1.
-const DEFAULT_HWM: u64 = 1 << 20;
-
-/// A chunk larger than this is a typo, not a plan: it would only cost memory.
-const MAX_CHUNK: u64 = 1 << 30;
 
 /// A usage error, raw: [`Job::from_cli`] formats it with the subcommand's
 /// usage line.
@@ -212,22 +203,6 @@ fn refuse_given(
     }
 }
 
-/// The most writes (a disk) or requests (HTTP batches) in flight. Past a
-/// few hundred no device or server goes faster, while the default
-/// `--hwm` grows with the depth and HTTP runs a thread per request in
-/// flight: a larger number is a typo, not a plan.
-pub const MAX_QUEUE_DEPTH: usize = 1024;
-
-/// `--queue-depth`, checked once for every destination that takes it.
-fn queue_depth(common: &CommonArgs) -> Result<usize, clap::Error> {
-    match common.disk.queue_depth {
-        depth @ 1..=MAX_QUEUE_DEPTH => Ok(depth),
-        depth => Err(usage(format!(
-            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
-        ))),
-    }
-}
-
 fn invalid(message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::InvalidValue, message)
 }
@@ -262,7 +237,7 @@ impl Config {
         numbering::cap_records(start, &mut limits);
         let framing = net::framing(&source, &common)?;
         let network = net::network(&common)?;
-        let header_row = source::header_row(&source, first, framing);
+        let header_row = crate::source::header_row(&source, first, framing);
         let http = http::http(&common, &source, header_row)?;
         let disk = match http {
             Some(_) => None,
@@ -294,122 +269,6 @@ impl Config {
             http,
         })
     }
-}
-
-/// What a subcommand asks to generate, before the flags every command
-/// shares are weighed.
-struct Asked {
-    source: SourceSpec,
-    /// How records are numbered and stamped: `lines` and `records` only.
-    sequence: Option<SequenceArgs>,
-    common: CommonArgs,
-    /// The seed `gush bytes` chose when none was given: a stamped block's
-    /// header records it, so it is chosen before the source is made.
-    chosen_seed: Option<u64>,
-}
-
-/// The source a subcommand names, checked on its own flags.
-fn asked(command: Command) -> Result<Asked, clap::Error> {
-    match command {
-        Command::Lines(args) => lines(args),
-        Command::Records(args) => records(args),
-        Command::Bytes(args) => bytes(args),
-        Command::Replay(args) => {
-            let (source, common) = net::replay(args)?;
-            Ok(Asked {
-                source,
-                sequence: None,
-                common,
-                chosen_seed: None,
-            })
-        }
-        Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
-        Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
-        Command::Verify(_) => unreachable!("`gush verify` is configured by VerifyConfig"),
-    }
-}
-
-/// `gush lines`: a template, given, from a preset, or `Line {n}`.
-fn lines(args: LinesArgs) -> Result<Asked, clap::Error> {
-    let template = match (args.template, args.preset) {
-        (Some(template), _) => template,
-        (None, Some(name)) => match preset(&name, "lines")?.body {
-            Body::Template(text) => Template::parse(text).expect("presets parse"),
-            Body::Schema(..) => unreachable!("checked by preset()"),
-        },
-        (None, None) => Template::parse("Line {n}").expect("the default parses"),
-    };
-    Ok(Asked {
-        source: SourceSpec::Lines { template },
-        sequence: Some(args.sequence),
-        common: args.common,
-        chosen_seed: None,
-    })
-}
-
-/// `gush records`: a schema, given or from a preset, in a format.
-fn records(args: RecordsArgs) -> Result<Asked, clap::Error> {
-    let (text, preset_format) = match (args.schema, args.preset) {
-        (Some(schema), _) => (schema, None),
-        (None, Some(name)) => match preset(&name, "records")?.body {
-            Body::Schema(text, format) => (text.to_string(), Some(format)),
-            Body::Template(_) => unreachable!("checked by preset()"),
-        },
-        (None, None) => unreachable!("clap requires --schema or --preset"),
-    };
-    let schema = Schema::parse(&text)
-        .map_err(|err| invalid(format!("invalid value for '--schema <SCHEMA>':\n{err}")))?;
-    let format = args.format.or(preset_format).unwrap_or(Format::Csv);
-    let source = SourceSpec::Records {
-        schema,
-        format,
-        header: !args.no_header,
-    };
-    Ok(Asked {
-        source,
-        sequence: Some(args.sequence),
-        common: args.common,
-        chosen_seed: None,
-    })
-}
-
-/// `gush bytes`: a fill, its shape, and for `--fill stamped` the blocks.
-fn bytes(args: BytesArgs) -> Result<Asked, clap::Error> {
-    if let Some(count) = args.common.count {
-        return Err(usage(format!(
-            "--count {count} counts lines; `gush bytes` takes --size or --duration"
-        )));
-    }
-    if let Some(Rate::Records(rate)) = args.common.rate {
-        return Err(usage(format!(
-            "--rate {rate}/s counts lines; `gush bytes` takes a byte rate such as 5MiB/s"
-        )));
-    }
-    // The seed is chosen here, not with the others, because a stamped
-    // block's header records it; `common.seed` still says whether one
-    // was given.
-    let common = args.common;
-    let seed = common.seed.unwrap_or_else(seeded::fresh_seed);
-    let (content, stamp) = stamp::content(&args.fill, &args.content, &common, seed)?;
-    let source = SourceSpec::Bytes {
-        fill: args.fill,
-        content,
-        stamp,
-    };
-    Ok(Asked {
-        source,
-        sequence: None,
-        common,
-        chosen_seed: Some(seed),
-    })
-}
-
-/// The flow (`flow`) with its generator threads (`--threads`).
-fn flow_with_threads(common: &CommonArgs, source: &SourceSpec) -> Result<Flow, clap::Error> {
-    let mut flow = flow(common)?;
-    flow.threads = threads(common.threads, source, common.rate)?;
-    flow.eager_threads = common.threads.is_some();
-    Ok(flow)
 }
 
 /// Refuses a report file that is the output itself.
@@ -450,135 +309,4 @@ fn report(
         series,
         quiet: common.summary.quiet,
     }
-}
-
-/// The clock `{ts}` reads: `--clock`, or simulated when `--seed` asks for
-/// a run that repeats.
-fn time_source(sequence: Option<&SequenceArgs>, seeded: bool) -> TimeSource {
-    match sequence.and_then(|s| s.clock) {
-        Some(ClockKind::Live) => TimeSource::Live,
-        Some(ClockKind::Sim) => simulated(sequence),
-        None if seeded => simulated(sequence),
-        None => TimeSource::Live,
-    }
-}
-
-/// Narrows `limits` to shard K of N and returns where the shard starts:
-/// a record index, or for bytes a byte offset.
-fn cut_shard(shard: Shard, source: &SourceSpec, limits: &mut Limits) -> Result<u64, clap::Error> {
-    let (total, limit) = match source {
-        SourceSpec::Bytes { .. } => (limits.bytes, &mut limits.bytes),
-        _ => (limits.records, &mut limits.records),
-    };
-    let Some(total) = total else {
-        let needs = if matches!(source, SourceSpec::Bytes { .. }) {
-            "--size"
-        } else {
-            "--count"
-        };
-        return Err(usage(format!(
-            "--shard {}/{} needs a known total to slice: give {needs}",
-            shard.index, shard.count
-        )));
-    };
-    let bound = |k: u64| (u128::from(total) * u128::from(k) / u128::from(shard.count)) as u64;
-    let (from, to) = (bound(shard.index), bound(shard.index + 1));
-    *limit = Some(to - from);
-    Ok(from)
-}
-
-fn simulated(sequence: Option<&SequenceArgs>) -> TimeSource {
-    let (start_ns, step) =
-        sequence.map_or((0, Duration::from_millis(1)), |s| (s.start_time, s.step));
-    TimeSource::Simulated {
-        start_ns,
-        step_ns: step.as_nanos().min(i64::MAX as u128) as i64,
-    }
-}
-
-/// The preset `name`, checked to suit `command`.
-fn preset(name: &str, command: &str) -> Result<&'static presets::Preset, clap::Error> {
-    let preset = presets::find(name)
-        .map_err(|message| invalid(format!("invalid value for '--preset': {message}")))?;
-    if preset.command() != command {
-        return Err(usage(format!(
-            "preset `{name}` is for `gush {}`, not `gush {command}`",
-            preset.command()
-        )));
-    }
-    Ok(preset)
-}
-
-/// Default `--threads`: past 8, the writer or the destination is the
-/// limit long before the generators are.
-const DEFAULT_MAX_THREADS: usize = 8;
-
-/// `--threads`, or the default: the available cores, at most 8. `replay`
-/// reads its input in order, so it runs one generator; so does a paced
-/// run (`--rate`), which its pace holds back, not its generator, and
-/// whose pacer is one thread's.
-fn threads(
-    asked: Option<usize>,
-    source: &SourceSpec,
-    rate: Option<Rate>,
-) -> Result<usize, clap::Error> {
-    match (asked, source) {
-        (Some(n), SourceSpec::Replay { .. }) if n > 1 => Err(usage(format!(
-            "--threads {n}: `gush replay` reads its input in order with one thread; leave --threads out"
-        ))),
-        (Some(n), _) if n > 1 && rate.is_some() => Err(usage(format!(
-            "--threads {n}: a --rate run is paced by one generator thread, and its pace, not generating, sets its speed; leave --threads out"
-        ))),
-        (Some(n), _) => Ok(n),
-        (None, SourceSpec::Replay { .. }) => Ok(1),
-        (None, _) if rate.is_some() => Ok(1),
-        (None, _) => Ok(std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(DEFAULT_MAX_THREADS)),
-    }
-}
-
-fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
-    let size = |n: u64| format_size(n, BINARY);
-    let queue_depth = queue_depth(common)?;
-    let chunk = common.chunk;
-    if chunk == 0 || chunk > MAX_CHUNK {
-        return Err(usage(format!(
-            "--chunk {chunk} is out of range: use 1 byte to {}",
-            size(MAX_CHUNK)
-        )));
-    }
-    // Chunks in flight count under the hwm, so a deep queue needs room
-    // for a full queue and the next one being made, or it never fills.
-    let hwm = common
-        .hwm
-        .unwrap_or_else(|| DEFAULT_HWM.max(2 * chunk.saturating_mul(queue_depth as u64)));
-    if hwm < chunk {
-        return Err(usage(format!(
-            "--hwm {} is smaller than --chunk {}: one chunk must fit under the high-water mark",
-            size(hwm),
-            size(chunk)
-        )));
-    }
-    let lwm = common.lwm.unwrap_or(hwm / 2);
-    if lwm >= hwm {
-        return Err(usage(format!(
-            "--lwm {} must be below --hwm {}",
-            size(lwm),
-            size(hwm)
-        )));
-    }
-    let sink_rate = byte_rate("--sink-rate", common.sink_rate)?;
-    Ok(Flow {
-        chunk_bytes: chunk as usize,
-        hwm_bytes: hwm,
-        lwm_bytes: lwm,
-        sink_delay: common.sink_delay,
-        rate: common.rate,
-        burst: common.burst,
-        sink_rate,
-        threads: 1,
-        eager_threads: false,
-        records_per_chunk: common.http.batch,
-    })
 }

@@ -24,7 +24,7 @@ pub(super) fn disk(
 ) -> Result<Option<DiskOptions>, clap::Error> {
     let args = &common.disk;
     let output = &common.output;
-    // In range: checked with the flow, for every destination.
+    // In range: checked once for every destination (config/flow.rs).
     let depth = args.queue_depth;
     let target = match (network, output == Path::new("-")) {
         (Some(_), _) | (None, true) => None,

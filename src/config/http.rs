@@ -131,7 +131,7 @@ pub(super) fn http(
                 .to_string(),
         ));
     }
-    // In range: checked with the flow, for every destination.
+    // In range: checked once for every destination (config/flow.rs).
     let depth = common.disk.queue_depth;
     if mode == Mode::Stream {
         let batch_flags = [
