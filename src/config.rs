@@ -126,8 +126,8 @@ fn ramp(common: &CommonArgs) -> Result<Option<Duration>, clap::Error> {
 /// shorter than ten seconds (`-t`) a tenth of it (not under 100 ms), so a
 /// short run still has about ten rows.
 fn series_period(common: &CommonArgs) -> Option<Duration> {
-    let json = common.summary.stats == Some(StatsFormat::Json)
-        || common.summary.stats_file.is_some();
+    let json =
+        common.summary.stats == Some(StatsFormat::Json) || common.summary.stats_file.is_some();
     if !json {
         return None;
     }

@@ -8,8 +8,8 @@
 use clap::Args;
 
 use super::parse_size;
-use crate::sink::disk::{EngineKind, Preallocate};
 use crate::sink::disk::sync::{SyncCall, SyncPolicy};
+use crate::sink::disk::{EngineKind, Preallocate};
 
 /// Flags for file and block-device destinations.
 #[derive(Debug, Args)]

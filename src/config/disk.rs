@@ -13,9 +13,9 @@ use std::path::Path;
 use super::usage;
 use crate::cli::CommonArgs;
 use crate::sink::disk::DiskOptions;
-use crate::sink::disk::{EngineKind, Preallocate};
 use crate::sink::disk::direct;
 use crate::sink::disk::sync::SyncPolicy;
+use crate::sink::disk::{EngineKind, Preallocate};
 use crate::sink::{Network, Target};
 
 /// The most writes in flight: past this a deeper queue only costs memory

@@ -257,14 +257,31 @@ impl RunWatch {
     fn end_ramp(&mut self, until: Duration, now: Duration, sample: Sample) {
         self.ramp_until = None;
         let latency = &self.counters.latency;
+        let windows = &self.windows;
+        // What the windows have taken, where they take anything: a write
+        // that lands between this look and the baseline then goes to the
+        // next interval, not to both, and the rows and the latency log add
+        // up to the summary's N exactly.
+        let some_window = windows.interval.is_some()
+            || windows.timeline.is_some()
+            || windows.series.is_some()
+            || self.latency_log.is_some();
+        let write = match some_window {
+            true => windows.write_seen.taken(),
+            false => latency.write.snapshot(),
+        };
+        let sync = match self.latency_log.is_some() {
+            true => windows.sync_seen.taken(),
+            false => latency.sync.snapshot(),
+        };
         self.history.ramp = Some(Ramp {
             asked_s: until.as_secs_f64(),
             baseline: Some(RampBaseline {
                 t_s: sample.t_s,
                 bytes: sample.bytes,
                 ios: sample.ios,
-                write: latency.write.snapshot(),
-                sync: latency.sync.snapshot(),
+                write,
+                sync,
             }),
         });
         if let Some((schedule, _)) = &mut self.interval {
@@ -277,9 +294,13 @@ impl RunWatch {
             schedule.restart(now, sample);
         }
         let windows = &mut self.windows;
-        for window in [&mut windows.interval, &mut windows.timeline, &mut windows.series]
-            .into_iter()
-            .flatten()
+        for window in [
+            &mut windows.interval,
+            &mut windows.timeline,
+            &mut windows.series,
+        ]
+        .into_iter()
+        .flatten()
         {
             window.reset();
         }
@@ -296,7 +317,11 @@ impl RunWatch {
         let Some(sample) = schedule.due(now, sample) else {
             return;
         };
-        let window = self.windows.interval.as_mut().expect("made with --interval");
+        let window = self
+            .windows
+            .interval
+            .as_mut()
+            .expect("made with --interval");
         let sample = sample.with_latency(window);
         let http = self.counters.http.get().map(|live| live.snapshot("", 0));
         let line = match format {
@@ -324,7 +349,11 @@ impl RunWatch {
         let Some(sample) = fire else {
             return Ok(());
         };
-        let window = self.windows.timeline.as_mut().expect("made with --timeline");
+        let window = self
+            .windows
+            .timeline
+            .as_mut()
+            .expect("made with --timeline");
         timeline.row(&sample.with_latency(window), last)
     }
 
@@ -382,9 +411,14 @@ impl RunWatch {
             return;
         }
         if write_seen.take_into(&shared.write, new_writes) > 0 {
-            for window in [interval.as_mut(), timeline.as_mut(), series.as_mut(), log_write]
-                .into_iter()
-                .flatten()
+            for window in [
+                interval.as_mut(),
+                timeline.as_mut(),
+                series.as_mut(),
+                log_write,
+            ]
+            .into_iter()
+            .flatten()
             {
                 window.add(&*new_writes).expect("windows share the bounds");
             }

@@ -215,7 +215,10 @@ fn iops_is_writes_per_second_everywhere() {
     .assert()
     .success();
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-    let interval_lines: Vec<&str> = stderr.lines().filter(|l| l.contains("  buffered")).collect();
+    let interval_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("  buffered"))
+        .collect();
     assert!(interval_lines.len() >= 2, "{stderr}");
     // 16 MiB/s of 64 KiB writes is 256 a second.
     for line in interval_lines {
@@ -224,10 +227,18 @@ fn iops_is_writes_per_second_everywhere() {
     let headline = stderr.lines().find(|l| l.contains(" in ")).unwrap();
     assert!(headline.ends_with(" IOPS"), "{headline}");
 
-    let run = gush(["bytes", "-s", "8MiB", "--sink-rate", "16MiB/s", "-o", "/dev/null"])
-        .arg("--stats=json")
-        .assert()
-        .success();
+    let run = gush([
+        "bytes",
+        "-s",
+        "8MiB",
+        "--sink-rate",
+        "16MiB/s",
+        "-o",
+        "/dev/null",
+    ])
+    .arg("--stats=json")
+    .assert()
+    .success();
     let stats = stats_from(&run.get_output().stderr);
     let writes = num(&stats, "writes");
     let iops = float(&stats, "iops");
@@ -241,7 +252,10 @@ fn iops_is_writes_per_second_everywhere() {
     assert_eq!(fio["iops"], stats["iops"]);
     assert_eq!(fio["bw_bytes"], stats["bytes_per_s"]);
     let runtime_ms = float(&stats, "elapsed_s") * 1000.0;
-    assert!((num(fio, "runtime") as f64 - runtime_ms).abs() <= 1.0, "{stats}");
+    assert!(
+        (num(fio, "runtime") as f64 - runtime_ms).abs() <= 1.0,
+        "{stats}"
+    );
 }
 
 #[test]
@@ -282,10 +296,16 @@ fn json_intervals_have_one_row_per_interval_and_sum_to_the_totals() {
     }
     for row in whole {
         let dt = float(row, "dt_s");
-        assert!((0.2..0.4).contains(&dt), "a row is not an interval long: {row}");
+        assert!(
+            (0.2..0.4).contains(&dt),
+            "a row is not an interval long: {row}"
+        );
         assert!(num(row, "lat_p50_ns") <= num(row, "lat_p99_ns"), "{row}");
     }
-    assert!((float(last, "t_s") - elapsed).abs() < 0.1, "{last} vs {elapsed}");
+    assert!(
+        (float(last, "t_s") - elapsed).abs() < 0.1,
+        "{last} vs {elapsed}"
+    );
     assert_eq!(sum(rows, "bytes"), num(&stats, "bytes"), "{stats}");
     assert_eq!(sum(rows, "ios"), num(&stats, "writes"), "{stats}");
     assert_eq!(sum(rows, "pauses"), num(&stats, "pauses"), "{stats}");
@@ -295,13 +315,25 @@ fn json_intervals_have_one_row_per_interval_and_sum_to_the_totals() {
 
 #[test]
 fn a_short_timed_run_gets_about_ten_rows_without_interval() {
-    let run = gush(["bytes", "-t", "1s", "--sink-rate", "8MiB/s", "-o", "/dev/null"])
-        .arg("--stats=json")
-        .assert()
-        .success();
+    let run = gush([
+        "bytes",
+        "-t",
+        "1s",
+        "--sink-rate",
+        "8MiB/s",
+        "-o",
+        "/dev/null",
+    ])
+    .arg("--stats=json")
+    .assert()
+    .success();
     let stats = stats_from(&run.get_output().stderr);
     let rows = rows(&stats);
-    assert!((9..=12).contains(&rows.len()), "{} rows: {stats}", rows.len());
+    assert!(
+        (9..=12).contains(&rows.len()),
+        "{} rows: {stats}",
+        rows.len()
+    );
     assert_eq!(sum(rows, "bytes"), num(&stats, "bytes"), "{stats}");
 }
 
@@ -337,7 +369,10 @@ fn ramp_leaves_a_slow_start_out_of_every_figure() {
 
     let ramped = behind_a_late_reader(&["--ramp", "1500ms", "--interval", "250ms"]);
     let max = num(&ramped["write_lat_ns"], "max");
-    assert!(max < stall / 4, "the stall is still in the latencies: {ramped}");
+    assert!(
+        max < stall / 4,
+        "the stall is still in the latencies: {ramped}"
+    );
     assert_eq!(float(&ramped, "ramp_s"), 1.5);
     let (bytes, ramp_bytes) = (num(&ramped, "bytes"), num(&ramped, "ramp_bytes"));
     let (writes, ramp_ios) = (num(&ramped, "writes"), num(&ramped, "ramp_ios"));
@@ -349,7 +384,10 @@ fn ramp_leaves_a_slow_start_out_of_every_figure() {
     let measured_s = num(fio, "runtime") as f64 / 1000.0;
     assert!((0.9..1.2).contains(&measured_s), "{ramped}");
     let rate = (bytes - ramp_bytes) as f64 / measured_s;
-    assert!((float(&ramped, "bytes_per_s") - rate).abs() < rate * 0.01, "{ramped}");
+    assert!(
+        (float(&ramped, "bytes_per_s") - rate).abs() < rate * 0.01,
+        "{ramped}"
+    );
     // The latencies are those of the writes after it (a write in flight at
     // the ramp's end may fall on either side).
     let n = num(&ramped["write_lat_ns"], "N");
@@ -384,7 +422,15 @@ fn ramp_interval_lines_start_when_the_ramp_ends() {
     let times: Vec<f64> = stderr
         .lines()
         .filter(|l| l.contains("  buffered"))
-        .map(|l| l["gush:".len()..].trim_start().split('s').next().unwrap().parse().unwrap())
+        .map(|l| {
+            l["gush:".len()..]
+                .trim_start()
+                .split('s')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
         .collect();
     assert!(times.len() >= 4, "{stderr}");
     assert!(times.iter().all(|t| *t >= 0.65), "{times:?}\n{stderr}");
@@ -393,7 +439,11 @@ fn ramp_interval_lines_start_when_the_ramp_ends() {
 
 #[test]
 fn a_ramp_as_long_as_the_run_is_refused() {
-    let (code, _, stderr) = crate::common::run(&["bytes", "-t", "1s", "--ramp", "2s", "-o", "/dev/null"]);
+    let (code, _, stderr) =
+        crate::common::run(&["bytes", "-t", "1s", "--ramp", "2s", "-o", "/dev/null"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("--ramp 2s") && stderr.contains("-t 1s"), "{stderr}");
+    assert!(
+        stderr.contains("--ramp 2s") && stderr.contains("-t 1s"),
+        "{stderr}"
+    );
 }

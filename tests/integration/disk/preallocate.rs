@@ -18,14 +18,22 @@ fn a_new_file_with_a_size_is_preallocated_natively_by_default() {
     let dir = TestDir::new();
     let out = dir.path("out");
     // Slow enough to look at the file while it is being written.
-    let mut child = gush_std(["bytes", "-s", "64MiB", "-t", "1500ms", "--sink-rate", "8MiB/s"])
-        .args(["--stats-file"])
-        .arg(dir.path("stats.json"))
-        .arg("-o")
-        .arg(&out)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gush");
+    let mut child = gush_std([
+        "bytes",
+        "-s",
+        "64MiB",
+        "-t",
+        "1500ms",
+        "--sink-rate",
+        "8MiB/s",
+    ])
+    .args(["--stats-file"])
+    .arg(dir.path("stats.json"))
+    .arg("-o")
+    .arg(&out)
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("spawn gush");
     wait_for_file(&out, &mut child);
     // fallocate follows the open: the full size shows within moments.
     let started = Instant::now();
@@ -57,7 +65,10 @@ fn the_summary_names_the_preallocation_and_its_unwritten_blocks() {
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     let disk = stderr.lines().find(|l| l.contains("disk:")).unwrap();
     assert!(disk.contains("preallocated 4 MiB (native)"), "{disk}");
-    assert!(disk.contains("unwritten") && disk.contains("first pass"), "{disk}");
+    assert!(
+        disk.contains("unwritten") && disk.contains("first pass"),
+        "{disk}"
+    );
 
     let run = gush(["bytes", "-s", "4MiB", "--preallocate", "none", "--stats"])
         .arg("-o")
@@ -141,7 +152,8 @@ fn a_refused_preallocation_warns_on_a_line_of_its_own_and_the_json_still_parses(
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{stderr}");
     assert!(
-        lines[0].starts_with("gush: warning: cannot preallocate ") && lines[0].ends_with("writing without it"),
+        lines[0].starts_with("gush: warning: cannot preallocate ")
+            && lines[0].ends_with("writing without it"),
         "{stderr}"
     );
     let on_stderr: serde_json::Value = serde_json::from_str(lines[1]).expect("the JSON line");
