@@ -2,6 +2,7 @@
 //! lines and the timeline) and at the end (a short human summary with
 //! sparklines, or one JSON object, on stderr, and the JSON in a file).
 
+pub mod history;
 pub mod latency;
 pub mod latency_log;
 pub mod monitor;

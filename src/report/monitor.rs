@@ -31,48 +31,8 @@ use crate::stats::Counters;
 use crate::stats::latency::{SinceLast, histogram};
 use crate::stats::series::{IntervalRow, Ramp, RampBaseline, Series};
 
+pub use super::history::History;
 pub use super::timeline::Timeline;
-
-/// The samples of a run, for sparklines: at most [`HISTORY_CAP`] of them,
-/// thinned to every other one (and the spacing doubled) when full, so a
-/// run of any length costs the same memory.
-#[derive(Debug, Default)]
-pub struct History {
-    pub samples: Vec<Sample>,
-    every: u32,
-    skipped: u32,
-    /// True if the progress display was drawn at some point.
-    pub progress_shown: bool,
-    /// The JSON summary's `intervals` (empty unless JSON was asked for).
-    pub series: Vec<IntervalRow>,
-    /// What `--ramp` left out, if one was asked for.
-    pub ramp: Option<Ramp>,
-}
-
-const HISTORY_CAP: usize = 1024;
-
-impl History {
-    fn push(&mut self, sample: Sample) {
-        self.skipped += 1;
-        if self.skipped < self.every.max(1) {
-            return;
-        }
-        self.skipped = 0;
-        let sample = match self.samples.last() {
-            Some(previous) => sample.since(previous),
-            None => sample.since(&Sample::default()),
-        };
-        self.samples.push(sample);
-        if self.samples.len() == HISTORY_CAP {
-            let mut keep = 0;
-            self.samples.retain(|_| {
-                keep += 1;
-                keep % 2 == 0
-            });
-            self.every = self.every.max(1) * 2;
-        }
-    }
-}
 
 /// How often the history and progress display are fed.
 const TICK: Duration = Duration::from_millis(100);
@@ -257,14 +217,31 @@ impl RunWatch {
     fn end_ramp(&mut self, until: Duration, now: Duration, sample: Sample) {
         self.ramp_until = None;
         let latency = &self.counters.latency;
+        let windows = &self.windows;
+        // What the windows have taken, where they take anything: a write
+        // that lands between this look and the baseline then goes to the
+        // next interval, not to both, and the rows and the latency log add
+        // up to the summary's N exactly.
+        let some_window = windows.interval.is_some()
+            || windows.timeline.is_some()
+            || windows.series.is_some()
+            || self.latency_log.is_some();
+        let write = match some_window {
+            true => windows.write_seen.taken(),
+            false => latency.write.snapshot(),
+        };
+        let sync = match self.latency_log.is_some() {
+            true => windows.sync_seen.taken(),
+            false => latency.sync.snapshot(),
+        };
         self.history.ramp = Some(Ramp {
             asked_s: until.as_secs_f64(),
             baseline: Some(RampBaseline {
                 t_s: sample.t_s,
                 bytes: sample.bytes,
                 ios: sample.ios,
-                write: latency.write.snapshot(),
-                sync: latency.sync.snapshot(),
+                write,
+                sync,
             }),
         });
         if let Some((schedule, _)) = &mut self.interval {

@@ -264,11 +264,11 @@ fn timeline_has_a_row_per_sample_and_ends_with_the_total() {
     assert_eq!(
         rows.next(),
         Some(
-            "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains,write_p50_ns,write_p99_ns"
+            "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains,write_p50_ns,write_p99_ns,ios,iops"
         )
     );
     // The latency columns may be empty (a sample without a write).
-    assert!(csv.lines().all(|r| r.split(',').count() == 9), "{csv}");
+    assert!(csv.lines().all(|r| r.split(',').count() == 11), "{csv}");
     let rows: Vec<Vec<f64>> = rows
         .map(|r| r.split(',').take(7).map(|c| c.parse().unwrap()).collect())
         .collect();

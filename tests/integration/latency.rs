@@ -250,3 +250,50 @@ fn no_latency_times_nothing_and_says_so_with_null() {
     let text = String::from_utf8_lossy(&human.get_output().stderr).into_owned();
     assert!(!text.contains("latency:"), "{text}");
 }
+
+#[test]
+fn a_ramped_latency_log_starts_at_the_ramps_end_and_counts_what_the_summary_does() {
+    let dir = TestDir::new();
+    let log = dir.path("write.hlog");
+    let run = gush([
+        "bytes",
+        "-t",
+        "900ms",
+        "--ramp",
+        "400ms",
+        "--sink-rate",
+        "16MiB/s",
+        "--interval",
+        "100ms",
+        "-o",
+        "/dev/null",
+        "--stats=json",
+        "--latency-log",
+    ])
+    .arg(&log)
+    .assert()
+    .success();
+    let objects = json_lines(&run.get_output().stderr);
+    let summary = objects.last().unwrap();
+    let n = num(&summary["write_lat_ns"], "N");
+    // The ramp's writes are left out of the latencies.
+    assert!(num(summary, "ramp_ios") > 0, "{summary}");
+    let measured = num(&summary["write"], "total_ios");
+    assert!(n.abs_diff(measured) <= 1, "{n} vs {summary}");
+    let text = read(&log);
+    let (mut counted, mut first) = (0, None);
+    let mut deserializer = Deserializer::new();
+    for entry in IntervalLogIterator::new(&text) {
+        if let LogEntry::Interval(interval) = entry.expect("a well-formed log") {
+            first.get_or_insert(interval.start_timestamp());
+            let bytes = BASE64.decode(interval.encoded_histogram()).expect("base64");
+            let histogram: Histogram<u64> = deserializer
+                .deserialize(&mut &bytes[..])
+                .expect("a V2 compressed histogram");
+            counted += histogram.len();
+        }
+    }
+    let first = first.expect("intervals after the ramp").as_secs_f64();
+    assert!((0.4..0.5).contains(&first), "the log starts at {first} s");
+    assert_eq!(counted, n);
+}
