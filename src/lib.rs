@@ -96,16 +96,7 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
         .as_deref()
         .map(LatencyLog::create)
         .transpose()?;
-    let sink = match &config.http {
-        Some(http) => sink::http::open(http, run.stop_flag())?,
-        None => sink::open(
-            &config.output,
-            config.existing,
-            config.network.as_ref(),
-            config.disk.as_ref(),
-            run.stop_flag(),
-        )?,
-    };
+    let sink = sink::open(config.destination(), config.existing, run.stop_flag())?;
     let record_noun = source.record_noun();
     // One more source per thread the run may grow to, each made from the
     // same plan; they are cheap (a template's copy) and start nowhere.
@@ -115,14 +106,14 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
-    let http_counters = sink.http_counters();
+    let live = sink.live();
     let pipeline = Pipeline::new(source, sink)
         .helpers(helpers)
         .limits(config.limits)
         .flow(config.flow)
         .timed(config.report.latency)
         .stop_flag(run.stop_flag());
-    if let Some(http) = http_counters {
+    if let Some(sink::Live::Http(http)) = live {
         let _ = pipeline.counters().http.set(http);
     }
     let monitor = Monitor::start(
@@ -141,6 +132,10 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
         Err(failed) => (failed.stats, Some(failed.error)),
     };
     stats.seed = Some(config.source.seed);
+    if let Some(ramp) = &history.ramp {
+        stats.measure(Some(ramp));
+    }
+    stats.intervals = std::mem::take(&mut history.series);
     let verify_error = match config.verify {
         Some(verify::Mode::AfterWrite) => {
             readback::after_write(config, &mut stats, &mut history, run).err()

@@ -11,6 +11,8 @@ use std::io;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
+pub mod backoff;
+
 /// Where a socket connects or listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {

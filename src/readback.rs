@@ -49,7 +49,7 @@ pub fn after_write(
 /// for a file that is not what was written, after its one line says where.
 pub fn ending(config: &Config, stats: &Stats) -> Ending {
     let verified = stats.verify.as_ref();
-    if stats.end == End::Interrupted || verified.is_some_and(|v| v.verify_end == "interrupted") {
+    if stats.end == End::Interrupted || verified.is_some_and(|v| v.verify_end == End::Interrupted) {
         return Ending::Interrupted;
     }
     if let Some(line) =
@@ -95,6 +95,8 @@ fn check(config: &Config, limits: Limits, run: &Run) -> Result<(VerifyStats, boo
         interval: None,
         timeline: None,
         latency_log: None,
+        ramp: None,
+        series: None,
         ..config.report.clone()
     };
     let record_noun = match &config.source.spec {

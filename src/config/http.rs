@@ -5,11 +5,10 @@
 
 use std::time::Duration;
 
-use super::{SourceSpec, usage};
+use super::{SourceSpec, refuse_given, usage};
 use crate::cli::CommonArgs;
 use crate::language::escape::Format;
 use crate::sink::http::{HttpOptions, Mode};
-use crate::source::framing::Framing;
 
 /// `--connect-timeout` when none is given, as for sockets.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -21,23 +20,64 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// server closed while idle is reset on its next use, which is routine.
 const RETRY: u32 = 3;
 
-/// The most requests in flight, as for a disk's queue.
-const MAX_QUEUE_DEPTH: usize = 1024;
+/// `--max-pause` when none is given: long enough for any server that is
+/// shedding load for a while, short enough that one refusing for good ends
+/// the run.
+const MAX_PAUSE: Duration = Duration::from_secs(300);
 
-/// Whether `-o` names a web endpoint.
+/// The scheme of a URL-like `-o` (`ftp` of `ftp://host/`), as written.
+/// RFC 3986 §3.1: a letter, then letters, digits, `+`, `-` and `.`.
+fn scheme(output: &str) -> Option<&str> {
+    let (scheme, _) = output.split_once("://")?;
+    let mut bytes = scheme.bytes();
+    let first = bytes.next()?;
+    (first.is_ascii_alphabetic() && bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)))
+        .then_some(scheme)
+}
+
+/// Whether `-o` names a web endpoint; schemes are case-insensitive
+/// (RFC 3986 §3.1), so `HTTP://` is one too.
 pub(super) fn is_http(output: &std::path::Path) -> bool {
     output
         .to_str()
-        .is_some_and(|dest| dest.starts_with("http://") || dest.starts_with("https://"))
+        .and_then(scheme)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+}
+
+/// Refuses a URL whose scheme gush does not send to, rather than write a
+/// file of that name.
+pub(super) fn known_scheme(output: &std::path::Path) -> Result<(), clap::Error> {
+    let Some(scheme) = output.to_str().and_then(scheme) else {
+        return Ok(());
+    };
+    // tcp:// is matched as written by net::Endpoint, before this.
+    if scheme.eq_ignore_ascii_case("http")
+        || scheme.eq_ignore_ascii_case("https")
+        || scheme == "tcp"
+    {
+        return Ok(());
+    }
+    let hint = match scheme.eq_ignore_ascii_case("tcp") {
+        true => " (write it in lower case: tcp://HOST:PORT)".to_string(),
+        false => String::new(),
+    };
+    Err(usage(format!(
+        "-o {}: gush does not send to {scheme}:// URLs{hint}; it sends to http://, https://, tcp:// and unix: (a file path has no `://`)",
+        crate::sink::http::mask_password(&output.to_string_lossy())
+    )))
 }
 
 /// The HTTP destination `-o` names, with its flags; `None` for anything
 /// else, which takes none of them.
+/// `header_row`: whether the output starts with a header row, as the
+/// source decides it (`source::header_row`), for `--header-each`.
 pub(super) fn http(
     common: &CommonArgs,
     source: &SourceSpec,
+    header_row: bool,
 ) -> Result<Option<HttpOptions>, clap::Error> {
     let args = &common.http;
+    known_scheme(&common.output)?;
     let Some(url) = common.output.to_str().filter(|_| is_http(&common.output)) else {
         let given = [
             ("--http", args.http.is_some()),
@@ -49,33 +89,38 @@ pub(super) fn http(
             ("--ca-cert", args.ca_cert.is_some()),
             ("--insecure", args.insecure),
             ("--request-timeout", args.request_timeout.is_some()),
+            ("--max-pause", args.max_pause.is_some()),
         ];
-        if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
-            return Err(usage(format!(
+        refuse_given(&given, |flag| {
+            format!(
                 "{flag} is for HTTP destinations, and -o {} is not one (try -o http://HOST:PORT/PATH)",
                 common.output.display()
-            )));
-        }
+            )
+        })?;
         return Ok(None);
     };
-    check_url(url)?;
+    // The scheme in lower case, as ureq and the report expect; a password
+    // in the URL is masked in every message.
+    let url = match url.split_once("://") {
+        Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
+        None => url.to_string(),
+    };
+    let shown = crate::sink::http::mask_password(&url);
+    check_url(&url, &shown)?;
     if common.force || common.append {
         return Err(usage(format!(
-            "--force and --append are for files; {url} is a web endpoint"
+            "--force and --append are for files; {shown} is a web endpoint"
         )));
     }
     let net = &common.net;
-    for (flag, given) in [
+    let socket_flags = [
         ("--reconnect", net.reconnect),
         ("--nodelay", net.nodelay),
         ("--send-buffer", net.send_buffer.is_some()),
-    ] {
-        if given {
-            return Err(usage(format!(
-                "{flag} is for tcp:// and unix: sockets; {url} is a web endpoint"
-            )));
-        }
-    }
+    ];
+    refuse_given(&socket_flags, |flag| {
+        format!("{flag} is for tcp:// and unix: sockets; {shown} is a web endpoint")
+    })?;
     let bytes = matches!(source, SourceSpec::Bytes { .. });
     let mode = args
         .http
@@ -86,40 +131,24 @@ pub(super) fn http(
                 .to_string(),
         ));
     }
+    // In range: checked once for every destination (config/flow.rs).
     let depth = common.disk.queue_depth;
-    if depth == 0 || depth > MAX_QUEUE_DEPTH {
-        return Err(usage(format!(
-            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
-        )));
-    }
     if mode == Mode::Stream {
-        for (flag, given) in [
+        let batch_flags = [
             ("--queue-depth", depth > 1),
             ("--header-each", args.header_each),
             ("--batch", args.batch.is_some()),
-        ] {
-            if given {
-                return Err(usage(format!(
-                    "{flag} is for --http batch; --http stream sends one request"
-                )));
-            }
-        }
+            ("--max-pause", args.max_pause.is_some()),
+        ];
+        refuse_given(&batch_flags, |flag| {
+            format!("{flag} is for --http batch; --http stream sends one request")
+        })?;
     }
     if args.batch == Some(0) {
         return Err(usage(
             "--batch 0 would send empty requests: use 1 or more".to_string(),
         ));
     }
-    // As source::open decides: only the first shard, unframed, has one.
-    let header_row = matches!(
-        source,
-        SourceSpec::Records {
-            format: Format::Csv | Format::Tsv,
-            header: true,
-            ..
-        }
-    ) && common.shard.is_none_or(|shard| shard.index == 0)
-        && common.net.framing == Framing::None;
     if args.header_each && !header_row {
         return Err(usage(
             "--header-each repeats the CSV or TSV header row, and this output has none (JSON Lines, --no-header, a --shard after the first and --framing octet-counted write none)".to_string(),
@@ -148,7 +177,7 @@ pub(super) fn http(
         given_type = Some(value);
     }
     Ok(Some(HttpOptions {
-        url: url.to_string(),
+        url,
         mode,
         method: args.method.unwrap_or_default(),
         headers,
@@ -162,6 +191,7 @@ pub(super) fn http(
             Mode::Stream => args.request_timeout,
         },
         retry: net.retry.unwrap_or(RETRY),
+        max_pause: args.max_pause.unwrap_or(MAX_PAUSE),
         queue_depth: depth,
     }))
 }
@@ -179,9 +209,14 @@ fn content_type(source: &SourceSpec) -> &'static str {
     }
 }
 
-/// A URL ureq can take: a host, and a port that is a number.
-fn check_url(url: &str) -> Result<(), clap::Error> {
-    let bad = |why: &str| usage(format!("`{url}` {why} (try http://127.0.0.1:8080/ingest)"));
+/// A URL ureq can take: a host, and a port that is a number. `shown` is
+/// the URL with its password masked, for the message.
+fn check_url(url: &str, shown: &str) -> Result<(), clap::Error> {
+    let bad = |why: &str| {
+        usage(format!(
+            "`{shown}` {why} (try http://127.0.0.1:8080/ingest)"
+        ))
+    };
     let uri = url
         .parse::<ureq::http::Uri>()
         .map_err(|err| bad(&format!("is not a URL: {err}")))?;

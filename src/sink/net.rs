@@ -17,7 +17,7 @@ use anyhow::{Result, anyhow};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use super::{STOP_SLICE, sleep_unless};
-use super::{Sink, interrupted};
+use super::{Sink, SinkReport, interrupted};
 use crate::net::{Endpoint, describe};
 use crate::stats::NetStats;
 
@@ -37,10 +37,6 @@ pub struct Network {
     /// SO_SNDBUF to ask for; the kernel's own choice without it.
     pub send_buffer: Option<u64>,
 }
-
-/// The first pause between attempts; it doubles up to [`MAX_BACKOFF`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 pub struct NetSink {
     network: Network,
@@ -160,8 +156,8 @@ impl Sink for NetSink {
         chunk_bytes - chunk_bytes % mss
     }
 
-    fn network(&self) -> Option<NetStats> {
-        Some(self.stats.clone())
+    fn report(&self) -> SinkReport {
+        SinkReport::Network(self.stats.clone())
     }
 }
 
@@ -171,7 +167,7 @@ impl Sink for NetSink {
 /// `Interrupted` error.
 fn connect_with_retries(network: &Network, stop: &AtomicBool) -> io::Result<Socket> {
     let attempts = network.retry.saturating_add(1);
-    let mut backoff = FIRST_BACKOFF;
+    let mut backoff = crate::net::backoff::AFTER_FAILURE;
     let mut attempt = 1;
     loop {
         match connect_once(network, stop) {
@@ -191,12 +187,11 @@ fn connect_with_retries(network: &Network, stop: &AtomicBool) -> io::Result<Sock
                 return Err(io::Error::new(err.kind(), message));
             }
             Err(_) => {
-                if !sleep_unless(stop, backoff) {
+                if !sleep_unless(stop, backoff.pause()) {
                     return Err(interrupted(&format!(
                         "while waiting to retry (after {attempt} of {attempts} attempts)"
                     )));
                 }
-                backoff = (backoff * 2).min(MAX_BACKOFF);
                 attempt += 1;
             }
         }

@@ -26,8 +26,9 @@ use super::reader::{ReadPlan, Reader};
 use crate::chunk::Chunk;
 use crate::pipeline::Limits;
 use crate::source::{self, RecordShape, Source, SourcePlan};
-use crate::stats::Counters;
+use crate::stats::verify::ReadFrom;
 pub use crate::stats::verify::{MAX_LISTED, Mismatch, VerifyStats};
+use crate::stats::{Counters, End};
 
 /// The least a verify reads and regenerates at a time: the same bytes come
 /// whatever the chunk, and at the write's 64 KiB default the system calls
@@ -97,9 +98,9 @@ pub fn run(check: &Check, stop: &Arc<AtomicBool>, counters: &Counters) -> Result
         first_bad_record: first_bad_record.flatten(),
         mismatches: comparison.mismatches,
         read_from: if reading.from_device {
-            "device"
+            ReadFrom::Device
         } else {
-            "page cache"
+            ReadFrom::PageCache
         },
         expected_bytes,
         file_bytes: walk.file_bytes,
@@ -107,9 +108,9 @@ pub fn run(check: &Check, stop: &Arc<AtomicBool>, counters: &Counters) -> Result
         verify_bad_chunks: walk.bad_chunks,
         verify_s: started.elapsed().as_secs_f64(),
         verify_end: if walked == Walked::Interrupted {
-            "interrupted"
+            End::Interrupted
         } else {
-            "complete"
+            End::Complete
         },
         block_device: walk.block_device,
         record_noun,

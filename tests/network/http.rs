@@ -195,6 +195,23 @@ fn batch_caps_the_records_of_each_request() {
 }
 
 #[test]
+fn batch_with_several_generator_threads_keeps_every_request_whole() {
+    // --threads 4 starts every thread at once; each batch is still exactly
+    // --batch records, in order.
+    let (sent, caught) = round_trip(
+        &[
+            "records", "--preset", "json-log", "-n", "20k", "--seed", "13",
+        ],
+        &[],
+        "/",
+        &["--batch", "100", "--threads", "4", "--queue-depth", "4"],
+    );
+    assert_eq!(num(&sent, "requests"), 200);
+    assert_eq!(num(&caught, "requests"), 200);
+    assert_eq!(num(&sent, "threads"), 4);
+}
+
+#[test]
 fn interval_lines_show_requests_and_server_pauses() {
     let catcher = Catcher::start(
         "127.0.0.1:0",

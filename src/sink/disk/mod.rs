@@ -29,6 +29,7 @@ mod uring;
 
 pub use inline::SyncEngine;
 pub use queue::{DiskOptions, DiskSink};
+pub use target::{Preallocate, Preallocation};
 pub use threads::ThreadsEngine;
 pub use uring::UringEngine;
 

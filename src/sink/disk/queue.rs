@@ -20,9 +20,10 @@ use std::time::Instant;
 
 use super::direct::{self, Reblock};
 use super::sync::{SyncCall, SyncPolicy, Syncer};
+use super::target::{Preallocate, Preallocation};
 use super::{Completion, Engine, EngineKind, Write};
 use crate::chunk::Chunk;
-use crate::sink::{Done, Queue, Sink};
+use crate::sink::{Done, Queue, Sink, SinkReport};
 use crate::stats::DiskStats;
 
 /// How a file or block device is written; checked by the configuration.
@@ -35,8 +36,9 @@ pub struct DiskOptions {
     pub queue_depth: usize,
     /// `None` lets the factory choose (see [`engine::open`]).
     pub engine: Option<EngineKind>,
-    /// Bytes to reserve before writing (`--preallocate` with `--size`).
-    pub preallocate: Option<u64>,
+    /// How and how many bytes to reserve before writing (`--preallocate`,
+    /// by default native for a new file of a known `--size`).
+    pub preallocate: Option<(Preallocate, u64)>,
     /// `--chunk`, checked against the direct-I/O alignment on opening.
     pub chunk_bytes: usize,
 }
@@ -76,6 +78,8 @@ pub struct DiskSink {
     /// The file was grown to its full size up front: it is cut back to
     /// what was written at the end.
     pub(super) preallocated: bool,
+    /// What `--preallocate` asked for and got, for the summary.
+    pub(super) preallocation: Preallocation,
     /// The first write error, waiting to be reported.
     pub(super) error: Option<io::Error>,
     pub(super) reaped: Vec<Completion>,
@@ -285,8 +289,8 @@ impl Sink for DiskSink {
         Some(self)
     }
 
-    fn disk(&self) -> Option<DiskStats> {
-        Some(DiskStats {
+    fn report(&self) -> SinkReport {
+        SinkReport::Disk(DiskStats {
             engine: self.engine.kind().as_str(),
             queue_depth: self.engine.depth() as u64,
             direct: self.options.direct,
@@ -295,6 +299,12 @@ impl Sink for DiskSink {
             sync_call: self.options.sync_call.as_str(),
             syncs: self.syncer.syncs,
             sync_s: self.syncer.sync_s,
+            preallocate: self.preallocation.done.as_str(),
+            preallocate_asked: self.preallocation.asked.as_str(),
+            preallocated_bytes: match self.preallocation.done {
+                Preallocate::None => 0,
+                _ => self.preallocation.bytes,
+            },
         })
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write as _};
+use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
@@ -73,10 +73,13 @@ impl DiskSink {
                 Some(reblock)
             }
         };
-        let preallocated = match (options.preallocate, target) {
-            (Some(bytes), Target::New | Target::Regular) => preallocate(&file, start, bytes, path),
-            _ => false,
+        let preallocation = match (options.preallocate, target) {
+            (Some((mode, bytes)), Target::New | Target::Regular) => {
+                preallocate(&file, start, bytes, mode, path)
+            }
+            _ => Preallocation::default(),
         };
+        let preallocated = preallocation.done == Preallocate::Native;
         let file = Arc::new(file);
         let engine = match super::open(options.engine, Arc::clone(&file), options.queue_depth) {
             Ok(engine) => engine,
@@ -111,6 +114,7 @@ impl DiskSink {
             slots: VecDeque::new(),
             syncer: Syncer::new(options.sync, options.sync_call),
             preallocated,
+            preallocation,
             error: None,
             reaped: Vec::new(),
         })
@@ -138,30 +142,81 @@ fn open_file(open: &OpenOptions, path: &Path, target: Target, direct: bool) -> R
     }
 }
 
-/// Reserves `bytes` from `start`, growing the file to its full size as
-/// fio's `fallocate=native` does: writes inside the file's size need no
+/// `--preallocate`: how a file's blocks are reserved before writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Preallocate {
+    /// Blocks are allocated as writes reach them.
+    #[default]
+    None,
+    /// fallocate, growing the file to its full size (fio's
+    /// `fallocate=native`, its Linux default).
+    Native,
+    /// fallocate with FALLOC_FL_KEEP_SIZE: blocks reserved past the end,
+    /// the size growing with the writes (fio's `fallocate=keep`).
+    Keep,
+}
+
+impl Preallocate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preallocate::None => "none",
+            Preallocate::Native => "native",
+            Preallocate::Keep => "keep",
+        }
+    }
+}
+
+/// What preallocation a run asked for and got, for its summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Preallocation {
+    pub asked: Preallocate,
+    /// What was done: `asked`, or `None` where the filesystem refused.
+    pub done: Preallocate,
+    pub bytes: u64,
+}
+
+/// Reserves `bytes` from `start`. `Native` grows the file to its full size
+/// as fio's `fallocate=native` does: writes inside the file's size need no
 /// size update, which on ext4 keeps io_uring's direct writes off its worker
 /// threads (2x faster here than KEEP_SIZE). A run that ends short cuts the
 /// file back (see [`DiskSink::drain`]). A filesystem that cannot preallocate
-/// is told about in one line, and the run goes on without; returns whether
-/// it could.
-fn preallocate(file: &File, start: u64, bytes: u64, path: &Path) -> bool {
+/// is told about in one line of its own on stderr (never inside a JSON
+/// summary), and the run goes on without.
+fn preallocate(
+    file: &File,
+    start: u64,
+    bytes: u64,
+    mode: Preallocate,
+    path: &Path,
+) -> Preallocation {
+    let flags = match mode {
+        Preallocate::None => return Preallocation::default(),
+        Preallocate::Native => 0,
+        Preallocate::Keep => libc::FALLOC_FL_KEEP_SIZE,
+    };
     // SAFETY: fallocate only reserves blocks for the descriptor we hold.
     let rc = unsafe {
         libc::fallocate(
             file.as_raw_fd(),
-            0,
+            flags,
             start as libc::off_t,
             bytes as libc::off_t,
         )
     };
-    if rc != 0 {
-        let err = io::Error::last_os_error();
-        let _ = writeln!(
-            io::stderr(),
-            "gush: warning: cannot preallocate {} ({err}); writing without it",
-            path.display()
-        );
+    let done = match rc {
+        0 => mode,
+        _ => {
+            let err = io::Error::last_os_error();
+            crate::report::stderr_line(&format!(
+                "gush: warning: cannot preallocate {} ({err}); writing without it",
+                path.display()
+            ));
+            Preallocate::None
+        }
+    };
+    Preallocation {
+        asked: mode,
+        done,
+        bytes,
     }
-    rc == 0
 }

@@ -1,6 +1,8 @@
 //! `--http batch`: each chunk of whole records is one request, with up to
-//! `--queue-depth` requests in flight, each on a worker thread of its own
-//! with its own kept-alive connection.
+//! `--queue-depth` requests in flight, each on its own kept-alive
+//! connection: for plain http all sent from the writer thread
+//! (`multiplex.rs`), for https each on a worker thread of its own, as
+//! ureq blocks.
 //!
 //! It is a [`Queue`], as a disk is: a chunk stays with the sink until its
 //! request was answered 2xx, so batches in flight (and batches the server
@@ -20,26 +22,27 @@ use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, Sender as Channel};
 use ureq::Agent;
 
+use super::multiplex::Multiplex;
 use super::send::Sender;
 use super::{HttpCounters, HttpOptions};
 use crate::chunk::Chunk;
-use crate::sink::{Done, Queue, Sink};
-use crate::stats::HttpStats;
+use crate::sink::{Done, Live, Queue, Sink, SinkReport};
+use crate::stats::HttpMode;
 
-/// One batch for a worker.
-struct Job {
-    sequence: u64,
-    chunk: Chunk,
+/// One batch to send.
+pub(super) struct Job {
+    pub sequence: u64,
+    pub chunk: Chunk,
     /// The header row to put in front (`--header-each`), after the first.
-    header: Option<Arc<[u8]>>,
+    pub header: Option<Arc<[u8]>>,
 }
 
-/// One batch back from a worker.
-struct Finished {
-    sequence: u64,
-    chunk: Chunk,
-    latency_ns: u64,
-    result: io::Result<()>,
+/// One batch answered, or given up on.
+pub(super) struct Finished {
+    pub sequence: u64,
+    pub chunk: Chunk,
+    pub latency_ns: u64,
+    pub result: io::Result<()>,
 }
 
 pub struct HttpBatch {
@@ -65,39 +68,62 @@ pub struct HttpBatch {
     /// At depth 1 the writer thread sends each batch itself: two thread
     /// hand-offs per request fewer (see bench/http.md).
     inline: Option<(Sender, Vec<u8>)>,
+    /// Plain http: every batch sent from the writer thread.
+    multiplex: Option<Multiplex>,
+    /// Batches the multiplex has finished, not yet taken.
+    heard: Vec<Finished>,
 }
 
 impl HttpBatch {
     pub fn start(options: &HttpOptions, agent: Agent, stop: Arc<AtomicBool>) -> Result<HttpBatch> {
         let depth = options.queue_depth.max(1);
         let options = Arc::new(options.clone());
-        let counters = Arc::new(HttpCounters::default());
+        let counters = Arc::new(HttpCounters::new(HttpMode::Batch, options.queue_depth));
         let abort = Arc::new(AtomicBool::new(false));
         // Bounded to the depth: no more are ever in flight, so a send
         // never blocks.
         let (to_workers, jobs) = crossbeam_channel::bounded::<Job>(depth);
         let (finished, from_workers) = crossbeam_channel::bounded::<Finished>(depth);
         let mut workers = Vec::with_capacity(depth);
+        let wire = super::wire::Target::new(&options)
+            .with_context(|| format!("cannot resolve the host of {}", options.shown_url()))?
+            .map(Arc::new);
         let sender = || Sender {
             agent: agent.clone(),
+            wire: wire.clone(),
+            connection: None,
+            head: Vec::new(),
             options: Arc::clone(&options),
             counters: Arc::clone(&counters),
             stop: Arc::clone(&stop),
             abort: Arc::clone(&abort),
         };
-        let inline = (depth == 1).then(|| (sender(), Vec::new()));
-        for index in (0..depth).filter(|_| inline.is_none()) {
-            let sender = sender();
+        let multiplex = wire.clone().map(|target| {
+            Multiplex::new(
+                target,
+                Arc::clone(&options),
+                Arc::clone(&counters),
+                Arc::clone(&stop),
+                Arc::clone(&abort),
+            )
+        });
+        let inline = (depth == 1 && multiplex.is_none()).then(|| (sender(), Vec::new()));
+        let threads = match multiplex.is_some() || inline.is_some() {
+            true => 0,
+            false => depth,
+        };
+        for index in 0..threads {
+            let mut sender = sender();
             let jobs = jobs.clone();
             let finished = finished.clone();
             let worker = std::thread::Builder::new()
                 .name(format!("gush-http-{index}"))
-                .spawn(move || work(&sender, &jobs, &finished))
+                .spawn(move || work(&mut sender, &jobs, &finished))
                 .context("cannot start an HTTP worker thread")?;
             workers.push(worker);
         }
         Ok(HttpBatch {
-            name: options.url.clone(),
+            name: options.shown_url(),
             options,
             counters,
             to_workers: Some(to_workers),
@@ -111,18 +137,28 @@ impl HttpBatch {
             error: None,
             abort,
             inline,
+            multiplex,
+            heard: Vec::new(),
         })
     }
 
     /// Collects answered batches (waiting for one with `wait`), then hands
     /// back every chunk whose predecessors are all answered too.
     fn reap(&mut self, wait: bool, done: &mut Done) -> io::Result<()> {
-        if wait && self.in_flight > 0 {
-            let finished = self.from_workers.recv().map_err(|_| workers_gone())?;
-            self.take(finished, done);
-        }
-        while let Ok(finished) = self.from_workers.try_recv() {
-            self.take(finished, done);
+        if let Some(multiplex) = self.multiplex.as_mut() {
+            multiplex.progress(wait && self.in_flight > 0, &mut self.heard);
+            let heard = std::mem::take(&mut self.heard);
+            for finished in heard {
+                self.take(finished, done);
+            }
+        } else {
+            if wait && self.in_flight > 0 {
+                let finished = self.from_workers.recv().map_err(|_| workers_gone())?;
+                self.take(finished, done);
+            }
+            while let Ok(finished) = self.from_workers.try_recv() {
+                self.take(finished, done);
+            }
         }
         while self.held.front().is_some_and(Option::is_some) {
             let chunk = self.held.pop_front().flatten().expect("checked");
@@ -165,7 +201,7 @@ impl HttpBatch {
 }
 
 /// A worker: sends each batch it is given until the server takes it.
-fn work(sender: &Sender, jobs: &Receiver<Job>, finished: &Channel<Finished>) {
+fn work(sender: &mut Sender, jobs: &Receiver<Job>, finished: &Channel<Finished>) {
     let mut body = Vec::new();
     for job in jobs {
         if finished.send(carry(sender, job, &mut body)).is_err() {
@@ -175,19 +211,12 @@ fn work(sender: &Sender, jobs: &Receiver<Job>, finished: &Channel<Finished>) {
 }
 
 /// Sends one batch until the server takes it (or it fails); `body` is
-/// room to put the header row in front, reused from batch to batch.
-fn carry(sender: &Sender, job: Job, body: &mut Vec<u8>) -> Finished {
-    let payload = match &job.header {
-        None => job.chunk.as_slice(),
-        Some(header) => {
-            body.clear();
-            body.extend_from_slice(header);
-            body.extend_from_slice(job.chunk.as_slice());
-            &body[..]
-        }
-    };
+/// room for ureq to put the header row in front, reused from batch to
+/// batch (by hand, the two go out in one writev).
+fn carry(sender: &mut Sender, job: Job, body: &mut Vec<u8>) -> Finished {
+    let header = job.header.as_deref().unwrap_or_default();
     let started = Instant::now();
-    let (latency_ns, result) = match sender.send(payload, job.sequence) {
+    let (latency_ns, result) = match sender.send(header, job.chunk.as_slice(), job.sequence, body) {
         Ok(ns) => (ns, Ok(())),
         Err(err) => (started.elapsed().as_nanos() as u64, Err(err)),
     };
@@ -225,6 +254,14 @@ impl Queue for HttpBatch {
             chunk,
             header,
         };
+        if let Some(multiplex) = self.multiplex.as_mut() {
+            self.held.push_back(None);
+            self.next_sequence += 1;
+            self.in_flight += 1;
+            multiplex.start(job, &mut self.heard);
+            self.reap(false, done)?;
+            return self.check(done);
+        }
         if let Some((sender, body)) = self.inline.as_mut() {
             let finished = carry(sender, job, body);
             self.held.push_back(None);
@@ -281,12 +318,12 @@ impl Sink for HttpBatch {
         Some(self)
     }
 
-    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
-        Some(Arc::clone(&self.counters))
+    fn live(&self) -> Option<Live> {
+        Some(Live::Http(Arc::clone(&self.counters)))
     }
 
-    fn http(&self) -> Option<HttpStats> {
-        Some(self.counters.snapshot("batch", self.options.queue_depth))
+    fn report(&self) -> SinkReport {
+        SinkReport::Http(self.counters.snapshot())
     }
 }
 

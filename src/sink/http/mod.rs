@@ -15,18 +15,20 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use ureq::Agent;
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use super::Sink;
 pub use crate::stats::HttpCounters;
 
 pub mod batch;
+mod multiplex;
 mod resolve;
 pub mod retry;
 pub mod send;
 pub mod stream;
+mod tls;
+mod wire;
 
 /// How the output is sent (`--http`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -75,8 +77,33 @@ pub struct HttpOptions {
     pub request_timeout: Option<Duration>,
     /// Tries after a failed one, for resets and 5xx other than 503.
     pub retry: u32,
+    /// The most the server's 429 and 503 may hold one batch back, in all.
+    pub max_pause: Duration,
     /// Requests in flight, each on its own connection (batch only).
     pub queue_depth: usize,
+}
+
+impl HttpOptions {
+    /// The URL for messages and the report: a password in it is masked.
+    pub fn shown_url(&self) -> String {
+        mask_password(&self.url)
+    }
+}
+
+/// `http://user:***@host/` for `http://user:secret@host/`.
+pub fn mask_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_string();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end], &rest[at..]),
+        None => url.to_string(),
+    }
 }
 
 impl fmt::Display for Mode {
@@ -96,7 +123,7 @@ pub fn open(options: &HttpOptions, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink
         let _ = writeln!(
             std::io::stderr(),
             "gush: warning: --insecure: the certificate of {} is not checked",
-            options.url
+            options.shown_url()
         );
     }
     let agent = agent(options)?;
@@ -106,38 +133,11 @@ pub fn open(options: &HttpOptions, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink
     })
 }
 
-/// Where the system keeps its CA bundle, Debian's first; the first that
-/// exists is what "the platform's roots" means on Linux. Without one, only
-/// --ca-cert (or --insecure) makes https work.
-const SYSTEM_ROOTS: &[&str] = &[
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/ca-bundle.pem",
-    "/etc/ssl/cert.pem",
-];
-
 /// The client every request goes through. Statuses come back as
 /// responses, not errors, so 429 and 503 can be read; redirects are not
 /// followed (a POST body would be lost on the way).
 fn agent(options: &HttpOptions) -> Result<Agent> {
-    let roots = match &options.ca_cert {
-        Some(path) => load_roots(path).with_context(|| {
-            format!(
-                "cannot read --ca-cert {}; give a PEM file of CA certificates",
-                path.display()
-            )
-        })?,
-        None => SYSTEM_ROOTS
-            .iter()
-            .find_map(|path| load_roots(std::path::Path::new(path)).ok())
-            // Only an https URL needs them: fail there, saying so.
-            .unwrap_or_else(|| RootCerts::new_with_certs(&[])),
-    };
-    let tls = TlsConfig::builder()
-        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .root_certs(roots)
-        .disable_verification(options.insecure)
-        .build();
+    let tls = tls::config(options)?;
     let timeout = match options.mode {
         Mode::Batch => options.request_timeout,
         // A stream's one request lasts the whole run: its limit applies
@@ -162,15 +162,16 @@ fn agent(options: &HttpOptions) -> Result<Agent> {
     ))
 }
 
-fn load_roots(path: &std::path::Path) -> Result<RootCerts> {
-    let pem = std::fs::read(path)?;
-    let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
-        .filter_map(|item| match item {
-            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(Ok(cert)),
-            Ok(_) => None,
-            Err(err) => Some(Err(err)),
-        })
-        .collect::<Result<_, _>>()?;
-    anyhow::ensure!(!certs.is_empty(), "it holds no certificate");
-    Ok(RootCerts::new_with_certs(&certs))
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_password_in_the_url_is_masked() {
+        let mask = super::mask_password;
+        assert_eq!(
+            mask("http://ingest:s3cr:et@example.com:9200/_bulk?x=a@b"),
+            "http://ingest:***@example.com:9200/_bulk?x=a@b"
+        );
+        assert_eq!(mask("http://user@host/"), "http://user@host/");
+        assert_eq!(mask("https://host/p@th"), "https://host/p@th");
+    }
 }

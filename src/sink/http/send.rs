@@ -1,13 +1,13 @@
-//! One batch, sent until the server takes it: the server's backpressure
-//! (429, 503) waits as `Retry-After` says and sends the same bytes again;
-//! resets and other 5xx are retried up to `--retry`; any other 4xx stops
-//! the run with the status and the start of the body.
+//! One batch over ureq (https, and plain http when not written by hand),
+//! sent until the server takes it: the [`Course`] in `retry.rs` says after
+//! each attempt whether to wait as the server asked, back off and retry,
+//! or give up; this file does the waiting and the asking.
 //!
 //! A batch is answered 2xx exactly once, so nothing is lost and nothing
 //! sent twice once it succeeds (a reset after the server took a batch but
 //! before it answered is the one case HTTP/1.1 cannot tell apart).
 
-use std::io::{self, Read};
+use std::io::{self, IoSlice, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -15,18 +15,25 @@ use std::time::{Duration, Instant, SystemTime};
 use ureq::Agent;
 use ureq::http::Response;
 
-use super::retry::{Backoff, retry_after};
+use super::retry::{Attempt, Course, Next};
+use super::wire::{Connection, Target};
 use super::{HttpCounters, HttpOptions, Method};
 use crate::sink::interrupted;
 use crate::sink::{STOP_SLICE, sleep_unless};
 
 /// How much of a refusing response's body an error quotes.
-const QUOTED: usize = 200;
+pub(super) const QUOTED: usize = 200;
 
 /// What one worker needs to send: the client, the options, the counters
 /// it adds to, and the stop flag its waits watch.
 pub struct Sender {
     pub agent: Agent,
+    /// For plain http, requests written by hand, on this worker's own
+    /// connection (made on first use, and again after a failure).
+    pub(super) wire: Option<Arc<Target>>,
+    pub(super) connection: Option<Connection>,
+    /// The request head, rewritten for each batch.
+    pub head: Vec<u8>,
     pub options: Arc<HttpOptions>,
     pub counters: Arc<HttpCounters>,
     pub stop: Arc<AtomicBool>,
@@ -38,96 +45,154 @@ pub struct Sender {
 /// What came back for one attempt.
 pub(super) struct Answer {
     pub status: u16,
-    retry_after: Option<String>,
+    pub retry_after: Option<String>,
     /// The first [`QUOTED`] bytes of the body.
-    quoted: Vec<u8>,
+    pub quoted: Vec<u8>,
+}
+
+impl Answer {
+    pub fn attempt(&self) -> Attempt<'_> {
+        Attempt::Answered {
+            status: self.status,
+            retry_after: self.retry_after.as_deref(),
+            quoted: &self.quoted,
+        }
+    }
 }
 
 impl Sender {
-    /// Sends `body` (batch number `sequence`) until a 2xx; returns how long
-    /// the request that succeeded took, send to full response, in ns.
-    pub fn send(&self, body: &[u8], sequence: u64) -> io::Result<u64> {
-        let options = &*self.options;
-        let mut backoff = Backoff::default();
-        let mut failures = 0u32;
+    /// Sends the batch `header` + `body` (number `sequence`) until a 2xx;
+    /// returns how long the request that succeeded took, send to full
+    /// response, in ns. `spare` is room to join the two for ureq.
+    pub fn send(
+        &mut self,
+        header: &[u8],
+        body: &[u8],
+        sequence: u64,
+        spare: &mut Vec<u8>,
+    ) -> io::Result<u64> {
+        let options = Arc::clone(&self.options);
+        let mut course = Course::new(options.retry, options.max_pause);
+        let length = (header.len() + body.len()) as u64;
         loop {
             let started = Instant::now();
-            let attempt = self.attempt(body, sequence);
-            let took = started.elapsed().as_nanos() as u64;
-            let why = match attempt {
-                Ok(answer) => {
-                    self.counters.status(answer.status);
-                    match answer.status {
-                        200..=299 => return Ok(took),
-                        429 | 503 => {
-                            // The server's own backpressure: as many waits
-                            // as it asks for, counted as pauses.
-                            let wait = answer
-                                .retry_after
-                                .as_deref()
-                                .and_then(|value| retry_after(value, SystemTime::now()))
-                                .unwrap_or_else(|| backoff.pause());
-                            let paused = Instant::now();
-                            self.counters.server_pauses.fetch_add(1, Ordering::Relaxed);
-                            let waited = self.sleep(wait);
-                            self.counters
-                                .server_paused_ns
-                                .fetch_add(paused.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                            if !waited {
-                                return Err(interrupted(&format!(
-                                    "while waiting to retry after the server answered {}",
-                                    answer.status
-                                )));
-                            }
-                            self.again(body);
-                            continue;
+            let attempt = match self.wire.is_some() {
+                true => self.attempt_wire(header, body, sequence),
+                false => {
+                    let whole = match header.is_empty() {
+                        true => body,
+                        false => {
+                            spare.clear();
+                            spare.extend_from_slice(header);
+                            spare.extend_from_slice(body);
+                            &spare[..]
                         }
-                        500..=599 => refused(&answer),
-                        _ => return Err(io::Error::other(refused(&answer))),
-                    }
+                    };
+                    self.attempt(whole, sequence)
+                        .map_err(|err| transport(&err, &options))
                 }
-                Err(err) => match transport(&err, options) {
-                    Transport::Retry(why) => why,
-                    Transport::Fatal(why) => return Err(io::Error::other(why)),
-                },
             };
-            failures += 1;
-            if failures > options.retry {
-                let attempts = match failures {
-                    1 => String::new(),
-                    n => format!(" ({n} attempts)"),
-                };
-                return Err(io::Error::other(format!("{why}{attempts}")));
+            let took = started.elapsed().as_nanos() as u64;
+            let next = match attempt {
+                Ok(ref answer) => {
+                    self.counters.status(answer.status);
+                    course.next(answer.attempt(), SystemTime::now())
+                }
+                Err(ref failed) => course.next(failed.clone(), SystemTime::now()),
+            };
+            match next {
+                Next::Done => return Ok(took),
+                Next::GiveUp(why) => return Err(io::Error::other(why)),
+                Next::Pause(wait) => {
+                    let status = attempt.as_ref().map_or(0, |answer| answer.status);
+                    self.counters.server_pauses.fetch_add(1, Ordering::Relaxed);
+                    let paused = Instant::now();
+                    let waited = self.sleep(wait);
+                    self.counters
+                        .server_paused_ns
+                        .fetch_add(paused.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                    waited.map_err(|cut| {
+                        cut(&format!(
+                            "while waiting to retry after the server answered {status}"
+                        ))
+                    })?;
+                }
+                Next::Retry(wait) => {
+                    self.sleep(wait)
+                        .map_err(|cut| cut("while waiting to retry a failed request"))?;
+                }
             }
-            if !self.sleep(backoff.pause()) {
-                return Err(interrupted(&format!("while waiting to retry after {why}")));
-            }
-            self.again(body);
+            self.again(length);
         }
     }
 
-    /// Sleeps unless Ctrl-C or a failed batch cuts it short; false if so.
-    fn sleep(&self, wait: Duration) -> bool {
+    /// One attempt over this worker's own connection.
+    fn attempt_wire(
+        &mut self,
+        header: &[u8],
+        body: &[u8],
+        sequence: u64,
+    ) -> Result<Answer, Attempt<'static>> {
+        let target = Arc::clone(self.wire.as_ref().expect("checked"));
+        let options = &*self.options;
+        let connection = match self.connection.as_mut() {
+            Some(connection) => connection,
+            None => self.connection.insert(
+                target
+                    .connect()
+                    .map_err(|err| connect_failed(&err, options))?,
+            ),
+        };
+        target.batch_head(&mut self.head, sequence, header.len() + body.len());
+        let mut parts = [
+            IoSlice::new(&self.head),
+            IoSlice::new(header),
+            IoSlice::new(body),
+        ];
+        let result = connection
+            .send(&mut parts)
+            .and_then(|()| connection.response());
+        match result {
+            Ok((answer, keep)) => {
+                if !keep {
+                    self.connection = None;
+                }
+                Ok(answer)
+            }
+            Err(err) => {
+                self.connection = None;
+                Err(match err.kind() {
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => no_response(options),
+                    _ => Attempt::Failed(crate::net::describe(&err)),
+                })
+            }
+        }
+    }
+
+    /// Sleeps unless Ctrl-C or a failed batch cuts it short; if one does,
+    /// the error to end in, given what was being waited for.
+    fn sleep(&self, wait: Duration) -> Result<(), fn(&str) -> io::Error> {
         let until = Instant::now() + wait;
         loop {
             if self.abort.load(Ordering::Relaxed) {
-                return false;
+                // Another batch failed: its error is the one reported.
+                return Err(|what| io::Error::other(format!("gave up {what}")));
             }
             let left = until.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return true;
+                return Ok(());
             }
             if !sleep_unless(&self.stop, left.min(STOP_SLICE)) {
-                return false;
+                return Err(interrupted);
             }
         }
     }
 
-    fn again(&self, body: &[u8]) {
+    fn again(&self, length: u64) {
         self.counters.retries.fetch_add(1, Ordering::Relaxed);
         self.counters
             .retried_bytes
-            .fetch_add(body.len() as u64, Ordering::Relaxed);
+            .fetch_add(length, Ordering::Relaxed);
     }
 
     fn attempt(&self, body: &[u8], sequence: u64) -> Result<Answer, ureq::Error> {
@@ -174,47 +239,58 @@ pub(super) fn answer(mut response: Response<ureq::Body>) -> Answer {
     }
 }
 
-/// `the server answered 400 Bad Request: "…"`.
-pub(super) fn refused(answer: &Answer) -> String {
-    let reason = ureq::http::StatusCode::from_u16(answer.status)
-        .ok()
-        .and_then(|code| code.canonical_reason())
-        .map_or(String::new(), |reason| format!(" {reason}"));
-    let body = String::from_utf8_lossy(&answer.quoted);
-    let body = body.trim();
-    match body.is_empty() {
-        true => format!("the server answered {}{reason}", answer.status),
-        false => format!("the server answered {}{reason}: {body:?}", answer.status),
+/// Connecting by hand failed: a timeout is final, as ureq's is.
+pub(super) fn connect_failed(err: &io::Error, options: &HttpOptions) -> Attempt<'static> {
+    match err.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Attempt::Fatal(format!(
+            "connecting timed out after {} (--connect-timeout)",
+            humantime::format_duration(options.connect_timeout)
+        )),
+        _ => Attempt::Failed(crate::net::describe(err)),
     }
 }
 
-pub(super) enum Transport {
-    Retry(String),
-    Fatal(String),
+/// No response in time: final, as the server may be working on the batch.
+pub(super) fn no_response(options: &HttpOptions) -> Attempt<'static> {
+    Attempt::Fatal(format!(
+        "no response within {} (--request-timeout)",
+        options
+            .request_timeout
+            .map_or("its limit".into(), |limit| humantime::format_duration(
+                limit
+            )
+            .to_string())
+    ))
 }
 
 /// A failure below HTTP: connections that were refused or reset are
 /// retried; timeouts are not (the server may be working on the batch, and
-/// a second copy would be a duplicate), and each names its flag.
-pub(super) fn transport(err: &ureq::Error, options: &HttpOptions) -> Transport {
+/// a second copy would be a duplicate), nor is a certificate refused
+/// (trying again changes nothing), and each names its flag.
+pub(super) fn transport<'a>(err: &ureq::Error, options: &HttpOptions) -> Attempt<'a> {
     use ureq::Timeout;
     let shown = |duration| humantime::format_duration(duration).to_string();
     match err {
-        ureq::Error::Timeout(Timeout::Connect | Timeout::Resolve) => Transport::Fatal(format!(
+        ureq::Error::Timeout(Timeout::Connect | Timeout::Resolve) => Attempt::Fatal(format!(
             "connecting timed out after {} (--connect-timeout)",
             shown(options.connect_timeout)
         )),
-        ureq::Error::Timeout(_) => Transport::Fatal(format!(
-            "no response within {} (--request-timeout)",
-            options.request_timeout.map_or("its limit".into(), shown)
-        )),
-        ureq::Error::Io(io) => Transport::Retry(crate::net::describe(io)),
+        ureq::Error::Timeout(_) => no_response(options),
+        ureq::Error::Rustls(tls) => Attempt::Fatal(super::tls::describe(tls, options)),
+        ureq::Error::Io(io) => match io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            Some(tls) => Attempt::Fatal(super::tls::describe(tls, options)),
+            None => Attempt::Failed(crate::net::describe(io)),
+        },
         ureq::Error::ConnectionFailed | ureq::Error::Protocol(_) => {
-            Transport::Retry(err.to_string())
+            Attempt::Failed(err.to_string())
         }
-        ureq::Error::HostNotFound => {
-            Transport::Fatal(format!("cannot resolve the host of {}", options.url))
-        }
-        _ => Transport::Fatal(err.to_string()),
+        ureq::Error::HostNotFound => Attempt::Fatal(format!(
+            "cannot resolve the host of {}",
+            options.shown_url()
+        )),
+        _ => Attempt::Fatal(err.to_string()),
     }
 }

@@ -1,25 +1,33 @@
 //! `--http stream`: the whole output as the body of one request, sent with
 //! chunked transfer encoding, as `curl -T -` does.
 //!
-//! ureq reads the body from a reader on a thread of its own; the writer
-//! thread writes chunks into a pipe that thread reads. Backpressure is
-//! TCP's, as for `tcp://`: a slow server fills the socket, ureq stops
-//! reading the pipe, the pipe fills and the writer blocks.
+//! Plain http is written by hand (`wire.rs`) from the writer thread, each
+//! write one chunk of the body; a server that answers before the body
+//! ends (413) is heard between writes, or after the write it broke, and
+//! its status and body are what the run reports. For https, ureq reads
+//! the body from a reader on a thread of its own, which the writer thread
+//! feeds through a pipe. Either way backpressure is TCP's, as for
+//! `tcp://`: a slow server fills the socket and the writer blocks.
 
-use std::io::{self, PipeWriter, Write};
+use std::io::{self, IoSlice, PipeWriter, Write};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use ureq::{Agent, SendBody};
 
-use super::send::{Transport, answer, refused, transport};
+use super::retry::{Attempt, answered};
+use super::send::{Answer, answer, transport};
+use super::wire::{Connection, Target};
 use super::{HttpCounters, HttpOptions, Method};
-use crate::sink::Sink;
-use crate::stats::HttpStats;
+use crate::sink::{Live, Sink, SinkReport};
+use crate::stats::HttpMode;
 
 pub struct HttpStream {
     name: String,
+    /// Plain http: the one request's connection, by hand.
+    wire: Option<WireStream>,
     counters: Arc<HttpCounters>,
     /// `None` once the body is closed.
     body: Option<PipeWriter>,
@@ -29,8 +37,20 @@ pub struct HttpStream {
 
 impl HttpStream {
     pub fn start(options: &HttpOptions, agent: Agent) -> Result<HttpStream> {
+        let counters = Arc::new(HttpCounters::new(HttpMode::Stream, 1));
+        if let Some(target) = Target::new(options)
+            .with_context(|| format!("cannot resolve the host of {}", options.shown_url()))?
+        {
+            let wire = WireStream::start(&target, options)?;
+            return Ok(HttpStream {
+                name: options.shown_url(),
+                wire: Some(wire),
+                counters,
+                body: None,
+                request: None,
+            });
+        }
         let (body_reader, body) = io::pipe().context("cannot make a pipe for the request body")?;
-        let counters = Arc::new(HttpCounters::default());
         let request = {
             let options = options.clone();
             let counters = Arc::clone(&counters);
@@ -49,19 +69,21 @@ impl HttpStream {
                     let response = request
                         .send(SendBody::from_reader(&mut body_reader))
                         .map_err(|err| match transport(&err, &options) {
-                            Transport::Retry(why) | Transport::Fatal(why) => why,
+                            Attempt::Failed(why) | Attempt::Fatal(why) => why,
+                            Attempt::Answered { .. } => unreachable!("a transport failure"),
                         })?;
                     let answer = answer(response);
                     counters.status(answer.status);
                     match answer.status {
                         200..=299 => Ok(()),
-                        _ => Err(refused(&answer)),
+                        status => Err(answered(status, &answer.quoted)),
                     }
                 })
                 .context("cannot start the HTTP request thread")?
         };
         Ok(HttpStream {
-            name: options.url.clone(),
+            name: options.shown_url(),
+            wire: None,
             counters,
             body: Some(body),
             request: Some(request),
@@ -88,6 +110,9 @@ impl Sink for HttpStream {
     }
 
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(wire) = self.wire.as_mut() {
+            return wire.write(buf, &self.counters);
+        }
         let Some(body) = self.body.as_mut() else {
             return Err(io::ErrorKind::BrokenPipe.into());
         };
@@ -106,14 +131,109 @@ impl Sink for HttpStream {
 
     /// Closes the body (the last, empty chunk) and waits for the answer.
     fn finish(&mut self) -> io::Result<()> {
+        if let Some(wire) = self.wire.as_mut() {
+            return wire.finish(&self.counters);
+        }
         self.outcome()
     }
 
-    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
-        Some(Arc::clone(&self.counters))
+    fn live(&self) -> Option<Live> {
+        Some(Live::Http(Arc::clone(&self.counters)))
     }
 
-    fn http(&self) -> Option<HttpStats> {
-        Some(self.counters.snapshot("stream", 1))
+    fn report(&self) -> SinkReport {
+        SinkReport::Http(self.counters.snapshot())
+    }
+}
+
+/// How long a server that broke off the body has to say why.
+const LAST_WORD: Duration = Duration::from_secs(2);
+
+/// The one request of a plain-http stream, written by hand.
+struct WireStream {
+    connection: Connection,
+    request_timeout: Option<Duration>,
+    /// The chunk-size line in front of each write.
+    size_line: Vec<u8>,
+}
+
+impl WireStream {
+    fn start(target: &Target, options: &HttpOptions) -> Result<WireStream> {
+        let mut connection = target.connect().map_err(|err| {
+            anyhow::anyhow!(
+                "cannot connect to {}: {}",
+                options.shown_url(),
+                crate::net::describe(&err)
+            )
+        })?;
+        let head = target.stream_head();
+        connection
+            .send(&mut [IoSlice::new(&head)])
+            .with_context(|| format!("cannot send the request head to {}", options.shown_url()))?;
+        // Writes block while the server reads slowly; a stream has no
+        // time limit but its response's.
+        connection.set_write_timeout(None);
+        Ok(WireStream {
+            connection,
+            request_timeout: options.request_timeout,
+            size_line: Vec::new(),
+        })
+    }
+
+    fn write(&mut self, buf: &[u8], counters: &HttpCounters) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.connection.has_spoken() {
+            return Err(self.refusal(counters, None));
+        }
+        self.size_line.clear();
+        self.size_line
+            .extend_from_slice(format!("{:x}\r\n", buf.len()).as_bytes());
+        let sent = self.connection.send(&mut [
+            IoSlice::new(&self.size_line),
+            IoSlice::new(buf),
+            IoSlice::new(b"\r\n"),
+        ]);
+        match sent {
+            Ok(()) => Ok(buf.len()),
+            Err(err) => Err(self.refusal(counters, Some(err))),
+        }
+    }
+
+    /// The body broke off (or the server spoke first): its answer if it
+    /// gave one, else the error the write met.
+    fn refusal(&mut self, counters: &HttpCounters, err: Option<io::Error>) -> io::Error {
+        self.connection.set_response_timeout(Some(LAST_WORD));
+        match (self.connection.response(), err) {
+            (Ok((answer, _)), _) => {
+                counters.status(answer.status);
+                io::Error::other(match answer.status {
+                    200..=299 => "the server answered before the whole body was sent".to_string(),
+                    status => answered(status, &answer.quoted),
+                })
+            }
+            (Err(_), Some(err)) => io::Error::new(err.kind(), crate::net::describe(&err)),
+            (Err(err), None) => err,
+        }
+    }
+
+    fn finish(&mut self, counters: &HttpCounters) -> io::Result<()> {
+        if let Err(err) = self.connection.send(&mut [IoSlice::new(b"0\r\n\r\n")]) {
+            return Err(self.refusal(counters, Some(err)));
+        }
+        self.connection.set_response_timeout(self.request_timeout);
+        let (answer, _): (Answer, bool) =
+            self.connection.response().map_err(|err| match err.kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                    io::Error::other("no response within --request-timeout after the body was sent")
+                }
+                _ => err,
+            })?;
+        counters.status(answer.status);
+        match answer.status {
+            200..=299 => Ok(()),
+            status => Err(io::Error::other(answered(status, &answer.quoted))),
+        }
     }
 }
