@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gush::chunk::Chunk;
-use gush::sink::engine::{self, Completion, Engine, EngineKind, UringEngine, Write};
+use gush::sink::disk::{self as engine, Completion, Engine, EngineKind, UringEngine, Write};
 
 const TOTAL: u64 = 1 << 30;
 const CHUNK: usize = 64 << 10;

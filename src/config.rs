@@ -12,29 +12,30 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::CommandFactory;
 use clap::error::ErrorKind;
-use humansize::{BINARY, format_size};
 
-use crate::cli::{Cli, ClockKind, Command, CommonArgs, SequenceArgs, Shard, SummaryArgs};
-use crate::language::clock::TimeSource;
-use crate::language::escape::Format;
-use crate::language::schema::Schema;
+use crate::cli::{Cli, Command, CommonArgs, SummaryArgs};
 use crate::language::seeded;
-use crate::language::template::Template;
 use crate::pipeline::{Flow, Limits, Rate};
-use crate::report::{Progress, Report};
+use crate::report::{Progress, Report, StatsFormat};
 use crate::sink::http::HttpOptions;
-use crate::sink::{DiskOptions, Existing, Network};
-use crate::source::presets::{self, Body};
+use crate::sink::{Destination, DiskOptions, Existing, Network};
+use crate::source::presets;
 use crate::source::{SourcePlan, SourceSpec};
 
 pub mod catch;
 use catch::CatchConfig;
 mod disk;
+mod flow;
 mod http;
 mod net;
+mod numbering;
+mod source;
 mod stamp;
 mod verify;
-use crate::stamp::check::VerifyConfig;
+use crate::verify::stamped::VerifyConfig;
+pub use flow::MAX_QUEUE_DEPTH;
+use flow::flow_with_threads;
+use source::{Asked, asked, cut_shard, time_source};
 
 /// What the command line asks for, checked.
 #[derive(Debug)]
@@ -92,19 +93,58 @@ pub struct Config {
     pub http: Option<HttpOptions>,
 }
 
+impl Config {
+    /// Where `-o` points, for [`sink::open`](crate::sink::open): the one
+    /// place the destination's kind is read off the checked options.
+    pub fn destination(&self) -> Destination<'_> {
+        match (&self.http, &self.network, &self.disk) {
+            (Some(http), _, _) => Destination::Http(http),
+            (None, Some(network), _) => Destination::Network(network),
+            (None, None, Some(disk)) => Destination::Disk(&self.output, disk),
+            (None, None, None) => Destination::stream(&self.output),
+        }
+    }
+}
+
 /// Reports more often than this would cost more than they show.
 const MIN_INTERVAL: Duration = Duration::from_millis(10);
-
-/// `--hwm` when none is given, at a queue depth of 1.
-const DEFAULT_HWM: u64 = 1 << 20;
-
-/// A chunk larger than this is a typo, not a plan: it would only cost memory.
-const MAX_CHUNK: u64 = 1 << 30;
 
 /// A usage error, raw: [`Job::from_cli`] formats it with the subcommand's
 /// usage line.
 fn usage(message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::ArgumentConflict, message)
+}
+
+/// `--ramp`, checked: a time-bound run must outlast it, or nothing would
+/// be measured.
+fn ramp(common: &CommonArgs) -> Result<Option<Duration>, clap::Error> {
+    match (common.ramp, common.duration) {
+        (Some(ramp), Some(duration)) if ramp >= duration => Err(usage(format!(
+            "--ramp {} leaves nothing of -t {} to measure: make the ramp shorter than the run",
+            humantime::format_duration(ramp),
+            humantime::format_duration(duration)
+        ))),
+        (Some(ramp), _) if ramp.is_zero() => Ok(None),
+        (ramp, _) => Ok(ramp),
+    }
+}
+
+/// The period of the JSON summary's `intervals` rows, when a JSON summary
+/// is written: `--interval`; else one second, or for a run known to be
+/// shorter than ten seconds (`-t`) a tenth of it (not under 100 ms), so a
+/// short run still has about ten rows.
+fn series_period(common: &CommonArgs) -> Option<Duration> {
+    let json =
+        common.summary.stats == Some(StatsFormat::Json) || common.summary.stats_file.is_some();
+    if !json {
+        return None;
+    }
+    let short = |d: Duration| d < Duration::from_secs(10);
+    Some(match (common.summary.interval, common.duration) {
+        (Some(every), _) => every.max(MIN_INTERVAL),
+        (None, Some(d)) if short(d) => (d / 10).max(Duration::from_millis(100)),
+        (None, _) => Duration::from_secs(1),
+    })
 }
 
 /// `--interval`, checked, or `None` when `-q` silences it.
@@ -150,124 +190,61 @@ fn byte_rate(flag: &str, rate: Option<Rate>) -> Result<Option<Rate>, clap::Error
     }
 }
 
+/// Refuses the first of `flags` that was given: the one shape of "this
+/// flag does not apply here". `why` says what the flag is for and why it
+/// does not fit, given the flag's name.
+fn refuse_given(
+    flags: &[(&str, bool)],
+    why: impl FnOnce(&str) -> String,
+) -> Result<(), clap::Error> {
+    match flags.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => Err(usage(why(flag))),
+        None => Ok(()),
+    }
+}
+
 fn invalid(message: String) -> clap::Error {
     clap::Error::raw(ErrorKind::InvalidValue, message)
 }
 
 impl Config {
+    /// Weighs the flags of a command that writes, step by step: what to
+    /// generate, how it flows, the report, the amount, the destination,
+    /// the clock, the read-back.
     pub fn from_cli(cli: Cli) -> Result<Config, clap::Error> {
-        let mut chosen_seed = None;
-        let (source, sequence, common) = match cli.command {
-            Command::Lines(args) => {
-                let template = match (args.template, args.preset) {
-                    (Some(template), _) => template,
-                    (None, Some(name)) => match preset(&name, "lines")?.body {
-                        Body::Template(text) => Template::parse(text).expect("presets parse"),
-                        Body::Schema(..) => unreachable!("checked by preset()"),
-                    },
-                    (None, None) => Template::parse("Line {n}").expect("the default parses"),
-                };
-                (
-                    SourceSpec::Lines { template },
-                    Some(args.sequence),
-                    args.common,
-                )
-            }
-            Command::Records(args) => {
-                let (text, preset_format) = match (args.schema, args.preset) {
-                    (Some(schema), _) => (schema, None),
-                    (None, Some(name)) => match preset(&name, "records")?.body {
-                        Body::Schema(text, format) => (text.to_string(), Some(format)),
-                        Body::Template(_) => unreachable!("checked by preset()"),
-                    },
-                    (None, None) => unreachable!("clap requires --schema or --preset"),
-                };
-                let schema = Schema::parse(&text).map_err(|err| {
-                    invalid(format!("invalid value for '--schema <SCHEMA>':\n{err}"))
-                })?;
-                let format = args.format.or(preset_format).unwrap_or(Format::Csv);
-                let source = SourceSpec::Records {
-                    schema,
-                    format,
-                    header: !args.no_header,
-                };
-                (source, Some(args.sequence), args.common)
-            }
-            Command::Bytes(args) => {
-                if let Some(count) = args.common.count {
-                    return Err(usage(format!(
-                        "--count {count} counts lines; `gush bytes` takes --size or --duration"
-                    )));
-                }
-                if let Some(Rate::Records(rate)) = args.common.rate {
-                    return Err(usage(format!(
-                        "--rate {rate}/s counts lines; `gush bytes` takes a byte rate such as 5MiB/s"
-                    )));
-                }
-                // The seed is chosen here, not below, because a stamped
-                // block's header records it; `common.seed` still says
-                // whether one was given.
-                let common = args.common;
-                let seed = common.seed.unwrap_or_else(seeded::fresh_seed);
-                chosen_seed = Some(seed);
-                let (content, stamp) = stamp::content(&args.fill, &args.content, &common, seed)?;
-                let source = SourceSpec::Bytes {
-                    fill: args.fill,
-                    content,
-                    stamp,
-                };
-                (source, None, common)
-            }
-            Command::Replay(args) => {
-                let (source, common) = net::replay(args)?;
-                (source, None, common)
-            }
-            Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
-            Command::Catch(_) => unreachable!("`gush catch` is configured by CatchConfig"),
-            Command::Verify(_) => unreachable!("`gush verify` is configured by VerifyConfig"),
-        };
-        let mut flow = flow(&common)?;
-        flow.threads = threads(common.threads, &source)?;
-        flow.eager_threads = common.threads.is_some();
+        let Asked {
+            source,
+            sequence,
+            common,
+            chosen_seed,
+        } = asked(cli.command)?;
+        let flow = flow_with_threads(&common, &source)?;
         let interval = interval(&common.summary)?;
-        not_the_output(
-            &common.output,
-            "--stats-file",
-            common.summary.stats_file.as_deref(),
-        )?;
-        not_the_output(&common.output, "--timeline", common.timeline.as_deref())?;
-        not_the_output(
-            &common.output,
-            "--latency-log",
-            common.latency_log.as_deref(),
-        )?;
-        let network = net::network(&common)?;
-        let http = http::http(&common, &source)?;
-        let disk = match http {
-            Some(_) => None,
-            None => disk::disk(&common, network.as_ref())?,
-        };
-        let framing = net::framing(&source, &common)?;
-        let existing = match (common.force, common.append) {
-            (true, _) => Existing::Overwrite,
-            (false, true) => Existing::Append,
-            (false, false) => Existing::Refuse,
-        };
+        report_files_apart(&common)?;
+        let ramp = ramp(&common)?;
+        let series = series_period(&common);
         let mut limits = Limits {
             records: common.count,
             bytes: common.size,
             duration: common.duration,
         };
+        let start = sequence.as_ref().map_or(0, |s| s.start);
+        numbering::check_count(start, limits.records)?;
         let first = match common.shard {
             None => 0,
             Some(shard) => cut_shard(shard, &source, &mut limits)?,
         };
-        let time = match sequence.as_ref().and_then(|s| s.clock) {
-            Some(ClockKind::Live) => TimeSource::Live,
-            Some(ClockKind::Sim) => simulated(sequence.as_ref()),
-            None if common.seed.is_some() => simulated(sequence.as_ref()),
-            None => TimeSource::Live,
+        numbering::cap_records(start, &mut limits);
+        let framing = net::framing(&source, &common)?;
+        let network = net::network(&common)?;
+        let header_row = crate::source::header_row(&source, first, framing);
+        let http = http::http(&common, &source, header_row)?;
+        let disk = match http {
+            Some(_) => None,
+            None => disk::disk(&common, network.as_ref())?,
         };
+        let existing = Existing::from_flags(common.force, common.append);
+        let time = time_source(sequence.as_ref(), common.seed.is_some());
         let verify = verify::verify(&common, &source, time, disk.as_ref())?;
         Ok(Config {
             source: SourcePlan {
@@ -276,29 +253,16 @@ impl Config {
                     .seed
                     .or(chosen_seed)
                     .unwrap_or_else(seeded::fresh_seed),
-                start: sequence.as_ref().map_or(0, |s| s.start),
+                start,
                 first,
                 time,
                 framing,
             },
             limits,
             flow,
+            report: report(&common, interval, ramp, series),
             output: common.output,
             existing,
-            report: Report {
-                stats: common.summary.stats.filter(|_| !common.summary.quiet),
-                stats_file: common.summary.stats_file,
-                progress: match (common.summary.quiet || common.no_progress, common.progress) {
-                    (true, _) => Progress::Never,
-                    (false, true) => Progress::Always,
-                    (false, false) => Progress::Auto,
-                },
-                interval,
-                timeline: common.timeline,
-                latency_log: common.latency_log,
-                latency: !common.no_latency,
-                quiet: common.summary.quiet,
-            },
             network,
             disk,
             verify,
@@ -307,111 +271,42 @@ impl Config {
     }
 }
 
-/// Narrows `limits` to shard K of N and returns where the shard starts:
-/// a record index, or for bytes a byte offset.
-fn cut_shard(shard: Shard, source: &SourceSpec, limits: &mut Limits) -> Result<u64, clap::Error> {
-    let (total, limit) = match source {
-        SourceSpec::Bytes { .. } => (limits.bytes, &mut limits.bytes),
-        _ => (limits.records, &mut limits.records),
-    };
-    let Some(total) = total else {
-        let needs = if matches!(source, SourceSpec::Bytes { .. }) {
-            "--size"
-        } else {
-            "--count"
-        };
-        return Err(usage(format!(
-            "--shard {}/{} needs a known total to slice: give {needs}",
-            shard.index, shard.count
-        )));
-    };
-    let bound = |k: u64| (u128::from(total) * u128::from(k) / u128::from(shard.count)) as u64;
-    let (from, to) = (bound(shard.index), bound(shard.index + 1));
-    *limit = Some(to - from);
-    Ok(from)
+/// Refuses a report file that is the output itself.
+fn report_files_apart(common: &CommonArgs) -> Result<(), clap::Error> {
+    not_the_output(
+        &common.output,
+        "--stats-file",
+        common.summary.stats_file.as_deref(),
+    )?;
+    not_the_output(&common.output, "--timeline", common.timeline.as_deref())?;
+    not_the_output(
+        &common.output,
+        "--latency-log",
+        common.latency_log.as_deref(),
+    )
 }
 
-fn simulated(sequence: Option<&SequenceArgs>) -> TimeSource {
-    let (start_ns, step) =
-        sequence.map_or((0, Duration::from_millis(1)), |s| (s.start_time, s.step));
-    TimeSource::Simulated {
-        start_ns,
-        step_ns: step.as_nanos().min(i64::MAX as u128) as i64,
+/// What is reported, and where (`interval` and `ramp` already checked).
+fn report(
+    common: &CommonArgs,
+    interval: Option<Duration>,
+    ramp: Option<Duration>,
+    series: Option<Duration>,
+) -> Report {
+    Report {
+        stats: common.summary.stats.filter(|_| !common.summary.quiet),
+        stats_file: common.summary.stats_file.clone(),
+        progress: match (common.summary.quiet || common.no_progress, common.progress) {
+            (true, _) => Progress::Never,
+            (false, true) => Progress::Always,
+            (false, false) => Progress::Auto,
+        },
+        interval,
+        timeline: common.timeline.clone(),
+        latency_log: common.latency_log.clone(),
+        latency: !common.no_latency,
+        ramp,
+        series,
+        quiet: common.summary.quiet,
     }
-}
-
-/// The preset `name`, checked to suit `command`.
-fn preset(name: &str, command: &str) -> Result<&'static presets::Preset, clap::Error> {
-    let preset = presets::find(name)
-        .map_err(|message| invalid(format!("invalid value for '--preset': {message}")))?;
-    if preset.command() != command {
-        return Err(usage(format!(
-            "preset `{name}` is for `gush {}`, not `gush {command}`",
-            preset.command()
-        )));
-    }
-    Ok(preset)
-}
-
-/// Default `--threads`: past 8, the writer or the destination is the
-/// limit long before the generators are.
-const DEFAULT_MAX_THREADS: usize = 8;
-
-/// `--threads`, or the default: the available cores, at most 8. `replay`
-/// reads its input in order, so it runs one generator.
-fn threads(asked: Option<usize>, source: &SourceSpec) -> Result<usize, clap::Error> {
-    match (asked, source) {
-        (Some(n), SourceSpec::Replay { .. }) if n > 1 => Err(usage(format!(
-            "--threads {n}: `gush replay` reads its input in order with one thread; leave --threads out"
-        ))),
-        (Some(n), _) => Ok(n),
-        (None, SourceSpec::Replay { .. }) => Ok(1),
-        (None, _) => Ok(std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(DEFAULT_MAX_THREADS)),
-    }
-}
-
-fn flow(common: &CommonArgs) -> Result<Flow, clap::Error> {
-    let size = |n: u64| format_size(n, BINARY);
-    let chunk = common.chunk;
-    if chunk == 0 || chunk > MAX_CHUNK {
-        return Err(usage(format!(
-            "--chunk {chunk} is out of range: use 1 byte to {}",
-            size(MAX_CHUNK)
-        )));
-    }
-    // Chunks in flight count under the hwm, so a deep queue needs room
-    // for a full queue and the next one being made, or it never fills.
-    let hwm = common.hwm.unwrap_or_else(|| {
-        DEFAULT_HWM.max(2 * chunk.saturating_mul(common.disk.queue_depth as u64))
-    });
-    if hwm < chunk {
-        return Err(usage(format!(
-            "--hwm {} is smaller than --chunk {}: one chunk must fit under the high-water mark",
-            size(hwm),
-            size(chunk)
-        )));
-    }
-    let lwm = common.lwm.unwrap_or(hwm / 2);
-    if lwm >= hwm {
-        return Err(usage(format!(
-            "--lwm {} must be below --hwm {}",
-            size(lwm),
-            size(hwm)
-        )));
-    }
-    let sink_rate = byte_rate("--sink-rate", common.sink_rate)?;
-    Ok(Flow {
-        chunk_bytes: chunk as usize,
-        hwm_bytes: hwm,
-        lwm_bytes: lwm,
-        sink_delay: common.sink_delay,
-        rate: common.rate,
-        burst: common.burst,
-        sink_rate,
-        threads: 1,
-        eager_threads: false,
-        records_per_chunk: common.http.batch,
-    })
 }

@@ -27,10 +27,10 @@ pub mod net;
 pub mod pipeline;
 pub mod readback;
 pub mod report;
+pub mod run;
 pub mod signals;
 pub mod sink;
 pub mod source;
-pub mod stamp;
 pub mod stats;
 pub mod verify;
 
@@ -42,7 +42,7 @@ pub use stats::{Counters, End, Stats};
 use crate::config::{Config, Job};
 use crate::report::latency_log::LatencyLog;
 use crate::report::monitor::{Monitor, Timeline};
-use crate::signals::Signals;
+use crate::run::{Ending, Run};
 
 /// Runs a checked job (see [`Job::from_cli`]) and says how it ended. A
 /// usage error found only while running (a record larger than `--chunk`)
@@ -50,7 +50,7 @@ use crate::signals::Signals;
 pub fn run(job: Job) -> Result<ExitCode> {
     match job {
         Job::Catch(config) => catch::run(config),
-        Job::Verify(config) => stamp::check::run(config),
+        Job::Verify(config) => verify::stamped::run(config),
         Job::Presets(listing) => {
             // A reader that leaves early (`gush presets | head`) is no
             // error, and no panic as `print!` would make of it.
@@ -69,12 +69,20 @@ pub fn run(job: Job) -> Result<ExitCode> {
     }
 }
 
-/// Every command that writes: one source, one sink, a pipeline between.
+/// Every command that writes: one source, one sink, a pipeline between,
+/// run in the shape of [`run::drive`].
 fn send(config: Config) -> Result<ExitCode> {
-    let signals = Signals::install()?;
-    if config.verify == Some(verify::Mode::Only) {
-        return readback::only(&config, &signals);
-    }
+    run::drive(config.report.stats_file.as_deref(), |run| {
+        match config.verify {
+            Some(verify::Mode::Only) => readback::only(&config, run),
+            _ => write(&config, run),
+        }
+    })
+}
+
+/// The write: open the source and the destination, watch the pipeline
+/// while it runs, check what it wrote if `--verify` asks, report.
+fn write(config: &Config, run: &Run) -> Result<Ending> {
     let source = source::open(&config.source, config.flow.chunk_bytes)?;
     let timeline = config
         .report
@@ -88,26 +96,7 @@ fn send(config: Config) -> Result<ExitCode> {
         .as_deref()
         .map(LatencyLog::create)
         .transpose()?;
-    let stats_file = config
-        .report
-        .stats_file
-        .as_deref()
-        .map(report::StatsFile::create)
-        .transpose()?;
-    let opened = match &config.http {
-        Some(http) => sink::http::open(http, signals.stop_flag()),
-        None => sink::open(
-            &config.output,
-            config.existing,
-            config.network.as_ref(),
-            config.disk.as_ref(),
-            signals.stop_flag(),
-        ),
-    };
-    let sink = match opened {
-        Ok(sink) => sink,
-        Err(err) => return signals.interrupted(err),
-    };
+    let sink = sink::open(config.destination(), config.existing, run.stop_flag())?;
     let record_noun = source.record_noun();
     // One more source per thread the run may grow to, each made from the
     // same plan; they are cheap (a template's copy) and start nowhere.
@@ -117,14 +106,14 @@ fn send(config: Config) -> Result<ExitCode> {
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
-    let http_counters = sink.http_counters();
+    let live = sink.live();
     let pipeline = Pipeline::new(source, sink)
         .helpers(helpers)
         .limits(config.limits)
         .flow(config.flow)
         .timed(config.report.latency)
-        .stop_flag(signals.stop_flag());
-    if let Some(http) = http_counters {
+        .stop_flag(run.stop_flag());
+    if let Some(sink::Live::Http(http)) = live {
         let _ = pipeline.counters().http.set(http);
     }
     let monitor = Monitor::start(
@@ -137,25 +126,30 @@ fn send(config: Config) -> Result<ExitCode> {
         latency_log,
     )?;
     let outcome = pipeline.run();
-    let history = monitor.finish()?;
+    let mut history = monitor.finish()?;
     let (mut stats, error) = match outcome {
         Ok(stats) => (stats, None),
         Err(failed) => (failed.stats, Some(failed.error)),
     };
     stats.seed = Some(config.source.seed);
-    let mut history = history;
+    if let Some(ramp) = &history.ramp {
+        stats.measure(Some(ramp));
+    }
+    stats.intervals = std::mem::take(&mut history.series);
     let verify_error = match config.verify {
         Some(verify::Mode::AfterWrite) => {
-            readback::after_write(&config, &mut stats, &mut history, &signals).err()
+            readback::after_write(config, &mut stats, &mut history, run).err()
         }
         _ => None,
     };
-    report::finish(&config.report, stats_file.as_ref(), &stats, &history)?;
-    if let Some(error) = error {
-        return signals.interrupted(error);
+    run.report(
+        &stats,
+        config.report.stats,
+        || report::human(&stats, &history),
+        history.progress_shown,
+    )?;
+    if let Some(error) = error.or(verify_error) {
+        return Err(error);
     }
-    if let Some(error) = verify_error {
-        return signals.interrupted(error);
-    }
-    Ok(readback::exit_code(&config, &stats, &signals))
+    Ok(readback::ending(config, &stats))
 }

@@ -1,10 +1,9 @@
 //! A read-back check as a run of its own: after a write (`--verify`) or
 //! instead of one (`--verify-only`), with the live progress a write shows,
-//! its report, and the exit code that says whether the file is what was
+//! its report, and the ending that says whether the file is what was
 //! written (3 if not). The reading and comparing are in `verify/`; this is
-//! how a run uses them, beside `lib.rs`'s write.
+//! how a run (`run.rs`) uses them, beside `lib.rs`'s write.
 
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -13,7 +12,7 @@ use crate::config::Config;
 use crate::pipeline::Limits;
 use crate::report::monitor::{History, Monitor};
 use crate::report::{self, StatsFormat};
-use crate::signals::Signals;
+use crate::run::{Ending, Run};
 use crate::source;
 use crate::stats::{Counters, End, Stats};
 use crate::verify::{self, VerifyStats};
@@ -24,7 +23,7 @@ pub fn after_write(
     config: &Config,
     stats: &mut Stats,
     history: &mut History,
-    signals: &Signals,
+    run: &Run,
 ) -> Result<()> {
     if stats.end != End::Complete {
         if !config.report.quiet {
@@ -40,44 +39,35 @@ pub fn after_write(
         bytes: Some(stats.bytes),
         ..Limits::default()
     };
-    let (verified, shown) = check(config, limits, signals)?;
+    let (verified, shown) = check(config, limits, run)?;
     history.progress_shown |= shown;
     stats.verify = Some(verified);
     Ok(())
 }
 
-/// 130/143 for a run (or its verify) stopped by a signal; 3 for a file
-/// that is not what was written, after its one line says where.
-pub fn exit_code(config: &Config, stats: &Stats, signals: &Signals) -> ExitCode {
+/// Interrupted for a run (or its verify) stopped by a signal; `Differs`
+/// for a file that is not what was written, after its one line says where.
+pub fn ending(config: &Config, stats: &Stats) -> Ending {
     let verified = stats.verify.as_ref();
-    if stats.end == End::Interrupted || verified.is_some_and(|v| v.verify_end == "interrupted") {
-        return ExitCode::from(signals.exit_code());
+    if stats.end == End::Interrupted || verified.is_some_and(|v| v.verify_end == End::Interrupted) {
+        return Ending::Interrupted;
     }
     if let Some(line) =
         verified.and_then(|v| report::verify::failure_line(v, &config.output.display().to_string()))
     {
         report::stderr_line(&line);
-        return ExitCode::from(3);
+        return Ending::Differs;
     }
-    ExitCode::SUCCESS
+    Ending::Done
 }
 
 /// `--verify-only`: the check alone, reported as a run that wrote nothing.
-pub fn only(config: &Config, signals: &Signals) -> Result<ExitCode> {
-    let stats_file = config
-        .report
-        .stats_file
-        .as_deref()
-        .map(report::StatsFile::create)
-        .transpose()?;
+pub fn only(config: &Config, run: &Run) -> Result<Ending> {
     let limits = Limits {
         duration: None,
         ..config.limits
     };
-    let (verified, shown) = match check(config, limits, signals) {
-        Ok(checked) => checked,
-        Err(err) => return signals.interrupted(err),
-    };
+    let (verified, shown) = check(config, limits, run)?;
     let mut stats =
         Stats::nothing_written(config.output.display().to_string(), verified.record_noun);
     stats.seed = Some(config.source.seed);
@@ -89,19 +79,13 @@ pub fn only(config: &Config, signals: &Signals) -> Result<ExitCode> {
         .report
         .stats
         .or((!config.report.quiet).then_some(StatsFormat::Human));
-    report::emit(
-        &stats,
-        format,
-        stats_file.as_ref(),
-        human,
-        shown && !config.report.quiet,
-    )?;
-    Ok(exit_code(config, &stats, signals))
+    run.report(&stats, format, human, shown && !config.report.quiet)?;
+    Ok(ending(config, &stats))
 }
 
 /// Reads the destination back and compares it, with live progress as a
 /// write shows it; also says whether the progress display appeared.
-fn check(config: &Config, limits: Limits, signals: &Signals) -> Result<(VerifyStats, bool)> {
+fn check(config: &Config, limits: Limits, run: &Run) -> Result<(VerifyStats, bool)> {
     let disk = config
         .disk
         .as_ref()
@@ -111,6 +95,8 @@ fn check(config: &Config, limits: Limits, signals: &Signals) -> Result<(VerifySt
         interval: None,
         timeline: None,
         latency_log: None,
+        ramp: None,
+        series: None,
         ..config.report.clone()
     };
     let record_noun = match &config.source.spec {
@@ -136,7 +122,7 @@ fn check(config: &Config, limits: Limits, signals: &Signals) -> Result<(VerifySt
             direct: disk.direct,
             queue_depth: disk.queue_depth,
         },
-        &signals.stop_flag(),
+        &run.stop_flag(),
         &counters,
     );
     let history = monitor.finish()?;

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use gush::chunk::Chunk;
-use gush::sink::engine::{self, Completion, Engine, EngineKind, Write};
+use gush::sink::disk::{self as engine, Completion, Engine, EngineKind, Write};
 
 const TOTAL: u64 = 64 << 20;
 const CHUNK: usize = 64 << 10;

@@ -6,12 +6,19 @@
 //! once do not interleave mid-line in the output: the part of a read after
 //! its last whole record waits at the front of the buffer for the rest. A
 //! record longer than the whole buffer is saved in pieces.
+//!
+//! Octet-counted frames are kept whole: a frame cut off by the end of the
+//! connection, or bytes after a malformed length, are not saved, and the
+//! connection's `bytes` are what was stored (or would have been, when
+//! discarding), so the report and the file agree. Only a frame longer than
+//! the buffer, saved in pieces, can leave a part behind; it is counted.
 
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use socket2::Socket;
 
@@ -61,7 +68,7 @@ pub struct Shared {
 impl Shared {
     /// Saves `bytes`, if saving. A failure stops the whole catch: an
     /// error, or a normal end if stdout's reader went away.
-    pub fn save(&self, bytes: &[u8]) -> Result<(), String> {
+    pub fn save(&self, bytes: &[u8]) -> Result<()> {
         let Some(output) = &self.output else {
             return Ok(());
         };
@@ -80,13 +87,23 @@ impl Shared {
                     output.closed.store(true, Ordering::Relaxed);
                     return Ok(());
                 }
-                Err(format!("cannot write to {}: {err}", sink.name()))
+                Err(err).with_context(|| format!("cannot write to {}", sink.name()))
             }
         }
     }
 
     pub(super) fn stopping(&self) -> bool {
         self.stop.load(Ordering::Relaxed) || self.halt.load(Ordering::Relaxed)
+    }
+
+    /// Stopping for a signal, or because stdout's reader left: not a
+    /// failure, unlike a halt for an output that failed.
+    pub(super) fn stopped_on_purpose(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+            || self
+                .output
+                .as_ref()
+                .is_some_and(|output| output.closed.load(Ordering::Relaxed))
     }
 }
 
@@ -148,7 +165,10 @@ struct Reader<'a> {
     /// Bytes at the front of `buffer` not yet saved: a record's beginning.
     kept: usize,
     frames: Option<OctetCounting>,
+    /// Bytes received.
     bytes: u64,
+    /// Bytes saved, or that would have been when discarding.
+    stored: u64,
     records: u64,
 }
 
@@ -160,21 +180,31 @@ impl Connection {
             kept: 0,
             frames: (shared.framing == Framing::OctetCounted).then(OctetCounting::default),
             bytes: 0,
+            stored: 0,
             records: 0,
         };
-        let (end, error) = match &shared.http {
+        let served = match &shared.http {
             Some(http) => {
-                let (end, error, received) =
-                    super::http::serve_connection(&self.socket, shared, http);
+                let (served, received) = super::http::serve_connection(&self.socket, shared, http);
                 reader.bytes = received.bytes;
                 reader.records = received.records;
-                (end, error)
+                served.map(|()| Ending::Closed)
             }
-            None => match reader.run(&self.socket, self.started) {
-                Ok(end) => (end, None),
-                Err(message) => (Ending::Error, Some(message)),
-            },
+            None => reader.run(&self.socket, self.started),
         };
+        let (end, error) = match served {
+            Ok(end) => (end, None),
+            // A read cut short because catch is stopping: on purpose, or
+            // for another connection's failed save, which reports it.
+            Err(err) if shared.stopped_on_purpose() || (shared.stopping() && cut_short(&err)) => {
+                (Ending::Interrupted, None)
+            }
+            Err(err) => (Ending::Error, Some(format!("{err:#}"))),
+        };
+        // Framed, what was stored: the frames kept whole.
+        if reader.frames.is_some() {
+            reader.bytes = reader.stored;
+        }
         let ended = Instant::now();
         let elapsed_s = ended.duration_since(self.started).as_secs_f64();
         ConnectionReport {
@@ -197,10 +227,10 @@ impl Connection {
 }
 
 impl Reader<'_> {
-    fn run(&mut self, socket: &Socket, started: Instant) -> Result<Ending, String> {
+    fn run(&mut self, socket: &Socket, started: Instant) -> Result<Ending> {
         socket
             .set_read_timeout(Some(STOP_CHECK))
-            .map_err(|err| describe(&err))?;
+            .context("cannot set up the connection")?;
         let mut pacer = self
             .shared
             .read_rate
@@ -210,7 +240,7 @@ impl Reader<'_> {
                 return Ok(Ending::Interrupted);
             }
             if let Some(delay) = self.shared.read_delay {
-                self.nap(delay);
+                crate::sink::sleep_unless(&self.shared.stop, delay);
             }
             let mut room = BUFFER - self.kept;
             if let Some(pacer) = pacer.as_mut() {
@@ -224,7 +254,7 @@ impl Reader<'_> {
                 Ok(0) => {
                     self.save_rest()?;
                     if let Some(frames) = &self.frames {
-                        frames.finish().map_err(|err| err.to_string())?;
+                        frames.finish()?;
                     }
                     return Ok(Ending::Closed);
                 }
@@ -245,14 +275,14 @@ impl Reader<'_> {
                     self.save_rest()?;
                     return Ok(Ending::Reset);
                 }
-                Err(err) => return Err(format!("cannot read: {}", describe(&err))),
+                Err(err) => bail!("cannot read: {}", describe(&err)),
             }
         }
     }
 
     /// Counts `n` new bytes after the kept ones, then saves the whole
     /// records and keeps the rest.
-    fn count(&mut self, n: usize) -> Result<(), String> {
+    fn count(&mut self, n: usize) -> Result<()> {
         let fresh = &self.buffer[self.kept..self.kept + n];
         let mut malformed = None;
         let (records, last_end) = match &mut self.frames {
@@ -274,11 +304,10 @@ impl Reader<'_> {
         let filled = self.kept + n;
         if let Some(malformed) = malformed {
             // Save the whole frames before it; nothing after it can be read.
-            self.shared
-                .save(&self.buffer[..last_end.map_or(0, |end| self.kept + end)])?;
-            return Err(malformed.to_string());
+            self.store(last_end.map_or(0, |end| self.kept + end))?;
+            return Err(malformed.into());
         }
-        if self.shared.output.is_none() {
+        if self.shared.output.is_none() && self.frames.is_none() {
             self.kept = 0;
             return Ok(());
         }
@@ -291,37 +320,44 @@ impl Reader<'_> {
                 return Ok(());
             }
         };
-        self.shared.save(&self.buffer[..whole])?;
-        self.buffer.copy_within(whole..filled, 0);
+        self.store(whole)?;
+        if self.shared.output.is_some() {
+            self.buffer.copy_within(whole..filled, 0);
+        }
         self.kept = filled - whole;
         Ok(())
     }
 
-    /// At the end of the stream: saves what is left, a torn record too.
-    /// A torn line gets a newline, so the next connection's first line is
-    /// not glued onto it in the saved output.
-    fn save_rest(&mut self) -> Result<(), String> {
-        self.shared.save(&self.buffer[..self.kept])?;
-        let torn_line =
-            self.frames.is_none() && self.kept > 0 && self.buffer[self.kept - 1] != b'\n';
-        if torn_line {
+    /// Saves the first `length` bytes of the buffer, if saving, and counts
+    /// them stored either way.
+    fn store(&mut self, length: usize) -> Result<()> {
+        self.stored += length as u64;
+        self.shared.save(&self.buffer[..length])
+    }
+
+    /// At the end of the stream: saves what is left of a torn line, with
+    /// a newline, so the next connection's first line is not glued onto it
+    /// in the saved output. A torn frame is dropped: a reader of the file
+    /// would take the next connection's bytes for its missing end.
+    fn save_rest(&mut self) -> Result<()> {
+        if self.frames.is_some() {
+            self.kept = 0;
+            return Ok(());
+        }
+        self.store(self.kept)?;
+        if self.kept > 0 && self.buffer[self.kept - 1] != b'\n' {
             self.shared.save(b"\n")?;
         }
         self.kept = 0;
         Ok(())
     }
+}
 
-    /// Sleeps for `delay`, in naps short enough to see a stop.
-    fn nap(&self, delay: Duration) {
-        let until = Instant::now() + delay;
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.shared.stopping() {
-                return;
-            }
-            std::thread::sleep(left.min(STOP_CHECK));
-        }
-    }
+/// An error from a read that a stop cut short.
+fn cut_short(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|err| err.kind() == io::ErrorKind::Interrupted)
 }
 
 fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {

@@ -56,6 +56,8 @@ impl fmt::Display for Malformed {
     }
 }
 
+impl std::error::Error for Malformed {}
+
 impl Default for OctetCounting {
     fn default() -> OctetCounting {
         OctetCounting {

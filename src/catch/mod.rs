@@ -28,7 +28,7 @@ use crate::source::framing::Framing;
 use crate::stats::End;
 use connection::{Connection, ConnectionReport, Ending, Live, Output, Shared};
 use listen::Listener;
-use report::{CatchStats, PER_CONNECTION_SHOWN, Ticker};
+use report::{CatchStats, Destination, PER_CONNECTION_SHOWN, Ticker};
 
 /// How long the accept loop waits before looking at the stop flags again.
 const POLL: Duration = Duration::from_millis(100);
@@ -47,7 +47,11 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         None => None,
         Some(path) => Some(Output {
             sink: Mutex::new(
-                match sink::open(path, config.existing, None, None, signals.stop_flag()) {
+                match sink::open(
+                    sink::Destination::stream(path),
+                    config.existing,
+                    signals.stop_flag(),
+                ) {
                     Ok(sink) => sink,
                     Err(err) => return signals.interrupted(err),
                 },
@@ -56,13 +60,15 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         }),
     };
     let destination = match &output {
-        None => "discarded".to_string(),
-        Some(output) => output
-            .sink
-            .lock()
-            .expect("not yet shared")
-            .name()
-            .to_string(),
+        None => Destination::Discarded,
+        Some(output) => Destination::Saved(
+            output
+                .sink
+                .lock()
+                .expect("not yet shared")
+                .name()
+                .to_string(),
+        ),
     };
     // A web catcher shows its address as a URL, ready for -o.
     let shown = match config.http.as_ref().map(|http| http.tls.is_some()) {
@@ -82,12 +88,15 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
             seed: http.reject_seed,
             requests: Default::default(),
             rejected: Default::default(),
+            busy: Default::default(),
             tls: http
                 .tls
                 .as_ref()
                 .map(|(cert, key)| tls::server_config(cert, key))
                 .transpose()?,
-            reorder: Default::default(),
+            reorder: http::Reorder::new(http.hwm),
+            idle_timeout: http.idle_timeout,
+            header_timeout: http.header_timeout,
         }),
     };
     let shared = Arc::new(Shared {
@@ -120,16 +129,19 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
     }
     let tally = served?;
     let waiting = match &shared.http {
-        Some(http) => http::save_waiting(&shared, http).map_err(anyhow::Error::msg),
+        Some(http) => http.save_waiting(&shared),
         None => Ok(()),
     };
     let finished = waiting.and_then(|()| match &shared.output {
-        Some(output) => output
-            .sink
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .finish()
-            .with_context(|| format!("cannot finish writing {destination}")),
+        Some(output) => {
+            let mut sink = output
+                .sink
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            let name = sink.name().to_string();
+            sink.finish()
+                .with_context(|| format!("cannot finish writing {name}"))
+        }
         None => Ok(()),
     });
     let failed = tally.failed || finished.is_err();
@@ -150,6 +162,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
     stats.http = shared.http.as_ref().map(|http| report::CatchHttpStats {
         requests: http.requests.load(Ordering::Relaxed),
         rejected: http.rejected.load(Ordering::Relaxed),
+        busy: http.busy.load(Ordering::Relaxed),
     });
     report::finish(&config, stats_file.as_ref(), &stats)?;
     finished?;
@@ -205,7 +218,7 @@ fn serve(listener: Listener, config: &CatchConfig, shared: &Arc<Shared>) -> Resu
         let accepted_now = match current.accept(POLL) {
             Ok(Some(accepted_now)) => accepted_now,
             Ok(None) => continue,
-            Err(err) => break Err(anyhow::anyhow!("cannot accept connections: {err}")),
+            Err(err) => break Err(err).context("cannot accept connections"),
         };
         accepted += 1;
         open += 1;
@@ -269,7 +282,7 @@ impl Tally {
     fn summary(
         mut self,
         listen: String,
-        destination: String,
+        destination: Destination,
         framing: Framing,
         end: End,
         record_noun: &'static str,
@@ -295,10 +308,7 @@ impl Tally {
             records_per_s: per_second(self.records),
             listen,
             destination,
-            framing: match framing {
-                Framing::None => "none",
-                Framing::OctetCounted => "octet-counted",
-            },
+            framing,
             end,
             per_connection: self.shown,
             record_noun,

@@ -15,6 +15,7 @@ use crate::report::StatsFormat;
 use crate::report::progress::count;
 use crate::report::sample::{Rated, Sampler, Schedule, Watch};
 use crate::report::{StatsFile, emit, seconds, size, stderr_line};
+use crate::source::framing::Framing;
 use crate::stats::{Counters, End};
 
 /// The summary. Its field names are the keys of `--stats=json`.
@@ -29,9 +30,8 @@ pub struct CatchStats {
     pub bytes_per_s: f64,
     pub records_per_s: f64,
     pub listen: String,
-    /// `discarded`, `stdout` or the path saved to.
-    pub destination: String,
-    pub framing: &'static str,
+    pub destination: Destination,
+    pub framing: Framing,
     pub end: End,
     /// The first [`PER_CONNECTION_SHOWN`] connections, in the order accepted.
     pub per_connection: Vec<ConnectionReport>,
@@ -42,12 +42,31 @@ pub struct CatchStats {
     pub record_noun: &'static str,
 }
 
+/// Where what arrives goes: in the JSON, `discarded`, or the name saved to
+/// (`stdout` or the path).
+#[derive(Debug, Clone)]
+pub enum Destination {
+    Discarded,
+    Saved(String),
+}
+
+impl Serialize for Destination {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Destination::Discarded => serializer.serialize_str("discarded"),
+            Destination::Saved(name) => serializer.serialize_str(name),
+        }
+    }
+}
+
 /// What `gush catch --http` adds to the summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct CatchHttpStats {
     pub requests: u64,
     /// Answered 429 by `--reject`.
     pub rejected: u64,
+    /// Answered 503: `--hwm` was full of bodies waiting for their turn.
+    pub busy: u64,
 }
 
 /// Connections listed one by one in the summary; a long `--keep` run
@@ -103,9 +122,13 @@ pub fn human(s: &CatchStats) -> String {
         );
     }
     if let Some(http) = &s.http {
+        let busy = match http.busy {
+            0 => String::new(),
+            n => format!(", {n} answered 503 (--hwm full)"),
+        };
         let _ = writeln!(
             out,
-            "  http: {} requests, {} rejected with 429",
+            "  http: {} requests, {} rejected with 429{busy}",
             http.requests, http.rejected
         );
     }
@@ -117,9 +140,9 @@ pub fn human(s: &CatchStats) -> String {
         out,
         "  listened on {}; {}; ended {}",
         s.listen,
-        match s.destination.as_str() {
-            "discarded" => "discarded".to_string(),
-            path => format!("saved to {path}"),
+        match &s.destination {
+            Destination::Discarded => "discarded".to_string(),
+            Destination::Saved(name) => format!("saved to {name}"),
         },
         s.end.as_str()
     );

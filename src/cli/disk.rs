@@ -8,8 +8,8 @@
 use clap::Args;
 
 use super::parse_size;
-use crate::sink::engine::EngineKind;
-use crate::sink::sync::{SyncCall, SyncPolicy};
+use crate::sink::disk::sync::{SyncCall, SyncPolicy};
+use crate::sink::disk::{EngineKind, Preallocate};
 
 /// Flags for file and block-device destinations.
 #[derive(Debug, Args)]
@@ -62,10 +62,14 @@ pub struct DiskArgs {
     #[arg(long, value_name = "ENGINE", value_parser = parse_engine, help_heading = "Disk")]
     pub engine: Option<EngineKind>,
 
-    /// Reserve the whole --size on the filesystem before writing
-    /// (fallocate), so the run measures writes, not block allocation.
-    #[arg(long, help_heading = "Disk")]
-    pub preallocate: bool,
+    /// Reserve the whole --size before writing, so the run measures
+    /// writes, not block allocation: `native` (fallocate, the file at full
+    /// size, cut back if the run ends short), `keep` (KEEP_SIZE) or `none`.
+    /// Default: native for a new (or --force replaced) file with a --size,
+    /// as fio's fallocate=native; bare --preallocate is native.
+    #[arg(long, value_name = "MODE", value_enum, num_args = 0..=1,
+          default_missing_value = "native", help_heading = "Disk")]
+    pub preallocate: Option<Preallocate>,
 }
 
 /// `--sync none|end|every=SIZE|each`.

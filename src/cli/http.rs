@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::parse_duration;
+use super::{parse_duration, parse_size};
 use crate::sink::http::{Method, Mode};
 
 /// Flags for HTTP destinations (`-o http://HOST[:PORT]/PATH`).
@@ -89,16 +89,55 @@ pub struct CatchHttpArgs {
     #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "http", help_heading = "HTTP")]
     pub reject: Option<f64>,
 
-    /// The Retry-After a rejection carries: seconds (`0.05`) or an HTTP
-    /// date.
+    /// The Retry-After a 429 (--reject) or a 503 (--hwm full) carries:
+    /// seconds (`0.05`) or an HTTP date.
     #[arg(
         long,
         value_name = "VALUE",
         default_value = "0.05",
-        requires = "reject",
+        requires = "http",
         help_heading = "HTTP"
     )]
     pub retry_after: String,
+
+    /// The most bytes of `X-Gush-Seq` bodies held in memory waiting for an
+    /// earlier one (with -o). Past it, a body that is not next is answered
+    /// 503 with Retry-After; the next one is saved as it arrives, whatever
+    /// its size.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "64MiB",
+        value_parser = parse_size,
+        requires = "http",
+        help_heading = "HTTP"
+    )]
+    pub hwm: u64,
+
+    /// Close a connection the client leaves silent this long, between
+    /// requests or inside a body.
+    #[arg(
+        long,
+        value_name = "DUR",
+        default_value = "60s",
+        value_parser = parse_duration,
+        requires = "http",
+        help_heading = "HTTP"
+    )]
+    pub idle_timeout: Duration,
+
+    /// Answer 408 and close when a request head is not whole this long
+    /// after its first byte (as nginx's client_header_timeout): slow
+    /// clients cannot hold every connection slot.
+    #[arg(
+        long,
+        value_name = "DUR",
+        default_value = "10s",
+        value_parser = parse_duration,
+        requires = "http",
+        help_heading = "HTTP"
+    )]
+    pub header_timeout: Duration,
 
     /// The seed of the --reject draw.
     #[arg(

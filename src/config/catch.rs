@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{byte_rate, interval, not_the_output, usage};
+use super::{byte_rate, interval, not_the_output, refuse_given, usage};
 use crate::cli::CatchArgs;
 use crate::net::Endpoint;
 use crate::pipeline::Rate;
@@ -47,6 +47,10 @@ pub struct CatchHttp {
     pub reject_seed: u64,
     /// Certificate chain and key (PEM) to serve https with.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// The most bytes of sequenced bodies held waiting for their turn.
+    pub hwm: u64,
+    pub idle_timeout: Duration,
+    pub header_timeout: Duration,
 }
 
 impl CatchConfig {
@@ -85,11 +89,9 @@ impl CatchConfig {
                     ("--read-delay", args.read_delay.is_some()),
                     ("--read-rate", args.read_rate.is_some()),
                 ];
-                if let Some((flag, _)) = flags.iter().find(|(_, given)| *given) {
-                    return Err(usage(format!(
-                        "{flag} is for raw byte streams; --http serves requests"
-                    )));
-                }
+                refuse_given(&flags, |flag| {
+                    format!("{flag} is for raw byte streams; --http serves requests")
+                })?;
                 if matches!(args.listen, Endpoint::Unix(_)) && args.http.tls_cert.is_some() {
                     return Err(usage(
                         "--tls-cert serves https over TCP: listen on HOST:PORT".to_string(),
@@ -102,7 +104,20 @@ impl CatchConfig {
                         args.http.retry_after
                     )));
                 }
+                for (flag, duration) in [
+                    ("--idle-timeout", args.http.idle_timeout),
+                    ("--header-timeout", args.http.header_timeout),
+                ] {
+                    if duration.is_zero() {
+                        return Err(usage(format!(
+                            "{flag} 0 would close every connection at once: give a duration such as 10s"
+                        )));
+                    }
+                }
                 Some(Box::new(CatchHttp {
+                    hwm: args.http.hwm,
+                    idle_timeout: args.http.idle_timeout,
+                    header_timeout: args.http.header_timeout,
                     reject: args.http.reject.unwrap_or(0.0) / 100.0,
                     retry_after,
                     reject_seed: args.http.reject_seed,
@@ -117,11 +132,7 @@ impl CatchConfig {
             max_connections: args.max_connections,
             framing: args.framing,
             output: args.output,
-            existing: match (args.force, args.append) {
-                (true, _) => Existing::Overwrite,
-                (false, true) => Existing::Append,
-                (false, false) => Existing::Refuse,
-            },
+            existing: Existing::from_flags(args.force, args.append),
             read_delay: args.read_delay,
             read_rate,
             stats: args.summary.stats.filter(|_| !args.summary.quiet),

@@ -10,17 +10,13 @@
 
 use std::path::Path;
 
-use super::usage;
+use super::{refuse_given, usage};
 use crate::cli::CommonArgs;
-use crate::sink::direct;
 use crate::sink::disk::DiskOptions;
-use crate::sink::engine::EngineKind;
-use crate::sink::sync::SyncPolicy;
+use crate::sink::disk::direct;
+use crate::sink::disk::sync::SyncPolicy;
+use crate::sink::disk::{EngineKind, Preallocate};
 use crate::sink::{Network, Target};
-
-/// The most writes in flight: past this a deeper queue only costs memory
-/// (and io_uring's ring is sized by it).
-const MAX_QUEUE_DEPTH: usize = 4096;
 
 pub(super) fn disk(
     common: &CommonArgs,
@@ -28,12 +24,8 @@ pub(super) fn disk(
 ) -> Result<Option<DiskOptions>, clap::Error> {
     let args = &common.disk;
     let output = &common.output;
+    // In range: checked once for every destination (config/flow.rs).
     let depth = args.queue_depth;
-    if depth == 0 || depth > MAX_QUEUE_DEPTH {
-        return Err(usage(format!(
-            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
-        )));
-    }
     let target = match (network, output == Path::new("-")) {
         (Some(_), _) | (None, true) => None,
         // A path that cannot be written at all (a directory) is left for
@@ -54,15 +46,15 @@ pub(super) fn disk(
             ("--dsync", args.dsync),
             ("--direct", args.direct),
             ("--engine", args.engine.is_some()),
-            ("--preallocate", args.preallocate),
+            ("--preallocate", args.preallocate.is_some()),
             ("--queue-depth", depth > 1),
         ];
-        if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
-            return Err(usage(format!(
+        refuse_given(&given, |flag| {
+            format!(
                 "{flag} is for a regular file or block device, and -o {} is {what}",
                 output.display()
-            )));
-        }
+            )
+        })?;
         return Ok(None);
     }
     if args.engine == Some(EngineKind::Sync) && depth > 1 {
@@ -70,11 +62,7 @@ pub(super) fn disk(
             "--engine sync writes one chunk at a time; --queue-depth {depth} needs uring or threads"
         )));
     }
-    if args.preallocate && common.size.is_none() {
-        return Err(usage(
-            "--preallocate reserves --size bytes: give --size".to_string(),
-        ));
-    }
+    let preallocate = preallocation(common, target)?;
     if args.direct
         && let Some(alignment) = direct::alignment(output)
         && !common.chunk.is_multiple_of(alignment)
@@ -92,7 +80,34 @@ pub(super) fn disk(
         direct: args.direct,
         queue_depth: depth,
         engine: args.engine,
-        preallocate: args.preallocate.then_some(common.size).flatten(),
+        preallocate,
         chunk_bytes: common.chunk as usize,
     }))
+}
+
+/// What to reserve before writing: `--preallocate` as given, which needs
+/// `--size`; else, as fio does by default, `native` for a regular file
+/// that starts empty (new, or replaced with `--force`) and has a known
+/// size. An appended file or a block device is left as it is.
+fn preallocation(
+    common: &CommonArgs,
+    target: Option<Target>,
+) -> Result<Option<(Preallocate, u64)>, clap::Error> {
+    match (common.disk.preallocate, common.size) {
+        (Some(Preallocate::None), _) => Ok(None),
+        (Some(mode), Some(size)) => Ok(Some((mode, size))),
+        (Some(mode), None) => Err(usage(format!(
+            "--preallocate {} reserves --size bytes: give --size",
+            mode.as_str()
+        ))),
+        (None, Some(size)) => {
+            let starts_empty = match target {
+                Some(Target::New) => true,
+                Some(Target::Regular) => common.force,
+                _ => false,
+            };
+            Ok(starts_empty.then_some((Preallocate::Native, size)))
+        }
+        (None, None) => Ok(None),
+    }
 }

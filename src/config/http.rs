@@ -5,11 +5,10 @@
 
 use std::time::Duration;
 
-use super::{SourceSpec, usage};
+use super::{SourceSpec, refuse_given, usage};
 use crate::cli::CommonArgs;
 use crate::language::escape::Format;
 use crate::sink::http::{HttpOptions, Mode};
-use crate::source::framing::Framing;
 
 /// `--connect-timeout` when none is given, as for sockets.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -20,9 +19,6 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// `--retry` for HTTP when none is given: a kept-alive connection the
 /// server closed while idle is reset on its next use, which is routine.
 const RETRY: u32 = 3;
-
-/// The most requests in flight, as for a disk's queue.
-const MAX_QUEUE_DEPTH: usize = 1024;
 
 /// `--max-pause` when none is given: long enough for any server that is
 /// shedding load for a while, short enough that one refusing for good ends
@@ -73,9 +69,12 @@ pub(super) fn known_scheme(output: &std::path::Path) -> Result<(), clap::Error> 
 
 /// The HTTP destination `-o` names, with its flags; `None` for anything
 /// else, which takes none of them.
+/// `header_row`: whether the output starts with a header row, as the
+/// source decides it (`source::header_row`), for `--header-each`.
 pub(super) fn http(
     common: &CommonArgs,
     source: &SourceSpec,
+    header_row: bool,
 ) -> Result<Option<HttpOptions>, clap::Error> {
     let args = &common.http;
     known_scheme(&common.output)?;
@@ -92,12 +91,12 @@ pub(super) fn http(
             ("--request-timeout", args.request_timeout.is_some()),
             ("--max-pause", args.max_pause.is_some()),
         ];
-        if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
-            return Err(usage(format!(
+        refuse_given(&given, |flag| {
+            format!(
                 "{flag} is for HTTP destinations, and -o {} is not one (try -o http://HOST:PORT/PATH)",
                 common.output.display()
-            )));
-        }
+            )
+        })?;
         return Ok(None);
     };
     // The scheme in lower case, as ureq and the report expect; a password
@@ -114,17 +113,14 @@ pub(super) fn http(
         )));
     }
     let net = &common.net;
-    for (flag, given) in [
+    let socket_flags = [
         ("--reconnect", net.reconnect),
         ("--nodelay", net.nodelay),
         ("--send-buffer", net.send_buffer.is_some()),
-    ] {
-        if given {
-            return Err(usage(format!(
-                "{flag} is for tcp:// and unix: sockets; {shown} is a web endpoint"
-            )));
-        }
-    }
+    ];
+    refuse_given(&socket_flags, |flag| {
+        format!("{flag} is for tcp:// and unix: sockets; {shown} is a web endpoint")
+    })?;
     let bytes = matches!(source, SourceSpec::Bytes { .. });
     let mode = args
         .http
@@ -135,41 +131,24 @@ pub(super) fn http(
                 .to_string(),
         ));
     }
+    // In range: checked once for every destination (config/flow.rs).
     let depth = common.disk.queue_depth;
-    if depth == 0 || depth > MAX_QUEUE_DEPTH {
-        return Err(usage(format!(
-            "--queue-depth {depth} is out of range: use 1 to {MAX_QUEUE_DEPTH}"
-        )));
-    }
     if mode == Mode::Stream {
-        for (flag, given) in [
+        let batch_flags = [
             ("--queue-depth", depth > 1),
             ("--header-each", args.header_each),
             ("--batch", args.batch.is_some()),
             ("--max-pause", args.max_pause.is_some()),
-        ] {
-            if given {
-                return Err(usage(format!(
-                    "{flag} is for --http batch; --http stream sends one request"
-                )));
-            }
-        }
+        ];
+        refuse_given(&batch_flags, |flag| {
+            format!("{flag} is for --http batch; --http stream sends one request")
+        })?;
     }
     if args.batch == Some(0) {
         return Err(usage(
             "--batch 0 would send empty requests: use 1 or more".to_string(),
         ));
     }
-    // As source::open decides: only the first shard, unframed, has one.
-    let header_row = matches!(
-        source,
-        SourceSpec::Records {
-            format: Format::Csv | Format::Tsv,
-            header: true,
-            ..
-        }
-    ) && common.shard.is_none_or(|shard| shard.index == 0)
-        && common.net.framing == Framing::None;
     if args.header_each && !header_row {
         return Err(usage(
             "--header-each repeats the CSV or TSV header row, and this output has none (JSON Lines, --no-header, a --shard after the first and --framing octet-counted write none)".to_string(),

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{SourceSpec, usage};
+use super::{SourceSpec, refuse_given, usage};
 use crate::cli::{CommonArgs, ReplayArgs};
 use crate::net::Endpoint;
 use crate::sink::Network;
@@ -31,12 +31,12 @@ pub(super) fn network(common: &CommonArgs) -> Result<Option<Network>, clap::Erro
                 ("--nodelay", net.nodelay),
                 ("--send-buffer", net.send_buffer.is_some()),
             ];
-            if let Some((flag, _)) = given.iter().find(|(_, given)| *given) {
-                return Err(usage(format!(
+            refuse_given(&given, |flag| {
+                format!(
                     "{flag} is for socket destinations, and -o {} is not one (try -o tcp://HOST:PORT or -o unix:PATH)",
                     common.output.display()
-                )));
-            }
+                )
+            })?;
             return Ok(None);
         }
     };

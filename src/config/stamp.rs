@@ -6,13 +6,13 @@
 
 use humansize::{BINARY, format_size};
 
-use super::{interval, not_the_output, usage};
+use super::{interval, not_the_output, refuse_given, usage};
 use crate::cli::{CommonArgs, ContentArgs, VerifyFileArgs};
 use crate::language::content::Content;
 use crate::language::stamp::{self, Layout};
 use crate::report::StatsFormat;
 use crate::source::bytes::Fill;
-use crate::stamp::check::VerifyConfig;
+use crate::verify::stamped::VerifyConfig;
 
 impl VerifyConfig {
     pub fn from_args(args: VerifyFileArgs) -> Result<VerifyConfig, clap::Error> {
@@ -64,16 +64,13 @@ pub(super) fn content(
         dedupe_percent: args.dedupe.unwrap_or(0.0),
     };
     if !stamped {
-        for (flag, given) in [
+        let stamped_flags = [
             ("--block", args.block.is_some()),
             ("--run-id", args.run_id.is_some()),
-        ] {
-            if given {
-                return Err(usage(format!(
-                    "{flag} describes stamped blocks: use it with --fill stamped"
-                )));
-            }
-        }
+        ];
+        refuse_given(&stamped_flags, |flag| {
+            format!("{flag} describes stamped blocks: use it with --fill stamped")
+        })?;
         return Ok((content, None));
     }
     let block = args.block.unwrap_or(stamp::DEFAULT_BLOCK);

@@ -25,7 +25,8 @@ pub fn mix(mut z: u64) -> u64 {
 /// The key block `index` of stream `seed` is seeded with. Mixing the index
 /// before combining keeps nearby seeds' blocks from lining up: SplitMix64
 /// seeds that differ by its increment would otherwise share outputs.
-fn block_key(seed: u64, index: u64) -> u64 {
+/// `gush catch --reject` draws from it too: one SplitMix64 in the tree.
+pub fn block_key(seed: u64, index: u64) -> u64 {
     mix(seed ^ mix(index.wrapping_add(0x9e37_79b9_7f4a_7c15)))
 }
 

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use crate::chunk::Chunk;
 use crate::sink::Sink;
 use crate::source::Source;
-use crate::stats::{Bottleneck, Counters, End, LatencyRecorder, Stats};
+use crate::stats::{Bottleneck, Counters, End, FioWrite, LatencyRecorder, Stats};
 
 mod generator;
 mod growth;
@@ -228,6 +228,7 @@ impl Pipeline {
             };
             let writer = writer::Writer {
                 sink,
+                stop: &stop,
                 flow,
                 shape,
                 counters: &counters,
@@ -301,16 +302,13 @@ impl Pipeline {
         };
         let paused_s = (generated[0].paused + team_paused).as_secs_f64();
         let writer_idle_s = written.idle.as_secs_f64();
-        let stats = Stats {
+        let mut stats = Stats {
             bytes,
             records: Counters::get(&counters.records),
             chunks: Counters::get(&counters.chunks),
             elapsed_s,
-            bytes_per_s: if elapsed_s > 0.0 {
-                bytes as f64 / elapsed_s
-            } else {
-                0.0
-            },
+            bytes_per_s: 0.0,
+            iops: 0.0,
             hwm_bytes: flow.hwm_bytes,
             lwm_bytes: flow.lwm_bytes,
             chunk_bytes: flow.chunk_bytes as u64,
@@ -332,13 +330,19 @@ impl Pipeline {
             },
             end,
             record_noun,
+            ramp_s: 0.0,
+            ramp_bytes: 0,
+            ramp_ios: 0,
+            write: FioWrite::default(),
             write_lat_ns: written.latency.write,
             sync_lat_ns: written.latency.sync,
-            network: written.network,
-            disk: written.disk,
+            sink: written.sink,
             verify: None,
-            http: written.http,
+            intervals: Vec::new(),
         };
+        // The run's own rates; a `--ramp` is left out of them later, by the
+        // monitor's look at the counters when it ended (see lib.rs).
+        stats.measure(None);
         match error {
             None => Ok(stats),
             Some(error) => Err(Box::new(Failed { stats, error })),

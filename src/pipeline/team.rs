@@ -42,7 +42,7 @@ use super::generator::{Generated, Handoff};
 use super::growth::Step;
 use super::{Flow, is_set};
 use crate::chunk::{Chunk, ChunkPool};
-use crate::source::{Filled, Source};
+use crate::source::{Filled, Source, Unit};
 use crate::stats::{Counters, End};
 
 mod gate;
@@ -107,8 +107,8 @@ pub(super) struct Team<'a> {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Plan {
-    /// Positions count bytes, not records.
-    bytes: bool,
+    /// What positions count.
+    unit: Unit,
     /// Where the claims end: `--count` (or `--size` for bytes).
     claim_end: u64,
     /// For records, the bytes `--size` still allows at the handoff.
@@ -210,15 +210,15 @@ impl<'a> Team<'a> {
             free,
             growth,
         } = handoff;
-        let span = if position.bytes {
-            bytes_left
-        } else {
-            records_left
+        let span = match position.unit {
+            Unit::Bytes => bytes_left,
+            Unit::Records => records_left,
         };
         *lock(&self.plan) = Plan {
-            bytes: position.bytes,
+            unit: position.unit,
             claim_end: position.at.saturating_add(span),
-            size_left: (!position.bytes && bytes_left != u64::MAX).then_some(bytes_left),
+            size_left: (position.unit == Unit::Records && bytes_left != u64::MAX)
+                .then_some(bytes_left),
         };
         lock(&self.order).turn = position.at;
         self.next_claim.store(position.at, Ordering::SeqCst);
@@ -368,7 +368,12 @@ impl<'a> Team<'a> {
         let mut generated = Generated::new(self.started);
         // Chunks made and not yet sent, in stream order.
         let mut held: VecDeque<(u64, Chunk)> = VecDeque::new();
+        // Every position a thread claims is sent, or the stream is ended at
+        // or before it (`end_at`): the threads waiting for a later turn
+        // depend on it. So a thread leaves its claims only between units,
+        // holding nothing, or through `end_at`.
         generated.end = 'claims: loop {
+            debug_assert!(held.is_empty(), "a claim starts holding nothing");
             if is_set(self.stop) {
                 break End::Interrupted;
             }
@@ -384,9 +389,9 @@ impl<'a> Team<'a> {
             let (first, last) = if alone {
                 (self.next_claim.load(Ordering::SeqCst), plan.claim_end)
             } else {
-                let unit = match plan.bytes {
-                    true => self.fill_bytes as u64 * self.unit_chunks,
-                    false => self.records_per_unit.load(Ordering::Relaxed),
+                let unit = match plan.unit {
+                    Unit::Bytes => self.fill_bytes as u64 * self.unit_chunks,
+                    Unit::Records => self.records_per_unit.load(Ordering::Relaxed),
                 };
                 let first = self.next_claim.fetch_add(unit, Ordering::SeqCst);
                 (first, first.saturating_add(unit).min(plan.claim_end))
@@ -407,12 +412,18 @@ impl<'a> Team<'a> {
                     break 'claims End::Interrupted;
                 }
                 if !self.reserve(at, &empty) {
+                    // The stream ended before `at`, or the writer is gone.
+                    // Either way nothing from `at` on will be sent, so the
+                    // stream ends here: threads holding chunks past this
+                    // unit would otherwise wait for a turn that never
+                    // comes (issue 16: `| head` hung 1 run in 8).
+                    self.end_at(at, None);
                     self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
                     break 'claims generated.end;
                 }
                 let mut chunk = self.take_chunk(&empty);
                 let busy = Instant::now();
-                let filled = self.fill(&mut *source, &mut chunk, last - at, plan.bytes);
+                let filled = self.fill(&mut *source, &mut chunk, last - at, plan.unit);
                 generated.busy += busy.elapsed();
                 let reserved = self.flow.chunk_bytes as u64;
                 // The reservation shrinks to what the chunk holds.
@@ -423,9 +434,9 @@ impl<'a> Team<'a> {
                     .fetch_sub(reserved - filled.bytes as u64, Ordering::SeqCst);
                 chunk.set_filled(filled.bytes, filled.records);
                 held.push_back((at, chunk));
-                at += match plan.bytes {
-                    true => filled.bytes as u64,
-                    false => filled.records,
+                at += match plan.unit {
+                    Unit::Bytes => filled.bytes as u64,
+                    Unit::Records => filled.records,
                 };
                 // Held chunks go out once the turn is theirs, the unit is
                 // made, or this thread holds its share of the hwm; an empty
@@ -443,7 +454,7 @@ impl<'a> Team<'a> {
                 if alone {
                     self.next_claim.store(at, Ordering::SeqCst);
                 }
-                if !plan.bytes && filled.records > 0 && (alone || at < last) {
+                if plan.unit == Unit::Records && filled.records > 0 && (alone || at < last) {
                     // Units sized to fill chunks, as the last one measured.
                     let per_chunk =
                         self.fill_bytes as u64 * filled.records / (filled.bytes as u64).max(1);
@@ -458,7 +469,17 @@ impl<'a> Team<'a> {
                         Step::Grow => {
                             self.grow(lead.scope, &full, &empty);
                             if alone {
-                                // No longer alone: claim in units again.
+                                // No longer alone: claim in units again,
+                                // holding nothing, as every claim starts.
+                                if !self.flush(
+                                    &mut held,
+                                    &mut *source,
+                                    &plan,
+                                    &full,
+                                    &mut generated,
+                                ) {
+                                    break 'claims generated.end;
+                                }
                                 continue 'claims;
                             }
                         }
@@ -467,6 +488,8 @@ impl<'a> Team<'a> {
                     }
                 }
                 if alone && self.deadline.is_some_and(|d| Instant::now() >= d) {
+                    self.end_at(at, None);
+                    self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
                     break 'claims End::Complete;
                 }
             }
@@ -476,9 +499,9 @@ impl<'a> Team<'a> {
 
     /// Fills `chunk` with the unit's records from the source's position,
     /// at most `left` of them (or `left` bytes).
-    fn fill(&self, source: &mut dyn Source, chunk: &mut Chunk, left: u64, bytes: bool) -> Filled {
+    fn fill(&self, source: &mut dyn Source, chunk: &mut Chunk, left: u64, unit: Unit) -> Filled {
         let capacity = self.flow.chunk_bytes;
-        if bytes {
+        if unit == Unit::Bytes {
             let room = (self.fill_bytes as u64).min(left) as usize;
             return source.fill(&mut chunk.space()[..room], u64::MAX);
         }

@@ -6,7 +6,7 @@
 //! latencies its engine measured.
 
 use std::io;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
@@ -14,15 +14,19 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use humansize::{BINARY, format_size};
 
 use super::pace::Pacer;
-use super::{Flow, Integral};
+use super::{Flow, Integral, is_set};
 use crate::chunk::Chunk;
-use crate::sink::{Done, Sink};
+use crate::sink::{Done, Sink, sleep_unless};
 use crate::source::RecordShape;
 use crate::stats::latency::nanos;
-use crate::stats::{Counters, DiskStats, HttpStats, LatencyRecorder, LatencyTotals, NetStats};
+use crate::stats::{Counters, HttpMode, LatencyRecorder, LatencyTotals, SinkReport};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
+    /// Set by Ctrl-C: `--sink-delay` and `--sink-rate`, a slow consumer
+    /// made up, stop slowing the writer, so what was made goes out at once
+    /// and the run ends with its report, not after the delay per chunk.
+    pub stop: &'a AtomicBool,
     pub flow: Flow,
     pub shape: RecordShape,
     pub counters: &'a Counters,
@@ -49,9 +53,8 @@ pub(super) struct Written {
     pub writes: u64,
     pub released_integral: f64,
     pub finished: Instant,
-    pub network: Option<NetStats>,
-    pub disk: Option<DiskStats>,
-    pub http: Option<HttpStats>,
+    /// What the destination adds to the summary.
+    pub sink: SinkReport,
     pub latency: LatencyTotals,
 }
 
@@ -99,13 +102,14 @@ impl Writer<'_> {
                 }
             };
             if let Some(delay) = self.flow.sink_delay {
-                std::thread::sleep(delay);
+                sleep_unless(self.stop, delay);
             }
             if self.sink.queue().is_some() {
                 if let Some(pacer) = pacer.as_mut() {
                     // A disk takes a chunk whole: wait for credit, then
                     // owe the rest, which the next wait pays off.
-                    pacer.wait(|| false);
+                    let stop = self.stop;
+                    pacer.wait(|| is_set(stop));
                     pacer.sent(chunk.len() as u64);
                 }
                 let result = self.sink.queue().expect("checked").submit(chunk, &mut done);
@@ -139,9 +143,7 @@ impl Writer<'_> {
             writes,
             released_integral: released.integral_until(Instant::now()),
             finished: Instant::now(),
-            network: self.sink.network(),
-            disk: self.sink.disk(),
-            http: self.sink.http(),
+            sink: self.sink.report(),
             latency: self.latency.finish(),
         }
     }
@@ -164,6 +166,7 @@ impl Writer<'_> {
             let _ = empty.send(chunk);
         }
         let writes = done.write_ns.len() as u64;
+        self.counters.ios.fetch_add(writes, Ordering::Relaxed);
         for ns in done.write_ns.drain(..) {
             self.latency.record_write(ns);
         }
@@ -206,15 +209,17 @@ impl Writer<'_> {
         last_write_ended: &mut Option<Instant>,
     ) -> Result<(), Stopped> {
         let data = chunk.as_slice();
+        let stop = self.stop;
         let mut done = 0;
         while done < data.len() {
             let mut end = data.len();
             if let Some(pacer) = pacer.as_deref_mut() {
-                // A paced writer drains what was made even after a stop.
-                let credit = pacer.wait(|| false).unwrap_or(u64::MAX);
+                // After a stop, what was made goes out unpaced.
+                let credit = pacer.wait(|| is_set(stop)).unwrap_or(u64::MAX);
                 end = end.min(done.saturating_add(credit.try_into().unwrap_or(usize::MAX)));
             }
             *writes += 1;
+            self.counters.ios.fetch_add(1, Ordering::Relaxed);
             // Every call is timed, failed or interrupted ones too (a disk
             // that takes 30 s to say EIO is the stall to see), so the
             // histogram's count is the `writes` count.
@@ -300,12 +305,14 @@ impl Writer<'_> {
         let bytes = Counters::get(&self.counters.bytes);
         let records = Counters::get(&self.counters.records);
         // A socket's kernel buffers hold what was written: say so.
-        let fate = match (self.sink.network(), self.sink.http()) {
-            (Some(_), _) => "handed to the socket",
+        let fate = match self.sink.report() {
+            SinkReport::Network(_) => "handed to the socket",
             // A stream's bytes are counted as they go into its body.
-            (None, Some(http)) if http.http_mode == "stream" => "sent in the request body",
-            (None, Some(_)) => "taken by the server",
-            (None, None) => "written",
+            SinkReport::Http(http) if http.http_mode == HttpMode::Stream => {
+                "sent in the request body"
+            }
+            SinkReport::Http(_) => "taken by the server",
+            SinkReport::Stream | SinkReport::Disk(_) => "written",
         };
         let mut message = format!(
             "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",

@@ -97,6 +97,15 @@ impl LatencyLog {
         Ok(())
     }
 
+    /// Drops what was gathered so far and starts the first interval at
+    /// `now`: the end of a `--ramp`, which the log leaves out.
+    pub fn restart(&mut self, now: Duration) {
+        self.write.reset();
+        self.sync.reset();
+        self.from = now;
+        self.next = now + self.period;
+    }
+
     pub fn due(&self, now: Duration) -> bool {
         now >= self.next
     }

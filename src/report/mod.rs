@@ -2,15 +2,17 @@
 //! lines and the timeline) and at the end (a short human summary with
 //! sparklines, or one JSON object, on stderr, and the JSON in a file).
 
+pub mod history;
 pub mod latency;
 pub mod latency_log;
 pub mod monitor;
 pub mod progress;
 pub mod sample;
 pub mod sparkline;
+pub mod summary;
+pub mod timeline;
 pub mod verify;
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ use serde::Serialize;
 use crate::stats::{HttpStats, Stats};
 use monitor::History;
 use sample::Sample;
-use sparkline::sparkline;
+pub use summary::{http_line, human};
 
 /// What is reported, and where.
 #[derive(Debug, Clone)]
@@ -39,6 +41,11 @@ pub struct Report {
     pub latency_log: Option<PathBuf>,
     /// Time each write (not `--no-latency`).
     pub latency: bool,
+    /// Leave the first DUR out of every figure (`--ramp`).
+    pub ramp: Option<Duration>,
+    /// The period of the JSON summary's `intervals` rows; `None` when no
+    /// JSON is written, so no rows are kept.
+    pub series: Option<Duration>,
     /// `-q`: nothing on stderr but errors.
     pub quiet: bool,
 }
@@ -149,169 +156,9 @@ pub fn json<T: Serialize>(stats: &T) -> String {
     serde_json::to_string(stats).expect("stats serialise")
 }
 
-/// Runs shorter than this get no sparklines: too few samples to draw.
-const SPARKLINE_MIN_S: f64 = 2.0;
-const SPARKLINE_WIDTH: usize = 60;
-
 /// Bytes as people read them: `1.50 MiB`.
 pub(crate) fn size(n: f64) -> String {
     format_size(n as u64, BINARY)
-}
-
-/// The human summary: what was written, how fast, and how it flowed; for
-/// a run of two seconds or more, sparklines of throughput and buffer
-/// occupancy over the run.
-pub fn human(s: &Stats, history: &History) -> String {
-    let mut out = String::new();
-    let records = match s.records {
-        0 => String::new(),
-        n => format!(", {n} {}", s.record_noun),
-    };
-    let _ = writeln!(
-        out,
-        "gush: {} ({} bytes{records}) to {} in {}, {}/s",
-        size(s.bytes as f64),
-        s.bytes,
-        s.destination,
-        seconds(s.elapsed_s),
-        size(s.bytes_per_s),
-    );
-    let _ = writeln!(
-        out,
-        "  flow: {} pauses ({} paused), {} drains; writer idle {}; bottleneck: {}",
-        s.pauses,
-        seconds(s.paused_s),
-        s.drains,
-        seconds(s.writer_idle_s),
-        s.bottleneck.as_str(),
-    );
-    if s.threads > 1 {
-        // Each thread's busy time, so an idle one (parked, or waiting on
-        // its turn) shows.
-        let busy: Vec<String> = s.generator_busy_s.iter().map(|b| seconds(*b)).collect();
-        let _ = writeln!(
-            out,
-            "  generators: {} threads, busy {}",
-            s.threads,
-            busy.join(", ")
-        );
-    }
-    let _ = writeln!(
-        out,
-        "  buffer: peak {}, mean {} (hwm {}, lwm {}, chunk {})",
-        size(s.peak_buffered_bytes as f64),
-        size(s.mean_buffered_bytes),
-        size(s.hwm_bytes as f64),
-        size(s.lwm_bytes as f64),
-        size(s.chunk_bytes as f64),
-    );
-    let seed = s
-        .seed
-        .map_or_else(|| "none".to_string(), |seed| seed.to_string());
-    let _ = writeln!(
-        out,
-        "  seed {seed}; {} writes; ended {}",
-        s.writes,
-        s.end.as_str()
-    );
-    if let Some(line) = latency::summary_line(s.write_lat_ns.as_ref(), s.sync_lat_ns.as_ref()) {
-        let _ = writeln!(out, "  {line}");
-    }
-    if let Some(net) = &s.network {
-        let asked = net.send_buffer_asked.map_or(String::new(), |asked| {
-            format!(" (asked {})", size(asked as f64))
-        });
-        let losses = match net.reconnects {
-            0 => String::new(),
-            _ => format!(
-                " ({} lost in flight, {} dropped)",
-                size(net.lost_in_flight_bytes as f64),
-                size(net.dropped_bytes as f64)
-            ),
-        };
-        let _ = writeln!(
-            out,
-            "  network: {} connecting; {} reconnects{losses}; send buffer {}{asked}",
-            seconds(net.connect_s),
-            net.reconnects,
-            size(net.send_buffer_bytes as f64),
-        );
-    }
-    if let Some(disk) = &s.disk {
-        let mode = match (disk.direct, disk.dsync) {
-            (true, true) => "direct, dsync",
-            (true, false) => "direct",
-            (false, true) => "buffered, dsync",
-            (false, false) => "buffered",
-        };
-        let syncs = match disk.syncs {
-            0 => String::new(),
-            n => format!(": {n} {}s in {}", disk.sync_call, seconds(disk.sync_s)),
-        };
-        let _ = writeln!(
-            out,
-            "  disk: {mode}; engine {}, queue depth {}; sync {}{syncs}",
-            disk.engine, disk.queue_depth, disk.sync,
-        );
-    }
-    if let Some(verified) = &s.verify {
-        out.push_str(&verify::human(verified));
-    }
-    if let Some(http) = &s.http {
-        let _ = writeln!(out, "  {}", http_line(http));
-    }
-    if s.elapsed_s >= SPARKLINE_MIN_S && history.samples.len() >= 2 {
-        let rates: Vec<f64> = history.samples.iter().map(|x| x.bytes_per_s).collect();
-        let peak = rates.iter().copied().fold(0.0, f64::max);
-        let occupancy: Vec<f64> = history
-            .samples
-            .iter()
-            .map(|x| x.buffered_bytes as f64)
-            .collect();
-        let _ = writeln!(
-            out,
-            "  throughput {}  peak {}/s",
-            sparkline(&rates, SPARKLINE_WIDTH, peak),
-            size(peak)
-        );
-        let _ = writeln!(
-            out,
-            "  buffer     {}  of hwm {}",
-            sparkline(&occupancy, SPARKLINE_WIDTH, s.hwm_bytes as f64),
-            size(s.hwm_bytes as f64)
-        );
-    }
-    out
-}
-
-/// `http: 120 requests (118 2xx, 2 429), 2 retries, 128 KiB retried;
-/// server pauses 2 (0.1 s)`: the statuses that are not 2xx are shown only
-/// when some came.
-pub fn http_line(http: &HttpStats) -> String {
-    let mut statuses = format!("{} 2xx", http.status_2xx);
-    let other_4xx = http.status_4xx - http.status_429;
-    for (count, class) in [
-        (http.status_429, "429"),
-        (other_4xx, "other 4xx"),
-        (http.status_5xx, "5xx"),
-    ] {
-        if count > 0 {
-            let _ = write!(statuses, ", {count} {class}");
-        }
-    }
-    let depth = match http.http_mode {
-        "batch" => format!(", depth {}", http.http_queue_depth),
-        _ => String::new(),
-    };
-    format!(
-        "http: {} {} requests{depth} ({statuses}), {} retries, {} retried; server pauses {} ({})",
-        http.requests,
-        http.http_mode,
-        http.retries,
-        size(http.retried_bytes as f64),
-        http.server_pauses,
-        seconds(http.server_paused_s),
-    )
 }
 
 /// One `--interval` report in human form; an interval without a timed
@@ -319,11 +166,12 @@ pub fn http_line(http: &HttpStats) -> String {
 pub fn interval_line(s: &Sample, record_noun: &str) -> String {
     let latency = |ns: Option<u64>| ns.map_or_else(|| "-".to_string(), latency::duration_ns);
     format!(
-        "gush: {:>7.1}s {:>11} {:>8} {record_noun} {:>11}/s  buffered {:>10}  {} pauses {} drains  write p50 {} p99 {}",
+        "gush: {:>7.1}s {:>11} {:>8} {record_noun} {:>11}/s {:>7} IOPS  buffered {:>10}  {} pauses {} drains  write p50 {} p99 {}",
         s.t_s,
         size(s.bytes as f64),
         progress::count(s.records),
         size(s.bytes_per_s),
+        progress::count(s.iops.round() as u64),
         size(s.buffered_bytes as f64),
         s.pauses,
         s.drains,

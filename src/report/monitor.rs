@@ -1,23 +1,24 @@
 //! The monitor thread: it watches a running pipeline by reading its
 //! counters on a schedule, and feeds what it sees to the live progress
-//! display, the `--interval` lines, the `--timeline` CSV and the history
-//! the summary's sparklines are drawn from.
+//! display, the `--interval` lines, the `--timeline` CSV, the JSON
+//! summary's `intervals` rows and the history the summary's sparklines are
+//! drawn from.
 //!
 //! It also takes what the writer's latency histograms gained into one
-//! window per report (`--interval`, `--timeline`, `--latency-log`), each
-//! emptied when its report fires.
+//! window per report (`--interval`, `--timeline`, `intervals`,
+//! `--latency-log`), each emptied when its report fires; and it ends the
+//! `--ramp`: one look at the counters when the ramp is over is the
+//! baseline every report and the summary measure from, so nothing is
+//! restarted and the rows add up to the summary's figures.
 //!
 //! It runs on a [`Sampler`] thread, which only reads atomics, so the
 //! generator and writer never wait for it, and wakes at once on finishing.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use hdrhistogram::Histogram;
 
 use super::StatsFormat;
@@ -28,70 +29,13 @@ use super::{Progress, Report};
 use crate::pipeline::{Flow, Limits};
 use crate::stats::Counters;
 use crate::stats::latency::{SinceLast, histogram};
+use crate::stats::series::{IntervalRow, Ramp, RampBaseline, Series};
 
-/// New columns go at the end, so scripts that read columns by position
-/// keep working.
-const TIMELINE_HEADER: &str =
-    "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains,write_p50_ns,write_p99_ns";
-
-/// The samples of a run, for sparklines: at most [`HISTORY_CAP`] of them,
-/// thinned to every other one (and the spacing doubled) when full, so a
-/// run of any length costs the same memory.
-#[derive(Debug, Default)]
-pub struct History {
-    pub samples: Vec<Sample>,
-    every: u32,
-    skipped: u32,
-    /// True if the progress display was drawn at some point.
-    pub progress_shown: bool,
-}
-
-const HISTORY_CAP: usize = 1024;
-
-impl History {
-    fn push(&mut self, sample: Sample) {
-        self.skipped += 1;
-        if self.skipped < self.every.max(1) {
-            return;
-        }
-        self.skipped = 0;
-        let sample = match self.samples.last() {
-            Some(previous) => sample.since(previous),
-            None => sample.since(&Sample::default()),
-        };
-        self.samples.push(sample);
-        if self.samples.len() == HISTORY_CAP {
-            let mut keep = 0;
-            self.samples.retain(|_| {
-                keep += 1;
-                keep % 2 == 0
-            });
-            self.every = self.every.max(1) * 2;
-        }
-    }
-}
+pub use super::history::History;
+pub use super::timeline::Timeline;
 
 /// How often the history and progress display are fed.
 const TICK: Duration = Duration::from_millis(100);
-
-/// The `--timeline` CSV, created before the destination is opened so that
-/// a bad path fails the run before it leaves an empty output behind.
-pub struct Timeline {
-    out: BufWriter<File>,
-    path: PathBuf,
-}
-
-impl Timeline {
-    pub fn create(path: &Path) -> Result<Timeline> {
-        let shown = || format!("cannot create the timeline file {}", path.display());
-        let mut out = BufWriter::new(File::create(path).with_context(shown)?);
-        writeln!(out, "{TIMELINE_HEADER}").with_context(shown)?;
-        Ok(Timeline {
-            out,
-            path: path.to_path_buf(),
-        })
-    }
-}
 
 pub struct Monitor {
     sampler: Sampler<History>,
@@ -121,6 +65,7 @@ impl Monitor {
             new_writes: histogram(),
             interval: report.interval.map(|_| histogram()),
             timeline: timeline.as_ref().map(|_| histogram()),
+            series: report.series.map(|_| histogram()),
         };
         let watch = RunWatch {
             counters,
@@ -136,8 +81,12 @@ impl Monitor {
                 .interval
                 .map(|every| (Schedule::new(every), report.stats)),
             timeline: timeline.map(|file| (Schedule::new(report.interval.unwrap_or(TICK)), file)),
+            series: report
+                .series
+                .map(|every| (Schedule::new(every), Series::default())),
             windows,
             latency_log,
+            ramp_until: report.ramp,
         };
         let sampler = Sampler::start("gush-monitor", "monitor", watch)?;
         Ok(Monitor { sampler })
@@ -159,8 +108,11 @@ struct RunWatch {
     tick: Schedule<Sample>,
     interval: Option<(Schedule<Sample>, Option<StatsFormat>)>,
     timeline: Option<(Schedule<Sample>, Timeline)>,
+    series: Option<(Schedule<Sample>, Series)>,
     windows: Windows,
     latency_log: Option<LatencyLog>,
+    /// When the `--ramp` ends, while it has not yet.
+    ramp_until: Option<Duration>,
 }
 
 /// How often `--latency-log` writes an interval without `--interval`.
@@ -175,6 +127,7 @@ struct Windows {
     new_writes: Histogram<u64>,
     interval: Option<Histogram<u64>>,
     timeline: Option<Histogram<u64>>,
+    series: Option<Histogram<u64>>,
 }
 
 impl Watch for RunWatch {
@@ -182,10 +135,17 @@ impl Watch for RunWatch {
 
     fn until_due(&self) -> Duration {
         let mut next = self.tick.next();
+        if let Some(until) = self.ramp_until {
+            // The reports wait for the ramp's end, which restarts them.
+            return next.min(until).saturating_sub(self.started.elapsed());
+        }
         if let Some((schedule, _)) = &self.interval {
             next = next.min(schedule.next());
         }
         if let Some((schedule, _)) = &self.timeline {
+            next = next.min(schedule.next());
+        }
+        if let Some((schedule, _)) = &self.series {
             next = next.min(schedule.next());
         }
         if let Some(log) = &self.latency_log {
@@ -195,14 +155,16 @@ impl Watch for RunWatch {
     }
 
     /// Takes a sample and feeds every report that is due; `last` is the
-    /// final look after the run, which writes the timeline's last row and
-    /// clears the progress display.
+    /// final look after the run, which writes the last rows and clears the
+    /// progress display. During a ramp only the progress display and the
+    /// sparklines' history are fed.
     fn look(&mut self, last: bool) -> Result<()> {
         let now = self.started.elapsed();
         let sample = Sample::take(&self.counters, now.as_secs_f64());
         self.take_latencies();
         if last {
             self.history.push(sample);
+            self.history.progress_shown = self.progress.finish();
         } else if let Some(ticked) = self.tick.due(now, sample) {
             self.history.push(sample);
             if now >= self.progress_after {
@@ -210,60 +172,24 @@ impl Watch for RunWatch {
                 self.progress.draw(&ticked, now, paused);
             }
         }
-        if let Some((schedule, format)) = &mut self.interval
-            && !last
-            && let Some(sample) = schedule.due(now, sample)
-        {
-            let window = self
-                .windows
-                .interval
-                .as_mut()
-                .expect("made with --interval");
-            let sample = sample.with_latency(window);
-            let http = self.counters.http.get().map(|live| live.snapshot("", 0));
-            let line = match format {
-                Some(StatsFormat::Json) => super::interval_json(&sample, http.as_ref()),
-                _ => {
-                    let mut line = super::interval_line(&sample, self.progress.record_noun());
-                    if let Some(http) = &http {
-                        line += &super::interval_http(http);
-                    }
-                    line
+        if let Some(until) = self.ramp_until {
+            if now < until {
+                if last {
+                    // The run ended inside its ramp: nothing was measured.
+                    self.history.ramp = Some(Ramp {
+                        asked_s: until.as_secs_f64(),
+                        baseline: None,
+                    });
                 }
-            };
-            self.progress.print(&line);
-        }
-        if let Some((schedule, Timeline { out, path })) = &mut self.timeline {
-            let fire = if last {
-                Some(sample.since(schedule.last()))
-            } else {
-                schedule.due(now, sample)
-            };
-            if let Some(s) = fire {
-                let window = self
-                    .windows
-                    .timeline
-                    .as_mut()
-                    .expect("made with --timeline");
-                let s = s.with_latency(window);
-                let field = |ns: Option<u64>| ns.map_or_else(String::new, |ns| ns.to_string());
-                writeln!(
-                    out,
-                    "{:.3},{},{},{:.0},{},{},{},{},{}",
-                    s.t_s,
-                    s.bytes,
-                    s.records,
-                    s.bytes_per_s,
-                    s.buffered_bytes,
-                    s.pauses,
-                    s.drains,
-                    field(s.write_p50_ns),
-                    field(s.write_p99_ns),
-                )
-                .and_then(|()| if last { out.flush() } else { Ok(()) })
-                .with_context(|| format!("cannot write the timeline file {}", path.display()))?;
+                return Ok(());
             }
+            self.end_ramp(until, now, sample);
         }
+        if !last {
+            self.interval_line(now, sample);
+        }
+        self.timeline_row(now, sample, last)?;
+        self.series_row(now, sample, last);
         if let Some(log) = &mut self.latency_log
             && (last || log.due(now))
         {
@@ -274,18 +200,157 @@ impl Watch for RunWatch {
                 log.flush()?;
             }
         }
-        if last {
-            self.history.progress_shown = self.progress.finish();
-        }
         Ok(())
     }
 
-    fn into_output(self) -> History {
+    fn into_output(mut self) -> History {
+        if let Some((_, series)) = self.series.take() {
+            self.history.series = series.into_rows();
+        }
         self.history
     }
 }
 
 impl RunWatch {
+    /// The ramp is over: this look is the baseline of every figure. Each
+    /// report starts its next interval here, with its latencies emptied.
+    fn end_ramp(&mut self, until: Duration, now: Duration, sample: Sample) {
+        self.ramp_until = None;
+        let latency = &self.counters.latency;
+        let windows = &self.windows;
+        // What the windows have taken, where they take anything: a write
+        // that lands between this look and the baseline then goes to the
+        // next interval, not to both, and the rows and the latency log add
+        // up to the summary's N exactly.
+        let some_window = windows.interval.is_some()
+            || windows.timeline.is_some()
+            || windows.series.is_some()
+            || self.latency_log.is_some();
+        let write = match some_window {
+            true => windows.write_seen.taken(),
+            false => latency.write.snapshot(),
+        };
+        let sync = match self.latency_log.is_some() {
+            true => windows.sync_seen.taken(),
+            false => latency.sync.snapshot(),
+        };
+        self.history.ramp = Some(Ramp {
+            asked_s: until.as_secs_f64(),
+            baseline: Some(RampBaseline {
+                t_s: sample.t_s,
+                bytes: sample.bytes,
+                ios: sample.ios,
+                write,
+                sync,
+            }),
+        });
+        if let Some((schedule, _)) = &mut self.interval {
+            schedule.restart(now, sample);
+        }
+        if let Some((schedule, _)) = &mut self.timeline {
+            schedule.restart(now, sample);
+        }
+        if let Some((schedule, _)) = &mut self.series {
+            schedule.restart(now, sample);
+        }
+        let windows = &mut self.windows;
+        for window in [
+            &mut windows.interval,
+            &mut windows.timeline,
+            &mut windows.series,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            window.reset();
+        }
+        if let Some(log) = &mut self.latency_log {
+            log.restart(now);
+        }
+    }
+
+    /// An `--interval` line, if one is due.
+    fn interval_line(&mut self, now: Duration, sample: Sample) {
+        let Some((schedule, format)) = &mut self.interval else {
+            return;
+        };
+        let Some(sample) = schedule.due(now, sample) else {
+            return;
+        };
+        let window = self
+            .windows
+            .interval
+            .as_mut()
+            .expect("made with --interval");
+        let sample = sample.with_latency(window);
+        let http = self.counters.http.get().map(|live| live.snapshot());
+        let line = match format {
+            Some(StatsFormat::Json) => super::interval_json(&sample, http.as_ref()),
+            _ => {
+                let mut line = super::interval_line(&sample, self.progress.record_noun());
+                if let Some(http) = &http {
+                    line += &super::interval_http(http);
+                }
+                line
+            }
+        };
+        self.progress.print(&line);
+    }
+
+    /// A `--timeline` row, if one is due; always one at the `last` look.
+    fn timeline_row(&mut self, now: Duration, sample: Sample, last: bool) -> Result<()> {
+        let Some((schedule, timeline)) = &mut self.timeline else {
+            return Ok(());
+        };
+        let fire = match last {
+            true => Some(sample.since(schedule.last())),
+            false => schedule.due(now, sample),
+        };
+        let Some(sample) = fire else {
+            return Ok(());
+        };
+        let window = self
+            .windows
+            .timeline
+            .as_mut()
+            .expect("made with --timeline");
+        timeline.row(&sample.with_latency(window), last)
+    }
+
+    /// An `intervals` row of the JSON summary, if one is due; at the `last`
+    /// look the rest of the run, unless nothing happened in it.
+    fn series_row(&mut self, now: Duration, sample: Sample, last: bool) {
+        let Some((schedule, series)) = &mut self.series else {
+            return;
+        };
+        let previous = *schedule.last();
+        let fire = match last {
+            true => Some(sample.since(&previous)),
+            false => schedule.due(now, sample),
+        };
+        let Some(sample) = fire else {
+            return;
+        };
+        let window = self.windows.series.as_mut().expect("made for the JSON");
+        let s = sample.with_latency(window);
+        let row = IntervalRow {
+            t_s: s.t_s,
+            dt_s: s.t_s - previous.t_s,
+            bytes: s.bytes - previous.bytes,
+            ios: s.ios - previous.ios,
+            iops: s.iops,
+            bytes_per_s: s.bytes_per_s,
+            lat_p50_ns: s.write_p50_ns,
+            lat_p99_ns: s.write_p99_ns,
+            buffered_bytes: s.buffered_bytes,
+            pauses: s.pauses - previous.pauses,
+        };
+        let empty = row.bytes == 0 && row.ios == 0 && row.pauses == 0;
+        if !(last && empty && !series.is_empty()) {
+            series.push(row);
+        }
+    }
+
     /// Adds the latencies recorded since the last look to the window of
     /// every report that shows them. Sync latencies only go to the log.
     fn take_latencies(&mut self) {
@@ -295,19 +360,25 @@ impl RunWatch {
             new_writes,
             interval,
             timeline,
+            series,
         } = &mut self.windows;
         let shared = &self.counters.latency;
         let (log_write, log_sync) = match self.latency_log.as_mut() {
             Some(log) => (Some(&mut log.write), Some(&mut log.sync)),
             None => (None, None),
         };
-        if interval.is_none() && timeline.is_none() && log_write.is_none() {
+        if interval.is_none() && timeline.is_none() && series.is_none() && log_write.is_none() {
             return;
         }
         if write_seen.take_into(&shared.write, new_writes) > 0 {
-            for window in [interval.as_mut(), timeline.as_mut(), log_write]
-                .into_iter()
-                .flatten()
+            for window in [
+                interval.as_mut(),
+                timeline.as_mut(),
+                series.as_mut(),
+                log_write,
+            ]
+            .into_iter()
+            .flatten()
             {
                 window.add(&*new_writes).expect("windows share the bounds");
             }

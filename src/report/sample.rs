@@ -25,14 +25,22 @@ pub trait Rated: Copy + Default {
     fn bytes(&self) -> u64;
     fn set_bytes_per_s(&mut self, bytes_per_s: f64);
 
-    /// This sample with its rate measured since `previous`.
+    /// I/Os so far, for a look that counts them.
+    fn ios(&self) -> u64 {
+        0
+    }
+
+    fn set_iops(&mut self, _iops: f64) {}
+
+    /// This sample with its rates measured since `previous`.
     fn since(mut self, previous: &Self) -> Self {
         let dt = self.t_s() - previous.t_s();
-        self.set_bytes_per_s(if dt > 0.0 {
-            self.bytes().saturating_sub(previous.bytes()) as f64 / dt
-        } else {
-            0.0
-        });
+        let rate = |now: u64, before: u64| match dt {
+            dt if dt > 0.0 => now.saturating_sub(before) as f64 / dt,
+            _ => 0.0,
+        };
+        self.set_bytes_per_s(rate(self.bytes(), previous.bytes()));
+        self.set_iops(rate(self.ios(), previous.ios()));
         self
     }
 }
@@ -56,6 +64,10 @@ pub struct Sample {
     /// to a script averaging the column.
     pub write_p50_ns: Option<u64>,
     pub write_p99_ns: Option<u64>,
+    /// Writes the destination took so far, and per second over the same
+    /// time as `bytes_per_s`.
+    pub ios: u64,
+    pub iops: f64,
 }
 
 impl Sample {
@@ -70,6 +82,8 @@ impl Sample {
             drains: Counters::get(&counters.drains),
             write_p50_ns: None,
             write_p99_ns: None,
+            ios: Counters::get(&counters.ios),
+            iops: 0.0,
         }
     }
 
@@ -97,6 +111,14 @@ impl Rated for Sample {
     fn set_bytes_per_s(&mut self, bytes_per_s: f64) {
         self.bytes_per_s = bytes_per_s;
     }
+
+    fn ios(&self) -> u64 {
+        self.ios
+    }
+
+    fn set_iops(&mut self, iops: f64) {
+        self.iops = iops;
+    }
 }
 
 /// A report that fires on its own period.
@@ -123,6 +145,13 @@ impl<S: Rated> Schedule<S> {
     /// The sample this report last fired with.
     pub fn last(&self) -> &S {
         &self.last
+    }
+
+    /// Starts the report over from `sample`, taken at `now`: its next
+    /// interval measures from there (the end of a `--ramp`).
+    pub fn restart(&mut self, now: Duration, sample: S) {
+        self.last = sample;
+        self.next = now + self.period;
     }
 
     /// The sample with its rate since this schedule last fired, if it is

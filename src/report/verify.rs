@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{seconds, size};
+use crate::stats::End;
 use crate::stats::verify::{Mismatch, VerifyStats};
 
 /// `gush: verify: …`: what is wrong, in one line, or None if nothing is.
@@ -62,7 +63,7 @@ pub fn human(v: &VerifyStats) -> String {
         _ => size(0.0),
     };
     let verdict = match (v.verify_end, v.failed()) {
-        ("interrupted", _) => "interrupted; so far",
+        (End::Interrupted, _) => "interrupted; so far",
         (_, true) => "DIFFERS",
         (_, false) => "ok",
     };
@@ -73,7 +74,7 @@ pub fn human(v: &VerifyStats) -> String {
         size(v.verified_bytes as f64),
         v.verified_bytes,
         seconds(v.verify_s),
-        v.read_from,
+        v.read_from.as_str(),
     );
     if let Some(expected) = v.expected_bytes
         && !v.block_device

@@ -11,12 +11,35 @@ use std::io::{self, Seek, Write};
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 
 use super::{Existing, Sink, interrupted};
 use super::{STOP_SLICE, sleep_unless};
+
+/// Whether fd 1 was closed when gush started (`gush lines >&-`). Rust's
+/// runtime reopens a closed fd 0, 1 or 2 on /dev/null before `main`, after
+/// which a closed stdout looks like `>/dev/null` and a run would "end
+/// complete" having written nowhere. A function in `.init_array` runs
+/// before that setup (glibc calls it before `main`, where the runtime's
+/// setup runs), so it looks first. Open flags cannot tell the two apart
+/// afterwards: the runtime opens /dev/null read-write, as Python's
+/// `subprocess.DEVNULL` and daemons do for a stdout meant to be discarded.
+static STDOUT_CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn note_closed_stdout() {
+    // SAFETY: F_GETFD reads a descriptor's flags and touches no memory.
+    let closed = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } == -1
+        && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF);
+    STDOUT_CLOSED_AT_START.store(closed, Ordering::Relaxed);
+}
+
+// SAFETY: the function is `extern "C"`, takes nothing, and only reads a
+// descriptor's flags and stores a flag: fit to run before `main`.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NOTE_CLOSED_STDOUT: extern "C" fn() = note_closed_stdout;
 
 pub struct FileSink {
     file: File,
@@ -31,6 +54,11 @@ impl FileSink {
     /// leaves the process's stdout open. Unbuffered: chunks are already
     /// large, and `io::Stdout`'s line buffering would split them.
     pub fn stdout() -> Result<FileSink> {
+        if STDOUT_CLOSED_AT_START.load(Ordering::Relaxed) {
+            bail!(
+                "cannot write to stdout: it was closed when gush started (`>&-`); redirect it to a file or a pipe, name one with -o FILE, or discard with >/dev/null"
+            );
+        }
         let fd = io::stdout()
             .as_fd()
             .try_clone_to_owned()

@@ -6,29 +6,24 @@
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-pub mod direct;
 pub mod disk;
-pub mod engine;
 pub mod file;
 pub mod http;
 pub mod net;
-pub mod sync;
-pub mod threads;
-pub mod uring;
 
 pub use disk::{DiskOptions, DiskSink};
 pub use file::{FileSink, Target};
+pub use http::HttpOptions;
 pub use net::{NetSink, Network};
 
-use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
-
 use crate::chunk::Chunk;
-use crate::stats::{DiskStats, HttpCounters, HttpStats, NetStats};
+use crate::stats::HttpCounters;
+pub use crate::stats::SinkReport;
 
 /// A destination for the writer thread, in the manner of Node's
 /// `Writable._write`: implement [`Sink::name`] and [`Sink::write`] and the
@@ -77,11 +72,6 @@ pub trait Sink: Send {
         chunk_bytes
     }
 
-    /// Connection figures for the summary, for a socket destination.
-    fn network(&self) -> Option<NetStats> {
-        None
-    }
-
     /// Bytes each chunk needs beyond `--chunk` (O_DIRECT's re-blocking
     /// puts a carried tail in front of the next chunk's data).
     fn headroom(&self) -> usize {
@@ -95,20 +85,26 @@ pub trait Sink: Send {
         None
     }
 
-    /// Engine, depth and sync figures for the summary, for a disk.
-    fn disk(&self) -> Option<DiskStats> {
-        None
+    /// What this destination adds to the summary (connection figures for
+    /// a socket, engine and syncs for a disk, statuses for HTTP), read once
+    /// the writer is done. The default is a plain stream's: nothing.
+    fn report(&self) -> SinkReport {
+        SinkReport::Stream
     }
 
-    /// Requests, statuses and the server's pauses, for an HTTP destination.
-    fn http(&self) -> Option<HttpStats> {
+    /// Counters the destination bumps as it goes, for the `--interval`
+    /// lines to read while the run lasts; `None` for one with nothing to
+    /// show before the end.
+    fn live(&self) -> Option<Live> {
         None
     }
+}
 
-    /// The same, live, for the `--interval` lines.
-    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
-        None
-    }
+/// A destination's live counters (see [`Sink::live`]).
+#[derive(Debug, Clone)]
+pub enum Live {
+    /// Requests, statuses and the server's pauses so far.
+    Http(Arc<HttpCounters>),
 }
 
 /// Whole chunks in, written chunks back: how the writer drives a disk. A
@@ -152,12 +148,16 @@ pub const STOP_SLICE: Duration = Duration::from_millis(20);
 /// Sleeps for `wait`, in slices, unless `stop` is set first. Returns false
 /// if it was cut short by a stop.
 pub fn sleep_unless(stop: &AtomicBool, wait: Duration) -> bool {
-    let until = Instant::now() + wait;
+    // A wait past what an Instant holds (`--sink-delay 1e12y`) is forever:
+    // only a stop ends it, and adding it would panic.
+    let until = Instant::now().checked_add(wait);
     loop {
         if stop.load(Ordering::Relaxed) {
             return false;
         }
-        let left = until.saturating_duration_since(Instant::now());
+        let left = until.map_or(STOP_SLICE, |until| {
+            until.saturating_duration_since(Instant::now())
+        });
         if left.is_zero() {
             return true;
         }
@@ -176,32 +176,60 @@ pub enum Existing {
     Append,
 }
 
-/// Opens the destination named on the command line: `-` is stdout; a
-/// network address (already parsed by the configuration) is a socket; a
-/// regular file or block device (for which the configuration made disk
-/// options) is a disk; anything else, a FIFO or a character device, is
-/// written as a stream.
+impl Existing {
+    /// From `--force` and `--append`: `--force` wins.
+    pub fn from_flags(force: bool, append: bool) -> Existing {
+        match (force, append) {
+            (true, _) => Existing::Overwrite,
+            (false, true) => Existing::Append,
+            (false, false) => Existing::Refuse,
+        }
+    }
+}
+
+/// Where `-o` points, as the configuration checked it: everything
+/// [`open`] needs to choose and open the destination. One arm per kind,
+/// so a new destination is one new arm here and in [`open`].
+#[derive(Debug, Clone, Copy)]
+pub enum Destination<'a> {
+    /// `-o -`.
+    Stdout,
+    /// Anything written as a stream: a FIFO, a character device, or a
+    /// file gush catch saves to.
+    File(&'a Path),
+    /// A regular file or block device, with the options the configuration
+    /// made for it (positioned writes, an engine, a sync policy).
+    Disk(&'a Path, &'a DiskOptions),
+    /// A socket: `tcp://`, `unix:`.
+    Network(&'a Network),
+    /// `http://` or `https://`.
+    Http(&'a HttpOptions),
+}
+
+impl<'a> Destination<'a> {
+    /// A path written as a stream: `-` is stdout.
+    pub fn stream(path: &'a Path) -> Destination<'a> {
+        match path == Path::new("-") {
+            true => Destination::Stdout,
+            false => Destination::File(path),
+        }
+    }
+}
+
+/// Opens a destination: the one factory for every kind.
 ///
 /// Opening can wait (connecting and its retries, a FIFO without a reader);
 /// once `stop` is set the wait ends with an [`io::ErrorKind::Interrupted`]
-/// error, and a socket keeps the flag for its reconnections.
-pub fn open(
-    dest: &Path,
-    existing: Existing,
-    network: Option<&Network>,
-    disk: Option<&DiskOptions>,
-    stop: Arc<AtomicBool>,
-) -> Result<Box<dyn Sink>> {
-    if let Some(network) = network {
-        return Ok(Box::new(NetSink::connect(network, stop)?));
-    }
-    if dest == Path::new("-") {
-        return Ok(Box::new(FileSink::stdout()?));
-    }
-    if let Some(disk) = disk {
-        return Ok(Box::new(DiskSink::open(dest, existing, disk)?));
-    }
-    Ok(Box::new(FileSink::open(dest, existing, &stop)?))
+/// error, and a socket or an HTTP destination keeps the flag for its
+/// reconnections and retries. `existing` matters to files and disks only.
+pub fn open(dest: Destination, existing: Existing, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>> {
+    Ok(match dest {
+        Destination::Stdout => Box::new(FileSink::stdout()?),
+        Destination::File(path) => Box::new(FileSink::open(path, existing, &stop)?),
+        Destination::Disk(path, disk) => Box::new(DiskSink::open(path, existing, disk)?),
+        Destination::Network(network) => Box::new(NetSink::connect(network, stop)?),
+        Destination::Http(options) => http::open(options, stop)?,
+    })
 }
 
 /// The error a wait cut short by the stop flag ends in.

@@ -17,7 +17,7 @@ use anyhow::{Result, anyhow};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use super::{STOP_SLICE, sleep_unless};
-use super::{Sink, interrupted};
+use super::{Sink, SinkReport, interrupted};
 use crate::net::{Endpoint, describe};
 use crate::stats::NetStats;
 
@@ -156,8 +156,8 @@ impl Sink for NetSink {
         chunk_bytes - chunk_bytes % mss
     }
 
-    fn network(&self) -> Option<NetStats> {
-        Some(self.stats.clone())
+    fn report(&self) -> SinkReport {
+        SinkReport::Network(self.stats.clone())
     }
 }
 

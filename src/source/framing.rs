@@ -15,8 +15,10 @@
 
 use super::{Filled, Position, RecordShape, Source};
 
-/// How records are delimited on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// How records are delimited on the wire. Its JSON name (catch's report)
+/// is its flag value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Framing {
     /// Lines as they are, each ending in a newline.
     #[default]

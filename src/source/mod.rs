@@ -73,7 +73,7 @@ pub trait Source: Send {
     }
 
     /// Moves to `at`, a record index (or a byte offset: see
-    /// [`Position::bytes`]) of the whole stream, so that the next fill
+    /// [`Position::unit`]) of the whole stream, so that the next fill
     /// makes what a run through every earlier record would. Only called on
     /// a source whose [`Source::position`] is `Some`.
     fn seek(&mut self, _at: u64) {}
@@ -84,8 +84,17 @@ pub trait Source: Send {
 pub struct Position {
     /// The index of the next record, or for raw bytes the next offset.
     pub at: u64,
-    /// Whether `at` counts bytes (`gush bytes`) rather than records.
-    pub bytes: bool,
+    /// What `at` counts.
+    pub unit: Unit,
+}
+
+/// What a position in a stream counts: records, or for raw bytes
+/// (`gush bytes`, which has no records) bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Unit {
+    #[default]
+    Records,
+    Bytes,
 }
 
 impl Position {
@@ -93,7 +102,7 @@ impl Position {
     pub fn record(index: u64) -> Position {
         Position {
             at: index,
-            bytes: false,
+            unit: Unit::Records,
         }
     }
 
@@ -101,7 +110,7 @@ impl Position {
     pub fn byte(offset: u64) -> Position {
         Position {
             at: offset,
-            bytes: true,
+            unit: Unit::Bytes,
         }
     }
 }
@@ -147,6 +156,8 @@ pub enum SourceSpec {
     Records {
         schema: Schema,
         format: Format,
+        /// A header row is wanted (no `--no-header`); whether one is
+        /// written is [`header_row`]'s to say.
         header: bool,
     },
     Bytes {
@@ -178,21 +189,33 @@ pub struct SourcePlan {
     pub framing: Framing,
 }
 
+/// Whether a run of `spec` starting at `first` (a record index) begins
+/// with a header row: CSV and TSV records that want one, and only the run
+/// that holds record 0, so the shards of a run concatenate to the whole
+/// with one header (earlier shards, if any, are empty); framed records go
+/// without one, which would otherwise ride inside the first frame. The
+/// one rule: the source follows it, and the configuration asks it whether
+/// `--header-each` has a row to repeat.
+pub fn header_row(spec: &SourceSpec, first: u64, framing: Framing) -> bool {
+    matches!(
+        spec,
+        SourceSpec::Records {
+            format: Format::Csv | Format::Tsv,
+            header: true,
+            ..
+        }
+    ) && first == 0
+        && framing == Framing::None
+}
+
 /// The source a plan describes, ready to run with chunks of `chunk_bytes`;
 /// it fails only for an input that cannot be opened (`gush replay`).
 pub fn open(plan: &SourcePlan, chunk_bytes: usize) -> Result<Box<dyn Source>> {
     let sequence = || Sequence::new(plan.seed, plan.start, plan.first, plan.time);
     let source: Box<dyn Source> = match &plan.spec {
         SourceSpec::Lines { template } => Box::new(Lines::new(template.clone(), sequence())),
-        SourceSpec::Records {
-            schema,
-            format,
-            header,
-        } => {
-            // Only the first shard carries the header, so the shards
-            // concatenate to the whole; framed records go without one,
-            // which would otherwise ride inside the first frame.
-            let header = *header && plan.first == 0 && plan.framing == Framing::None;
+        SourceSpec::Records { schema, format, .. } => {
+            let header = header_row(&plan.spec, plan.first, plan.framing);
             Box::new(Records::new(schema.clone(), *format, header, sequence()))
         }
         SourceSpec::Bytes {

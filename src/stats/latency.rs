@@ -132,6 +132,17 @@ impl Default for SinceLast {
 }
 
 impl SinceLast {
+    /// Everything taken so far, as one histogram; `None` when nothing was.
+    /// A baseline made from this rather than from a fresh look at the
+    /// shared counts holds exactly what the windows did not get.
+    pub fn taken(&self) -> Option<Histogram<u64>> {
+        let mut all = histogram();
+        for (index, &count) in self.seen.iter().enumerate().filter(|&(_, &c)| c > 0) {
+            all.saturating_record_n(value_for(index), count);
+        }
+        (!all.is_empty()).then_some(all)
+    }
+
     /// Records into `into` (a histogram from [`histogram`]) what `shared`
     /// gained since the last call; returns how many values that was.
     pub fn take_into(&mut self, shared: &SharedLatency, into: &mut Histogram<u64>) -> u64 {

@@ -8,6 +8,7 @@
 //! summary read.
 
 pub mod latency;
+pub mod series;
 pub mod verify;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -16,6 +17,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 pub use latency::{Latency, LatencyRecorder, LatencyTotals, SharedLatencies};
+pub use series::{IntervalRow, Ramp, RampBaseline};
 
 /// Live counters, bumped by the generator and writer threads and readable
 /// at any time.
@@ -25,6 +27,9 @@ pub struct Counters {
     pub bytes: AtomicU64,
     pub records: AtomicU64,
     pub chunks: AtomicU64,
+    /// I/Os the destination took: for a disk one engine write, for a
+    /// stream one write call (the `writes` of the summary, live).
+    pub ios: AtomicU64,
     /// Bytes handed to the writer and not yet written: the quantity the
     /// water marks bound.
     pub buffered_bytes: AtomicU64,
@@ -48,8 +53,12 @@ impl Counters {
 
 /// What an HTTP destination counts live: its senders bump these as
 /// responses come; the summary and the `--interval` lines read them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct HttpCounters {
+    /// How the destination sends, and its requests in flight at most:
+    /// fixed when it opens, carried here so every snapshot is whole.
+    pub mode: HttpMode,
+    pub queue_depth: usize,
     pub requests: AtomicU64,
     pub status_2xx: AtomicU64,
     pub status_4xx: AtomicU64,
@@ -63,6 +72,22 @@ pub struct HttpCounters {
 }
 
 impl HttpCounters {
+    pub fn new(mode: HttpMode, queue_depth: usize) -> HttpCounters {
+        HttpCounters {
+            mode,
+            queue_depth,
+            requests: AtomicU64::default(),
+            status_2xx: AtomicU64::default(),
+            status_4xx: AtomicU64::default(),
+            status_5xx: AtomicU64::default(),
+            status_429: AtomicU64::default(),
+            retries: AtomicU64::default(),
+            retried_bytes: AtomicU64::default(),
+            server_pauses: AtomicU64::default(),
+            server_paused_ns: AtomicU64::default(),
+        }
+    }
+
     /// Counts a response by its status class.
     pub fn status(&self, status: u16) {
         self.requests.fetch_add(1, Ordering::Relaxed);
@@ -78,10 +103,11 @@ impl HttpCounters {
         }
     }
 
-    pub fn snapshot(&self, mode: &'static str, queue_depth: usize) -> HttpStats {
+    /// The figures so far.
+    pub fn snapshot(&self) -> HttpStats {
         let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         HttpStats {
-            http_mode: mode,
+            http_mode: self.mode,
             requests: get(&self.requests),
             status_2xx: get(&self.status_2xx),
             status_4xx: get(&self.status_4xx),
@@ -91,7 +117,7 @@ impl HttpCounters {
             retried_bytes: get(&self.retried_bytes),
             server_pauses: get(&self.server_pauses),
             server_paused_s: get(&self.server_paused_ns) as f64 / 1e9,
-            http_queue_depth: queue_depth as u64,
+            http_queue_depth: self.queue_depth as u64,
         }
     }
 }
@@ -148,7 +174,10 @@ pub struct Stats {
     pub records: u64,
     pub chunks: u64,
     pub elapsed_s: f64,
+    /// Measured after the ramp (`--ramp`), as every rate and latency.
     pub bytes_per_s: f64,
+    /// Writes per second (a write is one I/O: see [`Counters::ios`]).
+    pub iops: f64,
     pub hwm_bytes: u64,
     pub lwm_bytes: u64,
     pub chunk_bytes: u64,
@@ -169,6 +198,14 @@ pub struct Stats {
     pub destination: String,
     pub bottleneck: Bottleneck,
     pub end: End,
+    /// The seconds, bytes and writes of the `--ramp` that the rates and
+    /// latencies leave out (all 0 without a ramp).
+    pub ramp_s: f64,
+    pub ramp_bytes: u64,
+    pub ramp_ios: u64,
+    /// fio's `jobs[0].write` figures, under fio's names, for scripts that
+    /// read fio's JSON.
+    pub write: FioWrite,
     /// Each write call's latency (submission to completion for an engine
     /// with writes in flight), shaped as fio's `clat_ns`.
     pub write_lat_ns: Option<Latency>,
@@ -177,18 +214,28 @@ pub struct Stats {
     /// What a record is called in the human summary ("lines").
     #[serde(skip)]
     pub record_noun: &'static str,
-    /// Socket destinations only; absent for files, so their JSON is unchanged.
+    /// What the destination adds: a socket's, a disk's or an HTTP
+    /// endpoint's figures, as top-level keys; nothing for a stream, so its
+    /// JSON is unchanged. (Before `verify`, which only a disk has, so every
+    /// kind's keys keep their order.)
     #[serde(flatten)]
-    pub network: Option<NetStats>,
-    /// Files and block devices only.
-    #[serde(flatten)]
-    pub disk: Option<DiskStats>,
+    pub sink: SinkReport,
     /// Only when the destination was read back (`--verify`, `--verify-only`).
     #[serde(flatten)]
     pub verify: Option<verify::VerifyStats>,
-    /// HTTP destinations only.
-    #[serde(flatten)]
-    pub http: Option<HttpStats>,
+    /// The run over time, one row per `--interval` (see `series.rs`).
+    pub intervals: Vec<IntervalRow>,
+}
+
+/// fio's `write` object: bytes, rate and I/Os of the measured time (after
+/// the ramp), `runtime` in milliseconds as fio gives it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct FioWrite {
+    pub io_bytes: u64,
+    pub bw_bytes: f64,
+    pub iops: f64,
+    pub runtime: u64,
+    pub total_ios: u64,
 }
 
 impl Stats {
@@ -201,6 +248,7 @@ impl Stats {
             chunks: 0,
             elapsed_s: 0.0,
             bytes_per_s: 0.0,
+            iops: 0.0,
             hwm_bytes: 0,
             lwm_bytes: 0,
             chunk_bytes: 0,
@@ -217,14 +265,101 @@ impl Stats {
             destination,
             bottleneck: Bottleneck::Generator,
             end: End::Complete,
+            ramp_s: 0.0,
+            ramp_bytes: 0,
+            ramp_ios: 0,
+            write: FioWrite::default(),
             write_lat_ns: None,
             sync_lat_ns: None,
             record_noun,
-            network: None,
-            disk: None,
+            sink: SinkReport::Stream,
             verify: None,
-            http: None,
+            intervals: Vec::new(),
         }
+    }
+
+    /// Sets the rates and fio's `write` figures from the counts, leaving
+    /// out what `ramp` saw: its bytes, writes, seconds and latencies. A run
+    /// that ended inside its ramp measured nothing, and says so with zero
+    /// rates and no latencies rather than the ramp's own figures.
+    pub fn measure(&mut self, ramp: Option<&Ramp>) {
+        let (from_s, bytes, ios) = match ramp {
+            None => (0.0, 0, 0),
+            Some(Ramp { asked_s, baseline }) => {
+                self.ramp_s = *asked_s;
+                match baseline {
+                    Some(base) => (base.t_s, base.bytes, base.ios),
+                    None => (self.elapsed_s, self.bytes, self.writes),
+                }
+            }
+        };
+        self.ramp_bytes = bytes.min(self.bytes);
+        self.ramp_ios = ios.min(self.writes);
+        let measured_s = (self.elapsed_s - from_s).max(0.0);
+        let io_bytes = self.bytes - self.ramp_bytes;
+        let total_ios = self.writes - self.ramp_ios;
+        let rate = |n: u64| match measured_s {
+            s if s > 0.0 => n as f64 / s,
+            _ => 0.0,
+        };
+        self.bytes_per_s = rate(io_bytes);
+        self.iops = rate(total_ios);
+        self.write = FioWrite {
+            io_bytes,
+            bw_bytes: self.bytes_per_s,
+            iops: self.iops,
+            runtime: (measured_s * 1000.0).round() as u64,
+            total_ios,
+        };
+        if let Some(ramp) = ramp {
+            let base = ramp.baseline.as_ref();
+            leave_out(&mut self.write_lat_ns, base.map(|b| b.write.as_ref()));
+            leave_out(&mut self.sync_lat_ns, base.map(|b| b.sync.as_ref()));
+        }
+    }
+}
+
+/// What a destination adds to the summary: one arm per kind, so a new
+/// destination is one new arm here, not one more method on the `Sink`
+/// trait (`Sink::report` returns it). Flattened into `--stats=json`, so
+/// each arm's fields are top-level keys, as they always were.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum SinkReport {
+    /// stdout, a FIFO, a character device, or a sink of one's own: bytes
+    /// only, which the summary already has.
+    #[default]
+    Stream,
+    Network(NetStats),
+    Disk(DiskStats),
+    Http(HttpStats),
+}
+
+impl SinkReport {
+    /// A disk's figures, if the destination was one.
+    pub fn disk(&self) -> Option<&DiskStats> {
+        match self {
+            SinkReport::Disk(disk) => Some(disk),
+            _ => None,
+        }
+    }
+}
+
+/// A run's latencies without those of its ramp; `ramp` is `None` when the
+/// run ended inside it (then nothing is left), `Some(None)` when the ramp
+/// timed nothing.
+fn leave_out(latency: &mut Option<Latency>, ramp: Option<Option<&hdrhistogram::Histogram<u64>>>) {
+    let Some(ramp) = ramp else {
+        *latency = None;
+        return;
+    };
+    if let (Some(total), Some(ramp)) = (latency.as_mut(), ramp) {
+        // The ramp's counts are an earlier look at the same cumulative
+        // buckets, so each is at most the total's and this cannot fail.
+        let _ = total.histogram.subtract(ramp);
+    }
+    if latency.as_ref().is_some_and(|l| l.histogram.is_empty()) {
+        *latency = None;
     }
 }
 
@@ -271,15 +406,22 @@ pub struct DiskStats {
     /// Syncs made, and the seconds spent in them.
     pub syncs: u64,
     pub sync_s: f64,
+    /// The preallocation done: `none`, `native` or `keep`, and its bytes.
+    /// A file's preallocated blocks start unwritten, so a first pass over
+    /// them pays for their conversion.
+    pub preallocate: &'static str,
+    /// What was asked (`--preallocate`, or the default): it differs from
+    /// `preallocate` when the filesystem refused.
+    pub preallocate_asked: &'static str,
+    pub preallocated_bytes: u64,
 }
 
 /// What an HTTP destination adds to the summary: requests by status
 /// class, and the server's own backpressure (429 and 503 with
 /// Retry-After), which pauses the run as a slow disk does.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HttpStats {
-    /// `batch` or `stream`.
-    pub http_mode: &'static str,
+    pub http_mode: HttpMode,
     /// Requests answered, retries included.
     pub requests: u64,
     pub status_2xx: u64,
@@ -295,4 +437,24 @@ pub struct HttpStats {
     pub server_paused_s: f64,
     /// Requests in flight at most (`--queue-depth`; 1 for a stream).
     pub http_queue_depth: u64,
+}
+
+/// How an HTTP destination sent, as the summary names it (`http_mode`):
+/// the `--http` choice, kept here so the counters need nothing of the sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HttpMode {
+    /// One request per chunk of whole records, several in flight.
+    Batch,
+    /// One request whose chunked body is the whole output.
+    Stream,
+}
+
+impl HttpMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMode::Batch => "batch",
+            HttpMode::Stream => "stream",
+        }
+    }
 }

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use super::End;
+
 /// How many differences are listed (the count of bad bytes goes on).
 pub const MAX_LISTED: usize = 10;
 
@@ -36,7 +38,7 @@ pub struct VerifyStats {
     pub mismatches: Vec<Mismatch>,
     /// `device`, or `page cache` where the cached pages could not be
     /// dropped (or the file lives in memory).
-    pub read_from: &'static str,
+    pub read_from: ReadFrom,
     /// What the arguments generate; None if the check was interrupted
     /// before the end.
     pub expected_bytes: Option<u64>,
@@ -46,8 +48,8 @@ pub struct VerifyStats {
     pub verify_chunks: u64,
     pub verify_bad_chunks: u64,
     pub verify_s: f64,
-    /// `complete` or `interrupted`.
-    pub verify_end: &'static str,
+    /// `complete` or `interrupted` (a check has no other end).
+    pub verify_end: End,
     #[serde(skip)]
     pub block_device: bool,
     /// What a record is called ("lines").
@@ -59,5 +61,25 @@ impl VerifyStats {
     /// Whether the file is not what the arguments make.
     pub fn failed(&self) -> bool {
         self.bad_bytes > 0
+    }
+}
+
+/// Where the bytes a check read came from: what makes its verdict about
+/// the device, or only about the kernel's copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ReadFrom {
+    #[serde(rename = "device")]
+    Device,
+    /// The cached pages could not be dropped, or the file lives in memory.
+    #[serde(rename = "page cache")]
+    PageCache,
+}
+
+impl ReadFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadFrom::Device => "device",
+            ReadFrom::PageCache => "page cache",
+        }
     }
 }

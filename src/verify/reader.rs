@@ -1,56 +1,74 @@
-//! The reading half of a verify: threads that read the destination into
-//! chunks and hand them, in file order, to the comparing thread; and the
-//! preparation that makes those reads reach the device.
+//! The one reader of both read-back checks (`--verify` in `regenerate.rs`,
+//! `gush verify FILE` in `stamped.rs`): threads that read the destination
+//! (opened by `open.rs`) in windows and hand them, in file order, to the
+//! checking thread.
 //!
-//! One thread reads sequentially and lets the kernel's readahead keep the
-//! device busy. With O_DIRECT there is no readahead, so `--queue-depth N`
-//! starts N threads, thread i reading chunks i, i+N, i+2N…, each with its
-//! own bounded channel; the comparer takes from them in turn, which puts
-//! the chunks back in order without a reorder buffer. Every thread owns a
-//! fixed number of chunks, so memory stays under the high-water mark.
+//! Through the page cache one thread reads and the kernel's readahead
+//! keeps the device busy. O_DIRECT has no readahead, so there N threads
+//! read at once, thread i taking windows i, i+N, i+2N…, each over its own
+//! bounded channel; the checker takes from them in turn, which puts the
+//! windows back in order without a reorder buffer. Every thread owns a
+//! fixed set of chunks (one being read, `slots` waiting), so memory stays
+//! bounded whatever the file's size, and reading overlaps checking.
+//!
+//! A window whose read fails with EIO can be read again block by block
+//! (`salvage_block`): the blocks that fail are skipped and named, and the
+//! rest of the window is still checked (a bad sector costs one block, not
+//! a megabyte).
 
 use std::fs::File;
 use std::io;
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
+use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
-use crate::chunk::{Chunk, ChunkPool};
-
-/// A chunk read from `offset`, or why it could not be.
-pub type Read = io::Result<Chunk>;
+use crate::chunk::{Chunk, ChunkPool, PAGE};
 
 /// Where and how to read.
 pub struct ReadPlan {
     pub file: Arc<File>,
-    pub chunk_bytes: usize,
-    /// Reading threads (1 unless O_DIRECT asks for a queue).
+    /// Bytes per window: a multiple of the direct-I/O alignment.
+    pub window_bytes: usize,
+    /// Reading threads, each with its own windows in flight.
     pub threads: usize,
-    /// Chunks each thread may have filled and waiting.
+    /// Windows each thread may have read and waiting for the checker.
     pub slots: usize,
     /// Read no further than this (a block device's written part).
     pub limit: Option<u64>,
-    /// O_DIRECT: a short read is the end of the file.
+    /// O_DIRECT: reads are whole pages, and a short one is the end.
     pub direct: bool,
+    /// Re-read a window that fails with EIO in blocks of this size,
+    /// skipping the ones that fail; `None`: the error ends the check.
+    pub salvage_block: Option<usize>,
     pub stop: Arc<AtomicBool>,
+}
+
+/// One window read: `chunk` holds the bytes from `offset`, and the blocks
+/// whose read failed (zeros in the chunk) are named in `unreadable`.
+pub struct Window {
+    pub offset: u64,
+    pub chunk: Chunk,
+    pub unreadable: Vec<u64>,
 }
 
 pub struct Reader {
     lanes: Vec<Lane>,
-    /// The lane the next chunk comes from.
+    window_bytes: usize,
+    /// The lane the next window comes from.
     next: usize,
-    /// The lane the chunk in the comparer's hands came from.
+    /// The lane the window in the checker's hands came from.
     held: Option<usize>,
     ended: bool,
     handles: Vec<JoinHandle<()>>,
 }
 
+/// One reading thread's two channels: windows read, chunks to read into.
 struct Lane {
-    filled: Receiver<Read>,
+    filled: Receiver<Result<Window>>,
     empty: Sender<Chunk>,
 }
 
@@ -70,6 +88,7 @@ impl Reader {
         }
         Reader {
             lanes,
+            window_bytes: plan.window_bytes,
             next: 0,
             held: None,
             ended: false,
@@ -77,28 +96,34 @@ impl Reader {
         }
     }
 
-    /// The next chunk in file order; None at the end of the file.
-    pub fn next_chunk(&mut self) -> Option<Read> {
+    /// The next window in file order; None at the end of the file (or once
+    /// the readers were stopped). A failed read comes once, in its place.
+    pub fn next_window(&mut self) -> Option<Result<Window>> {
         if self.ended {
             return None;
         }
         let lane = self.next;
-        match self.lanes[lane].filled.recv() {
-            Ok(read) => {
-                self.next = (lane + 1) % self.lanes.len();
+        let Ok(read) = self.lanes[lane].filled.recv() else {
+            // The lane ended: the file ends before its next window, and
+            // so before every later one.
+            self.ended = true;
+            return None;
+        };
+        self.next = (lane + 1) % self.lanes.len();
+        match &read {
+            Ok(window) => {
                 self.held = Some(lane);
-                Some(read)
+                // A short window is the end: a later lane may have read
+                // past it if the file grew meanwhile, and that would leave
+                // a gap.
+                self.ended = window.chunk.len() < self.window_bytes;
             }
-            Err(_) => {
-                // The lane ended: the file ends before its next chunk,
-                // and so before every later one.
-                self.ended = true;
-                None
-            }
+            Err(_) => self.ended = true,
         }
+        Some(read)
     }
 
-    /// Returns the chunk last taken, to be read into again.
+    /// Returns the chunk of the window last taken, to be read into again.
     pub fn give_back(&mut self, chunk: Chunk) {
         if let Some(lane) = self.held.take() {
             let _ = self.lanes[lane].empty.send(chunk);
@@ -116,22 +141,27 @@ impl Drop for Reader {
     }
 }
 
-fn read_lane(plan: &ReadPlan, lane: usize, filled: &Sender<Read>, empty: &Receiver<Chunk>) {
-    let mut pool = ChunkPool::new(plan.chunk_bytes);
+fn read_lane(
+    plan: &ReadPlan,
+    lane: usize,
+    filled: &Sender<Result<Window>>,
+    empty: &Receiver<Chunk>,
+) {
+    let mut pool = ChunkPool::new(plan.window_bytes);
     let mut made = 0;
-    let step = (plan.chunk_bytes * plan.threads) as u64;
-    let mut offset = (plan.chunk_bytes * lane) as u64;
+    let step = (plan.window_bytes * plan.threads) as u64;
+    let mut offset = (plan.window_bytes * lane) as u64;
     loop {
         if plan.stop.load(Ordering::Relaxed) {
             return;
         }
         let want = match plan.limit {
             Some(limit) if offset >= limit => return,
-            Some(limit) => (limit - offset).min(plan.chunk_bytes as u64) as usize,
-            None => plan.chunk_bytes,
+            Some(limit) => (limit - offset).min(plan.window_bytes as u64) as usize,
+            None => plan.window_bytes,
         };
         // Each lane owns one chunk more than its channel holds: the one
-        // it reads into. Past that it waits for the comparer's returns.
+        // it reads into. Past that it waits for the checker's returns.
         let mut chunk = match empty.try_recv() {
             Ok(chunk) => chunk,
             Err(_) if made <= plan.slots => {
@@ -143,9 +173,8 @@ fn read_lane(plan: &ReadPlan, lane: usize, filled: &Sender<Read>, empty: &Receiv
                 Err(_) => return,
             },
         };
-        let read = read_at(plan, &mut chunk, offset, want);
-        let got = match read {
-            Ok(got) => got,
+        let (got, unreadable) = match read_window(plan, &mut chunk, offset, want) {
+            Ok(read) => read,
             Err(err) => {
                 let _ = filled.send(Err(err));
                 return;
@@ -155,34 +184,89 @@ fn read_lane(plan: &ReadPlan, lane: usize, filled: &Sender<Read>, empty: &Receiv
             return;
         }
         chunk.set_filled(got, 0);
-        if filled.send(Ok(chunk)).is_err() || got < want {
+        let window = Window {
+            offset,
+            chunk,
+            unreadable,
+        };
+        if filled.send(Ok(window)).is_err() || got < want {
             return;
         }
         offset += step;
     }
 }
 
-/// Fills `chunk` with up to `want` bytes from `offset`; fewer only at the
-/// end of the file.
-fn read_at(plan: &ReadPlan, chunk: &mut Chunk, offset: u64, want: usize) -> io::Result<usize> {
-    // O_DIRECT reads whole blocks: the chunk's capacity is page-rounded,
+/// Fills `chunk` with up to `want` bytes from `offset` (fewer only at the
+/// end of the file), in one read if it succeeds; else, if the plan says
+/// so, block by block, skipping the blocks that fail with EIO.
+fn read_window(
+    plan: &ReadPlan,
+    chunk: &mut Chunk,
+    offset: u64,
+    want: usize,
+) -> Result<(usize, Vec<u64>)> {
+    // O_DIRECT reads whole pages: the chunk's capacity is page-rounded,
     // so a last partial block still fits, and is cut back after.
     let asked = match plan.direct {
-        true => want
-            .next_multiple_of(crate::chunk::PAGE)
-            .min(chunk.capacity()),
+        true => want.next_multiple_of(PAGE).min(chunk.capacity()),
         false => want,
     };
     let space = &mut chunk.space()[..asked];
+    let failed = match read_full(&plan.file, space, offset, plan.direct) {
+        Ok(got) => return Ok((got.min(want), Vec::new())),
+        Err(err) => err,
+    };
+    match plan.salvage_block {
+        Some(block) if failed.raw_os_error() == Some(libc::EIO) => {
+            let (got, unreadable) = salvage(plan, space, offset, block)?;
+            Ok((got.min(want), unreadable))
+        }
+        _ => Err(failed).with_context(|| format!("cannot read at byte {offset}")),
+    }
+}
+
+/// Reads `buf` from `offset` a block at a time, zeroing and naming the
+/// blocks that fail with EIO.
+fn salvage(
+    plan: &ReadPlan,
+    buf: &mut [u8],
+    offset: u64,
+    block: usize,
+) -> Result<(usize, Vec<u64>)> {
+    let mut unreadable = Vec::new();
     let mut got = 0;
-    while got < asked {
-        match plan.file.read_at(&mut space[got..], offset + got as u64) {
+    for (i, piece) in buf.chunks_mut(block).enumerate() {
+        let at = offset + (i * block) as u64;
+        match read_full(&plan.file, piece, at, plan.direct) {
+            Ok(n) => {
+                got = i * block + n;
+                if n < piece.len() {
+                    break;
+                }
+            }
+            Err(err) if err.raw_os_error() == Some(libc::EIO) => {
+                piece.fill(0);
+                unreadable.push(at);
+                got = (i + 1) * block;
+            }
+            Err(err) => return Err(err).with_context(|| format!("cannot read at byte {at}")),
+        }
+    }
+    Ok((got, unreadable))
+}
+
+/// Reads at `offset` into `buf` until it is full or the file ends; the
+/// bytes read.
+pub fn read_full(file: &File, buf: &mut [u8], offset: u64, direct: bool) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read_at(&mut buf[got..], offset + got as u64) {
             Ok(0) => break,
             Ok(n) => {
                 got += n;
                 // A short direct read is the end: the next offset would
                 // be unaligned.
-                if plan.direct && n % crate::chunk::PAGE != 0 {
+                if direct && n % PAGE != 0 {
                     break;
                 }
             }
@@ -190,61 +274,5 @@ fn read_at(plan: &ReadPlan, chunk: &mut Chunk, offset: u64, want: usize) -> io::
             Err(err) => return Err(err),
         }
     }
-    Ok(got.min(want))
-}
-
-/// Makes the next reads come from the device: writes back any dirty pages
-/// of the first `len` bytes, then asks the kernel to drop them from the
-/// page cache. Returns whether none is left resident (`mincore`): a
-/// filesystem that keeps its pages (tmpfs) or pages another process holds
-/// locked stay, and the check then honestly reads the page cache.
-pub fn drop_cached(file: &File, len: u64) -> bool {
-    let fd = file.as_raw_fd();
-    // SAFETY: plain calls on a file descriptor we hold.
-    unsafe {
-        libc::fdatasync(fd);
-        libc::posix_fadvise(fd, 0, len as libc::off_t, libc::POSIX_FADV_DONTNEED);
-        // One pass from start to end: Linux doubles its readahead window.
-        libc::posix_fadvise(fd, 0, 0, libc::POSIX_FADV_SEQUENTIAL);
-    }
-    if len == 0 {
-        return true;
-    }
-    !any_resident(file, len).unwrap_or(true)
-}
-
-/// Whether any page of the first `len` bytes is in the page cache.
-fn any_resident(file: &File, len: u64) -> Option<bool> {
-    let len = usize::try_from(len).ok()?;
-    // SAFETY: a shared read-only mapping of our file, only passed to
-    // mincore (never read) and unmapped before returning.
-    let map = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ,
-            libc::MAP_SHARED,
-            file.as_raw_fd(),
-            0,
-        )
-    };
-    if map == libc::MAP_FAILED {
-        return None;
-    }
-    let pages = len.div_ceil(crate::chunk::PAGE);
-    let mut resident = vec![0u8; pages];
-    // SAFETY: `resident` has one byte per page of the mapping.
-    let rc = unsafe { libc::mincore(map, len, resident.as_mut_ptr()) };
-    unsafe { libc::munmap(map, len) };
-    (rc == 0).then(|| resident.iter().any(|page| page & 1 != 0))
-}
-
-/// Whether the file lives in memory (tmpfs), where O_DIRECT, if allowed at
-/// all, still reads the page cache.
-pub fn in_memory(file: &File) -> bool {
-    const TMPFS_MAGIC: libc::c_long = 0x0102_1994;
-    // SAFETY: fstatfs fills the zeroed struct we own.
-    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::fstatfs(file.as_raw_fd(), &mut fs) };
-    rc == 0 && fs.f_type as libc::c_long == TMPFS_MAGIC
+    Ok(got)
 }

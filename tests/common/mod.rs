@@ -207,17 +207,24 @@ pub fn line_count(data: &[u8]) -> u64 {
 /// Waits for `child` to exit, killing it and failing the test if it takes
 /// longer than `limit`.
 pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
+    wait_within(child, limit)
+        .unwrap_or_else(|| panic!("gush did not exit within {limit:?}; killed it"))
+}
+
+/// Waits for `child` to exit; `None` (and the child killed) if it takes
+/// longer than `limit`, for a test that says itself what the hang means.
+pub fn wait_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("poll the child") {
-            return status;
+            return Some(status);
         }
         if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("gush did not exit within {limit:?}; killed it");
+            return None;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(2));
     }
 }
 
@@ -235,6 +242,128 @@ pub fn wait_for_file(path: &Path, child: &mut Child) {
             panic!("gush did not create {} within 10 s", path.display());
         }
         std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Waits until `condition` holds (looking every 2 ms), failing the test if
+/// `child` exits first or 10 s pass: how a test waits for an event in gush
+/// rather than sleeping a guess.
+pub fn wait_until(what: &str, child: &mut Child, mut condition: impl FnMut(&Child) -> bool) {
+    let started = Instant::now();
+    while !condition(child) {
+        if let Some(status) = child.try_wait().expect("poll the child") {
+            panic!("gush exited ({status}) before {what}");
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("gush did not get to {what} within 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Waits until `path` holds at least `bytes`.
+pub fn wait_for_size(path: &Path, bytes: u64, child: &mut Child) {
+    let what = format!("writing {bytes} bytes to {}", path.display());
+    wait_until(&what, child, |_| {
+        std::fs::metadata(path).is_ok_and(|meta| meta.len() >= bytes)
+    });
+}
+
+/// A field of `/proc/<pid>/<file>` (`status`, `io`), as its text.
+fn proc_field(child: &Child, file: &str, field: &str) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{}/{file}", child.id())).ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .map(|value| value.trim().to_string())
+}
+
+/// Whether a `/proc/<pid>/status` signal mask (`SigCgt`, `ShdPnd`) holds
+/// `signal`.
+fn mask_has(child: &Child, field: &str, signal: libc::c_int) -> bool {
+    proc_field(child, "status", field)
+        .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
+        .is_some_and(|mask| mask & (1 << (signal - 1)) != 0)
+}
+
+/// Waits until gush catches SIGINT and SIGTERM: from then on a signal is
+/// a stop it reports, not the default death.
+pub fn wait_for_handlers(child: &mut Child) {
+    wait_until("installing its signal handlers", child, |child| {
+        mask_has(child, "SigCgt", libc::SIGINT) && mask_has(child, "SigCgt", libc::SIGTERM)
+    });
+}
+
+/// Sends `signal` and waits until it is delivered (no longer pending), so
+/// that a second one is a second delivery, not merged into the first.
+pub fn send_delivered(child: &mut Child, signal: libc::c_int) {
+    send_signal(child, signal);
+    wait_until("taking the signal", child, |child| {
+        !mask_has(child, "ShdPnd", signal) && !mask_has(child, "SigPnd", signal)
+    });
+}
+
+/// Waits until gush has read at least `bytes` through read calls
+/// (`rchar` in `/proc/<pid>/io`): a check that is well under way.
+pub fn wait_for_reads(child: &mut Child, bytes: u64) {
+    wait_until(&format!("reading {bytes} bytes"), child, |child| {
+        proc_field(child, "io", "rchar")
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some_and(|n| n >= bytes)
+    });
+}
+
+/// A child's stderr read line by line on a thread of its own, so a test
+/// can wait, with a bound, for the line that tells of an event (an
+/// `--interval` report showing a pause), and keep the rest for the end.
+pub struct StderrLines {
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl StderrLines {
+    /// Takes `child`'s stderr, which must be piped.
+    pub fn of(child: &mut Child) -> StderrLines {
+        use std::io::BufRead;
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (send, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        StderrLines {
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits up to 10 s for a line that `matches`; fails the test, showing
+    /// what came, if none does.
+    pub fn wait_for(&mut self, what: &str, matches: impl Fn(&str) -> bool) -> String {
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if matches(&line) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("no stderr line for {what}; got:\n{}", self.seen.join("\n")),
+            }
+        }
+    }
+
+    /// Everything on stderr, once the child has exited.
+    pub fn all(mut self) -> String {
+        self.seen.extend(self.lines.iter());
+        self.seen.join("\n")
     }
 }
 

@@ -138,8 +138,12 @@ fn file_size_limit_cuts_back_to_whole_chunks() {
         .assert()
         .code(1);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-    let (report, message): (Vec<&str>, Vec<&str>) =
-        stderr.lines().partition(|line| line.starts_with('{'));
+    // The default preallocation of the 10 MB meets the limit first: its
+    // warning is a line of its own, before the error.
+    let (report, message): (Vec<&str>, Vec<&str>) = stderr
+        .lines()
+        .filter(|line| !line.starts_with("gush: warning: cannot preallocate"))
+        .partition(|line| line.starts_with('{'));
     assert_eq!(
         message.len(),
         1,
@@ -339,4 +343,40 @@ fn a_record_larger_than_the_chunk_is_a_usage_error_naming_its_size() {
         stderr.contains("a record of 7 bytes does not fit in --chunk 4: use --chunk 7 or more"),
         "{stderr}"
     );
+}
+
+/// Runs `gush lines -n 5` from bash with stdout redirected as `redirect`
+/// says; returns (exit code, stderr).
+fn lines_with_stdout(redirect: &str) -> (i32, String) {
+    let script = format!(r#""$0" lines -n 5 --stats=json {redirect}"#);
+    let out = assert_cmd::Command::new("bash")
+        .args(["-c", &script, crate::common::bin()])
+        .timeout(crate::common::RUN_LIMIT)
+        .output()
+        .expect("bash runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().expect("an exit code"), stderr)
+}
+
+#[test]
+fn closed_stdout_is_an_error_naming_it() {
+    // The runtime reopens a closed fd 1 on /dev/null before main; gush
+    // must not take that for a stdout meant to be discarded.
+    let (code, stderr) = lines_with_stdout(">&-");
+    assert_eq!(code, 1, "{stderr}");
+    let message = stderr.lines().find(|line| line.starts_with("gush: "));
+    let message = message.unwrap_or_else(|| panic!("no error line: {stderr}"));
+    assert!(
+        message.contains("stdout") && message.contains("closed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stdout_to_dev_null_is_a_complete_run() {
+    let (code, stderr) = lines_with_stdout(">/dev/null");
+    assert_eq!(code, 0, "{stderr}");
+    let stats = stats_from(stderr.as_bytes());
+    assert_eq!(text(&stats, "end"), "complete", "{stats}");
+    assert_eq!(num(&stats, "records"), 5, "{stats}");
 }

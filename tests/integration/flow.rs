@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{RUN_LIMIT, final_stats, gush_std, output_bounded, run, wait_bounded};
+use crate::common::{RUN_LIMIT, TestDir, final_stats, gush_std, output_bounded, run, wait_bounded};
 
 fn within(actual: f64, expected: f64, tolerance: f64) -> bool {
     (actual - expected).abs() <= expected * tolerance
@@ -244,8 +244,8 @@ fn interval_lines_are_human_without_json() {
 
 #[test]
 fn timeline_has_a_row_per_sample_and_ends_with_the_total() {
-    let dir = tempfile::tempdir().unwrap();
-    let timeline = dir.path().join("run.csv");
+    let dir = TestDir::new();
+    let timeline = dir.path("run.csv");
     let (code, _, stderr) = run(&[
         "lines",
         "--rate",
@@ -264,11 +264,11 @@ fn timeline_has_a_row_per_sample_and_ends_with_the_total() {
     assert_eq!(
         rows.next(),
         Some(
-            "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains,write_p50_ns,write_p99_ns"
+            "t_s,bytes,records,bytes_per_s,buffered_bytes,pauses,drains,write_p50_ns,write_p99_ns,ios,iops"
         )
     );
     // The latency columns may be empty (a sample without a write).
-    assert!(csv.lines().all(|r| r.split(',').count() == 9), "{csv}");
+    assert!(csv.lines().all(|r| r.split(',').count() == 11), "{csv}");
     let rows: Vec<Vec<f64>> = rows
         .map(|r| r.split(',').take(7).map(|c| c.parse().unwrap()).collect())
         .collect();

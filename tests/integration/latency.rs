@@ -124,11 +124,20 @@ fn timeline_rows_end_with_write_p50_and_p99() {
     let csv = String::from_utf8(read(&timeline)).unwrap();
     let mut rows = csv.lines();
     let header = rows.next().unwrap();
-    assert!(header.ends_with(",write_p50_ns,write_p99_ns"), "{header}");
+    assert!(
+        header.ends_with(",write_p50_ns,write_p99_ns,ios,iops"),
+        "{header}"
+    );
     let mut timed = 0;
+    let mut ios = 0;
     for row in rows {
         let fields: Vec<&str> = row.split(',').collect();
-        assert_eq!(fields.len(), 9, "{row}");
+        assert_eq!(fields.len(), 11, "{row}");
+        // Writes so far, never fewer than the row before.
+        let now: u64 = fields[9].parse().unwrap();
+        assert!(now >= ios, "{row}");
+        ios = now;
+        let _iops: f64 = fields[10].parse().unwrap();
         // Empty for a sample in which no write finished.
         if let (Ok(p50), Ok(p99)) = (fields[7].parse::<u64>(), fields[8].parse::<u64>()) {
             assert!(p50 <= p99, "{row}");
@@ -138,6 +147,8 @@ fn timeline_rows_end_with_write_p50_and_p99() {
         }
     }
     assert!(timed >= 3, "{csv}");
+    // 12 MiB in 64 KiB writes at most (a paced writer may slice them).
+    assert!(ios >= 192, "{csv}");
 }
 
 #[test]
@@ -238,4 +249,51 @@ fn no_latency_times_nothing_and_says_so_with_null() {
         .success();
     let text = String::from_utf8_lossy(&human.get_output().stderr).into_owned();
     assert!(!text.contains("latency:"), "{text}");
+}
+
+#[test]
+fn a_ramped_latency_log_starts_at_the_ramps_end_and_counts_what_the_summary_does() {
+    let dir = TestDir::new();
+    let log = dir.path("write.hlog");
+    let run = gush([
+        "bytes",
+        "-t",
+        "900ms",
+        "--ramp",
+        "400ms",
+        "--sink-rate",
+        "16MiB/s",
+        "--interval",
+        "100ms",
+        "-o",
+        "/dev/null",
+        "--stats=json",
+        "--latency-log",
+    ])
+    .arg(&log)
+    .assert()
+    .success();
+    let objects = json_lines(&run.get_output().stderr);
+    let summary = objects.last().unwrap();
+    let n = num(&summary["write_lat_ns"], "N");
+    // The ramp's writes are left out of the latencies.
+    assert!(num(summary, "ramp_ios") > 0, "{summary}");
+    let measured = num(&summary["write"], "total_ios");
+    assert!(n.abs_diff(measured) <= 1, "{n} vs {summary}");
+    let text = read(&log);
+    let (mut counted, mut first) = (0, None);
+    let mut deserializer = Deserializer::new();
+    for entry in IntervalLogIterator::new(&text) {
+        if let LogEntry::Interval(interval) = entry.expect("a well-formed log") {
+            first.get_or_insert(interval.start_timestamp());
+            let bytes = BASE64.decode(interval.encoded_histogram()).expect("base64");
+            let histogram: Histogram<u64> = deserializer
+                .deserialize(&mut &bytes[..])
+                .expect("a V2 compressed histogram");
+            counted += histogram.len();
+        }
+    }
+    let first = first.expect("intervals after the ramp").as_secs_f64();
+    assert!((0.4..0.5).contains(&first), "the log starts at {first} s");
+    assert_eq!(counted, n);
 }

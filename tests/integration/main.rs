@@ -12,6 +12,7 @@ mod backpressure;
 mod content;
 mod destination;
 mod disk;
+mod early_ends;
 mod faults;
 mod flow;
 mod language;

@@ -1,19 +1,28 @@
 //! Signals: SIGINT and SIGTERM stop generating, what was made is written
-//! out whole, and gush exits 130 or 143; a second SIGINT exits at once even
-//! while the writer is stuck on a slow destination.
+//! out whole, and gush exits 130 or 143, at once even under a slow consumer
+//! made up with `--sink-delay` or `--sink-rate`; a second SIGINT exits at
+//! once even while the writer is stuck on a destination that takes nothing.
 
 use std::io::Read;
-use std::process::{Child, Stdio};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::process::{Child, ChildStdout, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 use crate::common::signal_and_wait;
 use crate::common::{
-    TestDir, expected_lines, gush_std, line_count, num, read, send_signal, stats_from, text,
-    wait_bounded, wait_for_file,
+    StderrLines, TestDir, expected_lines, final_stats, gush_std, line_count, num, read,
+    send_delivered, send_signal, stats_from, text, wait_bounded, wait_for_file, wait_for_handlers,
+    wait_for_size, wait_until,
 };
 
-fn spawn_endless(out: &std::path::Path, sink_delay: &str) -> Child {
-    gush_std(["lines", "--sink-delay", sink_delay, "--stats=json", "-o"])
+/// Endless `gush lines` into `out` with `flags`, reporting in JSON.
+fn spawn_endless(out: &Path, flags: &[&str]) -> Child {
+    gush_std(["lines", "--stats=json"])
+        .args(flags)
+        .arg("-o")
         .arg(out)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -33,27 +42,17 @@ fn stderr_of(child: &mut Child) -> Vec<u8> {
     stderr
 }
 
-/// Runs endless lines into a file, sends `signal` after ~300 ms, and checks
-/// the exit code and that the file is whole and matches the report.
-fn stops_cleanly_on(signal: libc::c_int, code: i32) {
-    let dir = TestDir::new();
-    let out = dir.path("out.txt");
-    let mut child = spawn_endless(&out, "2ms");
-    wait_for_file(&out, &mut child);
-    std::thread::sleep(Duration::from_millis(300));
-    send_signal(&child, signal);
-    let status = wait_bounded(&mut child, Duration::from_secs(10));
-    let stderr = stderr_of(&mut child);
+/// Checks that a run that was stopped by a signal exited `code` and
+/// reported an interrupted end that matches the file, whole lines from
+/// `Line 0`.
+fn stopped_whole(status: ExitStatus, stderr: &str, stats: &Value, out: &Path, code: i32) {
     assert_eq!(
         status.code(),
         Some(code),
-        "status {status}; stderr: {}",
-        String::from_utf8_lossy(&stderr)
+        "status {status}; stderr: {stderr}"
     );
-    let stats = stats_from(&stderr);
     assert_eq!(text(&stats, "end"), "interrupted", "{stats}");
-    let written = read(&out);
-    assert!(!written.is_empty(), "nothing written in 300 ms");
+    let written = read(out);
     assert!(written.ends_with(b"\n"), "file ends mid-line");
     assert_eq!(
         num(&stats, "bytes"),
@@ -68,6 +67,28 @@ fn stops_cleanly_on(signal: libc::c_int, code: i32) {
     );
 }
 
+/// Runs endless lines into a file, sends `signal` once lines are written,
+/// and checks the exit code and that the file is whole and matches the
+/// report.
+fn stops_cleanly_on(signal: libc::c_int, code: i32) {
+    let dir = TestDir::new();
+    let out = dir.path("out.txt");
+    let mut child = spawn_endless(&out, &["--sink-delay", "2ms"]);
+    wait_for_file(&out, &mut child);
+    wait_for_size(&out, 1, &mut child);
+    send_signal(&child, signal);
+    let status = wait_bounded(&mut child, Duration::from_secs(10));
+    let stderr = stderr_of(&mut child);
+    let stats = stats_from(&stderr);
+    stopped_whole(
+        status,
+        &String::from_utf8_lossy(&stderr),
+        &stats,
+        &out,
+        code,
+    );
+}
+
 #[test]
 fn sigint_finishes_writing_and_exits_130() {
     stops_cleanly_on(libc::SIGINT, 130);
@@ -78,26 +99,71 @@ fn sigterm_finishes_writing_and_exits_143() {
     stops_cleanly_on(libc::SIGTERM, 143);
 }
 
-#[test]
-fn second_sigint_exits_at_once() {
+/// Ctrl-C under a made-up slow consumer: the wait ends at once, what was
+/// made goes out whole, and the report comes (issue 16: `--sink-delay
+/// 1000000h` waited out the delay for each buffered chunk).
+fn sigint_ends_a_slow_sink_at_once(flags: &[&str]) {
     let dir = TestDir::new();
     let out = dir.path("out.txt");
-    let mut child = spawn_endless(&out, "1s");
-    wait_for_file(&out, &mut child);
-    // Let the generator fill the buffer; draining it takes many seconds.
-    std::thread::sleep(Duration::from_millis(100));
-    let started = Instant::now();
+    let mut child = spawn_endless(&out, &[flags, &["--interval", "20ms"]].concat());
+    let mut stderr = StderrLines::of(&mut child);
+    // Paused: the generator has filled the buffer, and the writer waits.
+    stderr.wait_for("a pause", |line| line.contains(r#""pauses":1"#));
     send_signal(&child, libc::SIGINT);
-    // Apart enough that the kernel delivers two signals, not one.
-    std::thread::sleep(Duration::from_millis(50));
-    send_signal(&child, libc::SIGINT);
+    let signalled = Instant::now();
     let status = wait_bounded(&mut child, Duration::from_secs(10));
-    let took = started.elapsed();
-    assert_eq!(status.code(), Some(130), "status {status}");
+    let took = signalled.elapsed();
+    let stderr = stderr.all();
+    stopped_whole(status, &stderr, &final_stats(&stderr), &out, 130);
+    assert!(took < Duration::from_secs(2), "{flags:?}: took {took:?}");
+}
+
+#[test]
+fn sigint_cuts_a_long_sink_delay_short_with_a_report() {
+    sigint_ends_a_slow_sink_at_once(&["--sink-delay", "1000000h"]);
+}
+
+#[test]
+fn sigint_cuts_a_slow_sink_rate_short_with_a_report() {
+    sigint_ends_a_slow_sink_at_once(&["--sink-rate", "1B/s"]);
+}
+
+/// Whether the pipe whose read end is `stdout` is full: less than a
+/// default chunk of room (writes of whole chunks leave a few bytes of each
+/// page unused).
+fn pipe_full(stdout: &ChildStdout) -> bool {
+    let fd = stdout.as_raw_fd();
+    let mut queued: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int; F_GETPIPE_SZ reads nothing from us.
+    let (queued, size) = unsafe {
+        libc::ioctl(fd, libc::FIONREAD, &mut queued);
+        (queued, libc::fcntl(fd, libc::F_GETPIPE_SZ))
+    };
+    size > 0 && size - queued < 64 * 1024
+}
+
+#[test]
+fn second_sigint_exits_at_once_while_the_writer_is_stuck() {
+    // A reader that never reads: once the pipe is full the writer waits in
+    // write(2) for good, and a first SIGINT cannot end the run.
+    let mut child = gush_std(["lines"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gush");
+    let stdout = child.stdout.take().unwrap();
+    wait_for_handlers(&mut child);
+    wait_until("filling the pipe", &mut child, |_| pipe_full(&stdout));
+    send_delivered(&mut child, libc::SIGINT);
     assert!(
-        took < Duration::from_secs(3),
-        "took {took:?} to exit after two SIGINTs"
+        child.try_wait().expect("poll gush").is_none(),
+        "the first SIGINT ended a run whose writer is stuck"
     );
+    let (output, waited) = signal_and_wait(child, libc::SIGINT);
+    assert_eq!(output.status.code(), Some(130), "{}", output.status);
+    assert!(waited < Duration::from_secs(2), "took {waited:?} to exit");
+    drop(stdout);
 }
 
 /// Makes a FIFO at `path`.
@@ -114,14 +180,15 @@ fn sigterm_stops_a_wait_for_a_fifo_reader() {
     let dir = TestDir::new();
     let fifo = dir.path("fifo");
     mkfifo(&fifo);
-    let child = gush_std(["lines", "-n", "10", "-o"])
+    let mut child = gush_std(["lines", "-n", "10", "-o"])
         .arg(&fifo)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn gush");
-    std::thread::sleep(Duration::from_millis(300));
+    // Caught from here on; gush opens the FIFO after.
+    wait_for_handlers(&mut child);
     let (output, waited) = signal_and_wait(child, libc::SIGTERM);
     let (status, stderr) = (output.status, String::from_utf8_lossy(&output.stderr));
     assert_eq!(status.code(), Some(143), "{stderr}");

@@ -7,17 +7,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{gush, num, read, run, stats_from};
+use crate::common::{TestDir, gush, num, read, run, stats_from};
 
 pub(crate) const BLOCK: u64 = 4096;
 pub(crate) const TOTAL: u64 = 1 << 20;
 
 /// A temp dir on the real filesystem under cargo's target dir.
-pub(crate) fn scratch() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("gush-stamp-")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .expect("create a temp dir")
+pub(crate) fn scratch() -> TestDir {
+    TestDir::new()
 }
 
 /// Writes TOTAL bytes of stamped blocks of `block` bytes with `extra`
@@ -64,7 +61,7 @@ pub(crate) fn patch(path: &Path, offset: u64, bytes: &[u8]) {
 fn a_clean_stamped_file_verifies_ok_with_512_and_4k_blocks() {
     let dir = scratch();
     for block in [512, 4096] {
-        let path = stamped(dir.path(), &format!("clean{block}"), block, &[]);
+        let path = stamped(dir.root(), &format!("clean{block}"), block, &[]);
         assert_eq!(read(&path).len() as u64, TOTAL);
         let (code, report) = verify(&path);
         assert_eq!(code, 0, "{report}");
@@ -78,7 +75,7 @@ fn a_clean_stamped_file_verifies_ok_with_512_and_4k_blocks() {
 #[test]
 fn the_human_report_counts_and_places_bad_blocks() {
     let dir = scratch();
-    let path = stamped(dir.path(), "human", BLOCK, &[]);
+    let path = stamped(dir.root(), "human", BLOCK, &[]);
     patch(&path, 3 * BLOCK + 100, &[0xff; 1]);
     let (code, _, stderr) = run(&["verify", path.to_str().expect("utf-8")]);
     assert_eq!(code, 3, "{stderr}");
@@ -89,7 +86,7 @@ fn the_human_report_counts_and_places_bad_blocks() {
 #[test]
 fn a_flipped_byte_is_corrupted_at_its_block() {
     let dir = scratch();
-    let path = stamped(dir.path(), "byte", BLOCK, &[]);
+    let path = stamped(dir.root(), "byte", BLOCK, &[]);
     let original = read(&path)[(5 * BLOCK + 1234) as usize];
     patch(&path, 5 * BLOCK + 1234, &[!original]);
     let (code, report) = verify(&path);
@@ -106,7 +103,7 @@ fn a_flipped_byte_is_corrupted_at_its_block() {
 fn a_single_flipped_bit_counts_as_one_bit() {
     let dir = scratch();
     for (block, at) in [(512, 700 * 512 + 40), (4096, 9 * 4096 + 3)] {
-        let path = stamped(dir.path(), &format!("bit{block}"), block, &[]);
+        let path = stamped(dir.root(), &format!("bit{block}"), block, &[]);
         let original = read(&path)[at as usize];
         patch(&path, at, &[original ^ 0x20]);
         let (code, report) = verify(&path);
@@ -121,7 +118,7 @@ fn a_single_flipped_bit_counts_as_one_bit() {
 #[test]
 fn two_swapped_blocks_are_misplaced_naming_both_offsets() {
     let dir = scratch();
-    let path = stamped(dir.path(), "swap", BLOCK, &[]);
+    let path = stamped(dir.root(), "swap", BLOCK, &[]);
     let mut data = read(&path);
     let (a, b) = (10 * BLOCK as usize, 200 * BLOCK as usize);
     let first = data[a..a + BLOCK as usize].to_vec();
@@ -141,7 +138,7 @@ fn two_swapped_blocks_are_misplaced_naming_both_offsets() {
 #[test]
 fn a_zeroed_block_is_named() {
     let dir = scratch();
-    let path = stamped(dir.path(), "zero", BLOCK, &[]);
+    let path = stamped(dir.root(), "zero", BLOCK, &[]);
     patch(&path, 77 * BLOCK, &[0; BLOCK as usize]);
     let (code, report) = verify(&path);
     assert_eq!(code, 3);
@@ -152,7 +149,7 @@ fn a_zeroed_block_is_named() {
 #[test]
 fn a_truncated_file_has_missing_blocks() {
     let dir = scratch();
-    let path = stamped(dir.path(), "short", BLOCK, &[]);
+    let path = stamped(dir.root(), "short", BLOCK, &[]);
     // Cut inside block 100: it and everything after is missing.
     let file = std::fs::OpenOptions::new()
         .write(true)
@@ -171,7 +168,7 @@ fn a_truncated_file_has_missing_blocks() {
 #[test]
 fn junk_appended_is_reported_as_extra_bytes() {
     let dir = scratch();
-    let path = stamped(dir.path(), "long", BLOCK, &[]);
+    let path = stamped(dir.root(), "long", BLOCK, &[]);
     let mut data = read(&path);
     data.extend_from_slice(b"junk after the end");
     std::fs::write(&path, data).expect("append");
@@ -184,9 +181,9 @@ fn junk_appended_is_reported_as_extra_bytes() {
 #[test]
 fn a_block_from_another_seed_or_run_is_stale() {
     let dir = scratch();
-    let path = stamped(dir.path(), "mine", BLOCK, &[]);
-    let other_seed = stamped(dir.path(), "seed8", BLOCK, &["--seed", "8"]);
-    let other_run = stamped(dir.path(), "run2", BLOCK, &["--run-id", "2"]);
+    let path = stamped(dir.root(), "mine", BLOCK, &[]);
+    let other_seed = stamped(dir.root(), "seed8", BLOCK, &["--seed", "8"]);
+    let other_run = stamped(dir.root(), "run2", BLOCK, &["--run-id", "2"]);
     let at = 30 * BLOCK as usize;
     patch(
         &path,
@@ -216,25 +213,25 @@ fn a_block_from_another_seed_or_run_is_stale() {
 #[test]
 fn the_same_seed_gives_the_same_bytes_for_any_chunk_and_hwm() {
     let dir = scratch();
-    let base = read(&stamped(dir.path(), "base", 512, &[]));
+    let base = read(&stamped(dir.root(), "base", 512, &[]));
     for (name, flags) in [
         ("chunk4k", ["--chunk", "4KiB", "--hwm", "8KiB"]),
         ("chunk1m", ["--chunk", "1MiB", "--hwm", "3MiB"]),
         ("chunk12k", ["--chunk", "12KiB", "--hwm", "100KiB"]),
     ] {
         assert!(
-            read(&stamped(dir.path(), name, 512, &flags)) == base,
+            read(&stamped(dir.root(), name, 512, &flags)) == base,
             "{name} differs"
         );
     }
-    let other = read(&stamped(dir.path(), "seed9", 512, &["--seed", "9"]));
+    let other = read(&stamped(dir.root(), "seed9", 512, &["--seed", "9"]));
     assert!(other != base);
 }
 
 #[test]
 fn a_file_with_no_intact_block_exits_3() {
     let dir = scratch();
-    let path = dir.path().join("plain");
+    let path = dir.path("plain");
     std::fs::write(&path, vec![0x5a; 64 * 1024]).expect("write");
     let (code, _, stderr) = run(&["verify", path.to_str().expect("utf-8")]);
     assert_eq!(code, 3);
@@ -244,7 +241,7 @@ fn a_file_with_no_intact_block_exits_3() {
 #[test]
 fn stamped_flags_are_checked_before_writing() {
     let dir = scratch();
-    let out = dir.path().join("never");
+    let out = dir.path("never");
     let out = out.to_str().expect("utf-8");
     for (args, says) in [
         (vec!["--fill", "stamped"], "needs --size"),

@@ -201,3 +201,40 @@ fn the_quick_start_output_is_ignored_by_git() {
         "{ignored}"
     );
 }
+
+#[test]
+fn a_start_past_the_last_number_for_the_count_is_refused() {
+    let last = u64::MAX.to_string();
+    let stderr = usage_error(&["lines", "--start", &last, "-n", "2"]);
+    assert!(stderr.contains(&last), "bad value not shown: {stderr}");
+    let fits = (u64::MAX - 1).to_string();
+    assert!(
+        stderr.contains(&format!("--start {fits} or less")),
+        "{stderr}"
+    );
+    // The largest start that fits numbers up to the last value, no wrap.
+    gush(["lines", "--start", &fits, "-n", "2"])
+        .assert()
+        .success()
+        .stdout(format!("Line {fits}\nLine {last}\n"));
+}
+
+#[test]
+fn numbering_without_a_count_ends_at_the_last_number() {
+    let last = u64::MAX.to_string();
+    gush(["lines", "--start", &last, "-s", "1KB"])
+        .assert()
+        .success()
+        .stdout(format!("Line {last}\n"));
+}
+
+#[test]
+fn rate_with_several_threads_is_refused() {
+    let stderr = usage_error(&["lines", "--rate", "1000/s", "--threads", "4", "-n", "10"]);
+    assert!(stderr.contains("--threads 4"), "{stderr}");
+    assert!(stderr.contains("leave --threads out"), "{stderr}");
+    gush(["lines", "--rate", "1000/s", "--threads", "1", "-n", "3"])
+        .assert()
+        .success()
+        .stdout("Line 0\nLine 1\nLine 2\n");
+}

@@ -5,25 +5,14 @@
 //! CARGO_TARGET_TMPDIR, where dropping the page cache reaches a device.
 
 use std::os::unix::fs::FileExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
-use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{final_stats, gush_std, num, output_bounded, run, send_signal, text};
-
-/// A temporary directory on the disk the tests build on.
-fn disk_dir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("gush-verify-")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .expect("create a temp dir")
-}
-
-fn path(dir: &tempfile::TempDir, name: &str) -> PathBuf {
-    dir.path().join(name)
-}
+use crate::common::{
+    TestDir, final_stats, gush_std, num, output_bounded, run, send_signal, text, wait_for_reads,
+};
 
 /// Runs gush with `--stats=json` added; (exit code, the summary, stderr).
 fn checked(args: &[&str]) -> (i32, Value, String) {
@@ -60,8 +49,8 @@ fn flip(file: &Path, offset: u64, mask: u8) {
 
 #[test]
 fn verify_passes_for_every_source() {
-    let dir = disk_dir();
-    let out = path(&dir, "out");
+    let dir = TestDir::new();
+    let out = dir.path("out");
     let o = out.to_str().unwrap();
     write_verified(&["lines", "-n", "100k", "-o", o, "--verify", "-f"]);
     write_verified(&[
@@ -103,8 +92,8 @@ fn verify_passes_for_every_source() {
 
 #[test]
 fn verify_passes_under_sync_direct_and_queue_depth() {
-    let dir = disk_dir();
-    let out = path(&dir, "out");
+    let dir = TestDir::new();
+    let out = dir.path("out");
     let o = out.to_str().unwrap();
     let modes: [&[&str]; 6] = [
         &["--sync", "end"],
@@ -136,8 +125,8 @@ fn verify_passes_under_sync_direct_and_queue_depth() {
 
 #[test]
 fn verify_only_passes_on_a_clean_file_and_writes_nothing() {
-    let dir = disk_dir();
-    let out = path(&dir, "out");
+    let dir = TestDir::new();
+    let out = dir.path("out");
     let o = out.to_str().unwrap();
     let (code, _, stderr) = run(&[
         "records", "--preset", "orders", "-n", "30k", "--seed", "9", "-o", o,
@@ -168,8 +157,8 @@ fn verify_only_passes_on_a_clean_file_and_writes_nothing() {
 /// Writes `args` to a fresh file, lets `harm` change it, and checks it
 /// with --verify-only: the summary and stderr.
 fn harmed(args: &[&str], harm: impl FnOnce(&Path)) -> (Value, String) {
-    let dir = disk_dir();
-    let out = path(&dir, "out");
+    let dir = TestDir::new();
+    let out = dir.path("out");
     let o = out.to_str().unwrap();
     let mut write = args.to_vec();
     write.extend(["-o", o]);
@@ -273,8 +262,8 @@ fn junk_appended_names_both_sizes() {
 
 #[test]
 fn a_block_from_another_seed_is_found_at_its_start() {
-    let dir = disk_dir();
-    let other = path(&dir, "other");
+    let dir = TestDir::new();
+    let other = dir.path("other");
     let (code, _, stderr) = run(&[
         "bytes",
         "--fill",
@@ -311,8 +300,8 @@ fn a_block_from_another_seed_is_found_at_its_start() {
 
 #[test]
 fn what_cannot_be_regenerated_is_refused() {
-    let dir = disk_dir();
-    let out = path(&dir, "out");
+    let dir = TestDir::new();
+    let out = dir.path("out");
     let o = out.to_str().unwrap();
     let refusals: [(&[&str], &str); 4] = [
         (
@@ -348,8 +337,8 @@ fn what_cannot_be_regenerated_is_refused() {
 
 #[test]
 fn ctrl_c_during_a_check_reports_what_was_checked() {
-    let dir = disk_dir();
-    let out = path(&dir, "big");
+    let dir = TestDir::new();
+    let out = dir.path("big");
     let o = out.to_str().unwrap();
     let write = [
         "bytes",
@@ -367,8 +356,9 @@ fn ctrl_c_during_a_check_reports_what_was_checked() {
     ];
     let (code, _, stderr) = run(&write);
     assert_eq!(code, 0, "{stderr}");
-    // O_DIRECT, one 64 KiB read at a time: well over a second for 2 GiB.
-    let child = gush_std([
+    // O_DIRECT with no readahead, one thread reading 256 KiB at a time
+    // (the verify's least chunk): 2 GiB takes far longer than the signal.
+    let mut child = gush_std([
         "bytes",
         "--fill",
         "random",
@@ -386,7 +376,9 @@ fn ctrl_c_during_a_check_reports_what_was_checked() {
     .stdout(Stdio::null())
     .spawn()
     .expect("spawn gush");
-    std::thread::sleep(Duration::from_millis(400));
+    // Well under way: the reader runs at most the hwm (1 MiB) ahead of
+    // the comparer, so some bytes have been checked.
+    wait_for_reads(&mut child, 16 << 20);
     send_signal(&child, libc::SIGINT);
     let output = output_bounded(child);
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use crate::Catcher;
-use crate::common::{final_stats, num, run};
+use crate::common::{RUN_LIMIT, TestDir, final_stats, num, run};
 
 #[test]
 fn octet_counted_frames_round_trip() {
@@ -129,13 +129,14 @@ fn catch_refuses_connections_beyond_its_count() {
 
 #[test]
 fn catch_keep_serves_several_connections_until_interrupted() {
-    let catcher = Catcher::start("127.0.0.1:0", &["--keep"]);
+    let mut catcher = Catcher::start("127.0.0.1:0", &["--keep", "--interval", "20ms"]);
     for _ in 0..3 {
         let (code, _, stderr) = run(&["lines", "-n", "1000", "-o", &catcher.address]);
         assert_eq!(code, 0, "{stderr}");
     }
-    // The last connection's end may still be on its way: wait a little.
-    std::thread::sleep(Duration::from_millis(300));
+    // The last connection may still be on its way in: wait until catch
+    // has counted every line, then stop it.
+    catcher.wait_for_line(|line| line.contains("\"records\":3000,"));
     catcher.interrupt();
     let (code, stderr) = catcher.finish();
     assert_eq!(code, 130, "{stderr}");
@@ -159,7 +160,7 @@ fn catch_will_not_overwrite_a_file() {
 
 #[test]
 fn catch_serves_no_more_than_max_connections_at_once() {
-    let catcher = Catcher::start(
+    let mut catcher = Catcher::start(
         "127.0.0.1:0",
         &[
             "--connections",
@@ -177,7 +178,13 @@ fn catch_serves_no_more_than_max_connections_at_once() {
     let mut second = TcpStream::connect(("127.0.0.1", port)).unwrap();
     second.write_all(b"second\n").unwrap();
     drop(second);
-    std::thread::sleep(Duration::from_millis(400));
+    // Two reports with the first line counted and one connection open:
+    // the second had a whole interval to be let in, and was not.
+    for _ in 0..2 {
+        catcher.wait_for_line(|line| {
+            line.contains("\"records\":1,") && line.contains("\"open_connections\":1")
+        });
+    }
     drop(first);
     let (code, stderr) = catcher.finish();
     assert_eq!(code, 0, "{stderr}");
@@ -233,14 +240,57 @@ fn a_torn_last_line_is_not_joined_to_the_next_connection() {
         &["--connections", "2", "-o", saved.to_str().unwrap()],
     );
     let address = format!("127.0.0.1:{}", catcher.port());
-    for message in [&b"torn"[..], &b"whole\n"[..]] {
+    for (message, saved_by_then) in [(&b"torn"[..], &b"torn\n"[..]), (b"whole\n", b"")] {
         let mut stream = TcpStream::connect(&address).unwrap();
         stream.write_all(message).unwrap();
         drop(stream);
-        // Let the catcher finish one connection before the next arrives.
-        std::thread::sleep(Duration::from_millis(100));
+        // The catcher finishes one connection before the next arrives.
+        wait_for_content(&saved, saved_by_then);
     }
     let (code, caught) = catcher.finish();
     assert_eq!(code, 0, "{caught}");
     assert_eq!(std::fs::read(&saved).unwrap(), b"torn\nwhole\n");
+}
+
+/// Waits (within [`RUN_LIMIT`]) until `path` holds `expected`; an empty
+/// `expected` does not wait.
+pub fn wait_for_content(path: &std::path::Path, expected: &[u8]) {
+    if expected.is_empty() {
+        return;
+    }
+    let deadline = Instant::now() + RUN_LIMIT;
+    while std::fs::read(path).unwrap_or_default() != expected {
+        assert!(
+            Instant::now() < deadline,
+            "{} never held {expected:?}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A connection that ends inside a frame, or sends a malformed one, leaves
+/// only whole frames in the output, and the report's bytes are the file's.
+#[test]
+fn only_whole_frames_are_saved_and_reported() {
+    for (sent, kept) in [
+        (&b"5 hello3 ab"[..], &b"5 hello"[..]),
+        (b"5 hello3 abcx7 ignored", b"5 hello3 abc"),
+    ] {
+        let dir = TestDir::new();
+        let saved = dir.path("caught");
+        let catcher = Catcher::start(
+            "127.0.0.1:0",
+            &["--framing", "octet-counted", "-o", saved.to_str().unwrap()],
+        );
+        let mut stream = TcpStream::connect(("127.0.0.1", catcher.port())).unwrap();
+        stream.write_all(sent).unwrap();
+        drop(stream);
+        let (code, stderr) = catcher.finish();
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(std::fs::read(&saved).unwrap(), kept);
+        let stats = final_stats(&stderr);
+        assert_eq!(num(&stats, "bytes"), kept.len() as u64, "{stderr}");
+        assert_eq!(num(&stats["per_connection"][0], "bytes"), kept.len() as u64);
+    }
 }

@@ -283,24 +283,45 @@ fn ctrl_c_during_a_retry_wait_exits_130_at_once_with_a_report() {
         "127.0.0.1:0",
         &["--http", "--keep", "--reject", "100", "--retry-after", "60"],
     );
-    let mut child = gush_std(["lines", "-n", "10", "-o", &catcher.address, "--stats=json"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The catcher answers 429 at once; gush is then in its 60 s wait.
-    std::thread::sleep(Duration::from_millis(700));
+    let mut child = gush_std([
+        "lines",
+        "-n",
+        "10",
+        "-o",
+        &catcher.address,
+        "--stats=json",
+        "--interval",
+        "20ms",
+    ])
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    // The catcher answers 429 at once; once an interval line counts the
+    // pause, gush is in (or entering) its 60 s wait.
+    let mut seen = Vec::new();
+    while !seen
+        .last()
+        .is_some_and(|line: &String| line.contains("\"server_pauses\":1"))
+    {
+        let line = lines
+            .recv_timeout(RUN_LIMIT)
+            .unwrap_or_else(|_| panic!("no pause counted: {seen:?}"));
+        seen.push(line);
+    }
     let interrupted = Instant::now();
     crate::common::send_signal(&child, libc::SIGINT);
     let status = wait_bounded(&mut child, RUN_LIMIT);
     assert!(interrupted.elapsed() < Duration::from_secs(1));
     assert_eq!(status.code(), Some(130));
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    seen.extend(lines.iter());
+    let stderr = seen.join("\n");
     assert!(stderr.contains("while waiting to retry"), "{stderr}");
     let stats = final_stats(&stderr);
     assert_eq!(num(&stats, "server_pauses"), 1);

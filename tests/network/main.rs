@@ -9,6 +9,7 @@
 //! a size or a duration.
 
 mod catch;
+mod catch_http;
 mod faults;
 mod http;
 mod http_faults;
@@ -19,17 +20,21 @@ mod send;
 #[path = "../common/mod.rs"]
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::Instant;
 
 use common::{RUN_LIMIT, gush_std, wait_bounded};
 
 /// A running `gush catch --stats=json`, and the address it listens on.
 pub struct Catcher {
     child: Child,
-    /// Taken by [`Catcher::finish`].
-    stderr: Option<BufReader<std::process::ChildStderr>>,
+    /// Its stderr, line by line, from a reader thread: a test can wait for
+    /// a line (an `--interval` report) with a bound.
+    lines: Receiver<String>,
+    /// Lines [`Catcher::wait_for_line`] has read so far.
+    seen: Vec<String>,
     pub address: String,
 }
 
@@ -41,16 +46,18 @@ impl Catcher {
             .stderr(Stdio::piped())
             .spawn()
             .expect("gush catch runs");
-        // The first line is read on a thread so that a catcher that never
-        // starts listening fails the test at the limit instead of hanging.
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let (sender, first_line) = mpsc::channel();
+        // Read on a thread so that a catcher that never starts listening
+        // fails the test at the limit instead of hanging.
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let (sender, lines) = mpsc::channel();
         std::thread::spawn(move || {
-            let mut first = String::new();
-            let _ = stderr.read_line(&mut first);
-            let _ = sender.send((first, stderr));
+            for line in stderr.lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    return;
+                }
+            }
         });
-        let Ok((first, stderr)) = first_line.recv_timeout(RUN_LIMIT) else {
+        let Ok(first) = lines.recv_timeout(RUN_LIMIT) else {
             let _ = child.kill();
             let _ = child.wait();
             panic!("gush catch did not say where it listens within {RUN_LIMIT:?}");
@@ -62,7 +69,8 @@ impl Catcher {
             .to_string();
         Catcher {
             child,
-            stderr: Some(stderr),
+            lines,
+            seen: Vec::new(),
             address,
         }
     }
@@ -72,23 +80,46 @@ impl Catcher {
         self.address.rsplit(':').next().unwrap().parse().unwrap()
     }
 
+    /// The catcher's process id, to look at its memory.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn interrupt(&self) {
         // SAFETY: sends a signal to our own child process.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
     }
 
-    /// Waits for it to end: (exit code, rest of stderr). A catcher still
-    /// running at [`RUN_LIMIT`] is killed and fails the test.
+    /// Waits (within [`RUN_LIMIT`]) for a stderr line that `wanted`
+    /// accepts, and returns it; the lines read on the way are kept for
+    /// [`Catcher::finish`].
+    pub fn wait_for_line(&mut self, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + RUN_LIMIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no such line from catch; saw {:?}", self.seen));
+            self.seen.push(line.clone());
+            if wanted(&line) {
+                return line;
+            }
+        }
+    }
+
+    /// Waits for it to end: (exit code, the rest of stderr, with the lines
+    /// waited through). A catcher still running at [`RUN_LIMIT`] is killed
+    /// and fails the test.
     pub fn finish(mut self) -> (i32, String) {
-        let mut stderr = self.stderr.take().expect("finish is called once");
-        // Read while waiting, so a full pipe cannot stall the catcher.
-        let reader = std::thread::spawn(move || {
-            let mut rest = String::new();
-            let _ = stderr.read_to_string(&mut rest);
-            rest
-        });
         let status = wait_bounded(&mut self.child, RUN_LIMIT);
-        let rest = reader.join().expect("stderr reader");
+        // The reader thread ends at the end of the pipe, just after.
+        let mut rest = std::mem::take(&mut self.seen);
+        while let Ok(line) = self.lines.recv_timeout(RUN_LIMIT) {
+            rest.push(line);
+        }
+        let mut rest = rest.join("\n");
+        rest.push('\n');
         (status.code().unwrap_or(-1), rest)
     }
 }

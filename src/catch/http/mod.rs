@@ -1,46 +1,59 @@
 //! `gush catch --http`: one connection served as HTTP/1.1, over TCP or
 //! TLS. A small strict server, enough to receive what gush and curl send:
 //! POST and PUT with Content-Length or chunked bodies (RFC 9112 §6, §7.1),
-//! kept alive until the client closes. Bodies are counted (bytes, lines)
-//! and saved; `--reject PCT` answers a seeded share of requests with 429
-//! and Retry-After instead, so a sender's backpressure handling can be
+//! kept alive until the client closes or idles. Bodies are counted (bytes,
+//! lines) and saved; `--reject PCT` answers a seeded share of requests with
+//! 429 and Retry-After instead, so a sender's backpressure handling can be
 //! seen without an outside server.
 //!
 //! A body that carries `X-Gush-Seq` (gush's batches) is saved in sequence
-//! order, whatever order the connections deliver it in; other bodies are
-//! saved as they arrive.
+//! order, whatever order the connections deliver it in (`reorder`); other
+//! bodies are saved as they arrive.
 
-use std::collections::BTreeMap;
-use std::io::{self, BufReader, Read, Write};
+use std::cell::Cell;
+use std::io::{Read, Write};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use anyhow::{Context, Result};
 use socket2::Socket;
 
-use super::connection::{Ending, STOP_CHECK, Shared};
-use crate::net::describe;
-use wire::{read_body, read_head, respond, respond_raw};
+use super::connection::{STOP_CHECK, Shared};
+use crate::language::seeded;
+use head::Refused;
+use patient::{Patience, Patient, linger};
+pub use reorder::Reorder;
+use wire::Wire;
 
+mod head;
+mod patient;
+mod reorder;
 mod wire;
 
 /// How an HTTP catch answers, shared by its connections.
 pub struct HttpServe {
     /// The share of requests answered 429, 0 to 1.
     pub reject: f64,
+    /// The Retry-After of a 429 (`--reject`) and of a 503 (`--hwm` full).
     pub retry_after: String,
     pub seed: u64,
     /// Requests received, numbered for the seeded reject draw.
     pub requests: AtomicU64,
     pub rejected: AtomicU64,
+    /// Answered 503: `--hwm` was full of bodies waiting for their turn.
+    pub busy: AtomicU64,
     pub tls: Option<Arc<rustls::ServerConfig>>,
-    /// Bodies waiting for an earlier `X-Gush-Seq` before they are saved.
-    pub reorder: Mutex<Reorder>,
+    pub reorder: Reorder,
+    pub idle_timeout: Duration,
+    pub header_timeout: Duration,
 }
 
-#[derive(Default)]
-pub struct Reorder {
-    next: u64,
-    waiting: BTreeMap<u64, Vec<u8>>,
+impl HttpServe {
+    /// Saves bodies still waiting for a batch that never came.
+    pub fn save_waiting(&self, shared: &Shared) -> Result<()> {
+        self.reorder.save_waiting(shared)
+    }
 }
 
 /// What a connection received.
@@ -50,67 +63,99 @@ pub struct Received {
     pub records: u64,
 }
 
-/// Serves requests on `stream` until the client closes it. An `Err` is a
-/// malformed request (answered 400 first) or a failed read or save.
-pub fn serve<S: Read + Write>(
+impl Received {
+    fn add(&mut self, shared: &Shared, bytes: u64, lines: u64) {
+        self.bytes += bytes;
+        self.records += lines;
+        shared.live.bytes.fetch_add(bytes, Ordering::Relaxed);
+        shared.live.records.fetch_add(lines, Ordering::Relaxed);
+    }
+}
+
+/// Serves requests on `stream` until the client closes it or leaves it
+/// idle. An `Err` is a refused request (answered first), or a failed read
+/// or save.
+fn serve<S: Read + Write>(
     stream: S,
     shared: &Shared,
     serve: &HttpServe,
+    patience: &Cell<Patience>,
     received: &mut Received,
-) -> Result<(), String> {
-    let mut stream = BufReader::with_capacity(64 * 1024, stream);
-    let mut line = Vec::with_capacity(256);
-    let mut body = Vec::new();
+) -> Result<()> {
+    let mut wire = Wire::new(stream);
     loop {
-        let head = match read_head(&mut stream, &mut line) {
-            Ok(Some(head)) => head,
-            Ok(None) => return Ok(()),
-            Err(why) => {
-                let _ = respond(stream.get_mut(), "400 Bad Request", &[], &why);
-                return Err(why);
-            }
-        };
+        patience.set(Patience::Idle(serve.idle_timeout));
+        if !wire.wait_for_request()? {
+            return Ok(());
+        }
+        patience.set(Patience::HeadBy {
+            deadline: Instant::now() + serve.header_timeout,
+            limit: serve.header_timeout,
+        });
+        let head = wire.read_head().or_else(|err| refuse(&mut wire, err))?;
+        patience.set(Patience::Idle(serve.idle_timeout));
         if head.expect_continue {
-            respond_raw(stream.get_mut(), b"HTTP/1.1 100 Continue\r\n\r\n")?;
+            wire.respond_raw(b"HTTP/1.1 100 Continue\r\n\r\n")?;
         }
         let number = serve.requests.fetch_add(1, Ordering::Relaxed);
-        let accepted = matches!(head.method.as_str(), "POST" | "PUT");
-        let reject = accepted && draw(serve.seed, number) < serve.reject;
-        // Kept whole only when it must wait for its turn in the output.
-        let keep = accepted && !reject && head.sequence.is_some() && shared.output.is_some();
-        body.clear();
-        read_body(&mut stream, &head, &mut line, |piece| {
-            if !accepted || reject {
+        let reject = head.takes_body && draw(serve.seed, number) < serve.reject;
+        let accepted = head.takes_body && !reject;
+        // Sequenced bodies wait for their turn only when saving.
+        let mut intake = head
+            .sequence
+            .filter(|_| accepted && shared.output.is_some())
+            .map(|sequence| serve.reorder.begin(sequence));
+        let (mut bytes, mut lines) = (0u64, 0u64);
+        wire.read_body(&head, |piece| {
+            if !accepted {
                 return Ok(());
             }
-            count(shared, received, piece);
-            if keep {
-                body.extend_from_slice(piece);
-                Ok(())
-            } else {
-                shared.save(piece)
+            let piece_lines = memchr::memchr_iter(b'\n', piece).count() as u64;
+            match intake.as_mut() {
+                // Counted once the body is taken whole.
+                Some(intake) => {
+                    bytes += piece.len() as u64;
+                    lines += piece_lines;
+                    intake.take(shared, piece)
+                }
+                None => {
+                    received.add(shared, piece.len() as u64, piece_lines);
+                    shared.save(piece)
+                }
             }
-        })?;
-        if !accepted {
-            respond(
-                stream.get_mut(),
+            .map_err(could_not_save)
+        })
+        .or_else(|err| refuse(&mut wire, err))?;
+        let taken = match intake {
+            Some(intake) => intake
+                .finish(shared)
+                .map_err(could_not_save)
+                .or_else(|err| refuse(&mut wire, err))?,
+            None => true,
+        };
+        if !head.takes_body {
+            wire.respond(
                 "405 Method Not Allowed",
                 &[("Allow", "POST, PUT")],
                 "gush catch takes POST and PUT\n",
             )?;
         } else if reject {
             serve.rejected.fetch_add(1, Ordering::Relaxed);
-            respond(
-                stream.get_mut(),
+            wire.respond(
                 "429 Too Many Requests",
                 &[("Retry-After", &serve.retry_after)],
                 "",
             )?;
+        } else if !taken {
+            serve.busy.fetch_add(1, Ordering::Relaxed);
+            wire.respond(
+                "503 Service Unavailable",
+                &[("Retry-After", &serve.retry_after)],
+                "gush catch: --hwm is full of batches waiting for an earlier one\n",
+            )?;
         } else {
-            if let Some(sequence) = head.sequence.filter(|_| keep) {
-                save_in_order(shared, serve, sequence, std::mem::take(&mut body))?;
-            }
-            respond(stream.get_mut(), "200 OK", &[], "")?;
+            received.add(shared, bytes, lines);
+            wire.respond("200 OK", &[], "")?;
         }
         if head.close {
             return Ok(());
@@ -118,131 +163,68 @@ pub fn serve<S: Read + Write>(
     }
 }
 
-/// One connection served as HTTP, over TLS with
-/// `--tls-cert`.
+/// Answers a refused request with its status before the error ends the
+/// connection; other errors (a read that failed) are passed on as they are.
+fn refuse<S: Read + Write, T>(wire: &mut Wire<S>, err: anyhow::Error) -> Result<T> {
+    if let Some(refused) = err.downcast_ref::<Refused>() {
+        let _ = wire.respond(
+            refused.status,
+            &[("Connection", "close")],
+            &format!("gush catch: {}\n", refused.why),
+        );
+    }
+    Err(err)
+}
+
+/// A body that could not be saved is answered 500: the client must not
+/// take it for delivered.
+fn could_not_save(err: anyhow::Error) -> anyhow::Error {
+    anyhow::anyhow!(Refused {
+        status: "500 Internal Server Error",
+        why: format!("{err:#}"),
+    })
+}
+
+/// One connection served as HTTP, over TLS with `--tls-cert`.
 pub(super) fn serve_connection(
     socket: &Socket,
     shared: &Shared,
     http: &HttpServe,
-) -> (Ending, Option<String>, Received) {
+) -> (Result<()>, Received) {
     let mut received = Received::default();
-    let patient = Patient { socket, shared };
-    let served = match socket.set_read_timeout(Some(STOP_CHECK)) {
-        Err(err) => Err(describe(&err)),
-        Ok(()) => match &http.tls {
-            None => serve(patient, shared, http, &mut received),
-            Some(tls) => match rustls::ServerConnection::new(Arc::clone(tls)) {
-                Err(err) => Err(format!("cannot start TLS: {err}")),
-                Ok(connection) => serve(
-                    rustls::StreamOwned::new(connection, patient),
-                    shared,
-                    http,
-                    &mut received,
-                ),
-            },
-        },
+    let patience = Cell::new(Patience::Idle(http.idle_timeout));
+    let patient = Patient {
+        socket,
+        shared,
+        patience: &patience,
     };
-    let (end, error) = match served {
-        Ok(()) => (Ending::Closed, None),
-        Err(_) if shared.stopping() => (Ending::Interrupted, None),
-        Err(message) => (Ending::Error, Some(message)),
-    };
-    (end, error, received)
-}
-
-/// A socket whose reads wait out their timeouts (set so that a stop is
-/// seen) until data comes or catch stops: HTTP parsing, TLS above all,
-/// wants a read to mean data.
-struct Patient<'a> {
-    socket: &'a Socket,
-    shared: &'a Shared,
-}
-
-impl Read for Patient<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            match (&*self.socket).read(buf) {
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    if self.shared.stopping() {
-                        return Err(io::ErrorKind::Interrupted.into());
-                    }
-                }
-                // A reset between requests ends the connection like a close.
-                Err(err) if err.kind() == io::ErrorKind::ConnectionReset => return Ok(0),
-                other => return other,
+    let served = socket
+        .set_read_timeout(Some(STOP_CHECK))
+        // A client that stops reading its answers must not hold a slot.
+        .and_then(|()| socket.set_write_timeout(Some(http.idle_timeout)))
+        .context("cannot set up the connection")
+        .and_then(|()| match &http.tls {
+            None => serve(patient, shared, http, &patience, &mut received),
+            Some(tls) => {
+                let connection =
+                    rustls::ServerConnection::new(Arc::clone(tls)).context("cannot start TLS")?;
+                let stream = rustls::StreamOwned::new(connection, patient);
+                serve(stream, shared, http, &patience, &mut received)
             }
-        }
+        });
+    if let Err(err) = &served
+        && err.downcast_ref::<Refused>().is_some()
+    {
+        linger(socket);
     }
+    (served, received)
 }
 
-impl io::Write for Patient<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        (&*self.socket).write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A number in [0, 1) drawn from the seed and the request's number
-/// (SplitMix64), so a run with one connection rejects the same requests
-/// every time.
+/// A number in [0, 1) drawn from the seed and the request's number with
+/// the seeded stream's key, so a run with one connection rejects the same
+/// requests every time.
 fn draw(seed: u64, number: u64) -> f64 {
-    let mut z = seed ^ number.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
-}
-
-fn count(shared: &Shared, received: &mut Received, piece: &[u8]) {
-    let lines = memchr::memchr_iter(b'\n', piece).count() as u64;
-    received.bytes += piece.len() as u64;
-    received.records += lines;
-    shared
-        .live
-        .bytes
-        .fetch_add(piece.len() as u64, Ordering::Relaxed);
-    shared.live.records.fetch_add(lines, Ordering::Relaxed);
-}
-
-/// Saves batch `sequence` once every earlier one is saved. A sequence
-/// below the next expected (a new sender starting over) is saved at once.
-fn save_in_order(
-    shared: &Shared,
-    serve: &HttpServe,
-    sequence: u64,
-    body: Vec<u8>,
-) -> Result<(), String> {
-    let mut reorder = serve.reorder.lock().unwrap_or_else(|p| p.into_inner());
-    if sequence < reorder.next {
-        return shared.save(&body);
-    }
-    reorder.waiting.insert(sequence, body);
-    loop {
-        let next = reorder.next;
-        let Some(body) = reorder.waiting.remove(&next) else {
-            return Ok(());
-        };
-        shared.save(&body)?;
-        reorder.next += 1;
-    }
-}
-
-/// Saves bodies still waiting for a batch that never came, in order, so
-/// nothing received is dropped.
-pub fn save_waiting(shared: &Shared, serve: &HttpServe) -> Result<(), String> {
-    let mut reorder = serve.reorder.lock().unwrap_or_else(|p| p.into_inner());
-    for (_, body) in std::mem::take(&mut reorder.waiting) {
-        shared.save(&body)?;
-    }
-    Ok(())
+    (seeded::block_key(seed, number) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crossbeam_channel::Sender;
 use super::{Plan, Team, lock};
 use crate::chunk::Chunk;
 use crate::pipeline::generator::{Generated, RecordTooBig, measure_record};
-use crate::source::Source;
+use crate::source::{Source, Unit};
 use crate::stats::End;
 
 /// Where the stream has got to. Changed only by the thread whose turn it
@@ -120,9 +120,9 @@ impl Team<'_> {
             self.end_at(at, error);
             return Sent::Ended;
         }
-        let (len, advance) = match plan.bytes {
-            true => (chunk.len() as u64, chunk.len() as u64),
-            false => (chunk.len() as u64, chunk.records),
+        let (len, advance) = match plan.unit {
+            Unit::Bytes => (chunk.len() as u64, chunk.len() as u64),
+            Unit::Records => (chunk.len() as u64, chunk.records),
         };
         self.ahead_bytes.fetch_sub(len, Ordering::SeqCst);
         generated.sent.add(len, Instant::now());

@@ -26,8 +26,8 @@ use super::multiplex::Multiplex;
 use super::send::Sender;
 use super::{HttpCounters, HttpOptions};
 use crate::chunk::Chunk;
-use crate::sink::{Done, Queue, Sink};
-use crate::stats::HttpStats;
+use crate::sink::{Done, Live, Queue, Sink, SinkReport};
+use crate::stats::HttpMode;
 
 /// One batch to send.
 pub(super) struct Job {
@@ -78,7 +78,7 @@ impl HttpBatch {
     pub fn start(options: &HttpOptions, agent: Agent, stop: Arc<AtomicBool>) -> Result<HttpBatch> {
         let depth = options.queue_depth.max(1);
         let options = Arc::new(options.clone());
-        let counters = Arc::new(HttpCounters::default());
+        let counters = Arc::new(HttpCounters::new(HttpMode::Batch, options.queue_depth));
         let abort = Arc::new(AtomicBool::new(false));
         // Bounded to the depth: no more are ever in flight, so a send
         // never blocks.
@@ -316,12 +316,12 @@ impl Sink for HttpBatch {
         Some(self)
     }
 
-    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
-        Some(Arc::clone(&self.counters))
+    fn live(&self) -> Option<Live> {
+        Some(Live::Http(Arc::clone(&self.counters)))
     }
 
-    fn http(&self) -> Option<HttpStats> {
-        Some(self.counters.snapshot("batch", self.options.queue_depth))
+    fn report(&self) -> SinkReport {
+        SinkReport::Http(self.counters.snapshot())
     }
 }
 

@@ -21,8 +21,8 @@ use super::retry::{Attempt, answered};
 use super::send::{Answer, answer, transport};
 use super::wire::{Connection, Target};
 use super::{HttpCounters, HttpOptions, Method};
-use crate::sink::Sink;
-use crate::stats::HttpStats;
+use crate::sink::{Live, Sink, SinkReport};
+use crate::stats::HttpMode;
 
 pub struct HttpStream {
     name: String,
@@ -37,7 +37,7 @@ pub struct HttpStream {
 
 impl HttpStream {
     pub fn start(options: &HttpOptions, agent: Agent) -> Result<HttpStream> {
-        let counters = Arc::new(HttpCounters::default());
+        let counters = Arc::new(HttpCounters::new(HttpMode::Stream, 1));
         if let Some(target) = Target::new(options)
             .with_context(|| format!("cannot resolve the host of {}", options.shown_url()))?
         {
@@ -137,12 +137,12 @@ impl Sink for HttpStream {
         self.outcome()
     }
 
-    fn http_counters(&self) -> Option<Arc<HttpCounters>> {
-        Some(Arc::clone(&self.counters))
+    fn live(&self) -> Option<Live> {
+        Some(Live::Http(Arc::clone(&self.counters)))
     }
 
-    fn http(&self) -> Option<HttpStats> {
-        Some(self.counters.snapshot("stream", 1))
+    fn report(&self) -> SinkReport {
+        SinkReport::Http(self.counters.snapshot())
     }
 }
 

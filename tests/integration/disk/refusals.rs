@@ -69,6 +69,26 @@ fn disk_flags_that_contradict_are_refused() {
     );
 }
 
+/// A disk and HTTP batches take `--queue-depth` from one range, with one
+/// message (a disk once allowed 4096 and HTTP 1024).
+#[test]
+fn queue_depth_has_one_range_for_every_destination() {
+    let dir = TestDir::new();
+    let out = dir.path("out");
+    let out = out.to_str().unwrap();
+    for dest in [out, "http://127.0.0.1:9/ingest"] {
+        let stderr = refused(&["--queue-depth", "1025", "-o", dest], 2, &[]);
+        assert!(
+            stderr.contains("--queue-depth 1025 is out of range: use 1 to 1024"),
+            "-o {dest}: {stderr}"
+        );
+    }
+    assert!(
+        !dir.path("out").exists(),
+        "a refused run created its output"
+    );
+}
+
 #[test]
 fn a_filesystem_refusing_direct_io_is_told_and_leaves_no_file() {
     let test = "a_filesystem_refusing_direct_io_is_told_and_leaves_no_file";

@@ -85,6 +85,16 @@ fn record_shards_concatenate_to_the_whole_with_one_header() {
     }
 }
 
+/// With more shards than records the shard holding record 0 is not shard
+/// 0 (which is empty), and it is the one that carries the header.
+#[test]
+fn more_record_shards_than_records_still_concatenate_with_one_header() {
+    let run = ["records", "--schema", "id={n}", "-n", "2", "--seed", "9"];
+    let whole = stdout_of(&run);
+    assert_eq!(whole, b"id\n0\n1\n");
+    assert_eq!(shards(&run, 3).concat(), whole);
+}
+
 #[test]
 fn random_byte_shards_concatenate_to_the_whole() {
     // 100 001 bytes: not divisible by 3, nor a multiple of the 4 KiB block.

@@ -1,6 +1,6 @@
 //! Judges one block of a stamped file against what the run that wrote it
 //! (as the first intact block told) put at that place. Kept apart from the
-//! reading in `check.rs` so the verdicts can be tested on plain buffers.
+//! reading in `stamped.rs` so the verdicts can be tested on plain buffers.
 //!
 //! An intact block (magic, version and CRC right) is `ok` at its own
 //! offset, `misplaced` elsewhere, and `stale` if another seed, run id or
@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use super::{Layout, expected_block, intact};
+use crate::language::stamp::{Layout, expected_block, intact};
 
 /// The verdict on one block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

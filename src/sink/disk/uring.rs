@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use io_uring::{IoUring, cqueue, opcode, squeue, types};
 
-use super::engine::{Completion, Engine, EngineKind, Write};
+use super::{Completion, Engine, EngineKind, Write};
 
 pub struct UringEngine {
     ring: IoUring,

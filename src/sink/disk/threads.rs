@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 
-use super::engine::{Completion, Engine, EngineKind, Write, write_whole};
+use super::{Completion, Engine, EngineKind, Write, write_whole};
 
 pub struct ThreadsEngine {
     depth: usize,

@@ -1,6 +1,6 @@
-//! Regular files and block devices: positioned writes through an engine,
-//! up to `--queue-depth` in flight, with a sync policy, O_DIRECT and
-//! preallocation.
+//! The disk sink's write queue: chunks in, positioned writes through an
+//! engine with up to `--queue-depth` in flight, the sync policy applied
+//! between them, written chunks back (opening the target is `target.rs`).
 //!
 //! The disk sink takes whole chunks (see [`Queue`]) rather than bytes, so a
 //! chunk stays out of the pool until its write is over and chunks in flight
@@ -12,22 +12,18 @@
 //! the file.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::fs::{File, OpenOptions};
-use std::io::{self, Write as _};
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
-use std::path::Path;
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
-
 use super::direct::{self, Reblock};
-use super::engine::{self, Completion, Engine, EngineKind, Write};
-use super::file::{Target, prepare};
 use super::sync::{SyncCall, SyncPolicy, Syncer};
-use super::{Done, Existing, Queue, Sink};
+use super::target::{Preallocate, Preallocation};
+use super::{Completion, Engine, EngineKind, Write};
 use crate::chunk::Chunk;
+use crate::sink::{Done, Queue, Sink, SinkReport};
 use crate::stats::DiskStats;
 
 /// How a file or block device is written; checked by the configuration.
@@ -40,14 +36,15 @@ pub struct DiskOptions {
     pub queue_depth: usize,
     /// `None` lets the factory choose (see [`engine::open`]).
     pub engine: Option<EngineKind>,
-    /// Bytes to reserve before writing (`--preallocate` with `--size`).
-    pub preallocate: Option<u64>,
+    /// How and how many bytes to reserve before writing (`--preallocate`,
+    /// by default native for a new file of a known `--size`).
+    pub preallocate: Option<(Preallocate, u64)>,
     /// `--chunk`, checked against the direct-I/O alignment on opening.
     pub chunk_bytes: usize,
 }
 
 /// One chunk handed to the sink, oldest first.
-struct Slot {
+pub(super) struct Slot {
     /// Back from the engine (or never sent to it): free to recycle.
     chunk: Option<Chunk>,
     /// Where its write starts; `None` if it made no write (all of it was
@@ -60,126 +57,35 @@ struct Slot {
 }
 
 pub struct DiskSink {
-    file: Arc<File>,
-    name: String,
+    pub(super) file: Arc<File>,
+    pub(super) name: String,
     /// Only a regular file can be cut back after a failure.
-    regular: bool,
-    engine: Box<dyn Engine>,
-    options: DiskOptions,
+    pub(super) regular: bool,
+    pub(super) engine: Box<dyn Engine>,
+    pub(super) options: DiskOptions,
     /// Re-blocking for O_DIRECT.
-    reblock: Option<Reblock>,
+    pub(super) reblock: Option<Reblock>,
     /// Where the next write starts.
-    next_write: u64,
+    pub(super) next_write: u64,
     /// Just past the last byte handed over.
-    taken_end: u64,
+    pub(super) taken_end: u64,
     /// Every byte before this is written.
-    written_to: u64,
+    pub(super) written_to: u64,
     /// Writes completed beyond `written_to`: start to end.
-    completed: BTreeMap<u64, u64>,
-    slots: VecDeque<Slot>,
-    syncer: Syncer,
+    pub(super) completed: BTreeMap<u64, u64>,
+    pub(super) slots: VecDeque<Slot>,
+    pub(super) syncer: Syncer,
     /// The file was grown to its full size up front: it is cut back to
     /// what was written at the end.
-    preallocated: bool,
+    pub(super) preallocated: bool,
+    /// What `--preallocate` asked for and got, for the summary.
+    pub(super) preallocation: Preallocation,
     /// The first write error, waiting to be reported.
-    error: Option<io::Error>,
-    reaped: Vec<Completion>,
+    pub(super) error: Option<io::Error>,
+    pub(super) reaped: Vec<Completion>,
 }
 
 impl DiskSink {
-    pub fn open(path: &Path, existing: Existing, options: &DiskOptions) -> Result<DiskSink> {
-        let shown = path.display();
-        let (mut open, target) = prepare(path, existing)?;
-        // Positioned writes: O_APPEND would make Linux ignore the offsets.
-        open.append(false);
-        let appending = existing == Existing::Append && target == Target::Regular;
-        let mut flags = 0;
-        if options.direct {
-            flags |= libc::O_DIRECT;
-        }
-        if options.dsync {
-            flags |= libc::O_DSYNC;
-        }
-        open.custom_flags(flags);
-        let file = open_file(&open, path, target, options.direct)?;
-        let start = if appending {
-            file.metadata()
-                .with_context(|| format!("cannot read the size of {shown}"))?
-                .len()
-        } else {
-            0
-        };
-        let mut next_write = start;
-        let reblock = match options.direct {
-            false => None,
-            true => {
-                let alignment = direct::alignment_of(path);
-                if !(options.chunk_bytes as u64).is_multiple_of(alignment) {
-                    bail!(
-                        "--chunk {} is not a multiple of {shown}'s direct-I/O alignment ({alignment} bytes); use a multiple of it",
-                        options.chunk_bytes
-                    );
-                }
-                let mut reblock = Reblock::new(alignment);
-                let partial = start % alignment;
-                if partial > 0 {
-                    next_write = start - partial;
-                    let mut tail = vec![0; partial as usize];
-                    // Through a second, buffered descriptor: an O_DIRECT
-                    // read of an unaligned length into an unaligned Vec is
-                    // EINVAL, which made every `--append --direct` onto an
-                    // unaligned file fail (tests/integration/disk/direct.rs).
-                    File::open(path)
-                        .and_then(|plain| plain.read_exact_at(&mut tail, next_write))
-                        .with_context(|| format!("cannot read the end of {shown} to append"))?;
-                    reblock.carry_from(&tail);
-                }
-                Some(reblock)
-            }
-        };
-        let preallocated = match (options.preallocate, target) {
-            (Some(bytes), Target::New | Target::Regular) => preallocate(&file, start, bytes, path),
-            _ => false,
-        };
-        let file = Arc::new(file);
-        let engine = match engine::open(options.engine, Arc::clone(&file), options.queue_depth) {
-            Ok(engine) => engine,
-            // Only a forced uring gets here refused (the default falls
-            // back); the kernel's bare ENOSYS told the user nothing of
-            // why or what to do (tests/integration/disk/queue.rs).
-            Err(err) if options.engine == Some(EngineKind::Uring) && engine::is_refusal(&err) => {
-                bail!(
-                    "cannot start the uring engine for {shown}: io_uring is refused here ({err}), as container seccomp profiles and kernel.io_uring_disabled do; pass --engine threads, or drop --engine to fall back to it"
-                )
-            }
-            Err(err) => {
-                return Err(err).with_context(|| {
-                    format!(
-                        "cannot start the {} engine for {shown}",
-                        options.engine.map_or("default", EngineKind::as_str)
-                    )
-                });
-            }
-        };
-        Ok(DiskSink {
-            file,
-            name: shown.to_string(),
-            regular: target != Target::BlockDevice,
-            engine,
-            options: options.clone(),
-            reblock,
-            next_write,
-            taken_end: start,
-            written_to: next_write,
-            completed: BTreeMap::new(),
-            slots: VecDeque::new(),
-            syncer: Syncer::new(options.sync, options.sync_call),
-            preallocated,
-            error: None,
-            reaped: Vec::new(),
-        })
-    }
-
     /// Collects finished writes (waiting for one with `wait`), then hands
     /// back every chunk whose bytes are all written.
     fn reap(&mut self, wait: bool, done: &mut Done) -> io::Result<()> {
@@ -296,55 +202,6 @@ impl DiskSink {
     }
 }
 
-/// Opens the destination; a filesystem that refuses O_DIRECT gets a message
-/// that says so, and a file created for the attempt is removed again.
-fn open_file(open: &OpenOptions, path: &Path, target: Target, direct: bool) -> Result<File> {
-    let shown = path.display();
-    match open.open(path) {
-        Ok(file) => Ok(file),
-        Err(err) if direct && err.raw_os_error() == Some(libc::EINVAL) => {
-            if target == Target::New {
-                let _ = std::fs::remove_file(path);
-            }
-            bail!(
-                "cannot open {shown} with O_DIRECT: its filesystem refuses direct I/O ({err}); drop --direct to write through the page cache"
-            )
-        }
-        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => bail!(
-            "refusing to overwrite {shown}: it appeared while gush was opening it; pass --force to replace it"
-        ),
-        Err(err) => Err(err).with_context(|| format!("cannot open {shown}")),
-    }
-}
-
-/// Reserves `bytes` from `start`, growing the file to its full size as
-/// fio's `fallocate=native` does: writes inside the file's size need no
-/// size update, which on ext4 keeps io_uring's direct writes off its worker
-/// threads (2x faster here than KEEP_SIZE). A run that ends short cuts the
-/// file back (see [`DiskSink::drain`]). A filesystem that cannot preallocate
-/// is told about in one line, and the run goes on without; returns whether
-/// it could.
-fn preallocate(file: &File, start: u64, bytes: u64, path: &Path) -> bool {
-    // SAFETY: fallocate only reserves blocks for the descriptor we hold.
-    let rc = unsafe {
-        libc::fallocate(
-            file.as_raw_fd(),
-            0,
-            start as libc::off_t,
-            bytes as libc::off_t,
-        )
-    };
-    if rc != 0 {
-        let err = io::Error::last_os_error();
-        let _ = writeln!(
-            io::stderr(),
-            "gush: warning: cannot preallocate {} ({err}); writing without it",
-            path.display()
-        );
-    }
-    rc == 0
-}
-
 impl Queue for DiskSink {
     fn submit(&mut self, mut chunk: Chunk, done: &mut Done) -> io::Result<()> {
         let bytes = chunk.len();
@@ -432,8 +289,8 @@ impl Sink for DiskSink {
         Some(self)
     }
 
-    fn disk(&self) -> Option<DiskStats> {
-        Some(DiskStats {
+    fn report(&self) -> SinkReport {
+        SinkReport::Disk(DiskStats {
             engine: self.engine.kind().as_str(),
             queue_depth: self.engine.depth() as u64,
             direct: self.options.direct,
@@ -442,6 +299,12 @@ impl Sink for DiskSink {
             sync_call: self.options.sync_call.as_str(),
             syncs: self.syncer.syncs,
             sync_s: self.syncer.sync_s,
+            preallocate: self.preallocation.done.as_str(),
+            preallocate_asked: self.preallocation.asked.as_str(),
+            preallocated_bytes: match self.preallocation.done {
+                Preallocate::None => 0,
+                _ => self.preallocation.bytes,
+            },
         })
     }
 }

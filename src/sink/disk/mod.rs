@@ -1,24 +1,37 @@
-//! Disk engines: how chunks reach a regular file or a block device, with
-//! up to `depth` writes in flight, each at its own offset.
+//! Disks: regular files and block devices, written with up to
+//! `--queue-depth` positioned writes in flight. This folder holds the
+//! engine contract (here), the engines that carry it out (`inline` on the
+//! writer's thread, `threads` with N `pwrite` threads, `uring` through an
+//! io_uring), and the disk sink that decides what is written where:
+//! `target` opens a file or device (O_DIRECT, preallocation), `queue`
+//! drives the engine chunk by chunk, `sync` is the durability policy and
+//! `direct` O_DIRECT's alignment and re-blocking.
 //!
-//! The disk sink (`disk.rs`) decides what is written where (the sync
-//! policy, O_DIRECT's aligned blocks and unaligned tail); an engine only
-//! carries out positioned writes and reports when each one is done. That
-//! split keeps each engine small: `sync` writes on the writer's own thread,
-//! `threads` hands writes to N `pwrite` threads, `uring` submits them to an
-//! io_uring. A chunk stays with the engine until its write completes, so
-//! chunks in flight still count under the high-water mark.
+//! The split keeps each engine small: an engine only carries out
+//! positioned writes and reports when each one is done. A chunk stays with
+//! the engine until its write completes, so chunks in flight still count
+//! under the high-water mark.
 
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::chunk::Chunk;
 
-pub use super::threads::ThreadsEngine;
-pub use super::uring::UringEngine;
+pub mod direct;
+mod inline;
+mod queue;
+pub mod sync;
+mod target;
+mod threads;
+mod uring;
+
+pub use inline::SyncEngine;
+pub use queue::{DiskOptions, DiskSink};
+pub use target::{Preallocate, Preallocation};
+pub use threads::ThreadsEngine;
+pub use uring::UringEngine;
 
 /// One positioned write: the first `len` bytes of `chunk`, at `offset`.
 pub struct Write {
@@ -107,61 +120,6 @@ impl Write {
 pub(crate) fn write_whole(file: &File, write: &mut Write) -> io::Result<()> {
     let offset = write.offset;
     file.write_all_at(write.bytes(), offset)
-}
-
-/// One write at a time, on the writer's own thread: the engine for
-/// `--queue-depth 1`, and the baseline the others are checked against.
-pub struct SyncEngine {
-    file: Arc<File>,
-    /// The one write done and not yet reaped: `submit` has already
-    /// carried it out, but the contract hands it back through `reap`.
-    done: Option<Completion>,
-}
-
-impl SyncEngine {
-    pub fn new(file: Arc<File>) -> SyncEngine {
-        SyncEngine { file, done: None }
-    }
-}
-
-impl Engine for SyncEngine {
-    fn kind(&self) -> EngineKind {
-        EngineKind::Sync
-    }
-
-    fn depth(&self) -> usize {
-        1
-    }
-
-    fn in_flight(&self) -> usize {
-        usize::from(self.done.is_some())
-    }
-
-    fn submit(&mut self, mut write: Write) -> io::Result<()> {
-        write.check()?;
-        if self.done.is_some() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "the sync engine takes one write at a time: reap it first",
-            ));
-        }
-        // Two clock reads per write, around the syscalls only, as fio's
-        // psync times clat.
-        let started = Instant::now();
-        let result = write_whole(&self.file, &mut write);
-        let latency_ns = started.elapsed().as_nanos() as u64;
-        self.done = Some(Completion {
-            write,
-            latency_ns,
-            result,
-        });
-        Ok(())
-    }
-
-    fn reap(&mut self, _wait: bool, done: &mut Vec<Completion>) -> io::Result<()> {
-        done.extend(self.done.take());
-        Ok(())
-    }
 }
 
 /// Opens the engine for `--engine` (`kind`) and `--queue-depth`.

@@ -1,0 +1,193 @@
+//! What `gush verify FILE` found, and how it is told: the counts per
+//! class and the first bad blocks (the JSON report's keys), the human
+//! report, and the `--interval` lines. Kept apart from the reading and
+//! judging in `stamped.rs` and `classify.rs`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::classify::{BadBlock, Class};
+use crate::report::size;
+use crate::run::Ending;
+
+/// Bad blocks listed in the JSON report; the human one shows fewer.
+pub const LISTED: usize = 100;
+const LISTED_HUMAN: usize = 10;
+
+/// What `gush verify` found: the JSON report, and the source of the human
+/// one.
+#[derive(Debug, Default, Serialize)]
+pub struct Verdict {
+    pub file: String,
+    /// The file's size, or the device's capacity.
+    pub file_bytes: u64,
+    pub direct: bool,
+    /// `device`, or `page cache` where the cached pages could not be
+    /// dropped (or the file lives in memory).
+    pub read_from: &'static str,
+    pub seed: u64,
+    pub run_id: u64,
+    pub block_bytes: u64,
+    pub total_bytes: u64,
+    pub compress_ratio: f64,
+    /// Blocks the stamped total makes.
+    pub blocks: u64,
+    pub checked_bytes: u64,
+    pub ok: u64,
+    pub corrupted: u64,
+    pub flipped_bits: u64,
+    pub misplaced: u64,
+    pub stale: u64,
+    pub zeroed: u64,
+    pub unreadable: u64,
+    pub missing: u64,
+    /// Bytes of a regular file past the stamped total.
+    pub extra_bytes: u64,
+    pub elapsed_s: f64,
+    pub bytes_per_s: f64,
+    pub interrupted: bool,
+    /// The first [`LISTED`] bad blocks, in file order.
+    pub bad_blocks: Vec<BadBlock>,
+}
+
+impl Verdict {
+    /// 0 when every block is ok and nothing is extra; 3 otherwise.
+    pub fn ending(&self) -> Ending {
+        if self.interrupted {
+            Ending::Interrupted
+        } else if self.bad() == 0 && self.extra_bytes == 0 {
+            Ending::Done
+        } else {
+            Ending::Differs
+        }
+    }
+
+    /// After a whole read: the blocks past the file's end up to the
+    /// stamped total are missing (one listed entry for all of them), and
+    /// a regular file's bytes past the total are extra.
+    pub fn settle_the_tail(&mut self, is_device: bool) {
+        self.missing = self
+            .blocks
+            .saturating_sub(self.checked_bytes / self.block_bytes);
+        if self.missing > 0 && self.bad_blocks.len() < LISTED {
+            let mut missing = BadBlock {
+                blocks: Some(self.missing),
+                ..Class::Ok.at(self.checked_bytes)
+            };
+            missing.class = "missing";
+            self.bad_blocks.push(missing);
+        }
+        if !is_device {
+            self.extra_bytes = self.file_bytes.saturating_sub(self.total_bytes);
+        }
+    }
+
+    pub fn bad(&self) -> u64 {
+        self.corrupted + self.misplaced + self.stale + self.zeroed + self.unreadable + self.missing
+    }
+
+    pub fn record(&mut self, class: Class, offset: u64) {
+        match class {
+            Class::Ok => {
+                self.ok += 1;
+                return;
+            }
+            Class::Corrupted { flipped_bits } => {
+                self.corrupted += 1;
+                self.flipped_bits += flipped_bits;
+            }
+            Class::Misplaced { .. } => self.misplaced += 1,
+            Class::Stale { .. } => self.stale += 1,
+            Class::Zeroed => self.zeroed += 1,
+            Class::Unreadable => self.unreadable += 1,
+        }
+        if self.bad_blocks.len() < LISTED {
+            self.bad_blocks.push(class.at(offset));
+        }
+    }
+}
+
+/// The human report: a headline, the counts per class, and the first bad
+/// blocks with their offsets.
+pub fn human(v: &Verdict) -> String {
+    let mut out = String::new();
+    let verdict = match v.bad() {
+        0 if !v.interrupted => format!("all {} blocks ok", v.blocks),
+        bad => format!("{bad} of {} blocks bad", v.blocks),
+    };
+    let _ = writeln!(
+        out,
+        "gush verify: {}: {verdict}{}{}",
+        v.file,
+        match v.extra_bytes {
+            0 => String::new(),
+            extra => format!(", {extra} extra bytes past the stamped total"),
+        },
+        if v.interrupted {
+            " (interrupted: counts so far)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  stamped: seed {}, run {}, {} blocks, {} total{}",
+        v.seed,
+        v.run_id,
+        size(v.block_bytes as f64),
+        size(v.total_bytes as f64),
+        match v.compress_ratio {
+            r if r > 1.0 => format!(", compress ratio {r}"),
+            _ => String::new(),
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  ok {}, corrupted {} ({} bits flipped), misplaced {}, stale {}, zeroed {}, unreadable {}, missing {}",
+        v.ok, v.corrupted, v.flipped_bits, v.misplaced, v.stale, v.zeroed, v.unreadable, v.missing
+    );
+    let _ = writeln!(
+        out,
+        "  checked {} in {:.2} s, {}/s, {}",
+        size(v.checked_bytes as f64),
+        v.elapsed_s,
+        size(v.bytes_per_s),
+        match (v.direct, v.read_from) {
+            (true, "device") => "read with O_DIRECT",
+            (true, _) => "read with O_DIRECT, from the page cache (the file lives in memory)",
+            (false, "device") => "read from the device after dropping its cached pages",
+            (false, _) => "read from the page cache (its pages could not be dropped)",
+        }
+    );
+    for bad in v.bad_blocks.iter().take(LISTED_HUMAN) {
+        let detail = match bad.class {
+            "corrupted" => format!(": {} bits flipped", bad.flipped_bits.unwrap_or(0)),
+            "misplaced" => format!(": belongs at byte {}", bad.belongs_at.unwrap_or(0)),
+            "stale" => format!(
+                ": from seed {}, run {}",
+                bad.seed.unwrap_or(0),
+                bad.run_id.unwrap_or(0)
+            ),
+            "missing" => format!(
+                ": {} blocks to the stamped end (file is {} bytes, {} stamped)",
+                bad.blocks.unwrap_or(0),
+                v.file_bytes,
+                v.total_bytes
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  {:<10} at byte {}{detail}", bad.class, bad.offset);
+    }
+    // Missing blocks are one entry, however many.
+    let entries = v.bad() - v.missing + u64::from(v.missing > 0);
+    let shown = LISTED_HUMAN.min(v.bad_blocks.len()) as u64;
+    if entries > shown {
+        let _ = writeln!(
+            out,
+            "  … {} more (--stats=json lists the first {LISTED})",
+            entries - shown
+        );
+    }
+    out
+}
