@@ -279,13 +279,30 @@ impl Config {
             None => TimeSource::Live,
         };
         let verify = verify::verify(&common, &source, time, disk.as_ref())?;
+        let seed = common
+            .seed
+            .or(chosen_seed)
+            .unwrap_or_else(seeded::fresh_seed);
+        let mut disk = disk;
+        let region = disk::region(
+            &common,
+            &source,
+            seed,
+            disk.as_ref(),
+            verify.is_some(),
+            &mut limits,
+        )?;
+        if let (Some(options), Some(region)) = (&mut disk, region) {
+            // Each chunk of a region is one write: a buffer larger than the
+            // largest write would only hold fewer of them under the hwm.
+            flow.chunk_bytes = region.unit() as usize;
+            options.chunk_bytes = flow.chunk_bytes;
+            options.region = Some(region);
+        }
         Ok(Config {
             source: SourcePlan {
                 spec: source,
-                seed: common
-                    .seed
-                    .or(chosen_seed)
-                    .unwrap_or_else(seeded::fresh_seed),
+                seed,
                 start: sequence.as_ref().map_or(0, |s| s.start),
                 first,
                 time,

@@ -74,7 +74,10 @@ fn send(config: Config) -> Result<ExitCode> {
     if config.verify == Some(verify::Mode::Only) {
         return readback::only(&config, &signals);
     }
-    let source = source::open(&config.source, config.flow.chunk_bytes)?;
+    let mut source = source::open(&config.source, config.flow.chunk_bytes)?;
+    if let Some(region) = config.disk.as_ref().and_then(|disk| disk.region.as_ref()) {
+        source = Box::new(source::scattered::Scattered::new(source, region));
+    }
     let timeline = config
         .report
         .timeline

@@ -253,6 +253,12 @@ pub fn human(s: &Stats, history: &History) -> String {
             "  disk: {mode}; engine {}, queue depth {}; sync {}{syncs}",
             disk.engine, disk.queue_depth, disk.sync,
         );
+        if let (Some(region), Some(passes)) = (&disk.region, disk.passes) {
+            let _ = writeln!(out, "  region: {region}; passes: {passes:.2}");
+        }
+        if let Some(coverage) = disk.coverage_pct {
+            let _ = writeln!(out, "  coverage: {coverage:.1} % of blocks written");
+        }
     }
     if let Some(verified) = &s.verify {
         out.push_str(&verify::human(verified));

@@ -194,7 +194,11 @@ pub fn open(
         return Ok(Box::new(FileSink::stdout()?));
     }
     if let Some(disk) = disk {
-        return Ok(Box::new(DiskSink::open(dest, existing, disk)?));
+        let sink = DiskSink::open(dest, existing, disk)?;
+        return Ok(match &disk.region {
+            Some(region) => Box::new(disk::RegionSink::new(sink, region.clone())),
+            None => Box::new(sink),
+        });
     }
     Ok(Box::new(FileSink::open(dest, existing, &stop)?))
 }

@@ -21,7 +21,10 @@ use crate::chunk::Chunk;
 
 pub mod direct;
 mod inline;
+mod offsets;
+pub mod plan;
 mod queue;
+mod region;
 pub mod sync;
 mod target;
 mod threads;
@@ -29,6 +32,7 @@ mod uring;
 
 pub use inline::SyncEngine;
 pub use queue::{DiskOptions, DiskSink};
+pub use region::RegionSink;
 pub use threads::ThreadsEngine;
 pub use uring::UringEngine;
 
