@@ -166,11 +166,13 @@ fn parse_bssplit(arg: &str) -> Result<SizeSplit, String> {
     let given: f64 = parts.iter().filter_map(|&(_, p)| p).sum();
     let blanks = parts.iter().filter(|(_, p)| p.is_none()).count();
     if given > 100.0 + 1e-9 || (blanks == 0 && (given - 100.0).abs() > 1e-6) {
-        return Err(format!(
-            "`{arg}`: the percents add up to {given}, not 100"
-        ));
+        return Err(format!("`{arg}`: the percents add up to {given}, not 100"));
     }
-    let share = if blanks > 0 { (100.0 - given) / blanks as f64 } else { 0.0 };
+    let share = if blanks > 0 {
+        (100.0 - given) / blanks as f64
+    } else {
+        0.0
+    };
     Ok(SizeSplit(
         parts
             .into_iter()
@@ -193,11 +195,15 @@ fn parse_distribution(arg: &str) -> Result<Distribution, String> {
         "uniform" | "random" if value.is_empty() => Ok(Distribution::Uniform),
         "zipf" => match number(if value.is_empty() { "1.1" } else { value })? {
             theta if theta > 0.0 && theta != 1.0 => Ok(Distribution::Zipf(theta)),
-            _ => Err(format!("`{arg}`: zipf's theta must be above 0 and not 1 (fio's default is 1.1)")),
+            _ => Err(format!(
+                "`{arg}`: zipf's theta must be above 0 and not 1 (fio's default is 1.1)"
+            )),
         },
         "pareto" => match number(if value.is_empty() { "0.2" } else { value })? {
             h if h > 0.0 && h < 1.0 => Ok(Distribution::Pareto(h)),
-            _ => Err(format!("`{arg}`: pareto's H must be between 0 and 1, such as 0.2")),
+            _ => Err(format!(
+                "`{arg}`: pareto's H must be between 0 and 1, such as 0.2"
+            )),
         },
         "zoned" => {
             let mut zones = Vec::new();

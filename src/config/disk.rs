@@ -15,13 +15,13 @@ use humansize::{BINARY, format_size};
 use super::usage;
 use crate::cli::CommonArgs;
 use crate::pipeline::Limits;
-use crate::sink::disk::plan::{Distribution, Pattern, Region};
-use crate::source::SourceSpec;
 use crate::sink::disk::DiskOptions;
 use crate::sink::disk::EngineKind;
 use crate::sink::disk::direct;
+use crate::sink::disk::plan::{Distribution, Pattern, Region};
 use crate::sink::disk::sync::SyncPolicy;
 use crate::sink::{Network, Target};
+use crate::source::SourceSpec;
 
 /// The most writes in flight: past this a deeper queue only costs memory
 /// (and io_uring's ring is sized by it).
@@ -122,7 +122,11 @@ pub(super) fn region(
     let flag = region_flag(args);
     let stamp_block = match source {
         SourceSpec::Bytes { stamp, .. } => stamp.map(|layout| u64::from(layout.block)),
-        _ => return Err(usage(format!("{flag} places the writes of `gush bytes`: use it there"))),
+        _ => {
+            return Err(usage(format!(
+                "{flag} places the writes of `gush bytes`: use it there"
+            )));
+        }
     };
     if disk.is_none() {
         return Err(usage(format!(
@@ -179,12 +183,6 @@ pub(super) fn region(
                 ))
             })?,
     };
-    let unit = sizes.iter().map(|&(s, _)| s).max().expect("one size at least");
-    if size == 0 || !size.is_multiple_of(unit) {
-        return Err(usage(format!(
-            "--size {size} is not a whole number of {unit}-byte writes: the region is written in whole writes of its largest size; use a multiple of {unit}"
-        )));
-    }
     let mut rules = Vec::new();
     if args.direct
         && let Some(alignment) = direct::alignment(&common.output)
@@ -205,6 +203,16 @@ pub(super) fn region(
                 "{name} of {value} bytes is not a multiple of the {what} ({multiple} bytes): {rule} blocks, so use a multiple of {multiple}"
             )));
         }
+    }
+    let unit = sizes
+        .iter()
+        .map(|&(s, _)| s)
+        .max()
+        .expect("one size at least");
+    if size == 0 || !size.is_multiple_of(unit) {
+        return Err(usage(format!(
+            "--size {size} is not a whole number of {unit}-byte writes: the region is written in whole writes of its largest size; use a multiple of {unit}"
+        )));
     }
     if args.loops == Some(0) {
         return Err(usage("--loops 0 writes nothing: use 1 or more".to_string()));

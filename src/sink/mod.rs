@@ -169,6 +169,10 @@ pub enum Existing {
     Overwrite,
     /// Add to the end of an existing file.
     Append,
+    /// Write over an existing file where the writes fall, keeping the rest
+    /// and its size, as fio does: a region's passes (`--pattern`) measure
+    /// overwrites, not a file growing again from nothing.
+    InPlace,
 }
 
 /// Opens the destination named on the command line: `-` is stdout; a
@@ -194,11 +198,15 @@ pub fn open(
         return Ok(Box::new(FileSink::stdout()?));
     }
     if let Some(disk) = disk {
+        let Some(region) = &disk.region else {
+            return Ok(Box::new(DiskSink::open(dest, existing, disk)?));
+        };
+        let existing = match existing {
+            Existing::Overwrite => Existing::InPlace,
+            other => other,
+        };
         let sink = DiskSink::open(dest, existing, disk)?;
-        return Ok(match &disk.region {
-            Some(region) => Box::new(disk::RegionSink::new(sink, region.clone())),
-            None => Box::new(sink),
-        });
+        return Ok(Box::new(disk::RegionSink::new(sink, region.clone())));
     }
     Ok(Box::new(FileSink::open(dest, existing, &stop)?))
 }

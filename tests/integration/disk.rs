@@ -16,6 +16,7 @@ mod direct;
 mod faults;
 mod queue;
 mod refusals;
+mod region;
 mod sync;
 
 use std::path::Path;

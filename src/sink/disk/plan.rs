@@ -341,7 +341,8 @@ mod tests {
     #[test]
     fn the_zoned_split_holds() {
         let zones = vec![(60.0, 10.0), (30.0, 20.0), (10.0, 70.0)];
-        let mut cursor = region(10_000 * 4096, Pattern::Random, Distribution::Zoned(zones)).cursor();
+        let mut cursor =
+            region(10_000 * 4096, Pattern::Random, Distribution::Zoned(zones)).cursor();
         let mut first_zone = 0;
         for _ in 0..100_000 {
             let block = (cursor.next_io().offset - 8192) / 4096;

@@ -157,7 +157,12 @@ impl DiskSink {
     /// Writes `chunk` whole at `offset`, as a region's plan says: no
     /// re-blocking (the plan's sizes are whole direct-I/O blocks) and no
     /// order among the writes.
-    pub(super) fn submit_at(&mut self, chunk: Chunk, offset: u64, done: &mut Done) -> io::Result<()> {
+    pub(super) fn submit_at(
+        &mut self,
+        chunk: Chunk,
+        offset: u64,
+        done: &mut Done,
+    ) -> io::Result<()> {
         let bytes = chunk.len();
         self.taken_end += bytes as u64;
         while self.engine.in_flight() >= self.engine.depth() {

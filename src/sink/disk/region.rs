@@ -80,7 +80,9 @@ impl RegionSink {
             _ if self.region.covers_each_pass() => {
                 Some(100.0 * (self.written as f64).min(size) / size)
             }
-            Some(_) => Some(100.0 * self.blocks_written as f64 / (size / self.region.grain() as f64)),
+            Some(_) => {
+                Some(100.0 * self.blocks_written as f64 / (size / self.region.grain() as f64))
+            }
             None => None,
         }
     }
