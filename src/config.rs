@@ -297,6 +297,10 @@ impl Config {
             // largest write would only hold fewer of them under the hwm.
             flow.chunk_bytes = region.unit() as usize;
             options.chunk_bytes = flow.chunk_bytes;
+            // Reserve up to the region's end, not --size from the start.
+            if options.preallocate.is_some() {
+                options.preallocate = Some(region.start + region.size);
+            }
             options.region = Some(region);
         }
         Ok(Config {

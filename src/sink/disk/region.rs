@@ -11,6 +11,8 @@
 
 use std::io;
 
+use humansize::{BINARY, format_size};
+
 use super::DiskSink;
 use super::plan::{Cursor, Region};
 use crate::chunk::Chunk;
@@ -152,15 +154,15 @@ impl Sink for RegionSink {
             .sizes
             .iter()
             .map(|&(size, pct)| match self.region.sizes.len() {
-                1 => format!("{size}"),
-                _ => format!("{size}/{pct}"),
+                1 => format_size(size, BINARY),
+                _ => format!("{}/{pct}", format_size(size, BINARY)),
             })
             .collect();
         stats.region = Some(format!(
-            "{}, bs {}, {} bytes from offset {}",
+            "{}, bs {}, {} from offset {}",
             self.region,
             sizes.join(":"),
-            self.region.size,
+            format_size(self.region.size, BINARY),
             self.region.start
         ));
         stats.passes = Some(self.written as f64 / self.region.size as f64);
