@@ -85,7 +85,7 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l content-type -d 'The
 complete -c gush -n "__fish_gush_using_subcommand lines" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
 complete -c gush -n "__fish_gush_using_subcommand lines" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
+complete -c gush -n "__fish_gush_using_subcommand lines" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device. A region (--pattern and its kin) is written over in place, as fio does, keeping the rest of the file'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand lines" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand lines" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
@@ -158,7 +158,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l batch -d 'At most 
 complete -c gush -n "__fish_gush_using_subcommand records" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
 complete -c gush -n "__fish_gush_using_subcommand records" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l no-header -d 'Leave out the CSV/TSV header row'
-complete -c gush -n "__fish_gush_using_subcommand records" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
+complete -c gush -n "__fish_gush_using_subcommand records" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device. A region (--pattern and its kin) is written over in place, as fio does, keeping the rest of the file'
 complete -c gush -n "__fish_gush_using_subcommand records" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand records" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand records" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
@@ -225,7 +225,7 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l content-type -d 'The
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l batch -d 'At most N records per request; without it, --chunk sizes batches' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
+complete -c gush -n "__fish_gush_using_subcommand bytes" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device. A region (--pattern and its kin) is written over in place, as fio does, keeping the rest of the file'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
@@ -288,7 +288,7 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l batch -d 'At most N
 complete -c gush -n "__fish_gush_using_subcommand replay" -l ca-cert -d 'Trust the CA certificates in FILE (PEM) for https, instead of the system\'s roots' -r -F
 complete -c gush -n "__fish_gush_using_subcommand replay" -l request-timeout -d 'How long one request may take, from sending it to the end of the response [default: 30s; none for --http stream]' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l loop -d 'Start the file over at its end, until --count, --size or --duration (or Ctrl-C). Not for stdin'
-complete -c gush -n "__fish_gush_using_subcommand replay" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device'
+complete -c gush -n "__fish_gush_using_subcommand replay" -s f -l force -d 'Overwrite an existing file; also needed to write to a block device. A region (--pattern and its kin) is written over in place, as fio does, keeping the rest of the file'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s a -l append -d 'Add to the end of an existing file instead of refusing to touch it'
 complete -c gush -n "__fish_gush_using_subcommand replay" -s q -l quiet -d 'Print nothing on stderr but errors: no summary, no report lines'
 complete -c gush -n "__fish_gush_using_subcommand replay" -l progress -d 'Show live progress even when stderr is not a terminal or the run is short. By default it appears on a terminal after one second'
