@@ -35,7 +35,7 @@ use replay::Replay;
 
 /// Something that produces records (or plain bytes) into buffers.
 ///
-/// Implement this to bring your own data to a [`Pipeline`](crate::pipeline::Pipeline).
+/// Implement this to bring your own data to a [`Pipeline`](crate::Pipeline).
 pub trait Source: Send {
     /// Writes whole records at the start of `out`: as many as fit, and no
     /// more than `max_records`. Zero bytes written means the next record

@@ -207,10 +207,13 @@ fn preallocate(
         0 => mode,
         _ => {
             let err = io::Error::last_os_error();
-            crate::report::stderr_line(&format!(
+            // Straight to stderr, one line, never a panic; the sink
+            // stays out of `report` (which already depends on it).
+            let _ = writeln!(
+                io::stderr().lock(),
                 "gush: warning: cannot preallocate {} ({err}); writing without it",
                 path.display()
-            ));
+            );
             Preallocate::None
         }
     };
