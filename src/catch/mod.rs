@@ -34,7 +34,9 @@ use report::{CatchStats, Destination, PER_CONNECTION_SHOWN, Ticker};
 const POLL: Duration = Duration::from_millis(100);
 
 pub fn run(config: CatchConfig) -> Result<ExitCode> {
-    crate::run::drive(config.stats_file.as_deref(), |run| serve_and_report(&config, run))
+    crate::run::drive(config.stats_file.as_deref(), |run| {
+        serve_and_report(&config, run)
+    })
 }
 
 /// Listens, serves until done or stopped, saves what waits, and reports:
@@ -45,13 +47,11 @@ fn serve_and_report(config: &CatchConfig, run: &Run) -> Result<RunEnding> {
     let output = match &config.output {
         None => None,
         Some(path) => Some(Output {
-            sink: Mutex::new(
-                sink::open(
-                    sink::Destination::stream(path),
-                    config.existing,
-                    run.stop_flag(),
-                )?,
-            ),
+            sink: Mutex::new(sink::open(
+                sink::Destination::stream(path),
+                config.existing,
+                run.stop_flag(),
+            )?),
             closed: AtomicBool::new(false),
         }),
     };
