@@ -178,7 +178,6 @@ fn every_early_end_with_threads_ends_promptly_and_whole() {
 }
 
 #[test]
-#[ignore = "needs root to mount a 5 MiB tmpfs: cargo test -- --ignored as root"]
 fn every_full_disk_with_threads_ends_promptly_and_whole() {
     let mount = crate::disk::Mount::new("tmpfs", "size=5m");
     let expected = expected_lines(0, 500_000);
