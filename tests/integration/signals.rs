@@ -51,16 +51,16 @@ fn stopped_whole(status: ExitStatus, stderr: &str, stats: &Value, out: &Path, co
         Some(code),
         "status {status}; stderr: {stderr}"
     );
-    assert_eq!(text(&stats, "end"), "interrupted", "{stats}");
+    assert_eq!(text(stats, "end"), "interrupted", "{stats}");
     let written = read(out);
     assert!(written.ends_with(b"\n"), "file ends mid-line");
     assert_eq!(
-        num(&stats, "bytes"),
+        num(stats, "bytes"),
         written.len() as u64,
         "bytes vs file size"
     );
     let lines = line_count(&written);
-    assert_eq!(num(&stats, "records"), lines, "records vs lines");
+    assert_eq!(num(stats, "records"), lines, "records vs lines");
     assert!(
         written == expected_lines(0, lines),
         "file is not Line 0.. in order"
