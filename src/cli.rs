@@ -277,6 +277,8 @@ pub struct CommonArgs {
     pub output: PathBuf,
 
     /// Overwrite an existing file; also needed to write to a block device.
+    /// A region (--pattern and its kin) is written over in place, as fio
+    /// does, keeping the rest of the file.
     #[arg(
         short = 'f',
         long,

@@ -218,7 +218,7 @@ impl Config {
             common,
             chosen_seed,
         } = asked(cli.command)?;
-        let flow = flow_with_threads(&common, &source)?;
+        let mut flow = flow_with_threads(&common, &source)?;
         let interval = interval(&common.summary)?;
         report_files_apart(&common)?;
         let ramp = ramp(&common)?;
@@ -246,13 +246,34 @@ impl Config {
         let existing = Existing::from_flags(common.force, common.append);
         let time = time_source(sequence.as_ref(), common.seed.is_some());
         let verify = verify::verify(&common, &source, time, disk.as_ref())?;
+        let seed = common
+            .seed
+            .or(chosen_seed)
+            .unwrap_or_else(seeded::fresh_seed);
+        let mut disk = disk;
+        let region = disk::region(
+            &common,
+            &source,
+            seed,
+            disk.as_ref(),
+            verify.is_some(),
+            &mut limits,
+        )?;
+        if let (Some(options), Some(region)) = (&mut disk, region) {
+            // Each chunk of a region is one write: a buffer larger than the
+            // largest write would only hold fewer of them under the hwm.
+            flow.chunk_bytes = region.unit() as usize;
+            options.chunk_bytes = flow.chunk_bytes;
+            // Reserve up to the region's end, not --size from the start.
+            if let Some((mode, _)) = options.preallocate {
+                options.preallocate = Some((mode, region.start + region.size));
+            }
+            options.region = Some(region);
+        }
         Ok(Config {
             source: SourcePlan {
                 spec: source,
-                seed: common
-                    .seed
-                    .or(chosen_seed)
-                    .unwrap_or_else(seeded::fresh_seed),
+                seed,
                 start,
                 first,
                 time,

@@ -83,7 +83,11 @@ fn send(config: Config) -> Result<ExitCode> {
 /// The write: open the source and the destination, watch the pipeline
 /// while it runs, check what it wrote if `--verify` asks, report.
 fn write(config: &Config, run: &Run) -> Result<Ending> {
-    let source = source::open(&config.source, config.flow.chunk_bytes)?;
+    let mut source = source::open(&config.source, config.flow.chunk_bytes)?;
+    if let Some(region) = config.disk.as_ref().and_then(|disk| disk.region.as_ref()) {
+        // Each write's bytes made for its own offset (see scattered.rs).
+        source = Box::new(source::scattered::Scattered::new(source, region));
+    }
     let timeline = config
         .report
         .timeline

@@ -10,13 +10,18 @@
 
 use std::path::Path;
 
+use humansize::{BINARY, format_size};
+
 use super::{refuse_given, usage};
 use crate::cli::CommonArgs;
+use crate::pipeline::Limits;
 use crate::sink::disk::DiskOptions;
 use crate::sink::disk::direct;
+use crate::sink::disk::plan::{Distribution, Pattern, Region};
 use crate::sink::disk::sync::SyncPolicy;
 use crate::sink::disk::{EngineKind, Preallocate};
 use crate::sink::{Network, Target};
+use crate::source::SourceSpec;
 
 pub(super) fn disk(
     common: &CommonArgs,
@@ -82,6 +87,7 @@ pub(super) fn disk(
         engine: args.engine,
         preallocate,
         chunk_bytes: common.chunk as usize,
+        region: None,
     }))
 }
 
@@ -110,4 +116,157 @@ fn preallocation(
         }
         (None, None) => Ok(None),
     }
+}
+
+/// The region a disk is walked over (`--pattern`, `--offset`, `--bs`,
+/// `--bssplit`, `--distribution`, `--loops`), checked against the target,
+/// the source and the other flags; it narrows `limits` to the passes.
+/// `None` when none of those flags was given: one stream, as before.
+pub(super) fn region(
+    common: &CommonArgs,
+    source: &SourceSpec,
+    seed: u64,
+    disk: Option<&DiskOptions>,
+    verify: bool,
+    limits: &mut Limits,
+) -> Result<Option<Region>, clap::Error> {
+    let args = &common.disk;
+    if !args.wants_region() {
+        return Ok(None);
+    }
+    let flag = region_flag(args);
+    let stamp_block = match source {
+        SourceSpec::Bytes { stamp, .. } => stamp.map(|layout| u64::from(layout.block)),
+        _ => {
+            return Err(usage(format!(
+                "{flag} places the writes of `gush bytes`: use it there"
+            )));
+        }
+    };
+    if disk.is_none() {
+        return Err(usage(format!(
+            "{flag} is for a regular file or block device, and -o {} is not one",
+            common.output.display()
+        )));
+    }
+    let refused = [
+        ("--append", common.append),
+        ("--shard", common.shard.is_some()),
+        ("--verify", verify),
+    ];
+    if let Some((other, _)) = refused.iter().find(|(_, given)| *given) {
+        return Err(usage(format!(
+            "{flag} writes a region at offsets of its own, which {other} cannot follow: leave {other} out (for a check, write --fill stamped and run `gush verify FILE`)"
+        )));
+    }
+    let distribution = args.distribution.clone().unwrap_or(Distribution::Uniform);
+    let pattern = match (args.pattern, &distribution) {
+        (Some(Pattern::Seq), Distribution::Uniform) | (None, Distribution::Uniform) => {
+            args.pattern.unwrap_or(Pattern::Seq)
+        }
+        (Some(Pattern::Seq), _) => {
+            return Err(usage(
+                "--distribution draws random offsets: use it with --pattern random".to_string(),
+            ));
+        }
+        _ => Pattern::Random,
+    };
+    let sizes = match (&args.bssplit, args.bs) {
+        (Some(split), _) => split.0.clone(),
+        (None, Some(bs)) => vec![(bs, 100.0)],
+        (None, None) => vec![(common.chunk, 100.0)],
+    };
+    let show = |n: u64| format_size(n, BINARY);
+    for &(bs, _) in &sizes {
+        if bs > common.chunk {
+            return Err(usage(format!(
+                "a write of {} is larger than --chunk {}, the buffer each write is made in: raise --chunk to {}",
+                show(bs),
+                show(common.chunk),
+                show(bs)
+            )));
+        }
+    }
+    let start = args.offset.unwrap_or(0);
+    let size = match common.size {
+        Some(size) => size,
+        None => device_size(&common.output)
+            .map(|end| end.saturating_sub(start))
+            .ok_or_else(|| {
+                usage(format!(
+                    "{flag} walks a region of --size bytes from --offset: give --size"
+                ))
+            })?,
+    };
+    let mut rules = Vec::new();
+    if args.direct
+        && let Some(alignment) = direct::alignment(&common.output)
+    {
+        rules.push((alignment, "--direct needs", "direct-I/O alignment"));
+    }
+    if let Some(block) = stamp_block {
+        rules.push((block, "--fill stamped writes whole", "--block"));
+    }
+    for (multiple, rule, what) in rules {
+        let bad = sizes
+            .iter()
+            .map(|&(s, _)| ("a write size", s))
+            .chain([("--offset", start)])
+            .find(|&(_, value)| !value.is_multiple_of(multiple));
+        if let Some((name, value)) = bad {
+            return Err(usage(format!(
+                "{name} of {value} bytes is not a multiple of the {what} ({multiple} bytes): {rule} blocks, so use a multiple of {multiple}"
+            )));
+        }
+    }
+    let unit = sizes
+        .iter()
+        .map(|&(s, _)| s)
+        .max()
+        .expect("one size at least");
+    if size == 0 || !size.is_multiple_of(unit) {
+        return Err(usage(format!(
+            "--size {size} is not a whole number of {unit}-byte writes: the region is written in whole writes of its largest size; use a multiple of {unit}"
+        )));
+    }
+    if args.loops == Some(0) {
+        return Err(usage("--loops 0 writes nothing: use 1 or more".to_string()));
+    }
+    limits.bytes = match (args.loops, limits.duration) {
+        (Some(loops), _) => Some(size.saturating_mul(loops)),
+        (None, Some(_)) => None,
+        (None, None) => Some(size),
+    };
+    Ok(Some(Region {
+        start,
+        size,
+        pattern,
+        distribution,
+        sizes,
+        seed,
+    }))
+}
+
+/// The first region flag given, to name in a refusal.
+fn region_flag(args: &crate::cli::DiskArgs) -> &'static str {
+    [
+        ("--pattern", args.pattern.is_some()),
+        ("--distribution", args.distribution.is_some()),
+        ("--bs", args.bs.is_some()),
+        ("--bssplit", args.bssplit.is_some()),
+        ("--loops", args.loops.is_some()),
+        ("--offset", args.offset.is_some()),
+    ]
+    .into_iter()
+    .find_map(|(flag, given)| given.then_some(flag))
+    .unwrap_or("--pattern")
+}
+
+/// A block device's size (a regular file has none to give a region).
+fn device_size(path: &Path) -> Option<u64> {
+    use std::io::{Seek, SeekFrom};
+    if Target::of(path).ok()? != Target::BlockDevice {
+        return None;
+    }
+    std::fs::File::open(path).ok()?.seek(SeekFrom::End(0)).ok()
 }

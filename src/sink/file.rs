@@ -161,7 +161,7 @@ pub(super) fn prepare(path: &Path, existing: Existing) -> Result<(OpenOptions, T
         Target::New => {
             options.create_new(true);
         }
-        Target::BlockDevice if existing != Existing::Overwrite => {
+        Target::BlockDevice if !matches!(existing, Existing::Overwrite | Existing::InPlace) => {
             bail!("refusing to write to block device {shown}: pass --force to overwrite it")
         }
         Target::Regular => match existing {
@@ -171,6 +171,7 @@ pub(super) fn prepare(path: &Path, existing: Existing) -> Result<(OpenOptions, T
             Existing::Overwrite => {
                 options.truncate(true);
             }
+            Existing::InPlace => {}
             Existing::Append => {
                 options.append(true);
             }

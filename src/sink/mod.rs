@@ -181,6 +181,10 @@ pub enum Existing {
     Overwrite,
     /// Add to the end of an existing file.
     Append,
+    /// Write over an existing file where the writes fall, keeping the rest
+    /// and its size, as fio does: a region's passes (`--pattern`) measure
+    /// overwrites, not a file growing again from nothing.
+    InPlace,
 }
 
 impl Existing {
@@ -233,7 +237,19 @@ pub fn open(dest: Destination, existing: Existing, stop: Arc<AtomicBool>) -> Res
     Ok(match dest {
         Destination::Stdout => Box::new(FileSink::stdout()?),
         Destination::File(path) => Box::new(FileSink::open(path, existing, &stop)?),
-        Destination::Disk(path, disk) => Box::new(DiskSink::open(path, existing, disk)?),
+        Destination::Disk(path, disk) => match &disk.region {
+            None => Box::new(DiskSink::open(path, existing, disk)?),
+            Some(region) => {
+                // A region is written in place under --force (fio's
+                // overwrite), not a file regrown from nothing.
+                let existing = match existing {
+                    Existing::Overwrite => Existing::InPlace,
+                    other => other,
+                };
+                let sink = DiskSink::open(path, existing, disk)?;
+                Box::new(disk::RegionSink::new(sink, region.clone()))
+            }
+        },
         Destination::Network(network) => Box::new(NetSink::connect(network, stop)?),
         Destination::Http(options) => http::open(options, stop)?,
     })

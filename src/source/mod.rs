@@ -15,6 +15,7 @@ pub mod lines;
 pub mod presets;
 pub mod record;
 pub mod replay;
+pub mod scattered;
 pub mod stamped;
 
 use std::path::PathBuf;

@@ -414,6 +414,17 @@ pub struct DiskStats {
     /// `preallocate` when the filesystem refused.
     pub preallocate_asked: &'static str,
     pub preallocated_bytes: u64,
+    /// A region's walk (`--pattern` and its kin): pattern, I/O sizes,
+    /// length and start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Bytes written over the region's size: whole passes and a part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passes: Option<f64>,
+    /// The share of the region's blocks written at least once, in percent
+    /// (`None` past the skewed runs' bitmap limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage_pct: Option<f64>,
 }
 
 /// What an HTTP destination adds to the summary: requests by status

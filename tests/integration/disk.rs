@@ -17,6 +17,7 @@ mod faults;
 mod preallocate;
 mod queue;
 mod refusals;
+mod region;
 mod sync;
 
 use std::path::Path;

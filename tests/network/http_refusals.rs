@@ -2,7 +2,8 @@
 //! 429 wait ends `interrupted`; `Retry-After: 0` is floored and capped by
 //! `--max-pause`; framing headers and unknown schemes are usage errors; a
 //! stream refused early reports the status and body; certificate errors
-//! are told in words and not retried; a password in the URL is masked.
+//! are told in words and not retried; a password in the URL is masked; a
+//! kept-alive connection the server closed while idle costs no retry.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -44,7 +45,9 @@ fn always(reply: &'static str) -> (String, Arc<AtomicU64>, mpsc::Receiver<()>) {
             let _ = heard.send(());
             let _ = stream.write_all(reply.as_bytes());
             let _ = stream.flush();
-            // A moment for the answer to leave before the close.
+            // Linger a moment before closing with the body unread (which
+            // resets the connection), as servers do so that the answer is
+            // read before the reset; no test event waits on it.
             std::thread::sleep(Duration::from_millis(50));
         }
     });
@@ -147,6 +150,27 @@ fn a_stream_refused_early_reports_the_status_and_body() {
     assert!(!stderr.contains("closed the connection"), "{stderr}");
 }
 
+#[test]
+fn a_batch_refused_before_its_body_is_read_reports_the_status() {
+    let (url, _, _) = always(
+        "HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big!",
+    );
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "3M",
+        "--chunk",
+        "16MiB",
+        "-o",
+        &url,
+        "--stats=json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("the server answered 413"), "{stderr}");
+    assert!(stderr.contains("too big!"), "{stderr}");
+    assert!(!stderr.contains("reset by peer"), "{stderr}");
+}
+
 /// A CA certificate that the server wrongly uses as its own.
 fn ca_as_server(dir: &TestDir) -> (String, String) {
     let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).expect("params");
@@ -212,4 +236,68 @@ fn a_password_in_the_url_is_masked_in_errors_and_the_report() {
     let (code, _, stderr) = run(&["lines", "-o", "http://ingest:hunter2@127.0.0.1:99999/"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+/// A server that closes every connection after one answer, without
+/// saying so (as a keep-alive timeout does); returns its URL and, once
+/// `connections` have come and gone, the bodies it took, in order.
+fn one_answer_per_connection(connections: usize) -> (String, std::thread::JoinHandle<Vec<u8>>) {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let mut bodies = Vec::new();
+        for _ in 0..connections {
+            let Ok((stream, _)) = listener.accept() else {
+                break;
+            };
+            stream.set_read_timeout(Some(RUN_LIMIT)).unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                continue;
+            }
+            bodies.extend_from_slice(&body);
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        }
+        bodies
+    });
+    (url, server)
+}
+
+#[test]
+fn a_connection_the_server_closed_while_idle_costs_no_retry() {
+    let (url, server) = one_answer_per_connection(5);
+    let (code, _, stderr) = run(&[
+        "lines",
+        "-n",
+        "500",
+        "--chunk",
+        "1KiB",
+        "-o",
+        &url,
+        "--retry",
+        "0",
+        "--stats=json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(num(&final_stats(&stderr), "requests"), 5);
+    assert_eq!(
+        server.join().unwrap(),
+        crate::common::expected_lines(0, 500)
+    );
 }

@@ -5,7 +5,10 @@
 //! io_uring), and the disk sink that decides what is written where:
 //! `target` opens a file or device (O_DIRECT, preallocation), `queue`
 //! drives the engine chunk by chunk, `sync` is the durability policy and
-//! `direct` O_DIRECT's alignment and re-blocking.
+//! `direct` O_DIRECT's alignment and re-blocking. A region (`--pattern`,
+//! `--bs`, `--distribution`) is walked by `plan` (with `offsets`, the
+//! seeded permutation a random pass follows) and written by `region`,
+//! which places each chunk at its own offset through the same queue.
 //!
 //! The split keeps each engine small: an engine only carries out
 //! positioned writes and reports when each one is done. A chunk stays with
@@ -21,7 +24,10 @@ use crate::chunk::Chunk;
 
 pub mod direct;
 mod inline;
+mod offsets;
+pub mod plan;
 mod queue;
+mod region;
 pub mod sync;
 mod target;
 mod threads;
@@ -29,6 +35,7 @@ mod uring;
 
 pub use inline::SyncEngine;
 pub use queue::{DiskOptions, DiskSink};
+pub use region::RegionSink;
 pub use target::{Preallocate, Preallocation};
 pub use threads::ThreadsEngine;
 pub use uring::UringEngine;

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::direct::{self, Reblock};
+use super::plan::Region;
 use super::sync::{SyncCall, SyncPolicy, Syncer};
 use super::target::{Preallocate, Preallocation};
 use super::{Completion, Engine, EngineKind, Write};
@@ -41,6 +42,9 @@ pub struct DiskOptions {
     pub preallocate: Option<(Preallocate, u64)>,
     /// `--chunk`, checked against the direct-I/O alignment on opening.
     pub chunk_bytes: usize,
+    /// Write each chunk where a region's plan says (`--pattern` and its
+    /// kin) rather than one after another: see `region.rs`.
+    pub region: Option<Region>,
 }
 
 /// One chunk handed to the sink, oldest first.
@@ -90,24 +94,49 @@ impl DiskSink {
     /// back every chunk whose bytes are all written.
     fn reap(&mut self, wait: bool, done: &mut Done) -> io::Result<()> {
         self.engine.reap(wait, &mut self.reaped)?;
+        let placed = self.options.region.is_some();
         for completion in self.reaped.drain(..) {
             let Write { chunk, len, offset } = completion.write;
             done.write_ns.push(completion.latency_ns);
-            if let Some(slot) = self
+            // The first slot still waiting for this offset: a skewed region
+            // may have the same offset in flight twice.
+            let slot = self
                 .slots
-                .iter_mut()
-                .find(|slot| slot.write_offset == Some(offset))
-            {
-                slot.chunk = Some(chunk);
-            }
+                .iter()
+                .position(|slot| slot.write_offset == Some(offset) && slot.chunk.is_none());
             match completion.result {
                 Ok(()) => {
+                    if let Some(index) = slot {
+                        self.slots[index].chunk = Some(chunk);
+                    }
                     self.completed.insert(offset, offset + len as u64);
                 }
                 Err(err) => {
+                    // A placed write that failed is not counted: its slot
+                    // goes, and the chunk with it.
+                    match (placed, slot) {
+                        (true, Some(index)) => drop(self.slots.remove(index)),
+                        (_, Some(index)) => self.slots[index].chunk = Some(chunk),
+                        _ => {}
+                    }
                     self.error.get_or_insert(err);
                 }
             }
+        }
+        if placed {
+            // Writes at their own offsets are whole on their own: each
+            // chunk is handed back as soon as its write is done, and the
+            // completed offsets wait for `take_completed` (coverage).
+            let mut index = 0;
+            while index < self.slots.len() {
+                if self.slots[index].chunk.is_some() {
+                    let slot = self.slots.remove(index).expect("in range");
+                    done.chunks.push((slot.chunk.expect("checked"), slot.bytes));
+                } else {
+                    index += 1;
+                }
+            }
+            return Ok(());
         }
         while let Some(end) = self.completed.remove(&self.written_to) {
             self.written_to = end;
@@ -121,6 +150,42 @@ impl DiskSink {
             done.chunks.push((slot.chunk.expect("checked"), slot.bytes));
         }
         Ok(())
+    }
+
+    /// The writes completed since the last call, start to end (placed
+    /// writes only: the sequential queue keeps its own).
+    pub(super) fn take_completed(&mut self) -> BTreeMap<u64, u64> {
+        std::mem::take(&mut self.completed)
+    }
+
+    /// Writes `chunk` whole at `offset`, as a region's plan says: no
+    /// re-blocking (the plan's sizes are whole direct-I/O blocks) and no
+    /// order among the writes.
+    pub(super) fn submit_at(
+        &mut self,
+        chunk: Chunk,
+        offset: u64,
+        done: &mut Done,
+    ) -> io::Result<()> {
+        let bytes = chunk.len();
+        self.taken_end += bytes as u64;
+        while self.engine.in_flight() >= self.engine.depth() {
+            self.reap(true, done)?;
+        }
+        self.slots.push_back(Slot {
+            chunk: None,
+            write_offset: Some(offset),
+            end: offset + bytes as u64,
+            bytes,
+        });
+        self.engine.submit(Write {
+            chunk,
+            len: bytes,
+            offset,
+        })?;
+        self.reap(false, done)?;
+        self.check(done)?;
+        self.sync_due(bytes, done)
     }
 
     /// Waits for every write in flight.
@@ -141,6 +206,12 @@ impl DiskSink {
         // Later failures are the same story; the first one is told.
         let _ = self.wait_all(done);
         self.error = None;
+        if self.options.region.is_some() {
+            // Placed writes leave no tail to cut: what completed is
+            // counted and stays, what failed was never counted.
+            self.slots.clear();
+            return Err(err);
+        }
         let kept = self.slot_start();
         self.slots.clear();
         if self.regular
@@ -249,8 +320,8 @@ impl Queue for DiskSink {
         self.wait_all(done)?;
         self.check(done)?;
         self.write_tail(done)?;
-        if self.preallocated {
-            // Before the final sync, so the size it makes durable is right.
+        if self.preallocated && self.options.region.is_none() {
+            // A region keeps its whole size. Before the final sync, so the size it makes durable is right.
             self.file.set_len(self.taken_end)?;
         }
         if self.syncer.at_end() {
@@ -305,6 +376,9 @@ impl Sink for DiskSink {
                 Preallocate::None => 0,
                 _ => self.preallocation.bytes,
             },
+            region: None,
+            passes: None,
+            coverage_pct: None,
         })
     }
 }

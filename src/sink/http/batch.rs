@@ -85,22 +85,20 @@ impl HttpBatch {
         let (to_workers, jobs) = crossbeam_channel::bounded::<Job>(depth);
         let (finished, from_workers) = crossbeam_channel::bounded::<Finished>(depth);
         let mut workers = Vec::with_capacity(depth);
-        let wire = super::wire::Target::new(&options)
-            .with_context(|| format!("cannot resolve the host of {}", options.shown_url()))?
-            .map(Arc::new);
+        // Plain http is written by hand from the writer thread; https
+        // goes through ureq on worker threads (one inline at depth 1).
+        let target = super::wire::Target::new(&options)
+            .with_context(|| format!("cannot resolve the host of {}", options.shown_url()))?;
         let sender = || Sender {
             agent: agent.clone(),
-            wire: wire.clone(),
-            connection: None,
-            head: Vec::new(),
             options: Arc::clone(&options),
             counters: Arc::clone(&counters),
             stop: Arc::clone(&stop),
             abort: Arc::clone(&abort),
         };
-        let multiplex = wire.clone().map(|target| {
+        let multiplex = target.map(|target| {
             Multiplex::new(
-                target,
+                Arc::new(target),
                 Arc::clone(&options),
                 Arc::clone(&counters),
                 Arc::clone(&stop),
@@ -113,12 +111,12 @@ impl HttpBatch {
             false => depth,
         };
         for index in 0..threads {
-            let mut sender = sender();
+            let sender = sender();
             let jobs = jobs.clone();
             let finished = finished.clone();
             let worker = std::thread::Builder::new()
                 .name(format!("gush-http-{index}"))
-                .spawn(move || work(&mut sender, &jobs, &finished))
+                .spawn(move || work(&sender, &jobs, &finished))
                 .context("cannot start an HTTP worker thread")?;
             workers.push(worker);
         }
@@ -201,7 +199,7 @@ impl HttpBatch {
 }
 
 /// A worker: sends each batch it is given until the server takes it.
-fn work(sender: &mut Sender, jobs: &Receiver<Job>, finished: &Channel<Finished>) {
+fn work(sender: &Sender, jobs: &Receiver<Job>, finished: &Channel<Finished>) {
     let mut body = Vec::new();
     for job in jobs {
         if finished.send(carry(sender, job, &mut body)).is_err() {
@@ -213,7 +211,7 @@ fn work(sender: &mut Sender, jobs: &Receiver<Job>, finished: &Channel<Finished>)
 /// Sends one batch until the server takes it (or it fails); `body` is
 /// room for ureq to put the header row in front, reused from batch to
 /// batch (by hand, the two go out in one writev).
-fn carry(sender: &mut Sender, job: Job, body: &mut Vec<u8>) -> Finished {
+fn carry(sender: &Sender, job: Job, body: &mut Vec<u8>) -> Finished {
     let header = job.header.as_deref().unwrap_or_default();
     let started = Instant::now();
     let (latency_ns, result) = match sender.send(header, job.chunk.as_slice(), job.sequence, body) {

@@ -1,12 +1,17 @@
-//! HTTP and HTTPS destinations: `-o http://HOST[:PORT]/PATH`, sent with
-//! ureq (a blocking client, which suits gush's threads) over rustls.
+//! HTTP and HTTPS destinations: `-o http://HOST[:PORT]/PATH`.
 //!
 //! Two ways to send, each in its own file: `batch.rs` makes each chunk of
 //! whole records one request, up to `--queue-depth` in flight over as many
 //! kept-alive connections; `stream.rs` sends the whole output as the
-//! chunked body of one request, as `curl -T -` does. `send.rs` is one
-//! request with the server's backpressure (429 and 503 with Retry-After)
-//! and retries, shared by the batch workers.
+//! chunked body of one request, as `curl -T -` does. Plain http is written
+//! by hand (`wire.rs`: head and chunk in one writev, the response parsed
+//! with httparse), its batches all sent from the writer thread
+//! (`multiplex.rs`); https goes through ureq over rustls (`send.rs`, on
+//! worker threads, as ureq blocks; `tls.rs` for the roots and for saying
+//! what is wrong with a certificate). `retry.rs` is the one course every
+//! batch follows after each attempt: the server's backpressure (429 and
+//! 503 with Retry-After, floored and capped by `--max-pause`), retries
+//! with backoff, or giving up.
 
 use std::fmt;
 use std::io::Write as _;

@@ -30,12 +30,18 @@ struct Batch {
     /// Waiting to go again at this time, since the second: the server's
     /// pause (with its status) or a retry's backoff (status 0).
     again: Option<(Instant, Instant, u16)>,
+    /// It was sent again at once on a new connection after a kept-alive
+    /// one failed under it (allowed once, and not counted as a failure).
+    fresh_tried: bool,
 }
 
 /// One connection and the batch it carries, if any.
 #[derive(Default)]
 struct Slot {
     connection: Option<Connection>,
+    /// The connection has carried a whole exchange: a server may have
+    /// closed it since, while it sat idle.
+    reused: bool,
     batch: Option<Batch>,
 }
 
@@ -85,6 +91,7 @@ impl Multiplex {
             course,
             sent: now,
             again: None,
+            fresh_tried: false,
         });
         self.send(index, finished);
     }
@@ -98,7 +105,10 @@ impl Multiplex {
         let connection = match slot.connection.as_mut() {
             Some(connection) => connection,
             None => match self.target.connect() {
-                Ok(connection) => slot.connection.insert(connection),
+                Ok(connection) => {
+                    slot.reused = false;
+                    slot.connection.insert(connection)
+                }
                 Err(err) => {
                     let attempt = connect_failed(&err, &self.options);
                     return self.weigh(index, attempt, finished);
@@ -118,7 +128,15 @@ impl Multiplex {
             IoSlice::new(body),
         ];
         if let Err(err) = connection.send(&mut parts) {
+            let answer = connection.last_word();
             slot.connection = None;
+            if let Some(answer) = answer {
+                self.counters.status(answer.status);
+                return self.weigh(index, answer.attempt(), finished);
+            }
+            if self.stale(index) {
+                return;
+            }
             let attempt = match err.kind() {
                 io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => no_response(&self.options),
                 _ => Attempt::Failed(crate::net::describe(&err)),
@@ -298,8 +316,9 @@ impl Multiplex {
         let connection = slot.connection.as_mut().expect("polled");
         match connection.response() {
             Ok((answer, keep)) => {
-                if !keep {
-                    slot.connection = None;
+                match keep {
+                    true => slot.reused = true,
+                    false => slot.connection = None,
                 }
                 self.counters.status(answer.status);
                 self.weigh(index, answer.attempt(), finished);
@@ -310,10 +329,29 @@ impl Multiplex {
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
                         no_response(&self.options)
                     }
+                    _ if self.stale(index) => return,
                     _ => Attempt::Failed(crate::net::describe(&err)),
                 };
                 self.weigh(index, attempt, finished);
             }
         }
+    }
+
+    /// A kept-alive connection failed under slot `index`'s batch: most
+    /// likely the server closed it while idle (its keep-alive timeout), so
+    /// the batch goes again at once on a new connection, once, without
+    /// counting against `--retry` or waiting a backoff. True if so.
+    fn stale(&mut self, index: usize) -> bool {
+        let slot = &mut self.slots[index];
+        let Some(batch) = slot.batch.as_mut() else {
+            return false;
+        };
+        if !std::mem::take(&mut slot.reused) || batch.fresh_tried {
+            return false;
+        }
+        batch.fresh_tried = true;
+        let now = Instant::now();
+        batch.again = Some((now, now, 0));
+        true
     }
 }

@@ -1,5 +1,5 @@
-//! One batch over ureq (https, and plain http when not written by hand),
-//! sent until the server takes it: the [`Course`] in `retry.rs` says after
+//! One batch over ureq (https; plain http goes by `multiplex.rs`), sent
+//! until the server takes it: the [`Course`] in `retry.rs` says after
 //! each attempt whether to wait as the server asked, back off and retry,
 //! or give up; this file does the waiting and the asking.
 //!
@@ -7,7 +7,7 @@
 //! sent twice once it succeeds (a reset after the server took a batch but
 //! before it answered is the one case HTTP/1.1 cannot tell apart).
 
-use std::io::{self, IoSlice, Read};
+use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -16,7 +16,6 @@ use ureq::Agent;
 use ureq::http::Response;
 
 use super::retry::{Attempt, Course, Next};
-use super::wire::{Connection, Target};
 use super::{HttpCounters, HttpOptions, Method};
 use crate::sink::interrupted;
 use crate::sink::{STOP_SLICE, sleep_unless};
@@ -28,12 +27,6 @@ pub(super) const QUOTED: usize = 200;
 /// it adds to, and the stop flag its waits watch.
 pub struct Sender {
     pub agent: Agent,
-    /// For plain http, requests written by hand, on this worker's own
-    /// connection (made on first use, and again after a failure).
-    pub(super) wire: Option<Arc<Target>>,
-    pub(super) connection: Option<Connection>,
-    /// The request head, rewritten for each batch.
-    pub head: Vec<u8>,
     pub options: Arc<HttpOptions>,
     pub counters: Arc<HttpCounters>,
     pub stop: Arc<AtomicBool>,
@@ -65,7 +58,7 @@ impl Sender {
     /// returns how long the request that succeeded took, send to full
     /// response, in ns. `spare` is room to join the two for ureq.
     pub fn send(
-        &mut self,
+        &self,
         header: &[u8],
         body: &[u8],
         sequence: u64,
@@ -76,22 +69,18 @@ impl Sender {
         let length = (header.len() + body.len()) as u64;
         loop {
             let started = Instant::now();
-            let attempt = match self.wire.is_some() {
-                true => self.attempt_wire(header, body, sequence),
+            let whole = match header.is_empty() {
+                true => body,
                 false => {
-                    let whole = match header.is_empty() {
-                        true => body,
-                        false => {
-                            spare.clear();
-                            spare.extend_from_slice(header);
-                            spare.extend_from_slice(body);
-                            &spare[..]
-                        }
-                    };
-                    self.attempt(whole, sequence)
-                        .map_err(|err| transport(&err, &options))
+                    spare.clear();
+                    spare.extend_from_slice(header);
+                    spare.extend_from_slice(body);
+                    &spare[..]
                 }
             };
+            let attempt = self
+                .attempt(whole, sequence)
+                .map_err(|err| transport(&err, &options));
             let took = started.elapsed().as_nanos() as u64;
             let next = match attempt {
                 Ok(ref answer) => {
@@ -123,49 +112,6 @@ impl Sender {
                 }
             }
             self.again(length);
-        }
-    }
-
-    /// One attempt over this worker's own connection.
-    fn attempt_wire(
-        &mut self,
-        header: &[u8],
-        body: &[u8],
-        sequence: u64,
-    ) -> Result<Answer, Attempt<'static>> {
-        let target = Arc::clone(self.wire.as_ref().expect("checked"));
-        let options = &*self.options;
-        let connection = match self.connection.as_mut() {
-            Some(connection) => connection,
-            None => self.connection.insert(
-                target
-                    .connect()
-                    .map_err(|err| connect_failed(&err, options))?,
-            ),
-        };
-        target.batch_head(&mut self.head, sequence, header.len() + body.len());
-        let mut parts = [
-            IoSlice::new(&self.head),
-            IoSlice::new(header),
-            IoSlice::new(body),
-        ];
-        let result = connection
-            .send(&mut parts)
-            .and_then(|()| connection.response());
-        match result {
-            Ok((answer, keep)) => {
-                if !keep {
-                    self.connection = None;
-                }
-                Ok(answer)
-            }
-            Err(err) => {
-                self.connection = None;
-                Err(match err.kind() {
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => no_response(options),
-                    _ => Attempt::Failed(crate::net::describe(&err)),
-                })
-            }
         }
     }
 

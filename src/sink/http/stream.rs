@@ -146,9 +146,6 @@ impl Sink for HttpStream {
     }
 }
 
-/// How long a server that broke off the body has to say why.
-const LAST_WORD: Duration = Duration::from_secs(2);
-
 /// The one request of a plain-http stream, written by hand.
 struct WireStream {
     connection: Connection,
@@ -204,17 +201,16 @@ impl WireStream {
     /// The body broke off (or the server spoke first): its answer if it
     /// gave one, else the error the write met.
     fn refusal(&mut self, counters: &HttpCounters, err: Option<io::Error>) -> io::Error {
-        self.connection.set_response_timeout(Some(LAST_WORD));
-        match (self.connection.response(), err) {
-            (Ok((answer, _)), _) => {
+        match (self.connection.last_word(), err) {
+            (Some(answer), _) => {
                 counters.status(answer.status);
                 io::Error::other(match answer.status {
                     200..=299 => "the server answered before the whole body was sent".to_string(),
                     status => answered(status, &answer.quoted),
                 })
             }
-            (Err(_), Some(err)) => io::Error::new(err.kind(), crate::net::describe(&err)),
-            (Err(err), None) => err,
+            (None, Some(err)) => io::Error::new(err.kind(), crate::net::describe(&err)),
+            (None, None) => io::Error::other("the server closed the connection mid-body"),
         }
     }
 

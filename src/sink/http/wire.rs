@@ -16,6 +16,9 @@ use base64::Engine as _;
 use super::send::{Answer, QUOTED};
 use super::{HttpOptions, Method};
 
+/// How long a server that broke off a body has to say why.
+const LAST_WORD: Duration = Duration::from_secs(2);
+
 /// The most a response head may take; a server's answer to a batch is a
 /// few hundred bytes.
 const MAX_HEAD: usize = 64 * 1024;
@@ -155,6 +158,14 @@ impl Connection {
 
     pub fn set_write_timeout(&mut self, limit: Option<Duration>) {
         let _ = self.stream.set_write_timeout(limit);
+    }
+
+    /// After a write failed (the server closed while the body was on its
+    /// way), the answer it may have given first, such as a 413, waited for
+    /// a short while: its status says more than the reset did.
+    pub fn last_word(&mut self) -> Option<Answer> {
+        self.set_response_timeout(Some(LAST_WORD));
+        self.response().ok().map(|(answer, _)| answer)
     }
 
     /// Waits at most `limit` for the response from now on.

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# gush against fio: 4 KiB random writes, O_DIRECT, 1 GiB region, time-based,
+# at depth 32 (io_uring) and depth 1 (psync), in interleaved rounds; prints
+# each run and the medians of IOPS, write p99 and CPU per I/O.
+#
+#   bench/randwrite.sh [DIR]      (ROUNDS=3 RUNTIME=20 by default)
+#
+# The file is laid out once (a full sequential write), so both tools
+# overwrite the same allocated blocks; it is deleted at the end.
+set -euo pipefail
+DIR=${1:-/var/tmp}
+ROUNDS=${ROUNDS:-3}
+RUNTIME=${RUNTIME:-20}
+GUSH=${GUSH:-$(dirname "$0")/../target/release/gush}
+F="$DIR/gush-randwrite-bench"
+trap 'rm -f "$F" "$F.json" "$F.time"' EXIT
+command -v fio >/dev/null || { echo "fio is needed: apt-get install -y fio" >&2; exit 1; }
+"$GUSH" bytes --fill random -s 1GiB --direct --queue-depth 16 -o "$F" --force --quiet
+
+# One run; prints "tool depth iops p99_us cpu_us_per_io".
+run() {
+  local tool=$1 depth=$2
+  if [ "$tool" = fio ]; then
+    local engine=io_uring; [ "$depth" = 1 ] && engine=psync
+    /usr/bin/time -f "%U %S" -o "$F.time" fio --name=w --filename="$F" --rw=randwrite --bs=4k \
+      --size=1g --direct=1 --ioengine=$engine --iodepth="$depth" --runtime="$RUNTIME" \
+      --time_based --output-format=json --output="$F.json" >/dev/null
+    python3 - "$F.json" "$F.time" "$depth" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["jobs"][0]["write"]
+u, s = map(float, open(sys.argv[2]).read().split()[-2:])
+print(f"fio  {sys.argv[3]:>2} {w['iops']:9.0f} {w['clat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/w['total_ios']:7.2f}")
+PY
+  else
+    /usr/bin/time -f "%U %S" -o "$F.time" "$GUSH" bytes --fill random -s 1GiB --pattern random \
+      --bs 4k --direct --queue-depth "$depth" -t "${RUNTIME}s" -o "$F" --force \
+      --stats-file "$F.json" --quiet
+    python3 - "$F.json" "$F.time" "$depth" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+u, s = map(float, open(sys.argv[2]).read().split()[-2:])
+print(f"gush {sys.argv[3]:>2} {j['writes']/j['elapsed_s']:9.0f} {j['write_lat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/j['writes']:7.2f}")
+PY
+  fi
+}
+
+echo "tool depth      iops   p99_us  cpu_us/io"
+results=$(for depth in 32 1; do
+  for round in $(seq "$ROUNDS"); do
+    run gush "$depth"; run fio "$depth"
+  done
+done | tee /dev/stderr)
+echo "medians:"
+echo "$results" | python3 -c '
+import sys, statistics, collections
+rows = collections.defaultdict(list)
+for line in sys.stdin:
+    tool, depth, *vals = line.split()
+    rows[(tool, depth)].append(list(map(float, vals)))
+for (tool, depth), runs in sorted(rows.items(), key=lambda r: (-int(r[0][1]), r[0][0])):
+    med = [statistics.median(col) for col in zip(*runs)]
+    print(f"{tool:4} {depth:>2} {med[0]:9.0f} {med[1]:9.0f} {med[2]:7.2f}")
+for depth in sorted({d for _, d in rows}, key=int, reverse=True):
+    g = [statistics.median(c) for c in zip(*rows[("gush", depth)])]
+    f = [statistics.median(c) for c in zip(*rows[("fio", depth)])]
+    print(f"depth {depth}: IOPS {g[0]/f[0]:.2f}x fio, p99 {g[1]/f[1]:.2f}x, CPU/IO {g[2]/f[2]:.2f}x")
+'

@@ -1,0 +1,175 @@
+//! The disk sink over a region (`--pattern`, `--bs`, `--distribution`,
+//! `--loops`, `--offset`): each chunk is one I/O, written at the offset the
+//! region's [`Cursor`] names next, and the passes and coverage of what
+//! completed are counted for the summary.
+//!
+//! Kept apart from the queue (`queue.rs`) because it only decides where:
+//! the source made each chunk's bytes for that same offset with a cursor
+//! of its own (`source/scattered.rs`), so the bytes at an offset do not
+//! depend on when they were written, and one full random pass leaves the
+//! file byte-identical to the sequential run with the same seed.
+
+use std::io;
+
+use humansize::{BINARY, format_size};
+
+use super::DiskSink;
+use super::plan::{Cursor, Region};
+use crate::chunk::Chunk;
+use crate::sink::{Done, Queue, Sink};
+use crate::stats::SinkReport;
+
+/// The most blocks a skewed run keeps a written-or-not bit for: 4 MiB of
+/// bitmap (128 GiB of 4 KiB blocks), inside gush's hwm + 8 MiB promise.
+/// A uniform or sequential region needs none: each pass writes every
+/// block once, so its coverage is exact from the bytes written.
+const MAX_COVERAGE_BLOCKS: u64 = 1 << 25;
+
+pub struct RegionSink {
+    disk: DiskSink,
+    region: Region,
+    cursor: Cursor,
+    /// Bytes whose writes completed.
+    written: u64,
+    /// One bit per grain-sized block, for a skewed run.
+    bitmap: Option<Vec<u64>>,
+    blocks_written: u64,
+}
+
+impl RegionSink {
+    pub fn new(disk: DiskSink, region: Region) -> RegionSink {
+        let blocks = region.size / region.grain();
+        let bitmap = (!region.covers_each_pass() && blocks <= MAX_COVERAGE_BLOCKS)
+            .then(|| vec![0u64; blocks.div_ceil(64) as usize]);
+        RegionSink {
+            disk,
+            cursor: region.cursor(),
+            region,
+            written: 0,
+            bitmap,
+            blocks_written: 0,
+        }
+    }
+
+    /// Counts what the queue has handed back since the last call.
+    fn account(&mut self, done: &Done, counted: usize) {
+        self.written += done.chunks[counted..]
+            .iter()
+            .map(|&(_, bytes)| bytes as u64)
+            .sum::<u64>();
+        let completed = self.disk.take_completed();
+        let Some(bitmap) = &mut self.bitmap else {
+            return;
+        };
+        let grain = self.region.grain();
+        for (start, end) in completed {
+            let first = (start - self.region.start) / grain;
+            let last = (end - self.region.start).div_ceil(grain);
+            for block in first..last {
+                let (word, bit) = ((block / 64) as usize, block % 64);
+                if bitmap[word] & (1 << bit) == 0 {
+                    bitmap[word] |= 1 << bit;
+                    self.blocks_written += 1;
+                }
+            }
+        }
+    }
+
+    /// The share of the region's blocks written at least once, in percent.
+    fn coverage(&self) -> Option<f64> {
+        let size = self.region.size as f64;
+        match &self.bitmap {
+            _ if self.region.covers_each_pass() => {
+                Some(100.0 * (self.written as f64).min(size) / size)
+            }
+            Some(_) => {
+                Some(100.0 * self.blocks_written as f64 / (size / self.region.grain() as f64))
+            }
+            None => None,
+        }
+    }
+
+    fn with<T>(
+        &mut self,
+        done: &mut Done,
+        step: impl FnOnce(&mut DiskSink, &mut Done) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let counted = done.chunks.len();
+        let result = step(&mut self.disk, done);
+        self.account(done, counted);
+        result
+    }
+}
+
+impl Queue for RegionSink {
+    fn submit(&mut self, chunk: Chunk, done: &mut Done) -> io::Result<()> {
+        let io = self.cursor.next_io();
+        if chunk.len() as u64 != io.len {
+            // The source's cursor and this one walk the same plan; a chunk
+            // of another size means they parted, and writing on would put
+            // bytes where they do not belong.
+            return Err(io::Error::other(format!(
+                "a chunk of {} bytes for a write of {} at offset {}: the plan and the data parted",
+                chunk.len(),
+                io.len,
+                io.offset
+            )));
+        }
+        self.with(done, |disk, done| disk.submit_at(chunk, io.offset, done))
+    }
+
+    fn drain(&mut self, done: &mut Done) -> io::Result<()> {
+        self.with(done, |disk, done| disk.drain(done))
+    }
+
+    fn busy(&self) -> bool {
+        self.disk.busy()
+    }
+
+    fn wait(&mut self, done: &mut Done) -> io::Result<()> {
+        self.with(done, |disk, done| disk.wait(done))
+    }
+}
+
+impl Sink for RegionSink {
+    fn name(&self) -> &str {
+        self.disk.name()
+    }
+
+    fn write(&mut self, _buf: &[u8]) -> io::Result<usize> {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a region is written chunk by chunk, each at its own offset (Queue::submit)",
+        ))
+    }
+
+    fn queue(&mut self) -> Option<&mut dyn Queue> {
+        Some(self)
+    }
+
+    fn report(&self) -> SinkReport {
+        let mut report = self.disk.report();
+        let SinkReport::Disk(stats) = &mut report else {
+            return report;
+        };
+        let sizes: Vec<String> = self
+            .region
+            .sizes
+            .iter()
+            .map(|&(size, pct)| match self.region.sizes.len() {
+                1 => format_size(size, BINARY),
+                _ => format!("{}/{pct}", format_size(size, BINARY)),
+            })
+            .collect();
+        stats.region = Some(format!(
+            "{}, bs {}, {} from offset {}",
+            self.region,
+            sizes.join(":"),
+            format_size(self.region.size, BINARY),
+            self.region.start
+        ));
+        stats.passes = Some(self.written as f64 / self.region.size as f64);
+        stats.coverage_pct = self.coverage();
+        report
+    }
+}
