@@ -53,7 +53,7 @@ complete -c gush -n "__fish_gush_using_subcommand lines" -l sink-rate -d 'Hold t
 complete -c gush -n "__fish_gush_using_subcommand lines" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer, chunks in flight to a disk included. Past it the generator pauses. Default 1MiB, or two full queues of chunks at a --queue-depth that needs more' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
-complete -c gush -n "__fish_gush_using_subcommand lines" -l threads -d 'Generator threads; the output is the same bytes for any N. Given, all N start at once. By default a run starts with one and adds threads (up to the available cores, at most 8) while the generator is what holds it back. `replay` and --rate runs use one' -r
+complete -c gush -n "__fish_gush_using_subcommand lines" -l threads -d 'Generator threads; the output is the same bytes for any N. Given, all N start at once. By default a run starts with one and adds threads (up to the available cores, at most 8) while the generator is what holds it back. `replay` and --rate runs use one, and refuse more' -r
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand lines" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
@@ -129,7 +129,7 @@ complete -c gush -n "__fish_gush_using_subcommand records" -l sink-rate -d 'Hold
 complete -c gush -n "__fish_gush_using_subcommand records" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer, chunks in flight to a disk included. Past it the generator pauses. Default 1MiB, or two full queues of chunks at a --queue-depth that needs more' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
-complete -c gush -n "__fish_gush_using_subcommand records" -l threads -d 'Generator threads; the output is the same bytes for any N. Given, all N start at once. By default a run starts with one and adds threads (up to the available cores, at most 8) while the generator is what holds it back. `replay` and --rate runs use one' -r
+complete -c gush -n "__fish_gush_using_subcommand records" -l threads -d 'Generator threads; the output is the same bytes for any N. Given, all N start at once. By default a run starts with one and adds threads (up to the available cores, at most 8) while the generator is what holds it back. `replay` and --rate runs use one, and refuse more' -r
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand records" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
@@ -201,7 +201,7 @@ complete -c gush -n "__fish_gush_using_subcommand bytes" -l sink-rate -d 'Hold t
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer, chunks in flight to a disk included. Past it the generator pauses. Default 1MiB, or two full queues of chunks at a --queue-depth that needs more' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
-complete -c gush -n "__fish_gush_using_subcommand bytes" -l threads -d 'Generator threads; the output is the same bytes for any N. Given, all N start at once. By default a run starts with one and adds threads (up to the available cores, at most 8) while the generator is what holds it back. `replay` and --rate runs use one' -r
+complete -c gush -n "__fish_gush_using_subcommand bytes" -l threads -d 'Generator threads; the output is the same bytes for any N. Given, all N start at once. By default a run starts with one and adds threads (up to the available cores, at most 8) while the generator is what holds it back. `replay` and --rate runs use one, and refuse more' -r
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand bytes" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F
@@ -267,7 +267,7 @@ complete -c gush -n "__fish_gush_using_subcommand replay" -l sink-rate -d 'Hold 
 complete -c gush -n "__fish_gush_using_subcommand replay" -l chunk -d 'Size of each buffer handed from the generator to the writer' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l hwm -d 'High-water mark: the most bytes that may wait between generator and writer, chunks in flight to a disk included. Past it the generator pauses. Default 1MiB, or two full queues of chunks at a --queue-depth that needs more' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l lwm -d 'Low-water mark: a paused generator resumes (a drain) once the buffered bytes fall to SIZE. Default hwm/2; 0 waits for empty' -r
-complete -c gush -n "__fish_gush_using_subcommand replay" -l threads -d 'Generator threads; the output is the same bytes for any N. Given, all N start at once. By default a run starts with one and adds threads (up to the available cores, at most 8) while the generator is what holds it back. `replay` and --rate runs use one' -r
+complete -c gush -n "__fish_gush_using_subcommand replay" -l threads -d 'Generator threads; the output is the same bytes for any N. Given, all N start at once. By default a run starts with one and adds threads (up to the available cores, at most 8) while the generator is what holds it back. `replay` and --rate runs use one, and refuse more' -r
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats -d 'Print a summary on stderr at the end: `human` (the default) or `json`, one object' -r -f -a "human\t''
 json\t''"
 complete -c gush -n "__fish_gush_using_subcommand replay" -l stats-file -d 'Also write the JSON summary to PATH (replaced if it exists)' -r -F

@@ -320,7 +320,8 @@ pub struct CommonArgs {
     /// Generator threads; the output is the same bytes for any N. Given,
     /// all N start at once. By default a run starts with one and adds
     /// threads (up to the available cores, at most 8) while the generator
-    /// is what holds it back. `replay` and --rate runs use one.
+    /// is what holds it back. `replay` and --rate runs use one, and refuse
+    /// more.
     #[arg(long, value_name = "N", value_parser = parse_threads, help_heading = "Flow")]
     pub threads: Option<usize>,
 

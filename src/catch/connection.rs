@@ -240,7 +240,7 @@ impl Reader<'_> {
                 return Ok(Ending::Interrupted);
             }
             if let Some(delay) = self.shared.read_delay {
-                crate::sink::sleep_unless(&self.shared.stop, delay);
+                crate::sink::sleep_unless_stopping(|| self.shared.stopping(), delay);
             }
             let mut room = BUFFER - self.kept;
             if let Some(pacer) = pacer.as_mut() {

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::config::catch::CatchConfig;
-use crate::signals::Signals;
+use crate::run::{Ending as RunEnding, Run};
 use crate::sink;
 use crate::source::framing::Framing;
 use crate::stats::End;
@@ -34,28 +34,24 @@ use report::{CatchStats, Destination, PER_CONNECTION_SHOWN, Ticker};
 const POLL: Duration = Duration::from_millis(100);
 
 pub fn run(config: CatchConfig) -> Result<ExitCode> {
-    let signals = Signals::install()?;
-    // Before the output is opened, so a bad path replaces nothing.
-    let stats_file = config
-        .stats_file
-        .as_deref()
-        .map(crate::report::StatsFile::create)
-        .transpose()?;
+    crate::run::drive(config.stats_file.as_deref(), |run| {
+        serve_and_report(&config, run)
+    })
+}
+
+/// Listens, serves until done or stopped, saves what waits, and reports:
+/// the work [`crate::run::drive`] sets signals and `--stats-file` up for.
+fn serve_and_report(config: &CatchConfig, run: &Run) -> Result<RunEnding> {
     let listener = Listener::bind(&config.listen)?;
     let listen = listener.address();
     let output = match &config.output {
         None => None,
         Some(path) => Some(Output {
-            sink: Mutex::new(
-                match sink::open(
-                    sink::Destination::stream(path),
-                    config.existing,
-                    signals.stop_flag(),
-                ) {
-                    Ok(sink) => sink,
-                    Err(err) => return signals.interrupted(err),
-                },
-            ),
+            sink: Mutex::new(sink::open(
+                sink::Destination::stream(path),
+                config.existing,
+                run.stop_flag(),
+            )?),
             closed: AtomicBool::new(false),
         }),
     };
@@ -103,7 +99,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         http,
         live: Live::default(),
         output,
-        stop: signals.stop_flag(),
+        stop: run.stop_flag(),
         halt: AtomicBool::new(false),
         framing: config.framing,
         read_delay: config.read_delay,
@@ -122,7 +118,7 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         None => None,
     };
 
-    let served = serve(listener, &config, &shared);
+    let served = serve(listener, config, &shared);
 
     if let Some(ticker) = ticker {
         ticker.finish();
@@ -164,13 +160,9 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
         rejected: http.rejected.load(Ordering::Relaxed),
         busy: http.busy.load(Ordering::Relaxed),
     });
-    report::finish(&config, stats_file.as_ref(), &stats)?;
+    run.report(&stats, config.stats, || report::human(&stats), false)?;
     finished?;
-    Ok(match end {
-        End::Error => ExitCode::FAILURE,
-        End::Interrupted => ExitCode::from(signals.exit_code()),
-        _ => ExitCode::SUCCESS,
-    })
+    Ok(RunEnding::of(end))
 }
 
 /// Accepts connections until enough were served or catch is stopped, and

@@ -10,11 +10,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::connection::{ConnectionReport, Live};
-use crate::config::catch::CatchConfig;
 use crate::report::StatsFormat;
 use crate::report::progress::count;
 use crate::report::sample::{Rated, Sampler, Schedule, Watch};
-use crate::report::{StatsFile, emit, seconds, size, stderr_line};
+use crate::report::{seconds, size, stderr_line};
 use crate::source::framing::Framing;
 use crate::stats::{Counters, End};
 
@@ -75,15 +74,6 @@ pub const PER_CONNECTION_SHOWN: usize = 1000;
 
 /// The human summary lists fewer.
 const HUMAN_SHOWN: usize = 20;
-
-/// Prints and saves the summary as the configuration asks.
-pub fn finish(
-    config: &CatchConfig,
-    stats_file: Option<&StatsFile>,
-    stats: &CatchStats,
-) -> Result<()> {
-    emit(stats, config.stats, stats_file, || human(stats), false)
-}
 
 pub fn human(s: &CatchStats) -> String {
     let mut out = String::new();

@@ -29,8 +29,12 @@
 //! hands over to the team when `growth.rs` says a second thread should be
 //! tried; the first thread then goes on looking, adding threads and parking
 //! those that did not pay.
+//!
+//! Here is what the threads share and the handoff; each thread's own loop
+//! is in `team/claims.rs`, adding and parking threads in `team/crew.rs`,
+//! reserving under the hwm in `team/gate.rs`, and the turn in
+//! `team/turn.rs`.
 
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::Scope;
@@ -38,17 +42,18 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::Flow;
 use super::generator::{Generated, Handoff};
-use super::growth::Step;
-use super::{Flow, is_set};
 use crate::chunk::{Chunk, ChunkPool};
-use crate::source::{Filled, Source, Unit};
-use crate::stats::{Counters, End};
+use crate::source::{Source, Unit};
+use crate::stats::Counters;
 
+mod claims;
+mod crew;
 mod gate;
 mod turn;
 use gate::Waiting;
-use turn::{Order, Sent};
+use turn::Order;
 
 /// A unit of records is sized to fill its last chunk to this share, so
 /// that one whose records run long still fits, rather than spill a few
@@ -186,12 +191,6 @@ impl<'a> Team<'a> {
         }
     }
 
-    /// Whether another thread can still be started or unparked.
-    pub fn can_grow(&self) -> bool {
-        self.wanted_threads.load(Ordering::SeqCst) < self.started_threads.load(Ordering::SeqCst)
-            || !lock(&self.spare).is_empty()
-    }
-
     /// Takes over from the lone generator where it stopped, starts a second
     /// thread, and goes on as the first; returns what this thread did.
     pub fn lead<'scope>(
@@ -239,66 +238,6 @@ impl<'a> Team<'a> {
         generated
     }
 
-    /// Lets one more thread run: a parked one, or a new one if a source is
-    /// left for it.
-    fn grow<'scope>(
-        &'scope self,
-        scope: &'scope Scope<'scope, '_>,
-        full: &Sender<Chunk>,
-        empty: &Receiver<Chunk>,
-    ) {
-        if self.wanted_threads.load(Ordering::SeqCst) < self.started_threads.load(Ordering::SeqCst)
-        {
-            let _parking = lock(&self.parking);
-            // Counted active before it wakes, so the first thread never
-            // claims as if alone while it does.
-            self.active_helpers.fetch_add(1, Ordering::SeqCst);
-            self.wanted_threads.fetch_add(1, Ordering::SeqCst);
-            self.unparked.notify_all();
-            return;
-        }
-        let Some(source) = lock(&self.spare).pop() else {
-            return;
-        };
-        self.active_helpers.fetch_add(1, Ordering::SeqCst);
-        let index = self.started_threads.fetch_add(1, Ordering::SeqCst);
-        self.wanted_threads.fetch_add(1, Ordering::SeqCst);
-        let (full, empty) = (full.clone(), empty.clone());
-        scope.spawn(move || {
-            let generated = self.work(source, index, None, full, empty);
-            lock(&self.results).push(generated);
-        });
-    }
-
-    /// Parks the thread that came last, once it has finished its unit.
-    fn shrink(&self) {
-        let _parking = lock(&self.parking);
-        let wanted = self.wanted_threads.load(Ordering::SeqCst);
-        self.wanted_threads
-            .store(wanted.max(2) - 1, Ordering::SeqCst);
-    }
-
-    /// Waits while thread `index` is parked; false if the run is over.
-    fn parked(&self, index: usize) -> bool {
-        let mut parking = lock(&self.parking);
-        if index >= self.wanted_threads.load(Ordering::SeqCst) {
-            // Woken only by `grow`, which counts it active again.
-            self.active_helpers.fetch_sub(1, Ordering::SeqCst);
-        }
-        while index >= self.wanted_threads.load(Ordering::SeqCst) {
-            if self.over.load(Ordering::SeqCst) || is_set(self.stop) {
-                return false;
-            }
-            // Timed, to see a stop (which notifies no one) soon.
-            parking = self
-                .unparked
-                .wait_timeout(parking, Duration::from_millis(20))
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-        true
-    }
-
     /// What the helper threads did, once they have all ended.
     pub fn results(&self) -> Vec<Generated> {
         std::mem::take(&mut *lock(&self.results))
@@ -326,193 +265,5 @@ impl<'a> Team<'a> {
         }
         let short = (records_per_chunk as f64 * (1.0 - UNIT_FILL)) as u64;
         (records_per_chunk * self.unit_chunks - short).max(1)
-    }
-
-    /// Whether the stream has got to `at`.
-    fn turn_is(&self, at: u64) -> bool {
-        lock(&self.order).turn == at
-    }
-
-    /// Sends the held chunks, each in its turn. False if the stream ended
-    /// (the rest are dropped).
-    fn flush(
-        &self,
-        held: &mut VecDeque<(u64, Chunk)>,
-        source: &mut dyn Source,
-        plan: &Plan,
-        full: &Sender<Chunk>,
-        generated: &mut Generated,
-    ) -> bool {
-        while let Some((at, chunk)) = held.pop_front() {
-            if let Sent::Ended = self.send_in_turn(at, chunk, source, plan, full, generated) {
-                for (_, chunk) in held.drain(..) {
-                    self.drop_chunk(chunk);
-                }
-                return false;
-            }
-        }
-        true
-    }
-
-    /// One thread's loop: claim a unit, make its chunks, send each in its
-    /// turn. The leading thread (with `scope`) also adds threads.
-    fn work<'scope>(
-        &'scope self,
-        mut source: Box<dyn Source>,
-        index: usize,
-        mut lead: Option<Lead<'scope, '_>>,
-        full: Sender<Chunk>,
-        empty: Receiver<Chunk>,
-    ) -> Generated {
-        let plan = *lock(&self.plan);
-        let mut generated = Generated::new(self.started);
-        // Chunks made and not yet sent, in stream order.
-        let mut held: VecDeque<(u64, Chunk)> = VecDeque::new();
-        // Every position a thread claims is sent, or the stream is ended at
-        // or before it (`end_at`): the threads waiting for a later turn
-        // depend on it. So a thread leaves its claims only between units,
-        // holding nothing, or through `end_at`.
-        generated.end = 'claims: loop {
-            debug_assert!(held.is_empty(), "a claim starts holding nothing");
-            if is_set(self.stop) {
-                break End::Interrupted;
-            }
-            if index > 0 && !self.parked(index) {
-                break End::Complete;
-            }
-            if self.deadline.is_some_and(|d| Instant::now() >= d) {
-                break End::Complete;
-            }
-            // The first thread with every other parked claims as it goes,
-            // filling whole chunks as the lone generator does.
-            let alone = lead.is_some() && self.active_helpers.load(Ordering::SeqCst) == 0;
-            let (first, last) = if alone {
-                (self.next_claim.load(Ordering::SeqCst), plan.claim_end)
-            } else {
-                let unit = match plan.unit {
-                    Unit::Bytes => self.fill_bytes as u64 * self.unit_chunks,
-                    Unit::Records => self.records_per_unit.load(Ordering::Relaxed),
-                };
-                let first = self.next_claim.fetch_add(unit, Ordering::SeqCst);
-                (first, first.saturating_add(unit).min(plan.claim_end))
-            };
-            if first >= plan.claim_end {
-                break End::Complete;
-            }
-            if source.position().map(|p| p.at) != Some(first) {
-                source.seek(first);
-            }
-            let mut at = first;
-            while at < last {
-                if is_set(self.stop) {
-                    // Mid-unit: the stream ends here, with no gap; what
-                    // this thread holds before it still goes in its turn.
-                    self.end_at(at, None);
-                    self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
-                    break 'claims End::Interrupted;
-                }
-                if !self.reserve(at, &empty) {
-                    // The stream ended before `at`, or the writer is gone.
-                    // Either way nothing from `at` on will be sent, so the
-                    // stream ends here: threads holding chunks past this
-                    // unit would otherwise wait for a turn that never
-                    // comes (issue 16: `| head` hung 1 run in 8).
-                    self.end_at(at, None);
-                    self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
-                    break 'claims generated.end;
-                }
-                let mut chunk = self.take_chunk(&empty);
-                let busy = Instant::now();
-                let filled = self.fill(&mut *source, &mut chunk, last - at, plan.unit);
-                generated.busy += busy.elapsed();
-                let reserved = self.flow.chunk_bytes as u64;
-                // The reservation shrinks to what the chunk holds.
-                self.counters
-                    .buffered_bytes
-                    .fetch_sub(reserved - filled.bytes as u64, Ordering::SeqCst);
-                self.ahead_bytes
-                    .fetch_sub(reserved - filled.bytes as u64, Ordering::SeqCst);
-                chunk.set_filled(filled.bytes, filled.records);
-                held.push_back((at, chunk));
-                at += match plan.unit {
-                    Unit::Bytes => filled.bytes as u64,
-                    Unit::Records => filled.records,
-                };
-                // Held chunks go out once the turn is theirs, the unit is
-                // made, or this thread holds its share of the hwm; an empty
-                // one (nothing fits) ends the stream in its turn.
-                let due = filled.bytes == 0
-                    || at >= last
-                    || held.len() as u64 >= self.unit_chunks
-                    || self.turn_is(held[0].0);
-                if due && !self.flush(&mut held, &mut *source, &plan, &full, &mut generated) {
-                    break 'claims generated.end;
-                }
-                if filled.bytes == 0 {
-                    break 'claims generated.end;
-                }
-                if alone {
-                    self.next_claim.store(at, Ordering::SeqCst);
-                }
-                if plan.unit == Unit::Records && filled.records > 0 && (alone || at < last) {
-                    // Units sized to fill chunks, as the last one measured.
-                    let per_chunk =
-                        self.fill_bytes as u64 * filled.records / (filled.bytes as u64).max(1);
-                    self.records_per_unit
-                        .store(self.unit_for(per_chunk), Ordering::Relaxed);
-                }
-                if let Some(lead) = &mut lead {
-                    match lead
-                        .growth
-                        .look(Instant::now(), self.counters, self.can_grow())
-                    {
-                        Step::Grow => {
-                            self.grow(lead.scope, &full, &empty);
-                            if alone {
-                                // No longer alone: claim in units again,
-                                // holding nothing, as every claim starts.
-                                if !self.flush(
-                                    &mut held,
-                                    &mut *source,
-                                    &plan,
-                                    &full,
-                                    &mut generated,
-                                ) {
-                                    break 'claims generated.end;
-                                }
-                                continue 'claims;
-                            }
-                        }
-                        Step::Shrink => self.shrink(),
-                        Step::Hold => {}
-                    }
-                }
-                if alone && self.deadline.is_some_and(|d| Instant::now() >= d) {
-                    self.end_at(at, None);
-                    self.flush(&mut held, &mut *source, &plan, &full, &mut generated);
-                    break 'claims End::Complete;
-                }
-            }
-        };
-        generated
-    }
-
-    /// Fills `chunk` with the unit's records from the source's position,
-    /// at most `left` of them (or `left` bytes).
-    fn fill(&self, source: &mut dyn Source, chunk: &mut Chunk, left: u64, unit: Unit) -> Filled {
-        let capacity = self.flow.chunk_bytes;
-        if unit == Unit::Bytes {
-            let room = (self.fill_bytes as u64).min(left) as usize;
-            return source.fill(&mut chunk.space()[..room], u64::MAX);
-        }
-        // At most `--batch` records a chunk, as with one thread.
-        let left = left.min(self.flow.records_per_chunk.unwrap_or(u64::MAX));
-        let filled = source.fill(&mut chunk.space()[..self.fill_bytes], left);
-        if filled.bytes == 0 && self.fill_bytes < capacity {
-            // As with one thread: a record too big for the size the sink
-            // fitted chunks to, but not for a chunk, goes out alone.
-            return source.fill(&mut chunk.space()[..capacity], left.min(1));
-        }
-        filled
     }
 }

@@ -22,8 +22,7 @@ use anyhow::{Context, Result};
 use humansize::{BINARY, format_size};
 use serde::Serialize;
 
-use crate::stats::{HttpStats, Stats};
-use monitor::History;
+use crate::stats::HttpStats;
 use sample::Sample;
 pub use summary::{http_line, human};
 
@@ -65,24 +64,6 @@ pub enum Progress {
 pub enum StatsFormat {
     Human,
     Json,
-}
-
-/// Prints and saves the summary as the configuration asks. A run that
-/// showed live progress gets the human summary in its place even without
-/// `--stats`.
-pub fn finish(
-    report: &Report,
-    stats_file: Option<&StatsFile>,
-    stats: &Stats,
-    history: &History,
-) -> Result<()> {
-    emit(
-        stats,
-        report.stats,
-        stats_file,
-        || human(stats, history),
-        history.progress_shown,
-    )
 }
 
 /// Prints a summary on stderr as `format` asks (the human one also when

@@ -148,11 +148,18 @@ pub const STOP_SLICE: Duration = Duration::from_millis(20);
 /// Sleeps for `wait`, in slices, unless `stop` is set first. Returns false
 /// if it was cut short by a stop.
 pub fn sleep_unless(stop: &AtomicBool, wait: Duration) -> bool {
+    sleep_unless_stopping(|| stop.load(Ordering::Relaxed), wait)
+}
+
+/// As [`sleep_unless`], for a caller with more than one reason to stop
+/// (`gush catch` also halts when its output fails): the wait ends as soon
+/// as `stopping` says so.
+pub fn sleep_unless_stopping(stopping: impl Fn() -> bool, wait: Duration) -> bool {
     // A wait past what an Instant holds (`--sink-delay 1e12y`) is forever:
     // only a stop ends it, and adding it would panic.
     let until = Instant::now().checked_add(wait);
     loop {
-        if stop.load(Ordering::Relaxed) {
+        if stopping() {
             return false;
         }
         let left = until.map_or(STOP_SLICE, |until| {

@@ -39,6 +39,11 @@ pub(super) enum Sent {
 }
 
 impl Team<'_> {
+    /// Whether the stream has got to `at`.
+    pub(super) fn turn_is(&self, at: u64) -> bool {
+        lock(&self.order).turn == at
+    }
+
     /// Ends the stream at `at` (if not already ended sooner), and wakes
     /// every thread waiting for a turn that will not come.
     pub(super) fn end_at(&self, at: u64, error: Option<anyhow::Error>) {

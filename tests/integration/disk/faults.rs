@@ -11,7 +11,7 @@ use super::{Mount, TestDir, size_of, stats_file};
 use crate::common::signal_and_wait;
 use crate::common::{
     expected_lines, gush, gush_std, line_count, num, output_bounded, read, send_signal, text,
-    wait_for_file,
+    wait_for_size, wait_until,
 };
 
 /// Checks that `out` holds only whole default lines, `Line 0` on, and
@@ -75,10 +75,7 @@ fn a_write_failing_mid_queue_leaves_whole_chunks_as_reported() {
 
 #[test]
 fn a_full_filesystem_mid_queue_leaves_whole_chunks_as_reported() {
-    let test = "a_full_filesystem_mid_queue_leaves_whole_chunks_as_reported";
-    let Some(mount) = Mount::new("tmpfs", "size=1m", test) else {
-        return;
-    };
+    let mount = Mount::new("tmpfs", "size=1m");
     // The report goes to the real disk: the full one would refuse it.
     let dir = TestDir::new();
     for direct in [&[][..], &["--direct"]] {
@@ -99,7 +96,7 @@ fn a_full_filesystem_mid_queue_leaves_whole_chunks_as_reported() {
 }
 
 /// `gush bytes --direct` at depth 16, slowed so it is still running, hit
-/// by SIGINT after half a second; returns the exit and the report.
+/// by SIGINT once a chunk is on disk; returns the exit and the report.
 fn interrupt_deep_direct(sync: &str) -> (Output, Duration, serde_json::Value, u64) {
     let dir = TestDir::new();
     let out = dir.path("out");
@@ -122,8 +119,8 @@ fn interrupt_deep_direct(sync: &str) -> (Output, Duration, serde_json::Value, u6
         .arg(&out)
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn gush");
-    wait_for_file(&out, &mut child);
-    std::thread::sleep(Duration::from_millis(500));
+    // A chunk or more on disk, so the cut has whole chunks to keep.
+    wait_for_size(&out, 1, &mut child);
     let (output, took) = signal_and_wait(child, libc::SIGINT);
     let stats = stats_file(&dir.path("stats.json"));
     (output, took, stats, size_of(&out))
@@ -181,8 +178,14 @@ fn an_interrupted_preallocated_run_is_cut_back() {
         .arg("-o")
         .arg(&out);
     let mut child = cmd.stderr(Stdio::piped()).spawn().expect("spawn gush");
-    wait_for_file(&out, &mut child);
-    std::thread::sleep(Duration::from_millis(300));
+    // The first chunk written over the preallocated zeros (the size says
+    // nothing: it is the whole 64 MiB from the start).
+    wait_until("writing its first chunk", &mut child, |_| {
+        let mut head = [0; 7];
+        std::fs::File::open(&out)
+            .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head))
+            .is_ok_and(|()| &head == b"Line 0\n")
+    });
     send_signal(&child, libc::SIGINT);
     assert_eq!(output_bounded(child).status.code(), Some(130));
     let stats = stats_file(&dir.path("stats.json"));
