@@ -218,7 +218,7 @@ impl Config {
     /// the clock, the read-back.
     pub fn from_cli(cli: Cli) -> Result<Config, clap::Error> {
         let Asked {
-            source,
+            mut source,
             sequence,
             mut common,
             chosen_seed,
@@ -258,6 +258,18 @@ impl Config {
             Some(crate::jobs::Split::Regions) => common.disk.jobs,
             _ => 1,
         };
+        if let (
+            SourceSpec::Bytes {
+                stamp: Some(layout),
+                ..
+            },
+            true,
+        ) = (&mut source, regions > 1)
+        {
+            // Stamped blocks name the whole they belong to: the jobs'
+            // regions together, so `gush verify` reads one file.
+            layout.total = layout.total.saturating_mul(regions);
+        }
         let seed = common
             .seed
             .or(chosen_seed)
