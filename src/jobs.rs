@@ -52,8 +52,13 @@ pub enum Split {
 }
 
 /// How often the summed counters are brought up to date for the monitor
-/// and the steady-state check: finer than the monitor's 100 ms tick.
-const SUM_EVERY: Duration = Duration::from_millis(50);
+/// and the steady-state check: well inside the monitor's 100 ms tick, so
+/// its samples lag the jobs by little.
+const SUM_EVERY: Duration = Duration::from_millis(10);
+
+/// The latency histograms are summed every this many sums: each is some
+/// 33 thousand buckets a job, too many to read a hundred times a second.
+const LATENCY_EVERY: u32 = 5;
 
 /// One job, opened and ready to run.
 struct Job {
@@ -107,7 +112,8 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
     let mut detector = config
         .steady
         .map(|(rule, window)| Detector::new(rule, window));
-    let finished = AtomicBool::new(false);
+    // Dropped once the jobs are done, which wakes the summing loop at once.
+    let (finished, done) = crossbeam_channel::bounded::<()>(0);
     let outcomes = std::thread::scope(|scope| {
         let threads = jobs
             .into_iter()
@@ -119,7 +125,7 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
             })
             .collect::<std::io::Result<Vec<_>>>();
         let summing = scope.spawn(|| {
-            watch(&parts, &totals, run, &stop, detector.as_mut(), &finished);
+            watch(&parts, &totals, run, &stop, detector.as_mut(), &done);
         });
         let outcomes = threads.map(|threads| {
             threads
@@ -127,13 +133,12 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
                 .map(|thread| thread.join().expect("a job's thread panicked"))
                 .collect::<Vec<_>>()
         });
-        finished.store(true, Ordering::Relaxed);
-        stop.store(true, Ordering::Relaxed);
+        drop(finished);
         summing.join().expect("the summing thread panicked");
         outcomes
     });
     let outcomes = outcomes.context("cannot start a job's thread")?;
-    sum(&parts, &totals);
+    sum(&parts, &totals, true);
     let mut history = monitor.finish()?;
     let steady = detector.as_ref().map(Detector::report);
     let became_steady = steady.as_ref().is_some_and(|s| s.attained);
@@ -246,15 +251,17 @@ fn watch(
     run: &Run,
     stop: &AtomicBool,
     mut detector: Option<&mut Detector>,
-    finished: &AtomicBool,
+    done: &crossbeam_channel::Receiver<()>,
 ) {
     let started = Instant::now();
     let mut next_sample = started;
-    while !finished.load(Ordering::Relaxed) {
+    let mut sums = 0u32;
+    while let Err(crossbeam_channel::RecvTimeoutError::Timeout) = done.recv_timeout(SUM_EVERY) {
         if run.stopped() {
             stop.store(true, Ordering::Relaxed);
         }
-        sum(parts, totals);
+        sums = sums.wrapping_add(1);
+        sum(parts, totals, sums.is_multiple_of(LATENCY_EVERY));
         if let Some(detector) = detector.as_deref_mut()
             && Instant::now() >= next_sample
         {
@@ -265,12 +272,12 @@ fn watch(
                 stop.store(true, Ordering::Relaxed);
             }
         }
-        std::thread::sleep(SUM_EVERY);
     }
 }
 
-/// Stores the jobs' sums into `totals`, which only this writes.
-fn sum(parts: &[Arc<Counters>], totals: &Counters) {
+/// Stores the jobs' sums into `totals`, which only this writes; their
+/// latencies too when `latencies`.
+fn sum(parts: &[Arc<Counters>], totals: &Counters, latencies: bool) {
     let add = |field: fn(&Counters) -> &AtomicU64| {
         let sum: u64 = parts
             .iter()
@@ -288,6 +295,9 @@ fn sum(parts: &[Arc<Counters>], totals: &Counters) {
     add(|c| &c.drains);
     let paused = parts.iter().any(|p| p.paused.load(Ordering::Relaxed));
     totals.paused.store(paused, Ordering::Relaxed);
+    if !latencies {
+        return;
+    }
     let writes: Vec<_> = parts.iter().map(|p| &p.latency.write).collect();
     totals.latency.write.mirror_sum(&writes);
     let syncs: Vec<_> = parts.iter().map(|p| &p.latency.sync).collect();
