@@ -32,7 +32,7 @@ use crate::report::monitor::{Monitor, Timeline};
 use crate::run::{Ending, Run};
 use crate::sink::{self, Destination, DiskOptions, Existing};
 use crate::source;
-use crate::stats::{Counters, End, Stats};
+use crate::stats::{Counters, End, Ramp, RampBaseline, Stats};
 use steady::Detector;
 
 /// `--jobs N` over 1, checked (`config/jobs.rs`).
@@ -125,7 +125,8 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
             })
             .collect::<std::io::Result<Vec<_>>>();
         let summing = scope.spawn(|| {
-            watch(&parts, &totals, run, &stop, detector.as_mut(), &done);
+            let ramp = config.report.ramp;
+            watch(&parts, &totals, run, &stop, ramp, detector.as_mut(), &done)
         });
         let outcomes = threads.map(|threads| {
             threads
@@ -134,9 +135,10 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
                 .collect::<Vec<_>>()
         });
         drop(finished);
-        summing.join().expect("the summing thread panicked");
-        outcomes
+        let ramps = summing.join().expect("the summing thread panicked");
+        (outcomes, ramps)
     });
+    let (outcomes, mut ramps) = outcomes;
     let outcomes = outcomes.context("cannot start a job's thread")?;
     sum(&parts, &totals, true);
     let mut history = monitor.finish()?;
@@ -157,7 +159,12 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
             stats.end = End::Complete;
         }
         stats.seed = Some(config.source.seed);
-        stats.measure(None);
+        // Each job's line leaves its own ramp out, as the total does.
+        let ramp = config.report.ramp.map(|asked| Ramp {
+            asked_s: asked.as_secs_f64(),
+            baseline: ramps.get_mut(each.len()).and_then(Option::take),
+        });
+        stats.measure(ramp.as_ref());
         each.push(stats);
     }
     let mut stats = total::sum(&each, config.jobs.as_ref());
@@ -243,18 +250,24 @@ fn open(
 }
 
 /// The summing loop: brings `totals` up to the jobs' sums, passes a
-/// signal on to the jobs, and samples the steady-state rule once a
-/// second, stopping the jobs once it holds.
+/// signal on to the jobs, takes each job's counts when the `--ramp` ends
+/// (returned, one per job, empty if the run ended inside it), and samples
+/// the steady-state rule once a second after the ramp, stopping the jobs
+/// once it holds.
 fn watch(
     parts: &[Arc<Counters>],
     totals: &Counters,
     run: &Run,
     stop: &AtomicBool,
+    ramp: Option<Duration>,
     mut detector: Option<&mut Detector>,
     done: &crossbeam_channel::Receiver<()>,
-) {
+) -> Vec<Option<RampBaseline>> {
     let started = Instant::now();
-    let mut next_sample = started;
+    // As fio's ss_ramp: the ramp is no part of a steady window.
+    let mut next_sample = started + ramp.unwrap_or_default();
+    let mut ramp_until = ramp.map(|ramp| started + ramp);
+    let mut baselines = Vec::new();
     let mut sums = 0u32;
     while let Err(crossbeam_channel::RecvTimeoutError::Timeout) = done.recv_timeout(SUM_EVERY) {
         if run.stopped() {
@@ -262,6 +275,11 @@ fn watch(
         }
         sums = sums.wrapping_add(1);
         sum(parts, totals, sums.is_multiple_of(LATENCY_EVERY));
+        if ramp_until.is_some_and(|until| Instant::now() >= until) {
+            ramp_until = None;
+            let t_s = started.elapsed().as_secs_f64();
+            baselines = parts.iter().map(|part| Some(baseline(part, t_s))).collect();
+        }
         if let Some(detector) = detector.as_deref_mut()
             && Instant::now() >= next_sample
         {
@@ -272,6 +290,18 @@ fn watch(
                 stop.store(true, Ordering::Relaxed);
             }
         }
+    }
+    baselines
+}
+
+/// One job's counts at the end of the ramp.
+fn baseline(part: &Counters, t_s: f64) -> RampBaseline {
+    RampBaseline {
+        t_s,
+        bytes: part.bytes.load(Ordering::Relaxed),
+        ios: part.ios.load(Ordering::Relaxed),
+        write: part.latency.write.snapshot(),
+        sync: part.latency.sync.snapshot(),
     }
 }
 

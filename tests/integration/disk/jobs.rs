@@ -276,7 +276,7 @@ fn a_steady_run_stops_early_and_says_so() {
     assert!(started.elapsed().as_secs() < 10, "ran on: {stats}");
     assert_eq!(stats["steady"]["attained"], true, "{stats}");
     assert_eq!(text(&stats, "end"), "complete", "{stats}");
-    let human = gush(&args)
+    let human = gush(args)
         .arg("--stats")
         .arg("-o")
         .arg(&out)
@@ -299,7 +299,7 @@ fn a_steady_run_stops_early_and_says_so() {
         "5s",
         "--force",
     ];
-    let run = gush(&args)
+    let run = gush(args)
         .arg("--stats")
         .arg("-o")
         .arg(&out)
@@ -308,7 +308,7 @@ fn a_steady_run_stops_early_and_says_so() {
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(stderr.contains("not reached"), "{stderr}");
     let stats = final_stats(&String::from_utf8_lossy(
-        &gush(&args)
+        &gush(args)
             .arg("--stats=json")
             .arg("-o")
             .arg(&out)
