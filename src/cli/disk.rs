@@ -119,8 +119,8 @@ pub struct DiskArgs {
     /// Stop a -t run once it is steady (fio's ss): `iops:2%` (every
     /// second's IOPS over --steady-window within 2 % of their mean),
     /// `bw:2%`, or `iops_slope:0.5%` / `bw_slope:0.5%` (the least-squares
-    /// slope within 0.5 % of the mean per second). The summary says
-    /// whether the run got there.
+    /// slope within 0.5 % of the mean per second), sampled once a second
+    /// after --ramp. The summary says whether the run got there.
     #[arg(long, value_name = "METRIC:PCT%", value_parser = parse_steady, requires = "duration", help_heading = "Jobs")]
     pub until_steady: Option<Steady>,
 
