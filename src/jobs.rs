@@ -72,6 +72,21 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
     // The jobs stop on this flag: a signal sets it (through the summing
     // loop), and so does a run that became steady, which is no signal.
     let stop = Arc::new(AtomicBool::new(false));
+    if let (
+        Some(Jobs {
+            split: Split::Files(paths),
+            ..
+        }),
+        Existing::Refuse,
+    ) = (&config.jobs, config.existing)
+        && let Some(taken) = paths.iter().find(|path| path.exists())
+    {
+        // Before job 0 makes its file: a refusal leaves nothing behind.
+        anyhow::bail!(
+            "refusing to overwrite {}: it exists; pass --force to replace every job's file",
+            taken.display()
+        );
+    }
     let mut record_noun = "records";
     let mut jobs = Vec::with_capacity(count);
     for j in 0..count {

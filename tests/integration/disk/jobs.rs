@@ -2,7 +2,8 @@
 //! sequential file and write each block once; jobs into a directory (or a
 //! `{j}` path) make one right file each; Ctrl-C stops every job and the
 //! report (total and each job) is what is on disk; a steady run stops
-//! early and says so; and what cannot hold is refused before a byte is
+//! early and says so; a job's file in the way stops the run before any
+//! file is made; and what cannot hold is refused before a byte is
 //! written.
 
 use std::path::Path;
@@ -383,4 +384,23 @@ fn jobs_that_cannot_hold_are_refused() {
         !dir.path("into").exists(),
         "a refused run made its directory"
     );
+}
+
+#[test]
+fn one_jobs_file_in_the_way_stops_the_run_before_any_is_made() {
+    let dir = TestDir::new();
+    let into = dir.path("into");
+    std::fs::create_dir(&into).unwrap();
+    std::fs::write(into.join("job1"), b"keep").unwrap();
+    let run = gush(["bytes", "-s", "1MiB", "--jobs", "2", "-o"])
+        .arg(&into)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("job1") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert!(!into.join("job0").exists(), "job 0 made its file anyway");
+    assert_eq!(read(&into.join("job1")), b"keep");
 }
