@@ -200,6 +200,10 @@ fn ctrl_c_stops_every_job_and_reports_what_is_on_disk() {
         sum += length(file);
     }
     assert_eq!(num(&stats, "bytes"), sum, "{stats}");
+    // The JSON rows watch the total: they add up to it.
+    let rows = stats["intervals"].as_array().expect("intervals in JSON");
+    let rows_sum: u64 = rows.iter().map(|row| num(row, "bytes")).sum();
+    assert_eq!(rows_sum, sum, "{stats}");
 
     // Regions of one file: each 4 KiB block is the sequential run's or
     // still a hole, and the report counts exactly the written ones.
