@@ -27,6 +27,7 @@ use catch::CatchConfig;
 mod disk;
 mod flow;
 mod http;
+mod jobs;
 mod net;
 mod numbering;
 mod source;
@@ -91,6 +92,10 @@ pub struct Config {
     pub verify: Option<crate::verify::Mode>,
     /// The web endpoint `-o` names, if it names one.
     pub http: Option<HttpOptions>,
+    /// `--jobs N` over 1: each job's file or region (see `jobs.rs`).
+    pub jobs: Option<crate::jobs::Jobs>,
+    /// `--until-steady` and its `--steady-window`.
+    pub steady: Option<(crate::jobs::steady::Steady, Duration)>,
 }
 
 impl Config {
@@ -213,9 +218,9 @@ impl Config {
     /// the clock, the read-back.
     pub fn from_cli(cli: Cli) -> Result<Config, clap::Error> {
         let Asked {
-            source,
+            mut source,
             sequence,
-            common,
+            mut common,
             chosen_seed,
         } = asked(cli.command)?;
         let mut flow = flow_with_threads(&common, &source)?;
@@ -239,6 +244,7 @@ impl Config {
         let network = net::network(&common)?;
         let header_row = crate::source::header_row(&source, first, framing);
         let http = http::http(&common, &source, header_row)?;
+        let split = jobs::split(&mut common, network.is_some() || http.is_some())?;
         let disk = match http {
             Some(_) => None,
             None => disk::disk(&common, network.as_ref())?,
@@ -246,6 +252,24 @@ impl Config {
         let existing = Existing::from_flags(common.force, common.append);
         let time = time_source(sequence.as_ref(), common.seed.is_some());
         let verify = verify::verify(&common, &source, time, disk.as_ref())?;
+        jobs::steady(&common, verify.is_some())?;
+        let jobs = jobs::jobs(&common, split, &source, disk.as_ref(), verify.is_some())?;
+        let regions = match jobs.as_ref().map(|jobs| &jobs.split) {
+            Some(crate::jobs::Split::Regions) => common.disk.jobs,
+            _ => 1,
+        };
+        if let (
+            SourceSpec::Bytes {
+                stamp: Some(layout),
+                ..
+            },
+            true,
+        ) = (&mut source, regions > 1)
+        {
+            // Stamped blocks name the whole they belong to: the jobs'
+            // regions together, so `gush verify` reads one file.
+            layout.total = layout.total.saturating_mul(regions);
+        }
         let seed = common
             .seed
             .or(chosen_seed)
@@ -257,6 +281,7 @@ impl Config {
             seed,
             disk.as_ref(),
             verify.is_some(),
+            regions,
             &mut limits,
         )?;
         if let (Some(options), Some(region)) = (&mut disk, region) {
@@ -264,9 +289,10 @@ impl Config {
             // largest write would only hold fewer of them under the hwm.
             flow.chunk_bytes = region.unit() as usize;
             options.chunk_bytes = flow.chunk_bytes;
-            // Reserve up to the region's end, not --size from the start.
+            // Reserve up to the region's end (the last job's), not --size
+            // from the start.
             if let Some((mode, _)) = options.preallocate {
-                options.preallocate = Some((mode, region.start + region.size));
+                options.preallocate = Some((mode, region.start + region.size * regions));
             }
             options.region = Some(region);
         }
@@ -288,6 +314,11 @@ impl Config {
             disk,
             verify,
             http,
+            jobs,
+            steady: common
+                .disk
+                .until_steady
+                .map(|rule| (rule, common.disk.steady_window)),
         })
     }
 }

@@ -22,6 +22,7 @@ pub mod catch;
 pub mod chunk;
 pub mod cli;
 pub mod config;
+pub mod jobs;
 pub mod language;
 pub mod net;
 pub mod pipeline;
@@ -83,6 +84,9 @@ fn send(config: Config) -> Result<ExitCode> {
 /// The write: open the source and the destination, watch the pipeline
 /// while it runs, check what it wrote if `--verify` asks, report.
 fn write(config: &Config, run: &Run) -> Result<Ending> {
+    if config.jobs.is_some() || config.steady.is_some() {
+        return jobs::write(config, run);
+    }
     let mut source = source::open(&config.source, config.flow.chunk_bytes)?;
     if let Some(region) = config.disk.as_ref().and_then(|disk| disk.region.as_ref()) {
         // Each write's bytes made for its own offset (see scattered.rs).

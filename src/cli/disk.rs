@@ -8,6 +8,7 @@
 use clap::Args;
 
 use super::parse_size;
+use crate::jobs::steady::{Steady, SteadyMetric};
 use crate::sink::disk::plan::{Distribution, Pattern};
 use crate::sink::disk::sync::{SyncCall, SyncPolicy};
 use crate::sink::disk::{EngineKind, Preallocate};
@@ -104,6 +105,53 @@ pub struct DiskArgs {
     /// Write the region N times over (passes); with -t, whichever ends first.
     #[arg(long, value_name = "N", help_heading = "Region")]
     pub loops: Option<u64>,
+
+    /// Run N writers at once, each with its own generator and queue (fio's
+    /// numjobs). `-o DIR/` writes DIR/job0 … DIR/job{N-1}, and a path with
+    /// `{j}` names each job's file; one file or block device is cut into N
+    /// disjoint regions as fio's offset_increment does: --size is each
+    /// job's (as fio's size), job j writing [--offset + j*size, + size).
+    /// The summary gives the total and each job's line.
+    #[arg(long, visible_alias = "numjobs", value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=1024), help_heading = "Jobs")]
+    pub jobs: u64,
+
+    /// Stop a -t run once it is steady (fio's ss): `iops:2%` (every
+    /// second's IOPS over --steady-window within 2 % of their mean),
+    /// `bw:2%`, or `iops_slope:0.5%` / `bw_slope:0.5%` (the least-squares
+    /// slope within 0.5 % of the mean per second), sampled once a second
+    /// after --ramp. The summary says whether the run got there.
+    #[arg(long, value_name = "METRIC:PCT%", value_parser = parse_steady, requires = "duration", help_heading = "Jobs")]
+    pub until_steady: Option<Steady>,
+
+    /// The sliding window --until-steady judges (fio's ss_dur).
+    #[arg(long, value_name = "DUR", default_value = "60s", value_parser = super::values::parse_duration,
+          requires = "until_steady", help_heading = "Jobs")]
+    pub steady_window: std::time::Duration,
+}
+
+/// `iops:2%`, `bw:2%`, `iops_slope:0.5%`, `bw_slope:0.5%`.
+fn parse_steady(arg: &str) -> Result<Steady, String> {
+    let bad =
+        || format!("`{arg}` is not a steady-state rule (try iops:2%, bw:2% or iops_slope:0.5%)");
+    let (name, limit) = arg.split_once(':').ok_or_else(bad)?;
+    let (metric, slope) = match name {
+        "iops" => (SteadyMetric::Iops, false),
+        "bw" => (SteadyMetric::Bw, false),
+        "iops_slope" => (SteadyMetric::Iops, true),
+        "bw_slope" => (SteadyMetric::Bw, true),
+        _ => return Err(bad()),
+    };
+    let limit_pct: f64 = limit
+        .strip_suffix('%')
+        .and_then(|pct| pct.parse().ok())
+        .filter(|pct: &f64| pct.is_finite() && *pct > 0.0)
+        .ok_or_else(bad)?;
+    Ok(Steady {
+        metric,
+        slope,
+        limit_pct,
+    })
 }
 
 /// `--bssplit`: sizes and their percent of the writes (one value to clap,

@@ -128,10 +128,12 @@ pub(super) fn region(
     seed: u64,
     disk: Option<&DiskOptions>,
     verify: bool,
+    jobs: u64,
     limits: &mut Limits,
 ) -> Result<Option<Region>, clap::Error> {
     let args = &common.disk;
-    if !args.wants_region() {
+    // Jobs over one file each walk a region of it (config/jobs.rs).
+    if !args.wants_region() && jobs == 1 {
         return Ok(None);
     }
     let flag = region_flag(args);
@@ -188,10 +190,17 @@ pub(super) fn region(
         }
     }
     let start = args.offset.unwrap_or(0);
+    let unit = sizes
+        .iter()
+        .map(|&(s, _)| s)
+        .max()
+        .expect("one size at least");
+    // --size is each job's region, as fio's size; a device's whole span is
+    // shared out, in whole writes.
     let size = match common.size {
         Some(size) => size,
         None => device_size(&common.output)
-            .map(|end| end.saturating_sub(start))
+            .map(|end| end.saturating_sub(start) / jobs / unit * unit)
             .ok_or_else(|| {
                 usage(format!(
                     "{flag} walks a region of --size bytes from --offset: give --size"
@@ -219,11 +228,6 @@ pub(super) fn region(
             )));
         }
     }
-    let unit = sizes
-        .iter()
-        .map(|&(s, _)| s)
-        .max()
-        .expect("one size at least");
     if size == 0 || !size.is_multiple_of(unit) {
         return Err(usage(format!(
             "--size {size} is not a whole number of {unit}-byte writes: the region is written in whole writes of its largest size; use a multiple of {unit}"
@@ -259,7 +263,7 @@ fn region_flag(args: &crate::cli::DiskArgs) -> &'static str {
     ]
     .into_iter()
     .find_map(|(flag, given)| given.then_some(flag))
-    .unwrap_or("--pattern")
+    .unwrap_or("--jobs")
 }
 
 /// A block device's size (a regular file has none to give a region).

@@ -98,6 +98,22 @@ impl SharedLatency {
         count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     }
 
+    /// Makes these counts the sum of `parts`' counts: how one monitor
+    /// watches several jobs' writers (`jobs.rs`). The caller is then this
+    /// histogram's one writer, as a recorder otherwise is.
+    pub fn mirror_sum(&self, parts: &[&SharedLatency]) {
+        for (index, count) in self.counts.iter().enumerate() {
+            let sum: u64 = parts
+                .iter()
+                .map(|part| part.counts[index].load(Ordering::Relaxed))
+                .sum();
+            // A bucket no job touched stays on its zero page.
+            if sum != count.load(Ordering::Relaxed) {
+                count.store(sum, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// Everything recorded so far; `None` when nothing was.
     pub fn snapshot(&self) -> Option<Histogram<u64>> {
         let counts = || {

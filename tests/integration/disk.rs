@@ -14,6 +14,7 @@ mod seccomp;
 
 mod direct;
 mod faults;
+mod jobs;
 mod preallocate;
 mod queue;
 mod refusals;

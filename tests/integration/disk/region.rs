@@ -44,7 +44,7 @@ fn a_random_pass_leaves_the_sequential_file() {
 
 /// The offsets of every `pwrite64` a run made, or `None` (with a note on
 /// stderr) where strace cannot run here.
-fn traced_offsets(args: &[&str], out: &Path, dir: &TestDir) -> Option<Vec<(u64, u64)>> {
+pub(super) fn traced_offsets(args: &[&str], out: &Path, dir: &TestDir) -> Option<Vec<(u64, u64)>> {
     let trace = dir.path("trace");
     let mut cmd = Command::new("strace");
     cmd.args(["-f", "-qq", "-e", "trace=pwrite64", "-o"])

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# gush --jobs 2 against fio numjobs=2: 4 KiB random writes, O_DIRECT, depth
+# 32 per job, two 512 MiB regions of one 1 GiB file (fio's size per job and
+# offset_increment), time-based, in interleaved rounds; prints each run and
+# the medians of the total IOPS, write p99 and CPU per I/O.
+#
+#   bench/jobs.sh [DIR]      (ROUNDS=3 RUNTIME=20 by default)
+set -euo pipefail
+DIR=${1:-/var/tmp}
+ROUNDS=${ROUNDS:-3}
+RUNTIME=${RUNTIME:-20}
+GUSH=${GUSH:-$(dirname "$0")/../target/release/gush}
+F="$DIR/gush-jobs-bench"
+trap 'rm -f "$F" "$F.json" "$F.time"' EXIT
+command -v fio >/dev/null || { echo "fio is needed: apt-get install -y fio" >&2; exit 1; }
+"$GUSH" bytes --fill random -s 1GiB --direct --queue-depth 16 -o "$F" --force --quiet
+
+run() {
+  if [ "$1" = fio ]; then
+    /usr/bin/time -f "%U %S" -o "$F.time" fio --name=w --filename="$F" --rw=randwrite --bs=4k \
+      --size=512m --offset_increment=512m --numjobs=2 --group_reporting --direct=1 \
+      --ioengine=io_uring --iodepth=32 --runtime="$RUNTIME" --time_based \
+      --output-format=json --output="$F.json" >/dev/null
+    python3 - "$F.json" "$F.time" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))["jobs"][0]["write"]
+u, s = map(float, open(sys.argv[2]).read().split()[-2:])
+print(f"fio  {w['iops']:9.0f} {w['clat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/w['total_ios']:7.2f}")
+PY
+  else
+    /usr/bin/time -f "%U %S" -o "$F.time" "$GUSH" bytes --fill random -s 512MiB --pattern random \
+      --bs 4k --direct --queue-depth 32 --jobs 2 -t "${RUNTIME}s" -o "$F" --force \
+      --stats-file "$F.json" --quiet
+    python3 - "$F.json" "$F.time" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+u, s = map(float, open(sys.argv[2]).read().split()[-2:])
+print(f"gush {j['writes']/j['elapsed_s']:9.0f} {j['write_lat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/j['writes']:7.2f}")
+PY
+  fi
+}
+
+echo "tool      iops   p99_us  cpu_us/io"
+results=$(for round in $(seq "$ROUNDS"); do run gush; run fio; done | tee /dev/stderr)
+echo "medians:"
+echo "$results" | python3 -c '
+import sys, statistics, collections
+rows = collections.defaultdict(list)
+for line in sys.stdin:
+    tool, *vals = line.split()
+    rows[tool].append(list(map(float, vals)))
+for tool, runs in sorted(rows.items()):
+    print(tool, *(f"{statistics.median(c):.1f}" for c in zip(*runs)))'
