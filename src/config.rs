@@ -28,6 +28,7 @@ mod disk;
 mod flow;
 mod http;
 mod jobs;
+pub use jobs::{Jobs, Split};
 mod net;
 mod numbering;
 mod source;
@@ -93,9 +94,9 @@ pub struct Config {
     /// The web endpoint `-o` names, if it names one.
     pub http: Option<HttpOptions>,
     /// `--jobs N` over 1: each job's file or region (see `jobs.rs`).
-    pub jobs: Option<crate::jobs::Jobs>,
+    pub jobs: Option<Jobs>,
     /// `--until-steady` and its `--steady-window`.
-    pub steady: Option<(crate::jobs::steady::Steady, Duration)>,
+    pub steady: Option<(crate::stats::steady::Steady, Duration)>,
 }
 
 impl Config {
@@ -255,7 +256,7 @@ impl Config {
         jobs::steady(&common, verify.is_some())?;
         let jobs = jobs::jobs(&common, split, &source, disk.as_ref(), verify.is_some())?;
         let regions = match jobs.as_ref().map(|jobs| &jobs.split) {
-            Some(crate::jobs::Split::Regions) => common.disk.jobs,
+            Some(Split::Regions) => common.disk.jobs,
             _ => 1,
         };
         if let (

@@ -15,41 +15,24 @@
 //! needs the same look at the totals once a second and a stop that is not
 //! a signal's.
 
-pub mod steady;
 mod total;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::config::Config;
+use crate::config::{Config, Jobs, Split};
 use crate::pipeline::Pipeline;
 use crate::report::latency_log::LatencyLog;
 use crate::report::monitor::{Monitor, Timeline};
 use crate::run::{Ending, Run};
 use crate::sink::{self, Destination, DiskOptions, Existing};
 use crate::source;
+use crate::stats::steady::{self, Detector};
 use crate::stats::{Counters, End, Ramp, RampBaseline, Stats};
-use steady::Detector;
-
-/// `--jobs N` over 1, checked (`config/jobs.rs`).
-#[derive(Debug)]
-pub struct Jobs {
-    pub count: usize,
-    pub split: Split,
-}
-
-/// Where each job writes.
-#[derive(Debug, Clone)]
-pub enum Split {
-    /// One file per job, job j's at index j.
-    Files(Vec<PathBuf>),
-    /// One file or device, job j writing the region `j × --size` further.
-    Regions,
-}
 
 /// How often the summed counters are brought up to date for the monitor
 /// and the steady-state check: well inside the monitor's 100 ms tick, so

@@ -8,10 +8,10 @@
 use clap::Args;
 
 use super::parse_size;
-use crate::jobs::steady::{Steady, SteadyMetric};
 use crate::sink::disk::plan::{Distribution, Pattern};
 use crate::sink::disk::sync::{SyncCall, SyncPolicy};
 use crate::sink::disk::{EngineKind, Preallocate};
+use crate::stats::steady::{Steady, SteadyMetric};
 
 /// Flags for file and block-device destinations.
 #[derive(Debug, Args)]

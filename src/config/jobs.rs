@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use super::usage;
 use crate::cli::CommonArgs;
-use crate::jobs::{Jobs, Split};
 use crate::sink::DiskOptions;
 use crate::source::SourceSpec;
 
@@ -103,4 +102,20 @@ pub(super) fn steady(common: &CommonArgs, verify: bool) -> Result<(), clap::Erro
         )));
     }
     Ok(())
+}
+
+/// `--jobs N` over 1, checked (`config/jobs.rs`).
+#[derive(Debug)]
+pub struct Jobs {
+    pub count: usize,
+    pub split: Split,
+}
+
+/// Where each job writes.
+#[derive(Debug, Clone)]
+pub enum Split {
+    /// One file per job, job j's at index j.
+    Files(Vec<PathBuf>),
+    /// One file or device, job j writing the region `j × --size` further.
+    Regions,
 }

@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::steady::SteadyReport;
-use super::{Jobs, Split};
+use crate::config::{Jobs, Split};
 use crate::report::latency::duration_ns;
 use crate::report::{seconds, size};
+use crate::stats::steady::SteadyReport;
 use crate::stats::{End, Latency, SinkReport, Stats};
 
 /// The jobs' stats added up: counts summed, the run as long as the

@@ -9,6 +9,7 @@
 
 pub mod latency;
 pub mod series;
+pub mod steady;
 pub mod verify;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -7,7 +7,8 @@
 //! of them, and a rule over the full window: `iops:P%` holds when no
 //! sample is further than P % of the mean from the mean; `iops_slope:P%`
 //! when the least-squares slope, per second, is within P % of the mean.
-//! Kept apart from the jobs so the rule reads alone.
+//! A figure about the run's counters, so it lives with them; the jobs
+//! runner (`jobs.rs`) takes the samples and stops the run.
 
 use std::collections::VecDeque;
 use std::time::Duration;
