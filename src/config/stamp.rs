@@ -103,6 +103,7 @@ pub(super) fn content(
         ));
     }
     let layout = Layout {
+        version: stamp::VERSION,
         seed,
         run_id: args.run_id.unwrap_or(0),
         block: block as u32,

@@ -15,6 +15,7 @@ mod disk;
 mod early_ends;
 mod faults;
 mod flow;
+mod generations;
 mod language;
 mod latency;
 mod output;

@@ -24,7 +24,7 @@ use crate::chunk::Chunk;
 
 pub mod direct;
 mod inline;
-mod offsets;
+pub mod offsets;
 pub mod plan;
 mod queue;
 mod region;
