@@ -48,6 +48,12 @@ pub struct BadBlock {
     pub seed: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<u64>,
+    /// For a block a pass behind: the generation it holds, and the run's
+    /// last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_generation: Option<u64>,
     /// For `missing`, one entry stands for this many blocks from `offset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocks: Option<u64>,
@@ -73,6 +79,8 @@ impl Class {
             belongs_at: None,
             seed: None,
             run_id: None,
+            generation: None,
+            last_generation: None,
             blocks: None,
         };
         match self {
@@ -90,6 +98,9 @@ impl Class {
 pub struct Judge {
     layout: Layout,
     expected: Vec<u8>,
+    /// The generation and walk of the last block judged `ok`, for the
+    /// check by passes (`passes.rs`).
+    pub last_pass: Pass,
 }
 
 impl Judge {
@@ -97,6 +108,7 @@ impl Judge {
         Judge {
             layout,
             expected: vec![0; layout.block as usize],
+            last_pass: Pass::default(),
         }
     }
 
@@ -114,6 +126,7 @@ impl Judge {
                     belongs_at: header.offset,
                 }
             } else {
+                self.last_pass = header.pass;
                 Class::Ok
             };
         }

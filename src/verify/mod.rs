@@ -15,6 +15,7 @@
 pub mod classify;
 pub mod compare;
 pub mod open;
+pub mod passes;
 pub mod progress;
 pub mod reader;
 pub mod regenerate;

@@ -24,6 +24,7 @@ use anyhow::{Context, Result};
 
 use super::classify::{Class, Judge};
 use super::open::{self, Opened};
+use super::passes::Passes;
 use super::progress::{Live, Ticker};
 use super::reader::{self, ReadPlan, Reader};
 use super::verdict::{Verdict, human};
@@ -184,6 +185,8 @@ fn classify_all(
 ) -> Result<()> {
     let block = layout.block as usize;
     let mut judge = Judge::new(layout);
+    let mut passes = Passes::new(&layout);
+    let mut behind = Vec::new();
     while let Some(window) = reader.next_window() {
         let window = window?;
         for (i, bytes) in window.chunk.as_slice().chunks(block).enumerate() {
@@ -197,6 +200,11 @@ fn classify_all(
                 false => judge.classify(bytes, offset),
             };
             verdict.record(class, offset);
+            if class == Class::Ok {
+                let mut note = |index: u64, generation| behind.push((index, generation));
+                passes.note(offset / block as u64, judge.last_pass, &mut note);
+                verdict.restale(&mut behind, passes.last_generation());
+            }
             verdict.checked_bytes += block as u64;
         }
         reader.give_back(window.chunk);
@@ -205,6 +213,13 @@ fn classify_all(
         live.ok.store(verdict.ok, Ordering::Relaxed);
         live.bad.store(verdict.bad(), Ordering::Relaxed);
     }
+    // A block a pass behind is told only once the last pass's reach is
+    // known (after a stop, as far as it was read).
+    passes.finish(&mut |index, generation| behind.push((index, generation)));
+    verdict.restale(&mut behind, passes.last_generation());
+    // Blocks found a pass behind were listed late: back to file order.
+    verdict.bad_blocks.sort_by_key(|bad| bad.offset);
+    verdict.last_generation = passes.last_generation();
     Ok(())
 }
 

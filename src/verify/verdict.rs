@@ -31,6 +31,9 @@ pub struct Verdict {
     pub block_bytes: u64,
     pub total_bytes: u64,
     pub compress_ratio: f64,
+    /// The highest write generation a block holds: the run's last pass (0
+    /// for a file without generations).
+    pub last_generation: u64,
     /// Blocks the stamped total makes.
     pub blocks: u64,
     pub checked_bytes: u64,
@@ -85,6 +88,22 @@ impl Verdict {
 
     pub fn bad(&self) -> u64 {
         self.corrupted + self.misplaced + self.stale + self.zeroed + self.unreadable + self.missing
+    }
+
+    /// Blocks judged `ok` that the check by passes (`passes.rs`) found a
+    /// pass or more behind: (block index, generation held), drained.
+    pub fn restale(&mut self, behind: &mut Vec<(u64, u64)>, last_generation: u64) {
+        for (index, generation) in behind.drain(..) {
+            self.ok -= 1;
+            self.stale += 1;
+            if self.bad_blocks.len() < LISTED {
+                let mut bad = Class::Ok.at(index * self.block_bytes);
+                bad.class = "stale";
+                bad.generation = Some(generation);
+                bad.last_generation = Some(last_generation);
+                self.bad_blocks.push(bad);
+            }
+        }
     }
 
     pub fn record(&mut self, class: Class, offset: u64) {
@@ -142,6 +161,14 @@ pub fn human(v: &Verdict) -> String {
             _ => String::new(),
         }
     );
+    if v.last_generation > 1 {
+        let _ = writeln!(
+            out,
+            "  passes: the last wrote generation {}; each block should hold it, or {} where a stopped pass had not reached it",
+            v.last_generation,
+            v.last_generation - 1
+        );
+    }
     let _ = writeln!(
         out,
         "  ok {}, corrupted {} ({} bits flipped), misplaced {}, stale {}, zeroed {}, unreadable {}, missing {}",
@@ -164,11 +191,16 @@ pub fn human(v: &Verdict) -> String {
         let detail = match bad.class {
             "corrupted" => format!(": {} bits flipped", bad.flipped_bits.unwrap_or(0)),
             "misplaced" => format!(": belongs at byte {}", bad.belongs_at.unwrap_or(0)),
-            "stale" => format!(
-                ": from seed {}, run {}",
-                bad.seed.unwrap_or(0),
-                bad.run_id.unwrap_or(0)
-            ),
+            "stale" => match (bad.generation, bad.last_generation) {
+                (Some(held), Some(last)) => format!(
+                    ": holds generation {held}, behind the run's pass {last} (a lost write, or an older copy)"
+                ),
+                _ => format!(
+                    ": from seed {}, run {}",
+                    bad.seed.unwrap_or(0),
+                    bad.run_id.unwrap_or(0)
+                ),
+            },
             "missing" => format!(
                 ": {} blocks to the stamped end (file is {} bytes, {} stamped)",
                 bad.blocks.unwrap_or(0),

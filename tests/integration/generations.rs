@@ -110,3 +110,86 @@ fn a_corrupted_block_of_a_later_pass_counts_its_flipped_bits() {
     assert_eq!(code, 3, "{report}");
     assert_eq!(num(&report, "flipped_bits"), 2, "{report}");
 }
+
+/// Copies block `offset` of `from` over the same block of `to`: what a
+/// disk that dropped its cache, or a restored older copy, leaves.
+fn put_back(from: &Path, to: &Path, offset: usize) {
+    let old = read(from)[offset..offset + 4096].to_vec();
+    patch(to, offset as u64, &old);
+}
+
+#[test]
+fn a_block_a_pass_behind_after_every_pass_is_stale() {
+    let dir = scratch();
+    for pattern in ["random", "seq"] {
+        let flags = ["--pattern", pattern, "--bs", "4k", "--loops"];
+        let two = region(dir.root(), "two", &[&flags[..], &["2"]].concat());
+        let three = region(dir.root(), "three", &[&flags[..], &["3"]].concat());
+        assert_eq!(verify(&three).0, 0);
+        put_back(&two, &three, 40960);
+        let (code, report) = verify(&three);
+        assert_eq!(code, 3, "{pattern}: {report}");
+        assert_eq!(
+            (num(&report, "stale"), num(&report, "ok")),
+            (1, 255),
+            "{report}"
+        );
+        assert_eq!(num(&report, "last_generation"), 3, "{report}");
+        let bad = &bad_blocks(&report)[0];
+        assert_eq!(bad["offset"], 40960, "{report}");
+        assert_eq!(
+            (bad["generation"].as_u64(), bad["last_generation"].as_u64()),
+            (Some(2), Some(3))
+        );
+    }
+}
+
+#[test]
+fn a_stopped_pass_is_clean_and_a_block_it_reached_put_back_is_stale() {
+    let dir = scratch();
+    for pattern in ["random", "seq"] {
+        // About one and a half passes of 8 MiB, stopped by the clock.
+        let path = dir.path("timed");
+        gush([
+            "bytes",
+            "--fill",
+            "stamped",
+            "--seed",
+            "9",
+            "-s",
+            "8MiB",
+            "--pattern",
+            pattern,
+        ])
+        .args([
+            "--bs", "4k", "-t", "1500ms", "--rate", "8MiB", "--force", "-q", "-o",
+        ])
+        .arg(&path)
+        .assert()
+        .success();
+        let held = generations(&path);
+        let reached: Vec<usize> = (0..held.len()).filter(|&i| held[i].0 == 2).collect();
+        let behind = held.iter().filter(|g| g.0 == 1).count();
+        assert!(
+            !reached.is_empty() && behind > 0,
+            "{pattern}: not stopped mid-pass 2"
+        );
+        let (code, report) = verify(&path);
+        assert_eq!((code, num(&report, "stale")), (0, 0), "{pattern}: {report}");
+        // A block pass 2 had written, back to its first-pass bytes (a
+        // one-pass run of the same seed).
+        let first = dir.path("first");
+        gush([
+            "bytes", "--fill", "stamped", "--seed", "9", "-s", "8MiB", "-q", "--force", "-o",
+        ])
+        .arg(&first)
+        .assert()
+        .success();
+        let victim = reached[reached.len() / 2] * 4096;
+        put_back(&first, &path, victim);
+        let (code, report) = verify(&path);
+        assert_eq!(code, 3, "{pattern}: {report}");
+        assert_eq!(num(&report, "stale"), 1, "{pattern}: {report}");
+        assert_eq!(bad_blocks(&report)[0]["offset"], victim as u64, "{report}");
+    }
+}
