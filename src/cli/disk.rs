@@ -104,6 +104,13 @@ pub struct DiskArgs {
     /// Write the region N times over (passes); with -t, whichever ends first.
     #[arg(long, value_name = "N", help_heading = "Region")]
     pub loops: Option<u64>,
+
+    /// Journal every completed write (offset, length, generation, time)
+    /// and every completed sync to FILE, for `gush verify TARGET --acks
+    /// FILE` after a crash: put it on a disk the crash does not take.
+    /// Needs --fill stamped; the region is sequential unless --pattern says.
+    #[arg(long, value_name = "FILE", help_heading = "Region")]
+    pub ack_log: Option<std::path::PathBuf>,
 }
 
 /// `--bssplit`: sizes and their percent of the writes (one value to clap,
@@ -120,6 +127,7 @@ impl DiskArgs {
             || self.bssplit.is_some()
             || self.distribution.is_some()
             || self.loops.is_some()
+            || self.ack_log.is_some()
     }
 }
 

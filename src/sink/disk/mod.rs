@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use crate::chunk::Chunk;
 
+mod acks;
 pub mod direct;
 mod inline;
 pub mod offsets;
