@@ -25,6 +25,7 @@ impl VerifyConfig {
         Ok(VerifyConfig {
             file: args.file,
             direct: args.direct,
+            acks: args.acks,
             stats: match args.summary.quiet {
                 true => None,
                 false => Some(args.summary.stats.unwrap_or(StatsFormat::Human)),

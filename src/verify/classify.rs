@@ -33,6 +33,21 @@ pub enum Class {
     Zeroed,
     /// The read failed (EIO): skipped.
     Unreadable,
+    /// With `--acks`: holds generation `found`, older than `expected`,
+    /// which was acknowledged durable at `acked_ns` (Unix ns).
+    Lost {
+        expected: u64,
+        found: u64,
+        acked_ns: u64,
+    },
+    /// With `--acks`: holds a generation written but not yet synced.
+    InFlight,
+    /// With `--acks`: zeroed, and no write of it acknowledged.
+    Unwritten,
+    /// With `--acks`: a block the journal names whose CRC fails.
+    Torn {
+        flipped_bits: u64,
+    },
 }
 
 /// A bad block, as the report lists it.
@@ -54,6 +69,11 @@ pub struct BadBlock {
     pub generation: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_generation: Option<u64>,
+    /// For `lost`: the generation acknowledged durable, and when (Unix ns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_generation: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acked_ns: Option<u64>,
     /// For `missing`, one entry stands for this many blocks from `offset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocks: Option<u64>,
@@ -68,6 +88,10 @@ impl Class {
             Class::Stale { .. } => "stale",
             Class::Zeroed => "zeroed",
             Class::Unreadable => "unreadable",
+            Class::Lost { .. } => "lost",
+            Class::InFlight => "in flight",
+            Class::Unwritten => "unwritten",
+            Class::Torn { .. } => "torn",
         }
     }
 
@@ -81,10 +105,23 @@ impl Class {
             run_id: None,
             generation: None,
             last_generation: None,
+            expected_generation: None,
+            acked_ns: None,
             blocks: None,
         };
         match self {
-            Class::Corrupted { flipped_bits } => bad.flipped_bits = Some(flipped_bits),
+            Class::Corrupted { flipped_bits } | Class::Torn { flipped_bits } => {
+                bad.flipped_bits = Some(flipped_bits)
+            }
+            Class::Lost {
+                expected,
+                found,
+                acked_ns,
+            } => {
+                bad.expected_generation = Some(expected);
+                bad.generation = Some(found);
+                bad.acked_ns = Some(acked_ns);
+            }
             Class::Misplaced { belongs_at } => bad.belongs_at = Some(belongs_at),
             Class::Stale { seed, run_id } => (bad.seed, bad.run_id) = (Some(seed), Some(run_id)),
             _ => {}

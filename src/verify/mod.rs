@@ -12,6 +12,7 @@
 //! chunks from the destination and hand them, in order and bounded, to a
 //! thread that judges them.
 
+pub mod acks;
 pub mod classify;
 pub mod compare;
 pub mod open;
