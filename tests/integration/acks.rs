@@ -245,3 +245,86 @@ fn the_journal_needs_stamped_blocks_written_once_a_pass() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(shown));
     }
 }
+
+/// The journal's lines are written only after what they describe: under
+/// strace, every `w` line follows its `pwrite64`, every `d` line its
+/// `fdatasync`.
+#[test]
+fn journal_lines_follow_the_acknowledgements_they_describe() {
+    let dir = scratch();
+    let (target, log, trace) = (dir.path("target"), dir.path("acks"), dir.path("trace"));
+    let child = std::process::Command::new("strace")
+        .args([
+            "-f",
+            "-qq",
+            "-s",
+            "65536",
+            "-e",
+            "trace=pwrite64,fdatasync,write",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(crate::common::bin())
+        .args([
+            "bytes",
+            "--fill",
+            "stamped",
+            "-s",
+            "256KiB",
+            "--pattern",
+            "random",
+        ])
+        .args([
+            "--bs", "4k", "--loops", "2", "--sync", "each", "--engine", "sync", "-q",
+        ])
+        .arg("--ack-log")
+        .arg(&log)
+        .arg("-o")
+        .arg(&target)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(child) = child else {
+        eprintln!("note: strace is not here; the order check did not run");
+        return;
+    };
+    let output = output_bounded(child);
+    if !output.status.success() || !trace.exists() {
+        eprintln!("note: strace could not trace gush here; the order check did not run");
+        return;
+    }
+    let (mut pwrites, mut syncs, mut w_lines, mut d_lines) = (0, 0, 0, 0);
+    for line in std::fs::read_to_string(&trace).expect("the trace").lines() {
+        if line.contains("pwrite64(") && !line.contains("<unfinished") {
+            pwrites += 1;
+        } else if line.contains("fdatasync(") && line.contains("= 0") {
+            syncs += 1;
+        } else if let Some(at) = line.find("write(") {
+            let text = &line[at..];
+            if !text.contains("gush-acks") && !text.contains("\"w ") && !text.contains("\"d ") {
+                continue;
+            }
+            let body = text.split_once('"').map_or("", |(_, rest)| rest);
+            for record in body.split("\\n") {
+                w_lines += u32::from(record.starts_with("w "));
+                d_lines += u32::from(record.starts_with("d "));
+            }
+            assert!(
+                w_lines <= pwrites,
+                "{w_lines} writes journalled after {pwrites} pwrite64"
+            );
+            assert!(
+                d_lines <= syncs,
+                "{d_lines} syncs journalled after {syncs} fdatasync"
+            );
+        }
+    }
+    assert_eq!((w_lines, d_lines), (128, 128), "the whole journal was seen");
+    assert_eq!(
+        read(&log)
+            .split(|&b| b == b'\n')
+            .filter(|l| l.starts_with(b"d "))
+            .count(),
+        128
+    );
+}
