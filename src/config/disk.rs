@@ -161,13 +161,11 @@ pub(super) fn region(
         )));
     }
     let distribution = args.distribution.clone().unwrap_or(Distribution::Uniform);
-    if args.ack_log.is_some() {
-        if stamp_block.is_none() {
-            return Err(usage(
-                "--ack-log journals the generation each write stamps: use it with --fill stamped"
-                    .to_string(),
-            ));
-        }
+    if args.ack_log.is_some() && stamp_block.is_none() {
+        return Err(usage(
+            "--ack-log journals the generation each write stamps: use it with --fill stamped"
+                .to_string(),
+        ));
     }
     let pattern = match (args.pattern, &distribution) {
         (Some(Pattern::Seq), Distribution::Uniform) | (None, Distribution::Uniform) => {
