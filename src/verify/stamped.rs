@@ -121,7 +121,7 @@ fn check(config: &VerifyConfig, run: &Run) -> Result<Ending> {
     };
     let acks = match &config.acks {
         Some(path) => {
-            let acks = Acks::load(path, block)?;
+            let acks = Acks::load(path, block, layout.total / block)?;
             verdict.acks = Some(AckCounts {
                 journal: path.display().to_string(),
                 writes: acks.writes,
