@@ -328,3 +328,46 @@ fn journal_lines_follow_the_acknowledgements_they_describe() {
         128
     );
 }
+
+/// The summary counts what the journal took, and how long the writer
+/// waited on it (its backpressure).
+#[test]
+fn the_summary_counts_the_journal_and_its_hold_on_the_writer() {
+    let dir = scratch();
+    let out = gush([
+        "bytes",
+        "--fill",
+        "stamped",
+        "-s",
+        "256KiB",
+        "--pattern",
+        "random",
+    ])
+    .args([
+        "--bs",
+        "4k",
+        "--loops",
+        "2",
+        "--sync",
+        "every=64KiB",
+        "--stats=json",
+    ])
+    .arg("--ack-log")
+    .arg(dir.path("acks"))
+    .arg("-o")
+    .arg(dir.path("target"))
+    .output()
+    .expect("runs");
+    assert!(out.status.success());
+    let stats = stats_from(&out.stderr);
+    let acks = &stats["ack_log"];
+    assert_eq!(
+        (acks["writes"].as_u64(), acks["syncs"].as_u64()),
+        (Some(128), Some(8)),
+        "{stats}"
+    );
+    assert!(
+        acks["held_back_s"].as_f64().is_some_and(|s| s >= 0.0),
+        "{stats}"
+    );
+}

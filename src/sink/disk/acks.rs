@@ -29,7 +29,9 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Write as _};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crate::stats::AckLogStats;
 
 /// Bytes of lines kept before they are written out: about a hundred
 /// writes, so that a crash loses few `w` lines and one journal write
@@ -44,6 +46,10 @@ pub struct AckLog {
     /// `--dsync`: a completed write is already durable.
     dsync: bool,
     name: String,
+    writes: u64,
+    syncs: u64,
+    /// Time spent in the journal's writes: the writer waits on them.
+    held_back_s: f64,
 }
 
 impl AckLog {
@@ -60,6 +66,9 @@ impl AckLog {
             in_flight: HashMap::new(),
             dsync,
             name: path.display().to_string(),
+            writes: 0,
+            syncs: 0,
+            held_back_s: 0.0,
         };
         log.buffer.extend_from_slice(b"gush-acks 1\n");
         Ok(log)
@@ -77,6 +86,7 @@ impl AckLog {
     /// The write at `offset` to `end` completed.
     pub fn completed(&mut self, offset: u64, end: u64) -> io::Result<()> {
         let generation = self.in_flight.remove(&offset).unwrap_or(0);
+        self.writes += 1;
         let kind = if self.dsync { 'W' } else { 'w' };
         let line = format!(
             "{kind} {offset} {} {generation} {}\n",
@@ -92,13 +102,16 @@ impl AckLog {
 
     /// A sync completed: every write logged so far is durable.
     pub fn synced(&mut self) -> io::Result<()> {
+        self.syncs += 1;
         let line = format!("d {}\n", now_ns());
         self.buffer.extend_from_slice(line.as_bytes());
         self.flush()
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
+        let started = Instant::now();
         let result = self.file.write_all(&self.buffer);
+        self.held_back_s += started.elapsed().as_secs_f64();
         self.buffer.clear();
         result.map_err(|err| {
             io::Error::new(
@@ -106,6 +119,17 @@ impl AckLog {
                 format!("cannot write the --ack-log {}: {err}", self.name),
             )
         })
+    }
+}
+
+impl AckLog {
+    pub fn stats(&self) -> AckLogStats {
+        AckLogStats {
+            file: self.name.clone(),
+            writes: self.writes,
+            syncs: self.syncs,
+            held_back_s: self.held_back_s,
+        }
     }
 }
 

@@ -381,6 +381,7 @@ impl Sink for DiskSink {
             region: None,
             passes: None,
             coverage_pct: None,
+            ack_log: None,
         })
     }
 }

@@ -201,6 +201,7 @@ impl Sink for RegionSink {
         ));
         stats.passes = Some(self.written as f64 / self.region.size as f64);
         stats.coverage_pct = self.coverage();
+        stats.ack_log = self.acks.as_ref().map(AckLog::stats);
         report
     }
 }
