@@ -85,7 +85,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__bytes)
-            opts="-n -s -t -r -o -f -a -q -H -h -V --fill --block --run-id --compress-ratio --dedupe --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --ramp --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --pattern --offset --bs --bssplit --distribution --loops --numjobs --jobs --until-steady --steady-window --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --fill --block --run-id --compress-ratio --dedupe --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --ramp --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --pattern --offset --bs --bssplit --distribution --loops --ack-log --numjobs --jobs --until-steady --steady-window --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,6 +256,10 @@ _gush() {
                     return 0
                     ;;
                 --loops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ack-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -559,7 +563,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__lines)
-            opts="-n -s -t -r -o -f -a -q -H -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --ramp --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --pattern --offset --bs --bssplit --distribution --loops --numjobs --jobs --until-steady --steady-window --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --preset --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --ramp --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --pattern --offset --bs --bssplit --distribution --loops --ack-log --numjobs --jobs --until-steady --steady-window --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -733,6 +737,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ack-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -827,7 +835,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__records)
-            opts="-n -s -t -r -o -f -a -q -H -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --ramp --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --pattern --offset --bs --bssplit --distribution --loops --numjobs --jobs --until-steady --steady-window --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --schema --preset --format --no-header --start --clock --start-time --step --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --ramp --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --pattern --offset --bs --bssplit --distribution --loops --ack-log --numjobs --jobs --until-steady --steady-window --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,6 +1017,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ack-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1085,7 +1097,7 @@ _gush() {
             return 0
             ;;
         gush__subcmd__replay)
-            opts="-n -s -t -r -o -f -a -q -H -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --ramp --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --pattern --offset --bs --bssplit --distribution --loops --numjobs --jobs --until-steady --steady-window --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
+            opts="-n -s -t -r -o -f -a -q -H -h -V --loop --count --size --duration --seed --shard --rate --burst --output --force --append --sink-delay --sink-rate --chunk --hwm --lwm --threads --stats --stats-file --interval --quiet --progress --no-progress --timeline --latency-log --no-latency --ramp --sync --sync-call --dsync --direct --iodepth --queue-depth --engine --preallocate --pattern --offset --bs --bssplit --distribution --loops --ack-log --numjobs --jobs --until-steady --steady-window --connect-timeout --retry --reconnect --nodelay --send-buffer --framing --verify --verify-only --http --method --header --content-type --header-each --batch --ca-cert --insecure --request-timeout --max-pause --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1239,6 +1251,10 @@ _gush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ack-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1315,12 +1331,16 @@ _gush() {
             return 0
             ;;
         gush__subcmd__verify)
-            opts="-q -h -V --direct --stats --stats-file --interval --quiet --help --version"
+            opts="-q -h -V --direct --acks --stats --stats-file --interval --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --acks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stats)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0

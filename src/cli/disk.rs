@@ -106,6 +106,13 @@ pub struct DiskArgs {
     #[arg(long, value_name = "N", help_heading = "Region")]
     pub loops: Option<u64>,
 
+    /// Journal every completed write (offset, length, generation, time)
+    /// and every completed sync to FILE, for `gush verify TARGET --acks
+    /// FILE` after a crash: put it on a disk the crash does not take.
+    /// Needs --fill stamped; the region is sequential unless --pattern says.
+    #[arg(long, value_name = "FILE", help_heading = "Region")]
+    pub ack_log: Option<std::path::PathBuf>,
+
     /// Run N writers at once, each with its own generator and queue (fio's
     /// numjobs). `-o DIR/` writes DIR/job0 … DIR/job{N-1}, and a path with
     /// `{j}` names each job's file; one file or block device is cut into N
@@ -168,6 +175,7 @@ impl DiskArgs {
             || self.bssplit.is_some()
             || self.distribution.is_some()
             || self.loops.is_some()
+            || self.ack_log.is_some()
     }
 }
 

@@ -24,6 +24,12 @@ pub struct VerifyFileArgs {
     #[arg(long)]
     pub direct: bool,
 
+    /// The journal `--ack-log` wrote: judge each block by what the device
+    /// acknowledged for it (lost, in flight, torn); a block holding an
+    /// older generation than one acknowledged durable is lost (exit 3).
+    #[arg(long, value_name = "LOG")]
+    pub acks: Option<PathBuf>,
+
     #[command(flatten)]
     pub summary: SummaryArgs,
 }

@@ -88,6 +88,7 @@ pub(super) fn disk(
         preallocate,
         chunk_bytes: common.chunk as usize,
         region: None,
+        ack_log: args.ack_log.clone(),
     }))
 }
 
@@ -162,6 +163,12 @@ pub(super) fn region(
         )));
     }
     let distribution = args.distribution.clone().unwrap_or(Distribution::Uniform);
+    if args.ack_log.is_some() && stamp_block.is_none() {
+        return Err(usage(
+            "--ack-log journals the generation each write stamps: use it with --fill stamped"
+                .to_string(),
+        ));
+    }
     let pattern = match (args.pattern, &distribution) {
         (Some(Pattern::Seq), Distribution::Uniform) | (None, Distribution::Uniform) => {
             args.pattern.unwrap_or(Pattern::Seq)
@@ -241,14 +248,20 @@ pub(super) fn region(
         (None, Some(_)) => None,
         (None, None) => Some(size),
     };
-    Ok(Some(Region {
+    let region = Region {
         start,
         size,
         pattern,
         distribution,
         sizes,
         seed,
-    }))
+    };
+    if args.ack_log.is_some() && !region.covers_each_pass() {
+        return Err(usage(format!(
+            "--ack-log needs each block written once a pass, and {region} rewrites hot blocks within one (their generation is not counted): leave --distribution out"
+        )));
+    }
+    Ok(Some(region))
 }
 
 /// The first region flag given, to name in a refusal.
@@ -260,6 +273,7 @@ fn region_flag(args: &crate::cli::DiskArgs) -> &'static str {
         ("--bssplit", args.bssplit.is_some()),
         ("--loops", args.loops.is_some()),
         ("--offset", args.offset.is_some()),
+        ("--ack-log", args.ack_log.is_some()),
     ]
     .into_iter()
     .find_map(|(flag, given)| given.then_some(flag))

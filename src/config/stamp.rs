@@ -25,6 +25,7 @@ impl VerifyConfig {
         Ok(VerifyConfig {
             file: args.file,
             direct: args.direct,
+            acks: args.acks,
             stats: match args.summary.quiet {
                 true => None,
                 false => Some(args.summary.stats.unwrap_or(StatsFormat::Human)),
@@ -103,6 +104,7 @@ pub(super) fn content(
         ));
     }
     let layout = Layout {
+        version: stamp::VERSION,
         seed,
         run_id: args.run_id.unwrap_or(0),
         block: block as u32,

@@ -183,6 +183,12 @@ fn region_lines(disk: &DiskStats) -> Vec<String> {
     if let Some(coverage) = disk.coverage_pct {
         lines.push(format!("coverage: {coverage:.1} % of blocks written"));
     }
+    if let Some(acks) = &disk.ack_log {
+        lines.push(format!(
+            "ack log {}: {} writes, {} syncs journalled; the journal held the writer back {:.3} s",
+            acks.file, acks.writes, acks.syncs, acks.held_back_s
+        ));
+    }
     lines
 }
 

@@ -247,7 +247,7 @@ pub fn open(dest: Destination, existing: Existing, stop: Arc<AtomicBool>) -> Res
                     other => other,
                 };
                 let sink = DiskSink::open(path, existing, disk)?;
-                Box::new(disk::RegionSink::new(sink, region.clone()))
+                Box::new(disk::RegionSink::new(sink, region.clone())?)
             }
         },
         Destination::Network(network) => Box::new(NetSink::connect(network, stop)?),

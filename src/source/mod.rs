@@ -78,6 +78,10 @@ pub trait Source: Send {
     /// makes what a run through every earlier record would. Only called on
     /// a source whose [`Source::position`] is `Some`.
     fn seek(&mut self, _at: u64) {}
+
+    /// The next fill is the `generation`-th write of its bytes in a walk
+    /// of `region` (`scattered.rs`); only stamped blocks record it.
+    fn seek_generation(&mut self, _generation: u64, _region: &crate::sink::disk::plan::Region) {}
 }
 
 /// Where a seekable source stands.

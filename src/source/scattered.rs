@@ -14,6 +14,7 @@ use crate::sink::disk::plan::{Cursor, Io, Region};
 pub struct Scattered {
     inner: Box<dyn Source>,
     cursor: Cursor,
+    region: Region,
     /// An I/O that did not fit the last fill (the run's last bytes), kept
     /// so the plan does not move on without it.
     pending: Option<Io>,
@@ -25,6 +26,7 @@ impl Scattered {
         Scattered {
             inner,
             cursor: region.cursor(),
+            region: region.clone(),
             pending: None,
         }
     }
@@ -38,6 +40,7 @@ impl Source for Scattered {
             return Filled::default();
         };
         self.inner.seek(io.offset);
+        self.inner.seek_generation(io.generation, &self.region);
         self.inner.fill(out, max_records)
     }
 

@@ -426,6 +426,20 @@ pub struct DiskStats {
     /// (`None` past the skewed runs' bitmap limit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage_pct: Option<f64>,
+    /// `--ack-log`: the journal's records, and how long handing them to
+    /// the kernel held the writer back (its backpressure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack_log: Option<AckLogStats>,
+}
+
+/// What `--ack-log` wrote, and what it cost the writer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AckLogStats {
+    pub file: String,
+    pub writes: u64,
+    pub syncs: u64,
+    /// Seconds the writer waited on the journal's writes.
+    pub held_back_s: f64,
 }
 
 /// What an HTTP destination adds to the summary: requests by status

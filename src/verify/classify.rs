@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::language::stamp::{Layout, expected_block, intact};
+use crate::language::stamp::{Layout, Pass, expected_block, header, intact};
 
 /// The verdict on one block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,21 @@ pub enum Class {
     Zeroed,
     /// The read failed (EIO): skipped.
     Unreadable,
+    /// With `--acks`: holds generation `found`, older than `expected`,
+    /// which was acknowledged durable at `acked_ns` (Unix ns).
+    Lost {
+        expected: u64,
+        found: u64,
+        acked_ns: u64,
+    },
+    /// With `--acks`: holds a generation written but not yet synced.
+    InFlight,
+    /// With `--acks`: zeroed, and no write of it acknowledged.
+    Unwritten,
+    /// With `--acks`: a block the journal names whose CRC fails.
+    Torn {
+        flipped_bits: u64,
+    },
 }
 
 /// A bad block, as the report lists it.
@@ -48,6 +63,17 @@ pub struct BadBlock {
     pub seed: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<u64>,
+    /// For a block a pass behind: the generation it holds, and the run's
+    /// last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_generation: Option<u64>,
+    /// For `lost`: the generation acknowledged durable, and when (Unix ns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_generation: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acked_ns: Option<u64>,
     /// For `missing`, one entry stands for this many blocks from `offset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocks: Option<u64>,
@@ -62,6 +88,10 @@ impl Class {
             Class::Stale { .. } => "stale",
             Class::Zeroed => "zeroed",
             Class::Unreadable => "unreadable",
+            Class::Lost { .. } => "lost",
+            Class::InFlight => "in flight",
+            Class::Unwritten => "unwritten",
+            Class::Torn { .. } => "torn",
         }
     }
 
@@ -73,10 +103,25 @@ impl Class {
             belongs_at: None,
             seed: None,
             run_id: None,
+            generation: None,
+            last_generation: None,
+            expected_generation: None,
+            acked_ns: None,
             blocks: None,
         };
         match self {
-            Class::Corrupted { flipped_bits } => bad.flipped_bits = Some(flipped_bits),
+            Class::Corrupted { flipped_bits } | Class::Torn { flipped_bits } => {
+                bad.flipped_bits = Some(flipped_bits)
+            }
+            Class::Lost {
+                expected,
+                found,
+                acked_ns,
+            } => {
+                bad.expected_generation = Some(expected);
+                bad.generation = Some(found);
+                bad.acked_ns = Some(acked_ns);
+            }
             Class::Misplaced { belongs_at } => bad.belongs_at = Some(belongs_at),
             Class::Stale { seed, run_id } => (bad.seed, bad.run_id) = (Some(seed), Some(run_id)),
             _ => {}
@@ -90,6 +135,9 @@ impl Class {
 pub struct Judge {
     layout: Layout,
     expected: Vec<u8>,
+    /// The generation and walk of the last block judged `ok`, for the
+    /// check by passes (`passes.rs`).
+    pub last_pass: Pass,
 }
 
 impl Judge {
@@ -97,6 +145,7 @@ impl Judge {
         Judge {
             layout,
             expected: vec![0; layout.block as usize],
+            last_pass: Pass::default(),
         }
     }
 
@@ -114,13 +163,19 @@ impl Judge {
                     belongs_at: header.offset,
                 }
             } else {
+                self.last_pass = header.pass;
                 Class::Ok
             };
         }
         if block.iter().all(|&b| b == 0) {
             return Class::Zeroed;
         }
-        expected_block(&self.layout, offset, &mut self.expected);
+        // The payload depends on the generation: a header still readable
+        // tells it, else the first pass is the best guess.
+        let pass = header(block)
+            .filter(|h| h.layout == self.layout)
+            .map_or(Pass::FIRST, |h| h.pass);
+        expected_block(&self.layout, offset, pass, &mut self.expected);
         let flipped_bits = block
             .chunks(8)
             .zip(self.expected.chunks(8))
@@ -142,6 +197,7 @@ mod tests {
     use super::*;
 
     const LAYOUT: Layout = Layout {
+        version: crate::language::stamp::VERSION,
         seed: 5,
         run_id: 0,
         block: 512,
@@ -151,7 +207,7 @@ mod tests {
 
     fn block_at(layout: &Layout, offset: u64) -> Vec<u8> {
         let mut block = vec![0; layout.block as usize];
-        expected_block(layout, offset, &mut block);
+        expected_block(layout, offset, Pass::FIRST, &mut block);
         block
     }
 

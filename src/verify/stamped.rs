@@ -22,11 +22,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
+use super::acks::Acks;
 use super::classify::{Class, Judge};
 use super::open::{self, Opened};
+use super::passes::Passes;
 use super::progress::{Live, Ticker};
 use super::reader::{self, ReadPlan, Reader};
-use super::verdict::{Verdict, human};
+use super::verdict::{AckCounts, Verdict, human};
 use crate::chunk::Chunk;
 use crate::language::stamp::{Header, Layout, MIN_BLOCK, header, intact};
 use crate::report::{self, StatsFormat, size};
@@ -46,6 +48,8 @@ const READERS: usize = 4;
 pub struct VerifyConfig {
     pub file: PathBuf,
     pub direct: bool,
+    /// `--acks LOG`: the journal of what the device acknowledged.
+    pub acks: Option<PathBuf>,
     /// The report on stderr; `None` with `-q`.
     pub stats: Option<StatsFormat>,
     pub stats_file: Option<PathBuf>,
@@ -115,6 +119,19 @@ fn check(config: &VerifyConfig, run: &Run) -> Result<Ending> {
         blocks: layout.total / block,
         ..Verdict::default()
     };
+    let acks = match &config.acks {
+        Some(path) => {
+            let acks = Acks::load(path, block, layout.total / block)?;
+            verdict.acks = Some(AckCounts {
+                journal: path.display().to_string(),
+                writes: acks.writes,
+                syncs: acks.syncs,
+                ..AckCounts::default()
+            });
+            Some(acks)
+        }
+        None => None,
+    };
     let is_device = opened.is_device;
     let mut reader = Reader::start(ReadPlan {
         file: Arc::new(opened.file),
@@ -131,7 +148,7 @@ fn check(config: &VerifyConfig, run: &Run) -> Result<Ending> {
         .interval
         .map(|every| Ticker::start(Arc::clone(&live), end, every, config.stats))
         .transpose()?;
-    let classified = classify_all(&mut reader, layout, &mut verdict, &live);
+    let classified = classify_all(&mut reader, layout, acks.as_ref(), &mut verdict, &live);
     drop(reader);
     if let Some(ticker) = ticker {
         ticker.finish();
@@ -179,11 +196,16 @@ fn find_layout(
 fn classify_all(
     reader: &mut Reader,
     layout: Layout,
+    acks: Option<&Acks>,
     verdict: &mut Verdict,
     live: &Live,
 ) -> Result<()> {
     let block = layout.block as usize;
     let mut judge = Judge::new(layout);
+    let mut passes = Passes::new(&layout);
+    let mut behind = Vec::new();
+    // The newest generation held, where the journal judges.
+    let mut newest = 0;
     while let Some(window) = reader.next_window() {
         let window = window?;
         for (i, bytes) in window.chunk.as_slice().chunks(block).enumerate() {
@@ -196,7 +218,24 @@ fn classify_all(
                 true => Class::Unreadable,
                 false => judge.classify(bytes, offset),
             };
+            let index = offset / block as u64;
+            if let Some(acks) = acks {
+                // The journal is the authority; passes would blame holes
+                // that writes in flight at the crash left.
+                let held = judge.last_pass.generation;
+                if class == Class::Ok {
+                    newest = newest.max(held);
+                }
+                verdict.record(acks.judge(index, class, held), offset);
+                verdict.checked_bytes += block as u64;
+                continue;
+            }
             verdict.record(class, offset);
+            if class == Class::Ok {
+                let mut note = |index: u64, generation| behind.push((index, generation));
+                passes.note(index, judge.last_pass, &mut note);
+                verdict.restale(&mut behind, passes.last_generation());
+            }
             verdict.checked_bytes += block as u64;
         }
         reader.give_back(window.chunk);
@@ -205,6 +244,13 @@ fn classify_all(
         live.ok.store(verdict.ok, Ordering::Relaxed);
         live.bad.store(verdict.bad(), Ordering::Relaxed);
     }
+    // A block a pass behind is told only once the last pass's reach is
+    // known (after a stop, as far as it was read).
+    passes.finish(&mut |index, generation| behind.push((index, generation)));
+    verdict.restale(&mut behind, passes.last_generation());
+    // Blocks found a pass behind were listed late: back to file order.
+    verdict.bad_blocks.sort_by_key(|bad| bad.offset);
+    verdict.last_generation = passes.last_generation().max(newest);
     Ok(())
 }
 

@@ -15,6 +15,19 @@ use crate::run::Ending;
 pub const LISTED: usize = 100;
 const LISTED_HUMAN: usize = 10;
 
+/// What `--acks` found: the journal's size and the blocks it judged.
+#[derive(Debug, Default, Serialize)]
+pub struct AckCounts {
+    pub journal: String,
+    pub writes: u64,
+    pub syncs: u64,
+    pub lost: u64,
+    pub in_flight: u64,
+    pub torn: u64,
+    /// Zeroed blocks the journal names no write of.
+    pub unwritten: u64,
+}
+
 /// What `gush verify` found: the JSON report, and the source of the human
 /// one.
 #[derive(Debug, Default, Serialize)]
@@ -31,6 +44,9 @@ pub struct Verdict {
     pub block_bytes: u64,
     pub total_bytes: u64,
     pub compress_ratio: f64,
+    /// The highest write generation a block holds: the run's last pass (0
+    /// for a file without generations).
+    pub last_generation: u64,
     /// Blocks the stamped total makes.
     pub blocks: u64,
     pub checked_bytes: u64,
@@ -42,6 +58,9 @@ pub struct Verdict {
     pub zeroed: u64,
     pub unreadable: u64,
     pub missing: u64,
+    /// With `--acks`: the journal's records, and the blocks it judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acks: Option<AckCounts>,
     /// Bytes of a regular file past the stamped total.
     pub extra_bytes: u64,
     pub elapsed_s: f64,
@@ -84,7 +103,30 @@ impl Verdict {
     }
 
     pub fn bad(&self) -> u64 {
-        self.corrupted + self.misplaced + self.stale + self.zeroed + self.unreadable + self.missing
+        let acks = self.acks.as_ref().map_or(0, |a| a.lost + a.torn);
+        self.corrupted
+            + self.misplaced
+            + self.stale
+            + self.zeroed
+            + self.unreadable
+            + self.missing
+            + acks
+    }
+
+    /// Blocks judged `ok` that the check by passes (`passes.rs`) found a
+    /// pass or more behind: (block index, generation held), drained.
+    pub fn restale(&mut self, behind: &mut Vec<(u64, u64)>, last_generation: u64) {
+        for (index, generation) in behind.drain(..) {
+            self.ok -= 1;
+            self.stale += 1;
+            if self.bad_blocks.len() < LISTED {
+                let mut bad = Class::Ok.at(index * self.block_bytes);
+                bad.class = "stale";
+                bad.generation = Some(generation);
+                bad.last_generation = Some(last_generation);
+                self.bad_blocks.push(bad);
+            }
+        }
     }
 
     pub fn record(&mut self, class: Class, offset: u64) {
@@ -101,6 +143,24 @@ impl Verdict {
             Class::Stale { .. } => self.stale += 1,
             Class::Zeroed => self.zeroed += 1,
             Class::Unreadable => self.unreadable += 1,
+            Class::Lost { .. } | Class::InFlight | Class::Torn { .. } | Class::Unwritten => {
+                let Some(acks) = &mut self.acks else {
+                    return;
+                };
+                match class {
+                    Class::Lost { .. } => acks.lost += 1,
+                    Class::Torn { .. } => acks.torn += 1,
+                    Class::Unwritten => {
+                        acks.unwritten += 1;
+                        return;
+                    }
+                    _ => {
+                        // No blame, and no entry in the list of bad ones.
+                        acks.in_flight += 1;
+                        return;
+                    }
+                }
+            }
         }
         if self.bad_blocks.len() < LISTED {
             self.bad_blocks.push(class.at(offset));
@@ -108,11 +168,20 @@ impl Verdict {
     }
 }
 
+/// A Unix time in ns as UTC (RFC 3339), to the microsecond.
+fn utc(ns: u64) -> String {
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(ns);
+    humantime::format_rfc3339_micros(at).to_string()
+}
+
 /// The human report: a headline, the counts per class, and the first bad
 /// blocks with their offsets.
 pub fn human(v: &Verdict) -> String {
     let mut out = String::new();
     let verdict = match v.bad() {
+        0 if !v.interrupted && v.acks.is_some() => {
+            format!("none of {} blocks lost or damaged", v.blocks)
+        }
         0 if !v.interrupted => format!("all {} blocks ok", v.blocks),
         bad => format!("{bad} of {} blocks bad", v.blocks),
     };
@@ -142,11 +211,37 @@ pub fn human(v: &Verdict) -> String {
             _ => String::new(),
         }
     );
+    if v.last_generation > 1 {
+        let _ = writeln!(
+            out,
+            "  passes: the last wrote generation {}; each block should hold it, or {} where a stopped pass had not reached it",
+            v.last_generation,
+            v.last_generation - 1
+        );
+    }
     let _ = writeln!(
         out,
         "  ok {}, corrupted {} ({} bits flipped), misplaced {}, stale {}, zeroed {}, unreadable {}, missing {}",
         v.ok, v.corrupted, v.flipped_bits, v.misplaced, v.stale, v.zeroed, v.unreadable, v.missing
     );
+    if let Some(a) = &v.acks {
+        let _ = writeln!(
+            out,
+            "  journal {}: {} writes, {} syncs acknowledged; lost {}, in flight {}, torn {}, unwritten {}",
+            a.journal, a.writes, a.syncs, a.lost, a.in_flight, a.torn, a.unwritten
+        );
+        let _ = writeln!(
+            out,
+            "  {}",
+            match a.lost {
+                0 => "the device kept its promise: every write acknowledged durable is there"
+                    .to_string(),
+                n => format!(
+                    "the device broke its promise: {n} blocks acknowledged durable hold an older generation"
+                ),
+            }
+        );
+    }
     let _ = writeln!(
         out,
         "  checked {} in {:.2} s, {}/s, {}",
@@ -162,13 +257,24 @@ pub fn human(v: &Verdict) -> String {
     );
     for bad in v.bad_blocks.iter().take(LISTED_HUMAN) {
         let detail = match bad.class {
-            "corrupted" => format!(": {} bits flipped", bad.flipped_bits.unwrap_or(0)),
-            "misplaced" => format!(": belongs at byte {}", bad.belongs_at.unwrap_or(0)),
-            "stale" => format!(
-                ": from seed {}, run {}",
-                bad.seed.unwrap_or(0),
-                bad.run_id.unwrap_or(0)
+            "corrupted" | "torn" => format!(": {} bits flipped", bad.flipped_bits.unwrap_or(0)),
+            "lost" => format!(
+                ": holds generation {}, but generation {} was acknowledged durable at {}",
+                bad.generation.unwrap_or(0),
+                bad.expected_generation.unwrap_or(0),
+                utc(bad.acked_ns.unwrap_or(0))
             ),
+            "misplaced" => format!(": belongs at byte {}", bad.belongs_at.unwrap_or(0)),
+            "stale" => match (bad.generation, bad.last_generation) {
+                (Some(held), Some(last)) => format!(
+                    ": holds generation {held}, behind the run's pass {last} (a lost write, or an older copy)"
+                ),
+                _ => format!(
+                    ": from seed {}, run {}",
+                    bad.seed.unwrap_or(0),
+                    bad.run_id.unwrap_or(0)
+                ),
+            },
             "missing" => format!(
                 ": {} blocks to the stamped end (file is {} bytes, {} stamped)",
                 bad.blocks.unwrap_or(0),

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod acks;
 mod amounts;
 mod backpressure;
 mod content;
@@ -15,6 +16,7 @@ mod disk;
 mod early_ends;
 mod faults;
 mod flow;
+mod generations;
 mod language;
 mod latency;
 mod output;

@@ -97,6 +97,7 @@ fn spec(kind: Kind) -> SourceSpec {
             fill: Fill::Stamped,
             content: Content::PLAIN,
             stamp: Some(Layout {
+                version: gush::language::stamp::VERSION,
                 seed: 7,
                 run_id: 1,
                 block: 512,

@@ -8,7 +8,8 @@
 //! `direct` O_DIRECT's alignment and re-blocking. A region (`--pattern`,
 //! `--bs`, `--distribution`) is walked by `plan` (with `offsets`, the
 //! seeded permutation a random pass follows) and written by `region`,
-//! which places each chunk at its own offset through the same queue.
+//! which places each chunk at its own offset through the same queue, and
+//! journals each completion and sync to `--ack-log` (`acks`).
 //!
 //! The split keeps each engine small: an engine only carries out
 //! positioned writes and reports when each one is done. A chunk stays with
@@ -22,9 +23,10 @@ use std::sync::Arc;
 
 use crate::chunk::Chunk;
 
+mod acks;
 pub mod direct;
 mod inline;
-mod offsets;
+pub mod offsets;
 pub mod plan;
 mod queue;
 mod region;

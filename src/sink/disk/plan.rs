@@ -64,6 +64,10 @@ pub struct Region {
 pub struct Io {
     pub offset: u64,
     pub len: u64,
+    /// How many times the run has now written these bytes: the pass, from
+    /// 1, where a pass covers each block once; 0 for a skewed run, which
+    /// would need a count per block (`language/stamp.rs`).
+    pub generation: u64,
 }
 
 impl Region {
@@ -185,6 +189,7 @@ impl Cursor {
         Io {
             offset: self.region.start + unit * self.unit + index * size,
             len: size,
+            generation: self.pass + 1,
         }
     }
 
@@ -222,11 +227,14 @@ impl Cursor {
         Io {
             offset: self.region.start + unit * self.unit + within * size,
             len: size,
+            generation: 0,
         }
     }
 }
 
-fn pass_seed(seed: u64, pass: u64) -> u64 {
+/// The seed of pass `pass`'s shuffle (from 0); `gush verify` redraws it
+/// to find where a stopped pass ended.
+pub fn pass_seed(seed: u64, pass: u64) -> u64 {
     mix(seed ^ mix(pass.wrapping_add(0x9a55)))
 }
 

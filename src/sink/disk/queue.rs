@@ -45,6 +45,8 @@ pub struct DiskOptions {
     /// Write each chunk where a region's plan says (`--pattern` and its
     /// kin) rather than one after another: see `region.rs`.
     pub region: Option<Region>,
+    /// `--ack-log`: journal each completed write and sync (`acks.rs`).
+    pub ack_log: Option<std::path::PathBuf>,
 }
 
 /// One chunk handed to the sink, oldest first.
@@ -379,6 +381,7 @@ impl Sink for DiskSink {
             region: None,
             passes: None,
             coverage_pct: None,
+            ack_log: None,
         })
     }
 }

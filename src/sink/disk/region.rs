@@ -14,6 +14,7 @@ use std::io;
 use humansize::{BINARY, format_size};
 
 use super::DiskSink;
+use super::acks::AckLog;
 use super::plan::{Cursor, Region};
 use crate::chunk::Chunk;
 use crate::sink::{Done, Queue, Sink};
@@ -34,32 +35,48 @@ pub struct RegionSink {
     /// One bit per grain-sized block, for a skewed run.
     bitmap: Option<Vec<u64>>,
     blocks_written: u64,
+    /// `--ack-log`: each completion and sync, journalled (`acks.rs`).
+    acks: Option<AckLog>,
 }
 
 impl RegionSink {
-    pub fn new(disk: DiskSink, region: Region) -> RegionSink {
+    pub fn new(disk: DiskSink, region: Region) -> io::Result<RegionSink> {
+        let acks = match &disk.options.ack_log {
+            Some(path) => Some(AckLog::create(path, disk.options.dsync)?),
+            None => None,
+        };
         let blocks = region.size / region.grain();
         let bitmap = (!region.covers_each_pass() && blocks <= MAX_COVERAGE_BLOCKS)
             .then(|| vec![0u64; blocks.div_ceil(64) as usize]);
-        RegionSink {
+        Ok(RegionSink {
             disk,
             cursor: region.cursor(),
             region,
             written: 0,
             bitmap,
             blocks_written: 0,
-        }
+            acks,
+        })
     }
 
-    /// Counts what the queue has handed back since the last call.
-    fn account(&mut self, done: &Done, counted: usize) {
+    /// Counts what the queue has handed back since the last call, and
+    /// journals it (with the sync that followed, if one did).
+    fn account(&mut self, done: &Done, counted: usize, synced: bool) -> io::Result<()> {
         self.written += done.chunks[counted..]
             .iter()
             .map(|&(_, bytes)| bytes as u64)
             .sum::<u64>();
         let completed = self.disk.take_completed();
+        if let Some(acks) = &mut self.acks {
+            for (&start, &end) in &completed {
+                acks.completed(start, end)?;
+            }
+            if synced {
+                acks.synced()?;
+            }
+        }
         let Some(bitmap) = &mut self.bitmap else {
-            return;
+            return Ok(());
         };
         let grain = self.region.grain();
         for (start, end) in completed {
@@ -73,6 +90,7 @@ impl RegionSink {
                 }
             }
         }
+        Ok(())
     }
 
     /// The share of the region's blocks written at least once, in percent.
@@ -95,9 +113,15 @@ impl RegionSink {
         step: impl FnOnce(&mut DiskSink, &mut Done) -> io::Result<T>,
     ) -> io::Result<T> {
         let counted = done.chunks.len();
+        let syncs = done.sync_ns.len();
         let result = step(&mut self.disk, done);
-        self.account(done, counted);
-        result
+        // A sync waits for every write in flight, and ends the step it is
+        // in: it covers every completion accounted so far.
+        let synced = done.sync_ns.len() > syncs;
+        let journalled = self.account(done, counted, synced);
+        let value = result?;
+        journalled?;
+        Ok(value)
     }
 }
 
@@ -115,11 +139,18 @@ impl Queue for RegionSink {
                 io.offset
             )));
         }
+        if let Some(acks) = &mut self.acks {
+            acks.submitted(io.offset, io.generation);
+        }
         self.with(done, |disk, done| disk.submit_at(chunk, io.offset, done))
     }
 
     fn drain(&mut self, done: &mut Done) -> io::Result<()> {
-        self.with(done, |disk, done| disk.drain(done))
+        self.with(done, |disk, done| disk.drain(done))?;
+        match &mut self.acks {
+            Some(acks) => acks.flush(),
+            None => Ok(()),
+        }
     }
 
     fn busy(&self) -> bool {
@@ -170,6 +201,7 @@ impl Sink for RegionSink {
         ));
         stats.passes = Some(self.written as f64 / self.region.size as f64);
         stats.coverage_pct = self.coverage();
+        stats.ack_log = self.acks.as_ref().map(AckLog::stats);
         report
     }
 }
