@@ -42,6 +42,14 @@ pub(super) fn split(common: &mut CommonArgs, remote: bool) -> Result<Option<Spli
             "--jobs {count} places each job's writes itself, which {flag} cannot follow: leave {flag} out"
         )));
     }
+    if let Some(journal) = &common.disk.ack_log {
+        // One journal is one writer's order of acknowledgements; N jobs
+        // appending to it would interleave their lines mid-record.
+        return Err(usage(format!(
+            "--jobs {count} with --ack-log {}: a journal takes one writer's acknowledgements; run one job, or one gush per job each with its own --ack-log",
+            journal.display()
+        )));
+    }
     let paths: Vec<PathBuf> = if shown.contains("{j}") {
         (0..count)
             .map(|j| PathBuf::from(shown.replace("{j}", &j.to_string())))

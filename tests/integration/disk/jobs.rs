@@ -362,6 +362,23 @@ fn jobs_that_cannot_hold_are_refused() {
         &["bytes", "--jobs", "2", "--append", "-o", &into],
         &["--append"],
     );
+    // One journal, two writers: their lines would interleave mid-record.
+    refused(
+        &[
+            "bytes",
+            "--fill",
+            "stamped",
+            "--jobs",
+            "2",
+            "-s",
+            "1MiB",
+            "--ack-log",
+            "journal",
+            "-o",
+            out,
+        ],
+        &["--ack-log journal", "one writer"],
+    );
     refused(
         &["bytes", "--until-steady", "iops:2%", "-o", out],
         &["--duration"],
