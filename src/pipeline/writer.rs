@@ -60,6 +60,11 @@ pub(super) struct Written {
 
 impl Writer<'_> {
     pub fn run(mut self, full: Receiver<Chunk>, empty: Sender<Chunk>) -> Written {
+        let mut empty = Returns {
+            empty,
+            held: Vec::new(),
+            lwm_bytes: self.flow.lwm_bytes,
+        };
         let mut pacer = self.flow.sink_rate.map(|rate| {
             Pacer::new(
                 rate.per_second(),
@@ -76,7 +81,7 @@ impl Writer<'_> {
             let chunk = match full.try_recv() {
                 Ok(chunk) => chunk,
                 Err(TryRecvError::Disconnected) => {
-                    break self.finish(&mut done, &mut released, &empty, &mut writes);
+                    break self.finish(&mut done, &mut released, &mut empty, &mut writes);
                 }
                 Err(TryRecvError::Empty) if self.sink.queue().is_some_and(|q| q.busy()) => {
                     // Nothing to take yet, writes in flight: collect one,
@@ -85,19 +90,21 @@ impl Writer<'_> {
                     // Not idle time: the destination is busy.
                     let queue = self.sink.queue().expect("checked");
                     let result = queue.wait(&mut done);
-                    writes += self.settle(&mut done, &mut released, &empty);
+                    writes += self.settle(&mut done, &mut released, &mut empty);
                     if let Err(err) = result {
                         break Err(self.failure(err));
                     }
                     continue;
                 }
                 Err(TryRecvError::Empty) => {
+                    // Nothing is buffered: whatever was held goes back first.
+                    empty.flush();
                     let waited = Instant::now();
                     let next = full.recv();
                     idle += waited.elapsed();
                     match next {
                         Ok(chunk) => chunk,
-                        Err(_) => break self.finish(&mut done, &mut released, &empty, &mut writes),
+                        Err(_) => break self.finish(&mut done, &mut released, &mut empty, &mut writes),
                     }
                 }
             };
@@ -113,7 +120,7 @@ impl Writer<'_> {
                     pacer.sent(chunk.len() as u64);
                 }
                 let result = self.sink.queue().expect("checked").submit(chunk, &mut done);
-                writes += self.settle(&mut done, &mut released, &empty);
+                writes += self.settle(&mut done, &mut released, &mut empty);
                 if let Err(err) = result {
                     break Err(self.failure(err));
                 }
@@ -134,8 +141,7 @@ impl Writer<'_> {
             if let Err(failure) = result {
                 break Err(failure);
             }
-            // A closed channel means the generator is done; nothing to recycle.
-            let _ = empty.send(chunk);
+            empty.give(chunk, self.counters);
         };
         Written {
             outcome,
@@ -151,19 +157,24 @@ impl Writer<'_> {
     /// Counts the chunks a disk queue has written, lowers the buffered
     /// bytes by theirs, hands the buffers back to the generator, and
     /// records the latencies; returns the writes that finished.
-    fn settle(&mut self, done: &mut Done, released: &mut Integral, empty: &Sender<Chunk>) -> u64 {
-        for (chunk, bytes) in done.chunks.drain(..) {
-            let bytes = bytes as u64;
+    fn settle(&mut self, done: &mut Done, released: &mut Integral, empty: &mut Returns) -> u64 {
+        if !done.chunks.is_empty() {
+            // Counted once for all the chunks reaped together: with 4 KiB
+            // random writes there are tens of thousands a second.
+            let bytes: u64 = done.chunks.iter().map(|&(_, b)| b as u64).sum();
+            let records: u64 = done.chunks.iter().map(|(c, _)| c.records).sum();
             self.counters.bytes.fetch_add(bytes, Ordering::Relaxed);
+            self.counters.records.fetch_add(records, Ordering::Relaxed);
             self.counters
-                .records
-                .fetch_add(chunk.records, Ordering::Relaxed);
-            self.counters.chunks.fetch_add(1, Ordering::Relaxed);
+                .chunks
+                .fetch_add(done.chunks.len() as u64, Ordering::Relaxed);
             self.counters
                 .buffered_bytes
                 .fetch_sub(bytes, Ordering::SeqCst);
             released.add(bytes, Instant::now());
-            let _ = empty.send(chunk);
+            for (chunk, _) in done.chunks.drain(..) {
+                empty.give(chunk, self.counters);
+            }
         }
         let writes = done.write_ns.len() as u64;
         self.counters.ios.fetch_add(writes, Ordering::Relaxed);
@@ -182,7 +193,7 @@ impl Writer<'_> {
         &mut self,
         done: &mut Done,
         released: &mut Integral,
-        empty: &Sender<Chunk>,
+        empty: &mut Returns,
         writes: &mut u64,
     ) -> Result<(), Stopped> {
         if let Some(queue) = self.sink.queue() {
@@ -334,5 +345,42 @@ impl Writer<'_> {
     /// Whole records in the part of a chunk that went out.
     fn records_in(&self, sent: &[u8]) -> u64 {
         self.shape.whole_records(sent)
+    }
+}
+
+/// Written chunks on their way back to the generator. A paused generator
+/// only resumes at the low-water mark, so waking it for each chunk handed
+/// back (a futex wake here, a context switch there, for every 4 KiB random
+/// write) is wasted: while it is paused and the buffered bytes are above
+/// the mark, chunks are held here and go back together once they are not.
+/// Held chunks were taken by a paused generator's writes, so they add
+/// nothing to the memory the hwm bounds.
+struct Returns {
+    empty: Sender<Chunk>,
+    held: Vec<Chunk>,
+    lwm_bytes: u64,
+}
+
+impl Returns {
+    /// Hands `chunk` back, or holds it; call after lowering the buffered
+    /// bytes by its own.
+    fn give(&mut self, chunk: Chunk, counters: &Counters) {
+        // Acquire: the generator stores `paused` before its SeqCst update
+        // of the buffered bytes, which the writer's own update follows.
+        if counters.paused.load(Ordering::Acquire)
+            && counters.buffered_bytes.load(Ordering::SeqCst) > self.lwm_bytes
+        {
+            self.held.push(chunk);
+            return;
+        }
+        self.flush();
+        // A closed channel means the generator is done; nothing to recycle.
+        let _ = self.empty.send(chunk);
+    }
+
+    fn flush(&mut self) {
+        for chunk in self.held.drain(..) {
+            let _ = self.empty.send(chunk);
+        }
     }
 }
