@@ -104,7 +104,9 @@ impl Writer<'_> {
                     idle += waited.elapsed();
                     match next {
                         Ok(chunk) => chunk,
-                        Err(_) => break self.finish(&mut done, &mut released, &mut empty, &mut writes),
+                        Err(_) => {
+                            break self.finish(&mut done, &mut released, &mut empty, &mut writes);
+                        }
                     }
                 }
             };
@@ -382,5 +384,43 @@ impl Returns {
         for chunk in self.held.drain(..) {
             let _ = self.empty.send(chunk);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paused_generator_gets_its_chunks_back_at_the_low_water_mark() {
+        let counters = Counters::default();
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let mut returns = Returns {
+            empty: tx,
+            held: Vec::new(),
+            lwm_bytes: 2 * 4096,
+        };
+        // Not paused: straight back, whatever is buffered.
+        counters.buffered_bytes.store(10 * 4096, Ordering::SeqCst);
+        returns.give(Chunk::new(4096), &counters);
+        assert_eq!(rx.len(), 1);
+        // Paused above the mark: held, no wake-up.
+        counters.paused.store(true, Ordering::SeqCst);
+        for buffered in [4, 3] {
+            counters
+                .buffered_bytes
+                .store(buffered * 4096, Ordering::SeqCst);
+            returns.give(Chunk::new(4096), &counters);
+        }
+        assert_eq!((rx.len(), returns.held.len()), (1, 2));
+        // At the mark: every held chunk goes, with this one.
+        counters.buffered_bytes.store(2 * 4096, Ordering::SeqCst);
+        returns.give(Chunk::new(4096), &counters);
+        assert_eq!((rx.len(), returns.held.len()), (4, 0));
+        // And before the writer sleeps, nothing stays held.
+        counters.buffered_bytes.store(5 * 4096, Ordering::SeqCst);
+        returns.give(Chunk::new(4096), &counters);
+        returns.flush();
+        assert_eq!((rx.len(), returns.held.len()), (5, 0));
     }
 }
