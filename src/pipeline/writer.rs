@@ -132,18 +132,17 @@ impl Writer<'_> {
             let result =
                 self.write_chunk(&chunk, pacer.as_mut(), &mut writes, &mut last_write_ended);
             let len = chunk.len() as u64;
-            // Lower the count before handing the buffer back: the returned
-            // buffer is what wakes a paused generator to look at it.
-            self.counters
-                .buffered_bytes
-                .fetch_sub(len, Ordering::SeqCst);
             // The clock read that timed the last write dates the release
             // too: one read fewer per chunk in the hot loop.
             released.add(len, last_write_ended.unwrap_or_else(Instant::now));
             if let Err(failure) = result {
+                self.counters
+                    .buffered_bytes
+                    .fetch_sub(len, Ordering::SeqCst);
                 break Err(failure);
             }
-            empty.give(chunk, self.counters);
+            // Lowers the count, then hands the buffer back (see Returns).
+            empty.hand_back(std::iter::once(chunk), len, self.counters);
         };
         Written {
             outcome,
@@ -170,13 +169,9 @@ impl Writer<'_> {
             self.counters
                 .chunks
                 .fetch_add(done.chunks.len() as u64, Ordering::Relaxed);
-            self.counters
-                .buffered_bytes
-                .fetch_sub(bytes, Ordering::SeqCst);
             released.add(bytes, Instant::now());
-            for (chunk, _) in done.chunks.drain(..) {
-                empty.give(chunk, self.counters);
-            }
+            let chunks = done.chunks.drain(..).map(|(chunk, _)| chunk);
+            empty.hand_back(chunks, bytes, self.counters);
         }
         let writes = done.write_ns.len() as u64;
         self.counters.ios.fetch_add(writes, Ordering::Relaxed);
@@ -353,9 +348,9 @@ impl Writer<'_> {
 /// Written chunks on their way back to the generator. A paused generator
 /// only resumes at the low-water mark, so waking it for each chunk handed
 /// back (a futex wake here, a context switch there, for every 4 KiB random
-/// write) is wasted: while it is paused and the buffered bytes are above
-/// the mark, chunks are held here and go back together once they are not.
-/// Held chunks were taken by a paused generator's writes, so they add
+/// write) is wasted: while it is paused and the buffered bytes stay above
+/// the mark, chunks are held here and go back together once they do not.
+/// Held chunks were written from a paused generator's buffer, so they add
 /// nothing to the memory the hwm bounds.
 struct Returns {
     empty: Sender<Chunk>,
@@ -364,20 +359,36 @@ struct Returns {
 }
 
 impl Returns {
-    /// Hands `chunk` back, or holds it; call after lowering the buffered
-    /// bytes by its own.
-    fn give(&mut self, chunk: Chunk, counters: &Counters) {
-        // Acquire: the generator stores `paused` before its SeqCst update
-        // of the buffered bytes, which the writer's own update follows.
-        if counters.paused.load(Ordering::Acquire)
-            && counters.buffered_bytes.load(Ordering::SeqCst) > self.lwm_bytes
-        {
-            self.held.push(chunk);
+    /// Lowers the buffered bytes by `bytes`, the written `chunks`' own, and
+    /// hands the chunks back or holds them.
+    fn hand_back(
+        &mut self,
+        chunks: impl IntoIterator<Item = Chunk>,
+        bytes: u64,
+        counters: &Counters,
+    ) {
+        // Buffered first: once it shows a generator's bytes added after it
+        // resumed, `paused` (stored before them) reads false.
+        let after = counters
+            .buffered_bytes
+            .load(Ordering::SeqCst)
+            .saturating_sub(bytes);
+        let hold = counters.paused.load(Ordering::Acquire) && after > self.lwm_bytes;
+        self.held.extend(chunks);
+        if hold {
+            counters.buffered_bytes.fetch_sub(bytes, Ordering::SeqCst);
             return;
         }
+        // All but the last go back before the count drops to the mark, so
+        // a generator that resumes there finds them rather than making new
+        // chunks; the last, sent after, is the wake-up it will not miss.
+        let last = self.held.pop();
         self.flush();
-        // A closed channel means the generator is done; nothing to recycle.
-        let _ = self.empty.send(chunk);
+        counters.buffered_bytes.fetch_sub(bytes, Ordering::SeqCst);
+        if let Some(chunk) = last {
+            // A closed channel means the generator is done; nothing to recycle.
+            let _ = self.empty.send(chunk);
+        }
     }
 
     fn flush(&mut self) {
@@ -393,33 +404,33 @@ mod tests {
 
     #[test]
     fn a_paused_generator_gets_its_chunks_back_at_the_low_water_mark() {
+        const K4: u64 = 4096;
         let counters = Counters::default();
         let (tx, rx) = crossbeam_channel::unbounded();
         let mut returns = Returns {
             empty: tx,
             held: Vec::new(),
-            lwm_bytes: 2 * 4096,
+            lwm_bytes: 2 * K4,
         };
+        let chunk = || vec![Chunk::new(4096)];
+        let buffered = || counters.buffered_bytes.load(Ordering::SeqCst);
         // Not paused: straight back, whatever is buffered.
-        counters.buffered_bytes.store(10 * 4096, Ordering::SeqCst);
-        returns.give(Chunk::new(4096), &counters);
-        assert_eq!(rx.len(), 1);
-        // Paused above the mark: held, no wake-up.
+        counters.buffered_bytes.store(10 * K4, Ordering::SeqCst);
+        returns.hand_back(chunk(), K4, &counters);
+        assert_eq!((rx.len(), buffered()), (1, 9 * K4));
+        // Paused, and still above the mark after: held, no wake-up.
         counters.paused.store(true, Ordering::SeqCst);
-        for buffered in [4, 3] {
-            counters
-                .buffered_bytes
-                .store(buffered * 4096, Ordering::SeqCst);
-            returns.give(Chunk::new(4096), &counters);
-        }
-        assert_eq!((rx.len(), returns.held.len()), (1, 2));
-        // At the mark: every held chunk goes, with this one.
-        counters.buffered_bytes.store(2 * 4096, Ordering::SeqCst);
-        returns.give(Chunk::new(4096), &counters);
-        assert_eq!((rx.len(), returns.held.len()), (4, 0));
+        counters.buffered_bytes.store(5 * K4, Ordering::SeqCst);
+        returns.hand_back(chunk(), K4, &counters);
+        returns.hand_back(chunk(), K4, &counters);
+        assert_eq!((rx.len(), returns.held.len(), buffered()), (1, 2, 3 * K4));
+        // Down to the mark: every held chunk goes, with this one.
+        returns.hand_back(chunk(), K4, &counters);
+        assert_eq!((rx.len(), returns.held.len(), buffered()), (4, 0, 2 * K4));
         // And before the writer sleeps, nothing stays held.
-        counters.buffered_bytes.store(5 * 4096, Ordering::SeqCst);
-        returns.give(Chunk::new(4096), &counters);
+        counters.buffered_bytes.store(5 * K4, Ordering::SeqCst);
+        returns.hand_back(chunk(), K4, &counters);
+        assert_eq!(returns.held.len(), 1);
         returns.flush();
         assert_eq!((rx.len(), returns.held.len()), (5, 0));
     }
