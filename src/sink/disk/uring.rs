@@ -61,14 +61,7 @@ impl UringEngine {
                 format!("a queue depth of {depth} is too deep for io_uring"),
             )
         })?;
-        // Cooperative task running: the kernel does not interrupt the
-        // writer to post each completion, it posts them when the writer
-        // next enters it (which it does to wait); as fio sets up its rings.
-        // A kernel older than 5.19 refuses the flag: a plain ring then.
-        let ring = match IoUring::builder().setup_coop_taskrun().build(entries) {
-            Err(err) if err.raw_os_error() == Some(libc::EINVAL) => IoUring::new(entries)?,
-            ring => ring?,
-        };
+        let ring = IoUring::new(entries)?;
         if register {
             ring.submitter().register_files(&[file.as_raw_fd()])?;
         }
