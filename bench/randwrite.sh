@@ -3,13 +3,18 @@
 # at depth 32 (io_uring) and depth 1 (psync), in interleaved rounds; prints
 # each run and the medians of IOPS, write p99 and CPU per I/O.
 #
-#   bench/randwrite.sh [DIR]      (ROUNDS=3 RUNTIME=20 by default)
+#   bench/randwrite.sh [DIR]      (ROUNDS=3 RUNTIME=20 DEPTHS="32 1" by default)
+#
+# BASE=path/to/another/gush adds it to every round as "base" (a build from
+# before a change, say), with its ratios to fio as well.
 #
 # The file is laid out once (a full sequential write), so both tools
 # overwrite the same allocated blocks; it is deleted at the end.
 set -euo pipefail
 DIR=${1:-/var/tmp}
 ROUNDS=${ROUNDS:-3}
+DEPTHS=${DEPTHS:-32 1}
+BASE=${BASE:-}
 RUNTIME=${RUNTIME:-20}
 GUSH=${GUSH:-$(dirname "$0")/../target/release/gush}
 F="$DIR/gush-randwrite-bench"
@@ -32,22 +37,23 @@ u, s = map(float, open(sys.argv[2]).read().split()[-2:])
 print(f"fio  {sys.argv[3]:>2} {w['iops']:9.0f} {w['clat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/w['total_ios']:7.2f}")
 PY
   else
-    /usr/bin/time -f "%U %S" -o "$F.time" "$GUSH" bytes --fill random -s 1GiB --pattern random \
+    local bin=$GUSH; [ "$tool" = base ] && bin=$BASE
+    /usr/bin/time -f "%U %S" -o "$F.time" "$bin" bytes --fill random -s 1GiB --pattern random \
       --bs 4k --direct --queue-depth "$depth" -t "${RUNTIME}s" -o "$F" --force \
       --stats-file "$F.json" --quiet
-    python3 - "$F.json" "$F.time" "$depth" <<'PY'
+    python3 - "$F.json" "$F.time" "$depth" "$tool" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 u, s = map(float, open(sys.argv[2]).read().split()[-2:])
-print(f"gush {sys.argv[3]:>2} {j['writes']/j['elapsed_s']:9.0f} {j['write_lat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/j['writes']:7.2f}")
+print(f"{sys.argv[4]:4} {sys.argv[3]:>2} {j['writes']/j['elapsed_s']:9.0f} {j['write_lat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/j['writes']:7.2f}")
 PY
   fi
 }
 
 echo "tool depth      iops   p99_us  cpu_us/io"
-results=$(for depth in 32 1; do
+results=$(for depth in $DEPTHS; do
   for round in $(seq "$ROUNDS"); do
-    run gush "$depth"; run fio "$depth"
+    run gush "$depth"; [ -n "$BASE" ] && run base "$depth"; run fio "$depth"
   done
 done | tee /dev/stderr)
 echo "medians:"
@@ -61,7 +67,10 @@ for (tool, depth), runs in sorted(rows.items(), key=lambda r: (-int(r[0][1]), r[
     med = [statistics.median(col) for col in zip(*runs)]
     print(f"{tool:4} {depth:>2} {med[0]:9.0f} {med[1]:9.0f} {med[2]:7.2f}")
 for depth in sorted({d for _, d in rows}, key=int, reverse=True):
-    g = [statistics.median(c) for c in zip(*rows[("gush", depth)])]
     f = [statistics.median(c) for c in zip(*rows[("fio", depth)])]
-    print(f"depth {depth}: IOPS {g[0]/f[0]:.2f}x fio, p99 {g[1]/f[1]:.2f}x, CPU/IO {g[2]/f[2]:.2f}x")
+    for tool in ("gush", "base"):
+        if (tool, depth) not in rows:
+            continue
+        g = [statistics.median(c) for c in zip(*rows[(tool, depth)])]
+        print(f"{tool} depth {depth}: IOPS {g[0]/f[0]:.2f}x fio, p99 {g[1]/f[1]:.2f}x, CPU/IO {g[2]/f[2]:.2f}x")
 '

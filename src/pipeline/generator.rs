@@ -260,9 +260,11 @@ impl Generator<'_> {
     }
 
     /// Blocks until the buffered bytes are down to the low-water mark (and
-    /// the chunk fits). Every chunk the writer hands back is a wake-up; the
-    /// writer lowers the count before handing it back. Returns false if the
-    /// writer is gone.
+    /// the chunk fits). A chunk handed back is the wake-up: the writer
+    /// lowers the count before handing it back, and while `paused` is set
+    /// it holds the chunks until the count is at the mark, so this wakes
+    /// about once per drain rather than once per chunk. Returns false if
+    /// the writer is gone.
     fn wait_for_drain(
         &self,
         len: u64,

@@ -21,6 +21,7 @@ use crate::stats::{Bottleneck, Counters, End, FioWrite, LatencyRecorder, Stats};
 mod generator;
 mod growth;
 pub mod pace;
+mod returns;
 mod team;
 mod writer;
 

@@ -96,49 +96,50 @@ impl DiskSink {
     /// back every chunk whose bytes are all written.
     fn reap(&mut self, wait: bool, done: &mut Done) -> io::Result<()> {
         self.engine.reap(wait, &mut self.reaped)?;
-        let placed = self.options.region.is_some();
+        if let Some(region) = &self.options.region {
+            // Writes at their own offsets are whole on their own: each
+            // chunk goes back as soon as its write is done, with no slot to
+            // look up; a failed one is not counted and its chunk goes. Only
+            // a skewed region keeps the completed offsets, for its coverage
+            // (`take_completed`): a uniform pass writes each block once.
+            let track = !region.covers_each_pass();
+            for completion in self.reaped.drain(..) {
+                let Write { chunk, len, offset } = completion.write;
+                done.write_ns.push(completion.latency_ns);
+                match completion.result {
+                    Ok(()) => {
+                        done.chunks.push((chunk, len));
+                        if track {
+                            self.completed.insert(offset, offset + len as u64);
+                        }
+                    }
+                    Err(err) => {
+                        self.error.get_or_insert(err);
+                    }
+                }
+            }
+            return Ok(());
+        }
         for completion in self.reaped.drain(..) {
             let Write { chunk, len, offset } = completion.write;
             done.write_ns.push(completion.latency_ns);
-            // The first slot still waiting for this offset: a skewed region
-            // may have the same offset in flight twice.
+            // The first slot still waiting for this offset; failed or not,
+            // the chunk is back (`check` drops what lies past a failure).
             let slot = self
                 .slots
                 .iter()
                 .position(|slot| slot.write_offset == Some(offset) && slot.chunk.is_none());
+            if let Some(index) = slot {
+                self.slots[index].chunk = Some(chunk);
+            }
             match completion.result {
                 Ok(()) => {
-                    if let Some(index) = slot {
-                        self.slots[index].chunk = Some(chunk);
-                    }
                     self.completed.insert(offset, offset + len as u64);
                 }
                 Err(err) => {
-                    // A placed write that failed is not counted: its slot
-                    // goes, and the chunk with it.
-                    match (placed, slot) {
-                        (true, Some(index)) => drop(self.slots.remove(index)),
-                        (_, Some(index)) => self.slots[index].chunk = Some(chunk),
-                        _ => {}
-                    }
                     self.error.get_or_insert(err);
                 }
             }
-        }
-        if placed {
-            // Writes at their own offsets are whole on their own: each
-            // chunk is handed back as soon as its write is done, and the
-            // completed offsets wait for `take_completed` (coverage).
-            let mut index = 0;
-            while index < self.slots.len() {
-                if self.slots[index].chunk.is_some() {
-                    let slot = self.slots.remove(index).expect("in range");
-                    done.chunks.push((slot.chunk.expect("checked"), slot.bytes));
-                } else {
-                    index += 1;
-                }
-            }
-            return Ok(());
         }
         while let Some(end) = self.completed.remove(&self.written_to) {
             self.written_to = end;
@@ -174,12 +175,7 @@ impl DiskSink {
         while self.engine.in_flight() >= self.engine.depth() {
             self.reap(true, done)?;
         }
-        self.slots.push_back(Slot {
-            chunk: None,
-            write_offset: Some(offset),
-            end: offset + bytes as u64,
-            bytes,
-        });
+        // No slot: `reap` hands a placed write's chunk back on its own.
         self.engine.submit(Write {
             chunk,
             len: bytes,

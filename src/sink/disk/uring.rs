@@ -175,7 +175,16 @@ impl Engine for UringEngine {
             self.free_slots.push(slot);
             return Err(err);
         }
-        self.ring.submit()?;
+        // Submitted now only while the ring is shallow: once it is half
+        // full, the entry waits for the next `reap` that waits, which
+        // submits every entry queued since in the same system call. With
+        // 4 KiB random writes at depth 32 that halves the calls into the
+        // kernel. A caller always reaps with `wait` before it sleeps on
+        // anything else while writes are in flight, so none is left
+        // unsubmitted for long.
+        if self.in_use() <= self.slots.len() / 2 {
+            self.ring.submit()?;
+        }
         Ok(())
     }
 
@@ -222,12 +231,16 @@ impl Engine for UringEngine {
                     result,
                 });
             }
-            if resubmit {
-                self.ring.submit()?;
-            }
             if !wait || done.len() > before || self.in_use() == 0 {
+                if resubmit || (wait && !self.ring.submission().is_empty()) {
+                    // Entries queued and not yet submitted (see `submit`)
+                    // go now, before the caller sleeps elsewhere.
+                    self.ring.submit()?;
+                }
                 return Ok(());
             }
+            // Submits what is queued and waits for one completion; every
+            // completion ready by then is taken on the next turn.
             self.wait_for_one()?;
         }
     }
