@@ -291,10 +291,16 @@ impl Config {
             flow.chunk_bytes = region.unit() as usize;
             options.chunk_bytes = flow.chunk_bytes;
             // Reserve up to the region's end (the last job's), not --size
-            // from the start.
-            if let Some((mode, _)) = options.preallocate {
-                options.preallocate = Some((mode, region.start + region.size * regions));
-            }
+            // from the start. A region over a file that exists is written
+            // in place (fio's overwrite), so the default reservation, for a
+            // file that starts empty, is not made: over a 1 TiB sparse file
+            // it claimed the whole region at once and filled the disk.
+            let asked = common.disk.preallocate.is_some();
+            options.preallocate = match options.preallocate {
+                Some(_) if !asked && common.output.exists() => None,
+                Some((mode, _)) => Some((mode, region.start + region.size * regions)),
+                None => None,
+            };
             options.region = Some(region);
         }
         Ok(Config {

@@ -163,3 +163,65 @@ fn a_refused_preallocation_warns_on_a_line_of_its_own_and_the_json_still_parses(
     assert_eq!(in_file["preallocate_asked"], "native", "{in_file}");
     assert_eq!(Some(size_of(&out)), in_file["bytes"].as_u64());
 }
+
+#[test]
+fn a_region_over_an_existing_sparse_file_is_written_in_place_without_a_reservation() {
+    // A region under --force writes an existing file in place (fio's
+    // overwrite), so the default reservation, for a file that starts
+    // empty, is not made: over a large sparse file it claimed the whole
+    // region at once and could fill the disk.
+    let dir = TestDir::new();
+    let out = dir.path("sparse");
+    let file = std::fs::File::create(&out).unwrap();
+    file.set_len(4 << 30).unwrap();
+    let stats = write_json(
+        &[
+            "bytes",
+            "--fill",
+            "random",
+            "-s",
+            "4GiB",
+            "--pattern",
+            "random",
+            "--bs",
+            "4k",
+            "-t",
+            "200ms",
+            "--force",
+        ],
+        &out,
+    );
+    assert_eq!(stats["preallocate"], "none", "{stats}");
+    assert_eq!(stats["preallocate_asked"], "none", "{stats}");
+    let meta = std::fs::metadata(&out).unwrap();
+    assert_eq!(meta.len(), 4 << 30, "the file keeps its size");
+    let written = stats["bytes"].as_u64().unwrap();
+    // The blocks on disk are those written, not the whole region (ext4
+    // may round each write's extent up a little).
+    assert!(
+        meta.blocks() * 512 <= written + 64 * MIB,
+        "{} bytes allocated for {written} written",
+        meta.blocks() * 512
+    );
+    // Asked for, a reservation is still made, up to the region's end.
+    let stats = write_json(
+        &[
+            "bytes",
+            "--fill",
+            "random",
+            "-s",
+            "64MiB",
+            "--pattern",
+            "random",
+            "--bs",
+            "4k",
+            "--loops",
+            "1",
+            "--force",
+            "--preallocate",
+            "native",
+        ],
+        &out,
+    );
+    assert_eq!(stats["preallocate"], "native", "{stats}");
+}
