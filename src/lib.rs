@@ -27,6 +27,7 @@ pub mod language;
 pub mod net;
 pub mod pipeline;
 pub mod readback;
+pub mod region;
 pub mod report;
 pub mod run;
 pub mod signals;

@@ -8,7 +8,7 @@
 use clap::Args;
 
 use super::parse_size;
-use crate::sink::disk::plan::{Distribution, Pattern};
+use crate::region::{Distribution, Pattern};
 use crate::sink::disk::sync::{SyncCall, SyncPolicy};
 use crate::sink::disk::{EngineKind, Preallocate};
 use crate::stats::steady::{Steady, SteadyMetric};

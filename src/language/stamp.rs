@@ -31,7 +31,7 @@
 //! key per sector for the same reason): a block that still holds an older
 //! generation after a newer one was written, and acknowledged, was lost.
 //! It is 1 for a sequential stream and on a region's first pass, 2 on the
-//! second, and so on (the plan knows the pass, `sink/disk/plan.rs`). A
+//! second, and so on (the plan knows the pass, `region/`). A
 //! skewed distribution rewrites hot blocks many times a pass, and counting
 //! per block would need a counter per block, not a bit; so there it is 0,
 //! "not counted", and only a journal can tell lost writes.

@@ -81,7 +81,7 @@ pub trait Source: Send {
 
     /// The next fill is the `generation`-th write of its bytes in a walk
     /// of `region` (`scattered.rs`); only stamped blocks record it.
-    fn seek_generation(&mut self, _generation: u64, _region: &crate::sink::disk::plan::Region) {}
+    fn seek_generation(&mut self, _generation: u64, _region: &crate::region::Region) {}
 }
 
 /// Where a seekable source stands.

@@ -1,5 +1,5 @@
 //! A seekable source made one I/O at a time, in a region's order: each
-//! fill is the next write of the plan (`sink/disk/plan.rs`), made for its
+//! fill is the next write of the plan (`region/`), made for its
 //! own offset by seeking the source there first.
 //!
 //! This is the half of `--pattern random` that keeps the bytes at an
@@ -9,7 +9,7 @@
 //! the same plan with a cursor of its own and writes each chunk there.
 
 use super::{Filled, Source};
-use crate::sink::disk::plan::{Cursor, Io, Region};
+use crate::region::{Cursor, Io, Region};
 
 pub struct Scattered {
     inner: Box<dyn Source>,

@@ -11,7 +11,7 @@
 use super::{Filled, Position, Source};
 use crate::language::content::{self, Content};
 use crate::language::stamp::{self, Layout, Pass, Walk};
-use crate::sink::disk::plan::{Distribution, Pattern, Region};
+use crate::region::{Distribution, Pattern, Region};
 
 pub struct Stamped {
     layout: Layout,

@@ -9,7 +9,7 @@
 //! Where the last pass stopped is read from the blocks that hold G: a
 //! sequential pass stopped after the highest of them; a random pass after
 //! the latest of them in that pass's order, which the seed fixes (the
-//! plan's shuffle, `sink/disk/plan.rs`, redrawn here from the unit the
+//! plan's shuffle, `region/`, redrawn here from the unit the
 //! header names). A pass whose walk the header cannot describe
 //! (`Walk::Covering`) is judged only by the two-passes-behind rule, and a
 //! skewed run (generation 0) not at all. The last write before the stop
@@ -21,8 +21,8 @@
 //! nothing for a file without generations (version 1, or a skewed run).
 
 use crate::language::stamp::{Layout, Pass, Walk};
-use crate::sink::disk::offsets::Shuffle;
-use crate::sink::disk::plan::pass_seed;
+use crate::region::offsets::Shuffle;
+use crate::region::pass_seed;
 
 /// Past this many blocks (256 MiB of bits) the check by passes is skipped.
 const MAX_TRACKED: u64 = 1 << 30;

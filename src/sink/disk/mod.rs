@@ -26,8 +26,6 @@ use crate::chunk::Chunk;
 mod acks;
 pub mod direct;
 mod inline;
-pub mod offsets;
-pub mod plan;
 mod queue;
 mod region;
 pub mod sync;

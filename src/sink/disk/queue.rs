@@ -19,11 +19,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::direct::{self, Reblock};
-use super::plan::Region;
 use super::sync::{SyncCall, SyncPolicy, Syncer};
 use super::target::{Preallocate, Preallocation};
 use super::{Completion, Engine, EngineKind, Write};
 use crate::chunk::Chunk;
+use crate::region::Region;
 use crate::sink::{Done, Queue, Sink, SinkReport};
 use crate::stats::DiskStats;
 

@@ -15,8 +15,8 @@ use humansize::{BINARY, format_size};
 
 use super::DiskSink;
 use super::acks::AckLog;
-use super::plan::{Cursor, Region};
 use crate::chunk::Chunk;
+use crate::region::{Cursor, Region};
 use crate::sink::{Done, Queue, Sink};
 use crate::stats::SinkReport;
 

@@ -6,7 +6,7 @@
 //! Two cursors made from the same region give the same I/Os in the same
 //! order, and nothing else is shared: the source makes each I/O's bytes for
 //! its offset (`source/scattered.rs`) and the disk sink writes the chunk it
-//! gets at the offset its own cursor names (`region.rs`). A cursor holds a
+//! gets at the offset its own cursor names (`sink/disk/region.rs`). A cursor holds a
 //! few numbers whatever the region's size: a uniform pass is the
 //! [`Shuffle`] of its units, a skewed one draws each I/O from a counter-
 //! based generator, so the plan is O(1) in memory.
@@ -19,10 +19,16 @@
 //! pareto by its formulas in lib/zipf.c, with the hot ranks scattered over
 //! the region by a [`Shuffle`] rather than a hash, so no two ranks share a
 //! unit), then one aligned I/O inside it.
+//!
+//! A leaf, as `chunk.rs` is: the source, the disk sink, the configuration
+//! and `gush verify`'s check by passes all walk the same plan, and it knows
+//! none of them.
 
 use std::fmt;
 
-use super::offsets::{Shuffle, mix};
+pub mod offsets;
+
+use offsets::{Shuffle, mix};
 
 /// The order of a region's writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
