@@ -29,8 +29,7 @@ use crate::pipeline::Pipeline;
 use crate::report::latency_log::LatencyLog;
 use crate::report::monitor::{Monitor, Timeline};
 use crate::run::{Ending, Run};
-use crate::sink::{self, Destination, DiskOptions, Existing};
-use crate::source;
+use crate::sink::{Destination, DiskOptions, Existing};
 use crate::stats::steady::{self, Detector};
 use crate::stats::{Counters, End, Ramp, RampBaseline, Stats};
 
@@ -73,7 +72,7 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
     let mut record_noun = "records";
     let mut jobs = Vec::with_capacity(count);
     for j in 0..count {
-        let (job, noun) = open(config, j, run, &stop)?;
+        let (job, noun) = open(config, j, &stop)?;
         record_noun = noun;
         jobs.push(job);
     }
@@ -184,12 +183,7 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
 /// Opens job `j`'s destination and source. Job 0 opens `-o` as asked
 /// (creating or replacing it, and preallocating for every region); the
 /// others write their regions of the same file in place.
-fn open(
-    config: &Config,
-    j: usize,
-    run: &Run,
-    stop: &Arc<AtomicBool>,
-) -> Result<(Job, &'static str)> {
+fn open(config: &Config, j: usize, stop: &Arc<AtomicBool>) -> Result<(Job, &'static str)> {
     let split = config.jobs.as_ref().map(|jobs| &jobs.split);
     let mut disk: Option<DiskOptions> = config.disk.clone();
     let mut existing = config.existing;
@@ -215,35 +209,14 @@ fn open(
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create the directory {}", parent.display()))?;
     }
-    let mut source = source::open(&config.source, config.flow.chunk_bytes)?;
-    if let Some(region) = disk.as_ref().and_then(|d| d.region.as_ref()) {
-        source = Box::new(source::scattered::Scattered::new(source, region));
-    }
     let destination = match (&config.http, &config.network, &disk) {
         (Some(http), _, _) => Destination::Http(http),
         (None, Some(network), _) => Destination::Network(network),
         (None, None, Some(disk)) => Destination::Disk(path, disk),
         (None, None, None) => Destination::stream(path),
     };
-    let sink = sink::open(destination, existing, run.stop_flag())?;
-    let record_noun = source.record_noun();
-    let helpers = match source.position() {
-        Some(_) => (1..config.flow.threads)
-            .map(|_| source::open(&config.source, config.flow.chunk_bytes))
-            .collect::<Result<Vec<_>>>()?,
-        None => Vec::new(),
-    };
-    let live = sink.live();
-    let pipeline = Pipeline::new(source, sink)
-        .helpers(helpers)
-        .limits(config.limits)
-        .flow(config.flow)
-        .timed(config.report.latency)
-        .stop_flag(Arc::clone(stop));
+    let (pipeline, record_noun) = crate::assemble(config, destination, existing, Arc::clone(stop))?;
     let counters = pipeline.counters();
-    if let Some(sink::Live::Http(http)) = live {
-        let _ = counters.http.set(http);
-    }
     Ok((Job { pipeline, counters }, record_noun))
 }
 

@@ -15,6 +15,8 @@ compile_error!(
 );
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
@@ -88,11 +90,6 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
     if config.jobs.is_some() || config.steady.is_some() {
         return jobs::write(config, run);
     }
-    let mut source = source::open(&config.source, config.flow.chunk_bytes)?;
-    if let Some(region) = config.disk.as_ref().and_then(|disk| disk.region.as_ref()) {
-        // Each write's bytes made for its own offset (see scattered.rs).
-        source = Box::new(source::scattered::Scattered::new(source, region));
-    }
     let timeline = config
         .report
         .timeline
@@ -105,26 +102,12 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
         .as_deref()
         .map(LatencyLog::create)
         .transpose()?;
-    let sink = sink::open(config.destination(), config.existing, run.stop_flag())?;
-    let record_noun = source.record_noun();
-    // One more source per thread the run may grow to, each made from the
-    // same plan; they are cheap (a template's copy) and start nowhere.
-    let helpers = match source.position() {
-        Some(_) => (1..config.flow.threads)
-            .map(|_| source::open(&config.source, config.flow.chunk_bytes))
-            .collect::<Result<Vec<_>>>()?,
-        None => Vec::new(),
-    };
-    let live = sink.live();
-    let pipeline = Pipeline::new(source, sink)
-        .helpers(helpers)
-        .limits(config.limits)
-        .flow(config.flow)
-        .timed(config.report.latency)
-        .stop_flag(run.stop_flag());
-    if let Some(sink::Live::Http(http)) = live {
-        let _ = pipeline.counters().http.set(http);
-    }
+    let (pipeline, record_noun) = assemble(
+        config,
+        config.destination(),
+        config.existing,
+        run.stop_flag(),
+    )?;
     let monitor = Monitor::start(
         pipeline.counters(),
         &config.report,
@@ -161,4 +144,44 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
         return Err(error);
     }
     Ok(readback::ending(config, &stats))
+}
+
+/// One pipeline of a run, ready to go: the source (each write's bytes
+/// made for its own offset when the disk walks a region), one more source
+/// per thread the run may grow to, and the destination opened through the
+/// one factory. Returns it with what a record is called. The write above
+/// and each of `--jobs`' writers (`jobs.rs`) are built here.
+pub(crate) fn assemble(
+    config: &Config,
+    destination: sink::Destination,
+    existing: sink::Existing,
+    stop: Arc<AtomicBool>,
+) -> Result<(Pipeline, &'static str)> {
+    let mut source = source::open(&config.source, config.flow.chunk_bytes)?;
+    if let sink::Destination::Disk(_, disk) = &destination
+        && let Some(region) = &disk.region
+    {
+        // Each write's bytes made for its own offset (see scattered.rs).
+        source = Box::new(source::scattered::Scattered::new(source, region));
+    }
+    let sink = sink::open(destination, existing, Arc::clone(&stop))?;
+    let record_noun = source.record_noun();
+    // The extra sources are cheap (a template's copy) and start nowhere.
+    let helpers = match source.position() {
+        Some(_) => (1..config.flow.threads)
+            .map(|_| source::open(&config.source, config.flow.chunk_bytes))
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let live = sink.live();
+    let pipeline = Pipeline::new(source, sink)
+        .helpers(helpers)
+        .limits(config.limits)
+        .flow(config.flow)
+        .timed(config.report.latency)
+        .stop_flag(stop);
+    if let Some(sink::Live::Http(http)) = live {
+        let _ = pipeline.counters().http.set(http);
+    }
+    Ok((pipeline, record_noun))
 }
