@@ -99,10 +99,12 @@ impl DiskSink {
         if let Some(region) = &self.options.region {
             // Writes at their own offsets are whole on their own: each
             // chunk goes back as soon as its write is done, with no slot to
-            // look up; a failed one is not counted and its chunk goes. Only
-            // a skewed region keeps the completed offsets, for its coverage
-            // (`take_completed`): a uniform pass writes each block once.
-            let track = !region.covers_each_pass();
+            // look up; a failed one is not counted and its chunk goes. The
+            // completed offsets are kept (`take_completed`) only where they
+            // are asked for: a skewed region's coverage, and `--ack-log`,
+            // which journals each one (a uniform pass without a journal
+            // writes each block once and needs neither).
+            let track = !region.covers_each_pass() || self.options.ack_log.is_some();
             for completion in self.reaped.drain(..) {
                 let Write { chunk, len, offset } = completion.write;
                 done.write_ns.push(completion.latency_ns);
