@@ -26,8 +26,7 @@ use anyhow::{Context, Result};
 
 use crate::config::{Config, Jobs, Split};
 use crate::pipeline::Pipeline;
-use crate::report::latency_log::LatencyLog;
-use crate::report::monitor::{Monitor, Timeline};
+use crate::report::monitor::Monitor;
 use crate::run::{Ending, Run};
 use crate::sink::{Destination, DiskOptions, Existing};
 use crate::stats::steady::{self, Detector};
@@ -84,18 +83,7 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
     let times = count as u64;
     limits.bytes = limits.bytes.map(|b| b.saturating_mul(times));
     limits.records = limits.records.map(|r| r.saturating_mul(times));
-    let timeline = config
-        .report
-        .timeline
-        .as_deref()
-        .map(Timeline::create)
-        .transpose()?;
-    let latency_log = config
-        .report
-        .latency_log
-        .as_deref()
-        .map(LatencyLog::create)
-        .transpose()?;
+    let (timeline, latency_log) = config.report.open_logs()?;
     let monitor = Monitor::start(
         Arc::clone(&totals),
         &config.report,

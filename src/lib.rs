@@ -44,8 +44,7 @@ pub use source::{Filled, Source};
 pub use stats::{Counters, End, Stats};
 
 use crate::config::{Config, Job};
-use crate::report::latency_log::LatencyLog;
-use crate::report::monitor::{Monitor, Timeline};
+use crate::report::monitor::Monitor;
 use crate::run::{Ending, Run};
 
 /// Runs a checked job (see [`Job::from_cli`]) and says how it ended. A
@@ -90,18 +89,7 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
     if config.jobs.is_some() || config.steady.is_some() {
         return jobs::write(config, run);
     }
-    let timeline = config
-        .report
-        .timeline
-        .as_deref()
-        .map(Timeline::create)
-        .transpose()?;
-    let latency_log = config
-        .report
-        .latency_log
-        .as_deref()
-        .map(LatencyLog::create)
-        .transpose()?;
+    let (timeline, latency_log) = config.report.open_logs()?;
     let (pipeline, record_noun) = assemble(
         config,
         config.destination(),

@@ -49,6 +49,27 @@ pub struct Report {
     pub quiet: bool,
 }
 
+impl Report {
+    /// Creates the `--timeline` and `--latency-log` files a run asks for,
+    /// before it starts, so a path that cannot be written is an error
+    /// before any data is.
+    pub fn open_logs(
+        &self,
+    ) -> Result<(Option<timeline::Timeline>, Option<latency_log::LatencyLog>)> {
+        let timeline = self
+            .timeline
+            .as_deref()
+            .map(timeline::Timeline::create)
+            .transpose()?;
+        let latency_log = self
+            .latency_log
+            .as_deref()
+            .map(latency_log::LatencyLog::create)
+            .transpose()?;
+        Ok((timeline, latency_log))
+    }
+}
+
 /// Whether the live progress display may appear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {

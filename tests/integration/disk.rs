@@ -60,6 +60,27 @@ pub fn size_of(path: &Path) -> u64 {
 }
 
 /// Reads the JSON a run left in `--stats-file`.
+/// How many 4 KiB blocks of `data` hold what `reference` has there; every
+/// other block must be a hole (all zeros), never anything else: what a run
+/// stopped mid-pass leaves of a region.
+pub fn blocks_written_else_holes(data: &[u8], reference: &[u8]) -> u64 {
+    let written = data
+        .chunks(4096)
+        .zip(reference.chunks(4096))
+        .filter(|(block, expected)| block == expected)
+        .count() as u64;
+    let holes = data
+        .chunks(4096)
+        .filter(|b| b.iter().all(|&x| x == 0))
+        .count() as u64;
+    assert_eq!(
+        written + holes,
+        data.len() as u64 / 4096,
+        "a block neither written nor a hole"
+    );
+    written
+}
+
 pub fn stats_file(path: &Path) -> Value {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|err| panic!("read {}: {err}", path.display()));

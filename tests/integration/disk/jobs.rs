@@ -13,7 +13,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::region::traced_offsets;
-use super::{TestDir, bytes_of, stats_file, write_json};
+use super::{TestDir, blocks_written_else_holes, bytes_of, stats_file, write_json};
 use crate::common::{final_stats, gush, gush_std, num, read, signal_and_wait, text, wait_until};
 
 #[test]
@@ -236,20 +236,7 @@ fn ctrl_c_stops_every_job_and_reports_what_is_on_disk() {
     let started = Instant::now();
     let stats = interrupt(&dir, child, || started.elapsed().as_millis() > 300);
     let data = read(&out);
-    let written = data
-        .chunks(4096)
-        .zip(reference.chunks(4096))
-        .filter(|(block, expected)| block == expected)
-        .count() as u64;
-    let holes = data
-        .chunks(4096)
-        .filter(|b| b.iter().all(|&x| x == 0))
-        .count() as u64;
-    assert_eq!(
-        written + holes,
-        data.len() as u64 / 4096,
-        "a block neither written nor a hole"
-    );
+    let written = blocks_written_else_holes(&data, &reference);
     assert!(
         written > 0 && written < 2048,
         "{written} blocks written: {stats}"

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{TestDir, bytes_of, size_of, stats_file, write_json};
+use super::{TestDir, blocks_written_else_holes, bytes_of, size_of, stats_file, write_json};
 use crate::common::{gush, gush_std, num, output_bounded, read, signal_and_wait, text};
 
 /// Region sizes in 4 KiB blocks: one, a prime, a power of two and not.
@@ -337,20 +337,7 @@ fn ctrl_c_keeps_exactly_the_blocks_reported() {
     );
     let stats = stats_file(&dir.path("stats.json"));
     let data = read(&out);
-    let written = data
-        .chunks(4096)
-        .zip(reference.chunks(4096))
-        .filter(|(block, expected)| block == expected)
-        .count() as u64;
-    let holes = data
-        .chunks(4096)
-        .filter(|b| b.iter().all(|&x| x == 0))
-        .count() as u64;
-    assert_eq!(
-        written + holes,
-        data.len() as u64 / 4096,
-        "a block neither written nor a hole"
-    );
+    let written = blocks_written_else_holes(&data, &reference);
     assert_eq!(num(&stats, "bytes"), written * 4096, "{stats}");
     assert!(size_of(&out) <= 8 << 20);
 }
