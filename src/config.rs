@@ -31,6 +31,7 @@ mod jobs;
 pub use jobs::{Jobs, Split};
 mod net;
 mod numbering;
+mod series;
 mod source;
 mod stamp;
 mod verify;
@@ -95,6 +96,8 @@ pub struct Config {
     pub http: Option<HttpOptions>,
     /// `--jobs N` over 1: each job's file or region (see `jobs.rs`).
     pub jobs: Option<Jobs>,
+    /// `-o` with `{k}`: a series of files (see `sink/series.rs`).
+    pub series: Option<crate::sink::series::SeriesPlan>,
     /// `--until-steady` and its `--steady-window`.
     pub steady: Option<(crate::stats::steady::Steady, Duration)>,
 }
@@ -103,6 +106,9 @@ impl Config {
     /// Where `-o` points, for [`sink::open`](crate::sink::open): the one
     /// place the destination's kind is read off the checked options.
     pub fn destination(&self) -> Destination<'_> {
+        if let Some(series) = &self.series {
+            return Destination::Series(series);
+        }
         match (&self.http, &self.network, &self.disk) {
             (Some(http), _, _) => Destination::Http(http),
             (None, Some(network), _) => Destination::Network(network),
@@ -245,10 +251,12 @@ impl Config {
         let network = net::network(&common)?;
         let header_row = crate::source::header_row(&source, first, framing);
         let http = http::http(&common, &source, header_row)?;
-        let split = jobs::split(&mut common, network.is_some() || http.is_some())?;
-        let disk = match http {
-            Some(_) => None,
-            None => disk::disk(&common, network.as_ref())?,
+        let remote = network.is_some() || http.is_some();
+        let files = series::series(&common, &source, framing, &limits, header_row, remote)?;
+        let split = jobs::split(&mut common, remote)?;
+        let disk = match (&http, &files) {
+            (None, None) => disk::disk(&common, network.as_ref())?,
+            _ => None,
         };
         let existing = Existing::from_flags(common.force, common.append);
         let time = time_source(sequence.as_ref(), common.seed.is_some());
@@ -322,6 +330,7 @@ impl Config {
             verify,
             http,
             jobs,
+            series: files,
             steady: common
                 .disk
                 .until_steady

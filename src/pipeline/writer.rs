@@ -321,7 +321,7 @@ impl Writer<'_> {
                 "sent in the request body"
             }
             SinkReport::Http(_) => "taken by the server",
-            SinkReport::Stream | SinkReport::Disk(_) => "written",
+            SinkReport::Stream | SinkReport::Disk(_) | SinkReport::Files(_) => "written",
         };
         let mut message = format!(
             "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",

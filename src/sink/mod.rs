@@ -15,6 +15,7 @@ pub mod disk;
 pub mod file;
 pub mod http;
 pub mod net;
+pub mod series;
 
 pub use disk::{DiskOptions, DiskSink};
 pub use file::{FileSink, Target};
@@ -215,6 +216,8 @@ pub enum Destination<'a> {
     Network(&'a Network),
     /// `http://` or `https://`.
     Http(&'a HttpOptions),
+    /// A series of files: `-o part-{k}.csv` with `--file-size` and kin.
+    Series(&'a series::SeriesPlan),
 }
 
 impl<'a> Destination<'a> {
@@ -252,6 +255,7 @@ pub fn open(dest: Destination, existing: Existing, stop: Arc<AtomicBool>) -> Res
         },
         Destination::Network(network) => Box::new(NetSink::connect(network, stop)?),
         Destination::Http(options) => http::open(options, stop)?,
+        Destination::Series(plan) => series::open(plan, existing, stop)?,
     })
 }
 
