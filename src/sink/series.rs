@@ -114,6 +114,9 @@ pub struct Series {
     current: Option<Current>,
     /// The number of the next file to open.
     next: u64,
+    /// The last file opened, for a failure to name once it is closed or
+    /// removed.
+    last_name: Option<String>,
     /// Files already closed, in order.
     closed: Vec<FileBytes>,
     /// Bytes of the stream's own header still to go into the first file.
@@ -139,6 +142,7 @@ impl Series {
             opener,
             current: None,
             next: 0,
+            last_name: None,
             closed: Vec::new(),
             stream_header_left,
             span_left: 0,
@@ -227,6 +231,7 @@ impl Series {
         let name = self.plan.names.name(self.next);
         let mut sink = (self.opener)(&name).map_err(|err| io::Error::other(format!("{err:#}")))?;
         self.next += 1;
+        self.last_name = Some(name.clone());
         let mut bytes = 0;
         if let (true, Some(header)) = (insert_header, self.plan.header.as_ref()) {
             if let Err(err) = write_all(sink.as_mut(), header) {
@@ -279,11 +284,13 @@ fn write_all(sink: &mut dyn Sink, mut bytes: &[u8]) -> io::Result<()> {
 }
 
 impl Sink for Series {
-    /// The file being written (what a failure names), else the template.
+    /// The file being written, or last written (what a failure names);
+    /// the template before the first.
     fn name(&self) -> &str {
-        match &self.current {
-            Some(current) => &current.name,
-            None => &self.plan.names.template,
+        match (&self.current, &self.last_name) {
+            (Some(current), _) => &current.name,
+            (None, Some(last)) => last,
+            (None, None) => &self.plan.names.template,
         }
     }
 
