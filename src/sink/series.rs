@@ -37,13 +37,13 @@ pub type Opener = Box<dyn FnMut(&str) -> Result<Box<dyn Sink>> + Send>;
 /// that is already there, all before a byte is written.
 pub fn open(plan: &SeriesPlan, existing: Existing, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>> {
     let dir = &plan.names.dir;
-    fs::create_dir_all(dir).with_context(|| {
-        format!(
-            "cannot create directory {} for {}",
+    if let Err(err) = fs::create_dir_all(dir) {
+        bail!(
+            "cannot create directory {} for {}: {err}; choose a directory you can write to",
             dir.display(),
             plan.names.template
-        )
-    })?;
+        );
+    }
     writable(dir)?;
     if existing == Existing::Refuse {
         refuse_existing(&plan.names)?;
