@@ -42,15 +42,18 @@ pub(super) fn series(
     .find(|(_, given)| *given)
     .map(|(flag, _)| flag);
     let shown = common.output.display().to_string();
-    let template = match (common.output.to_str(), remote) {
-        (Some(path), false) if path.contains("{k") => path,
-        _ => {
-            return match flag {
-                Some(flag) => Err(usage(format!(
-                    "{flag} splits the output into numbered files, and -o {shown} has no {{k}}: put it in the file name, as in -o out/part-{{k:04}}.csv"
-                ))),
-                None => Ok(None),
-            };
+    let template = match (common.output.to_str(), remote, flag) {
+        (Some(path), false, _) if path.contains("{k") => path,
+        (_, _, None) => return Ok(None),
+        (_, true, Some(flag)) => {
+            return Err(usage(format!(
+                "{flag} splits the output into numbered files, and -o {shown} is a socket or web endpoint: write to a path with {{k}}, as in -o out/part-{{k:04}}.csv"
+            )));
+        }
+        (_, false, Some(flag)) => {
+            return Err(usage(format!(
+                "{flag} splits the output into numbered files, and -o {shown} has no {{k}}: put it in the file name, as in -o out/part-{{k:04}}.csv"
+            )));
         }
     };
     let Some(flag) = flag else {

@@ -234,6 +234,22 @@ fn shards_number_their_own_files_and_join_to_the_whole() {
 }
 
 #[test]
+fn a_csv_field_with_a_newline_stays_inside_its_record() {
+    let dir = TestDir::new();
+    let source = ["records", "--schema", "id={n},note=a\nb \"{word}\""];
+    let one = one_file(&dir, &source, &["-n", "9"]);
+    write_series(&source, &dir.path("p{k}.csv"), &["-n", "9", "--file-records", "2"]);
+    let files = files_in(dir.root(), "p");
+    assert_eq!(files.len(), 5);
+    for (name, data) in &files[..4] {
+        // The header, then two records of two lines each.
+        let lines = data.iter().filter(|&&b| b == b'\n').count();
+        assert_eq!(lines, 5, "{name}: {}", String::from_utf8_lossy(data));
+    }
+    assert!(joined(&files, Some(first_line(&one))) == one);
+}
+
+#[test]
 fn no_header_leaves_every_file_without_one() {
     let dir = TestDir::new();
     let source = ["records", "--preset", "users", "--no-header"];

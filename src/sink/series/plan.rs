@@ -89,16 +89,6 @@ pub enum Split {
     EvenBytes { files: u64, total: u64 },
 }
 
-impl Split {
-    /// How many files there will be, when that is known up front.
-    pub fn files(self) -> Option<u64> {
-        match self {
-            Split::EvenRecords { files, .. } | Split::EvenBytes { files, .. } => Some(files),
-            Split::Bytes(_) | Split::Records(_) => None,
-        }
-    }
-}
-
 /// How records sit in the bytes, to find where one ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordEnds {
@@ -179,7 +169,7 @@ mod tests {
         let lines = RecordEnds::Lines { per_record: 2 };
         assert_eq!(lines.first_end(b"a\nb\nc\n"), Some(4));
         assert_eq!(lines.first_end(b"a\nb"), None);
-        assert_eq!(RecordEnds::CsvRows.first_end(b"\"a\nb\",\"\"\"\"\nx\n"), Some(12));
+        assert_eq!(RecordEnds::CsvRows.first_end(b"\"a\nb\",\"\"\"\"\nx\n"), Some(11));
         assert_eq!(RecordEnds::Frames.first_end(b"3 abc4 defg"), Some(5));
     }
 }
