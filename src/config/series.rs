@@ -118,7 +118,12 @@ fn names(template: &str) -> Result<Names, clap::Error> {
             .strip_prefix(":0")
             .and_then(|digits| digits.parse::<usize>().ok())
             .filter(|width| (1..=MAX_WIDTH).contains(width))
-            .ok_or_else(|| bad(&format!("`{}` is not a file number", &template[start..=close])))?,
+            .ok_or_else(|| {
+                bad(&format!(
+                    "`{}` is not a file number",
+                    &template[start..=close]
+                ))
+            })?,
     };
     let (head, tail) = (&template[..start], &template[close + 1..]);
     if tail.contains("{k") {

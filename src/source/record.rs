@@ -25,7 +25,8 @@ pub struct Records {
 impl Records {
     /// `header` is false for `--no-header` and for every shard but the first.
     pub fn new(schema: Schema, format: Format, header: bool, sequence: Sequence) -> Records {
-        let header = (header && format != Format::Jsonl).then(|| header_row(&schema, format).into());
+        let header =
+            (header && format != Format::Jsonl).then(|| header_row(&schema, format).into());
         Records {
             schema,
             format,

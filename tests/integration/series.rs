@@ -19,7 +19,10 @@ use crate::common::{
 const KINDS: [(&str, &[&str]); 4] = [
     ("csv", &["records", "--preset", "users", "--format", "csv"]),
     ("tsv", &["records", "--preset", "users", "--format", "tsv"]),
-    ("jsonl", &["records", "--preset", "users", "--format", "jsonl"]),
+    (
+        "jsonl",
+        &["records", "--preset", "users", "--format", "jsonl"],
+    ),
     ("lines", &["lines", "--preset", "syslog-rfc3164"]),
 ];
 
@@ -76,7 +79,11 @@ fn joined(files: &[(String, Vec<u8>)], header: Option<&[u8]>) -> Vec<u8> {
         let body = match header {
             Some(header) => {
                 assert!(data.starts_with(header), "{name} has no header row");
-                if i == 0 { &data[..] } else { &data[header.len()..] }
+                if i == 0 {
+                    &data[..]
+                } else {
+                    &data[header.len()..]
+                }
             }
             None => &data[..],
         };
@@ -96,7 +103,12 @@ fn listed_as_on_disk(stats: &Value, files: &[(String, Vec<u8>)]) {
     let listed = stats["files"].as_array().expect("files in the report");
     let listed: Vec<(String, u64)> = listed
         .iter()
-        .map(|file| (file["name"].as_str().unwrap().to_string(), num(file, "bytes")))
+        .map(|file| {
+            (
+                file["name"].as_str().unwrap().to_string(),
+                num(file, "bytes"),
+            )
+        })
         .collect();
     let on_disk: Vec<(String, u64)> = files
         .iter()
@@ -143,22 +155,34 @@ fn split_every_kind(
 
 #[test]
 fn by_size_every_file_fits_and_the_files_join_to_one() {
-    let counts = split_every_kind(&["-n", "3000"], &["--file-size", "40000"], |kind, data, _| {
-        assert!(data.len() <= 40_000, "{kind}: a file of {} bytes", data.len());
-    });
+    let counts = split_every_kind(
+        &["-n", "3000"],
+        &["--file-size", "40000"],
+        |kind, data, _| {
+            assert!(
+                data.len() <= 40_000,
+                "{kind}: a file of {} bytes",
+                data.len()
+            );
+        },
+    );
     assert!(counts.iter().all(|&n| n >= 5), "{counts:?}");
 }
 
 #[test]
 fn by_records_every_file_holds_that_many_and_the_files_join_to_one() {
-    let counts = split_every_kind(&["-n", "1050"], &["--file-records", "100"], |kind, data, last| {
-        let header = u64::from(has_header(kind));
-        let lines = data.iter().filter(|&&b| b == b'\n').count() as u64;
-        match last {
-            false => assert_eq!(lines, 100 + header, "{kind}"),
-            true => assert_eq!(lines, 50 + header, "{kind}"),
-        }
-    });
+    let counts = split_every_kind(
+        &["-n", "1050"],
+        &["--file-records", "100"],
+        |kind, data, last| {
+            let header = u64::from(has_header(kind));
+            let lines = data.iter().filter(|&&b| b == b'\n').count() as u64;
+            match last {
+                false => assert_eq!(lines, 100 + header, "{kind}"),
+                true => assert_eq!(lines, 50 + header, "{kind}"),
+            }
+        },
+    );
     assert!(counts.iter().all(|&n| n == 11), "{counts:?}");
 }
 
@@ -201,7 +225,11 @@ fn files_divide_the_size_into_near_equal_files() {
 #[test]
 fn a_record_larger_than_the_file_size_goes_alone_in_its_file() {
     let dir = TestDir::new();
-    write_series(&["lines"], &dir.path("p{k:02}"), &["-n", "12", "--file-size", "4"]);
+    write_series(
+        &["lines"],
+        &dir.path("p{k:02}"),
+        &["-n", "12", "--file-size", "4"],
+    );
     let files = files_in(dir.root(), "p");
     assert_eq!(files.len(), 12);
     for (i, (name, data)) in files.iter().enumerate() {
@@ -238,7 +266,11 @@ fn a_csv_field_with_a_newline_stays_inside_its_record() {
     let dir = TestDir::new();
     let source = ["records", "--schema", "id={n},note=a\nb \"{word}\""];
     let one = one_file(&dir, &source, &["-n", "9"]);
-    write_series(&source, &dir.path("p{k}.csv"), &["-n", "9", "--file-records", "2"]);
+    write_series(
+        &source,
+        &dir.path("p{k}.csv"),
+        &["-n", "9", "--file-records", "2"],
+    );
     let files = files_in(dir.root(), "p");
     assert_eq!(files.len(), 5);
     for (name, data) in &files[..4] {
@@ -254,7 +286,11 @@ fn no_header_leaves_every_file_without_one() {
     let dir = TestDir::new();
     let source = ["records", "--preset", "users", "--no-header"];
     let one = one_file(&dir, &source, &["-n", "500"]);
-    write_series(&source, &dir.path("p{k}.csv"), &["-n", "500", "--files", "3"]);
+    write_series(
+        &source,
+        &dir.path("p{k}.csv"),
+        &["-n", "500", "--files", "3"],
+    );
     let files = files_in(dir.root(), "p");
     assert_eq!(files.len(), 3);
     assert!(joined(&files, None) == one);
@@ -264,10 +300,18 @@ fn no_header_leaves_every_file_without_one() {
 fn the_summary_names_the_count_and_the_first_and_last_file() {
     let dir = TestDir::new();
     let template = dir.path("new/dir/p{k:02}.log");
-    let run = gush(["lines", "-n", "100", "--file-records", "10", "--stats", "-o"])
-        .arg(&template)
-        .assert()
-        .success();
+    let run = gush([
+        "lines",
+        "-n",
+        "100",
+        "--file-records",
+        "10",
+        "--stats",
+        "-o",
+    ])
+    .arg(&template)
+    .assert()
+    .success();
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     let first = dir.path("new/dir/p00.log").display().to_string();
     let last = dir.path("new/dir/p09.log").display().to_string();
@@ -282,19 +326,39 @@ fn existing_files_of_the_series_are_refused_without_force() {
     let dir = TestDir::new();
     dir.file("p-0003.csv", b"keep me\n");
     dir.file("p-other.csv", b"not ours\n");
-    let run = gush(["records", "--preset", "users", "-n", "100", "--file-records", "10", "-o"])
-        .arg(dir.path("p-{k:04}.csv"))
-        .assert()
-        .code(1);
+    let run = gush([
+        "records",
+        "--preset",
+        "users",
+        "-n",
+        "100",
+        "--file-records",
+        "10",
+        "-o",
+    ])
+    .arg(dir.path("p-{k:04}.csv"))
+    .assert()
+    .code(1);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-    assert!(stderr.contains("p-0003.csv") && stderr.contains("--force"), "{stderr}");
+    assert!(
+        stderr.contains("p-0003.csv") && stderr.contains("--force"),
+        "{stderr}"
+    );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert_eq!(files_in(dir.root(), "p-").len(), 2, "a file was written");
-    gush(["records", "--preset", "users", "-n", "100", "--file-records", "10"])
-        .args(["--force", "-q", "-o"])
-        .arg(dir.path("p-{k:04}.csv"))
-        .assert()
-        .success();
+    gush([
+        "records",
+        "--preset",
+        "users",
+        "-n",
+        "100",
+        "--file-records",
+        "10",
+    ])
+    .args(["--force", "-q", "-o"])
+    .arg(dir.path("p-{k:04}.csv"))
+    .assert()
+    .success();
     assert_eq!(files_in(dir.root(), "p-0").len(), 10);
     assert_ne!(read(&dir.path("p-0003.csv")), b"keep me\n");
 }
@@ -303,12 +367,24 @@ fn existing_files_of_the_series_are_refused_without_force() {
 fn usage_errors_say_what_to_add() {
     let dir = TestDir::new();
     let cases: [(&[&str], &str, &str); 6] = [
-        (&["-n", "5"], "p{k}", "--file-size SIZE, --file-records N or --files N"),
+        (
+            &["-n", "5"],
+            "p{k}",
+            "--file-size SIZE, --file-records N or --files N",
+        ),
         (&["-n", "5", "--file-size", "1KB"], "plain", "has no {k}"),
-        (&["-n", "5", "--files", "2"], "p{k:4}", "`{k:4}` is not a file number"),
+        (
+            &["-n", "5", "--files", "2"],
+            "p{k:4}",
+            "`{k:4}` is not a file number",
+        ),
         (&["--files", "2", "-t", "1s"], "p{k}", "give one of them"),
         (&["-n", "1", "--files", "2"], "p{k}", "at least 2 records"),
-        (&["-n", "5", "--file-size", "1KB", "--append"], "p{k}", "--append"),
+        (
+            &["-n", "5", "--file-size", "1KB", "--append"],
+            "p{k}",
+            "--append",
+        ),
     ];
     for (args, name, says) in cases {
         let run = gush(["lines"])
@@ -337,7 +413,10 @@ mod faults {
             assert!(data.ends_with(b"\n"), "{name} ends mid-record");
         }
         let all = joined(&files, None);
-        assert!(one.starts_with(&all), "the files are not the stream's start");
+        assert!(
+            one.starts_with(&all),
+            "the files are not the stream's start"
+        );
         assert_eq!(num(stats, "bytes"), all.len() as u64, "{stats}");
         files
     }
@@ -359,7 +438,10 @@ mod faults {
         assert!(stderr.contains("p2.log"), "the file is not named: {stderr}");
         let files = whole_and_as_reported(mount.dir.root(), &final_stats(&stderr), &one);
         assert_eq!(files.len(), 3, "{files:?}");
-        assert!(files[2].1.len() < 100_000 - 200, "the last file is not cut short");
+        assert!(
+            files[2].1.len() < 100_000 - 200,
+            "the last file is not cut short"
+        );
     }
 
     #[test]
@@ -368,10 +450,19 @@ mod faults {
         let source = ["lines", "--preset", "syslog-rfc3164", "-n", "100000"];
         let one = one_file(&dir, &source, &[]);
         let mut cmd = gush_std(source);
-        cmd.args(["--seed", "7", "--file-size", "4000", "--chunk", "4KiB", "--hwm", "16KiB"])
-            .args(["--sink-rate", "100KiB/s", "--stats=json", "-o"])
-            .arg(dir.path("s/p{k:03}"))
-            .stderr(Stdio::piped());
+        cmd.args([
+            "--seed",
+            "7",
+            "--file-size",
+            "4000",
+            "--chunk",
+            "4KiB",
+            "--hwm",
+            "16KiB",
+        ])
+        .args(["--sink-rate", "100KiB/s", "--stats=json", "-o"])
+        .arg(dir.path("s/p{k:03}"))
+        .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn gush");
         let third = dir.path("s/p002");
         wait_until("the third file", &mut child, |_| third.exists());

@@ -169,7 +169,10 @@ mod tests {
         let lines = RecordEnds::Lines { per_record: 2 };
         assert_eq!(lines.first_end(b"a\nb\nc\n"), Some(4));
         assert_eq!(lines.first_end(b"a\nb"), None);
-        assert_eq!(RecordEnds::CsvRows.first_end(b"\"a\nb\",\"\"\"\"\nx\n"), Some(11));
+        assert_eq!(
+            RecordEnds::CsvRows.first_end(b"\"a\nb\",\"\"\"\"\nx\n"),
+            Some(11)
+        );
         assert_eq!(RecordEnds::Frames.first_end(b"3 abc4 defg"), Some(5));
     }
 }
