@@ -269,9 +269,10 @@ impl Engine for UringEngine {
         }
         // Submitted now, unless this write fills the ring: then the caller
         // cannot submit again before a `reap` that waits, whose one call
-        // submits it too. A caller always reaps with `wait` before it
-        // sleeps on anything else while writes are in flight, so that
-        // write waits for no more than the caller's next turn.
+        // submits it too, saving a call per wait. The disk queue makes that
+        // reap on its next chunk, or at once when none is ready, so the
+        // write waits for the writer's next turn (a `--sink-rate` pause
+        // included); its latency clock starts only when it is submitted.
         if self.in_use() < self.slots.len() {
             self.enter(0)?;
         }
