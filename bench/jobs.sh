@@ -2,14 +2,19 @@
 # gush --jobs 2 against fio numjobs=2: 4 KiB random writes, O_DIRECT, depth
 # 32 per job, two 512 MiB regions of one 1 GiB file (fio's size per job and
 # offset_increment), time-based, in interleaved rounds; prints each run and
-# the medians of the total IOPS, write p99 and CPU per I/O.
+# the medians of the total IOPS, write p99 (fio's clat: see randwrite.sh),
+# CPU per I/O and the writes in flight over both jobs (IOPS times the mean
+# latency).
 #
 #   bench/jobs.sh [DIR]      (ROUNDS=3 RUNTIME=20 by default)
+#
+# BASE=path/to/another/gush adds it to every round as "base".
 set -euo pipefail
 DIR=${1:-/var/tmp}
 ROUNDS=${ROUNDS:-3}
 RUNTIME=${RUNTIME:-20}
 GUSH=${GUSH:-$(dirname "$0")/../target/release/gush}
+BASE=${BASE:-}
 F="$DIR/gush-jobs-bench"
 trap 'rm -f "$F" "$F.json" "$F.time"' EXIT
 command -v fio >/dev/null || { echo "fio is needed: apt-get install -y fio" >&2; exit 1; }
@@ -25,23 +30,27 @@ run() {
 import json, sys
 w = json.load(open(sys.argv[1]))["jobs"][0]["write"]
 u, s = map(float, open(sys.argv[2]).read().split()[-2:])
-print(f"fio  {w['iops']:9.0f} {w['clat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/w['total_ios']:7.2f}")
+c = w['clat_ns']
+print(f"fio  {w['iops']:9.0f} {c['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/w['total_ios']:7.2f} {w['iops']*c['mean']/1e9:5.1f}")
 PY
   else
-    /usr/bin/time -f "%U %S" -o "$F.time" "$GUSH" bytes --fill random -s 512MiB --pattern random \
+    local bin=$GUSH; [ "$1" = base ] && bin=$BASE
+    /usr/bin/time -f "%U %S" -o "$F.time" "$bin" bytes --fill random -s 512MiB --pattern random \
       --bs 4k --direct --queue-depth 32 --jobs 2 -t "${RUNTIME}s" -o "$F" --force \
       --stats-file "$F.json" --quiet
-    python3 - "$F.json" "$F.time" <<'PY'
+    python3 - "$F.json" "$F.time" "$1" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 u, s = map(float, open(sys.argv[2]).read().split()[-2:])
-print(f"gush {j['writes']/j['elapsed_s']:9.0f} {j['write_lat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/j['writes']:7.2f}")
+l = j['write_lat_ns']
+iops = j['writes'] / j['elapsed_s']
+print(f"{sys.argv[3]:4} {iops:9.0f} {l['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/j['writes']:7.2f} {iops*l['mean']/1e9:5.1f}")
 PY
   fi
 }
 
-echo "tool      iops   p99_us  cpu_us/io"
-results=$(for round in $(seq "$ROUNDS"); do run gush; run fio; done | tee /dev/stderr)
+echo "tool      iops   p99_us cpu_us/io in_flight"
+results=$(for round in $(seq "$ROUNDS"); do run gush; [ -n "$BASE" ] && run base; run fio; done | tee /dev/stderr)
 echo "medians:"
 echo "$results" | python3 -c '
 import sys, statistics, collections
@@ -49,5 +58,10 @@ rows = collections.defaultdict(list)
 for line in sys.stdin:
     tool, *vals = line.split()
     rows[tool].append(list(map(float, vals)))
-for tool, runs in sorted(rows.items()):
-    print(tool, *(f"{statistics.median(c):.1f}" for c in zip(*runs)))'
+med = {tool: [statistics.median(c) for c in zip(*runs)] for tool, runs in rows.items()}
+for tool, m in sorted(med.items()):
+    print(tool, *(f"{v:.1f}" for v in m))
+for tool in ("gush", "base"):
+    if tool in med and "fio" in med:
+        g, f = med[tool], med["fio"]
+        print(f"{tool}: IOPS {g[0]/f[0]:.2f}x fio, p99 {g[1]/f[1]:.2f}x, CPU/IO {g[2]/f[2]:.2f}x")'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gush against fio: 4 KiB random writes, O_DIRECT, 1 GiB region, time-based,
 # at depth 32 (io_uring) and depth 1 (psync), in interleaved rounds; prints
-# each run and the medians of IOPS, write p99 and CPU per I/O.
+# each run and the medians of IOPS, write p99, CPU per I/O and the mean
+# writes in flight (Little's law: IOPS times the mean latency).
 #
 #   bench/randwrite.sh [DIR]      (ROUNDS=3 RUNTIME=20 DEPTHS="32 1" by default)
 #
@@ -22,7 +23,10 @@ trap 'rm -f "$F" "$F.json" "$F.time"' EXIT
 command -v fio >/dev/null || { echo "fio is needed: apt-get install -y fio" >&2; exit 1; }
 "$GUSH" bytes --fill random -s 1GiB --direct --queue-depth 16 -o "$F" --force --quiet
 
-# One run; prints "tool depth iops p99_us cpu_us_per_io".
+# One run; prints "tool depth iops p99_us cpu_us_per_io in_flight". Both
+# latencies run from the kernel taking the write to its completion being
+# seen: fio's clat (its io_uring engine stamps an I/O once the submitting
+# call returns) and gush's write latency.
 run() {
   local tool=$1 depth=$2
   if [ "$tool" = fio ]; then
@@ -34,7 +38,8 @@ run() {
 import json, sys
 w = json.load(open(sys.argv[1]))["jobs"][0]["write"]
 u, s = map(float, open(sys.argv[2]).read().split()[-2:])
-print(f"fio  {sys.argv[3]:>2} {w['iops']:9.0f} {w['clat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/w['total_ios']:7.2f}")
+c = w['clat_ns']
+print(f"fio  {sys.argv[3]:>2} {w['iops']:9.0f} {c['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/w['total_ios']:7.2f} {w['iops']*c['mean']/1e9:5.1f}")
 PY
   else
     local bin=$GUSH; [ "$tool" = base ] && bin=$BASE
@@ -45,12 +50,14 @@ PY
 import json, sys
 j = json.load(open(sys.argv[1]))
 u, s = map(float, open(sys.argv[2]).read().split()[-2:])
-print(f"{sys.argv[4]:4} {sys.argv[3]:>2} {j['writes']/j['elapsed_s']:9.0f} {j['write_lat_ns']['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/j['writes']:7.2f}")
+l = j['write_lat_ns']
+iops = j['writes'] / j['elapsed_s']
+print(f"{sys.argv[4]:4} {sys.argv[3]:>2} {iops:9.0f} {l['percentile']['99.000000']/1000:9.0f} {1e6*(u+s)/j['writes']:7.2f} {iops*l['mean']/1e9:5.1f}")
 PY
   fi
 }
 
-echo "tool depth      iops   p99_us  cpu_us/io"
+echo "tool depth      iops   p99_us cpu_us/io in_flight"
 results=$(for depth in $DEPTHS; do
   for round in $(seq "$ROUNDS"); do
     run gush "$depth"; [ -n "$BASE" ] && run base "$depth"; run fio "$depth"
@@ -65,7 +72,7 @@ for line in sys.stdin:
     rows[(tool, depth)].append(list(map(float, vals)))
 for (tool, depth), runs in sorted(rows.items(), key=lambda r: (-int(r[0][1]), r[0][0])):
     med = [statistics.median(col) for col in zip(*runs)]
-    print(f"{tool:4} {depth:>2} {med[0]:9.0f} {med[1]:9.0f} {med[2]:7.2f}")
+    print(f"{tool:4} {depth:>2} {med[0]:9.0f} {med[1]:9.0f} {med[2]:7.2f} {med[3]:5.1f}")
 for depth in sorted({d for _, d in rows}, key=int, reverse=True):
     f = [statistics.median(c) for c in zip(*rows[("fio", depth)])]
     for tool in ("gush", "base"):

@@ -1,6 +1,15 @@
 //! The `uring` engine: up to `depth` writes in flight through one
 //! io_uring, submitted and reaped from the writer's own thread.
 //!
+//! Each write goes to the kernel as soon as it is queued, one
+//! `io_uring_enter` per write, so the device always has every write the
+//! writer has (holding entries back to batch them let the device's queue
+//! run down to half the depth: see bench/randwrite.md). Only the write
+//! that fills the ring waits, for the `reap` that must follow, whose one
+//! call submits it and waits. The ring is set up as fio's own
+//! (`DEFER_TASKRUN`): completions are posted by those same calls rather
+//! than by interrupting the writer's thread.
+//!
 //! The kernel reads each chunk after `submit` has returned, so every
 //! write in flight lives in a slot table until its last completion is
 //! reaped, and dropping the engine waits for the kernel to finish with
@@ -30,6 +39,20 @@ pub struct UringEngine {
     free_slots: Vec<usize>,
     /// Completion entries copied out of the ring, kept to reuse.
     reaped: Vec<(u64, i32)>,
+    /// Slots with an entry queued in the ring and not yet taken by the
+    /// kernel, oldest first: a write's latency clock starts when the
+    /// kernel takes its first entry (see `enter`).
+    unsubmitted: Vec<usize>,
+    /// Set up with `DEFER_TASKRUN`: the kernel posts completions only
+    /// when this thread enters with `GETEVENTS`, which every enter does.
+    deferred: bool,
+    /// Set up disabled (`R_DISABLED`), and enabled by the first enter:
+    /// the thread that writes, not the one that opened the sink (each
+    /// `--jobs` writer has its own thread), is then the single issuer.
+    enabled: bool,
+    /// When the engine was made: a slot's clock until the kernel takes
+    /// its write, so queueing one reads no clock.
+    opened: Instant,
 }
 
 struct Slot {
@@ -61,7 +84,7 @@ impl UringEngine {
                 format!("a queue depth of {depth} is too deep for io_uring"),
             )
         })?;
-        let ring = IoUring::new(entries)?;
+        let (ring, deferred) = setup(entries)?;
         if register {
             ring.submitter().register_files(&[file.as_raw_fd()])?;
         }
@@ -74,6 +97,10 @@ impl UringEngine {
             // hot end small at low load.
             free_slots: (0..depth).rev().collect(),
             reaped: Vec::with_capacity(depth),
+            unsubmitted: Vec::with_capacity(depth),
+            deferred,
+            enabled: !deferred,
+            opened: Instant::now(),
         })
     }
 
@@ -101,7 +128,9 @@ impl UringEngine {
         .offset(offset)
         .build()
         .user_data(slot as u64);
-        self.push(&entry)
+        self.push(&entry)?;
+        self.unsubmitted.push(slot);
+        Ok(())
     }
 
     fn push(&mut self, entry: &squeue::Entry) -> io::Result<()> {
@@ -113,7 +142,7 @@ impl UringEngine {
             if unsafe { self.ring.submission().push(entry) }.is_ok() {
                 return Ok(());
             }
-            self.ring.submit()?;
+            self.enter(0)?;
         }
         Err(io::Error::other("the io_uring submission queue stays full"))
     }
@@ -130,15 +159,78 @@ impl UringEngine {
             .extend(completions.map(|cqe| (cqe.user_data(), cqe.result())));
     }
 
-    /// `submit_and_wait`, with EINTR (a signal, say SIGINT being handled)
-    /// retried: it only means the wait was cut short.
-    fn wait_for_one(&self) -> io::Result<()> {
-        loop {
-            match self.ring.submit_and_wait(1) {
+    /// One `io_uring_enter`: submits every queued entry and waits for
+    /// `want` completions (0 or 1), with EINTR (a signal, say SIGINT being
+    /// handled) retried: it only means the wait was cut short.
+    ///
+    /// The writes the kernel took start their latency clock here, as
+    /// fio's `clat` does (its io_uring engine stamps each I/O once the
+    /// submitting call has returned): a plain submit stamps them on its
+    /// return, and one that also waits stamps them as it is called, so
+    /// the wait is not taken off.
+    fn enter(&mut self, want: usize) -> io::Result<()> {
+        if !self.enabled {
+            self.ring.submitter().register_enable_rings()?;
+            self.enabled = true;
+        }
+        let queued = self.ring.submission().len();
+        let called = (want > 0).then(Instant::now);
+        let result = loop {
+            let entered = if self.deferred {
+                // SAFETY: no argument is passed; the flag only asks the
+                // kernel to run the completions deferred for this thread.
+                unsafe {
+                    self.ring.submitter().enter::<libc::sigset_t>(
+                        queued as u32,
+                        want as u32,
+                        IORING_ENTER_GETEVENTS,
+                        None,
+                    )
+                }
+            } else {
+                self.ring.submit_and_wait(want)
+            };
+            match entered {
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                other => return other.map(drop),
+                other => break other,
+            }
+        };
+        let taken = (queued - self.ring.submission().len()).min(self.unsubmitted.len());
+        if taken > 0 {
+            let started = called.unwrap_or_else(Instant::now);
+            for slot in self.unsubmitted.drain(..taken) {
+                let state = self.slots[slot].as_mut().expect("a queued slot is in use");
+                // A short write's remainder keeps its first clock.
+                if state.written == 0 {
+                    state.submitted = started;
+                }
             }
         }
+        result.map(drop)
+    }
+}
+
+/// `IORING_ENTER_GETEVENTS`, which the io-uring crate keeps private.
+const IORING_ENTER_GETEVENTS: u32 = 1;
+
+/// A ring of `entries` set up as fio's io_uring engine sets its own
+/// (`COOP_TASKRUN`, `SINGLE_ISSUER`, `DEFER_TASKRUN`): a completion is not
+/// an interrupt of the writer's thread (task work run at its next return
+/// from the kernel), but waits for the writer's next enter, which it makes
+/// once per write anyway. `R_DISABLED` lets the first enter name the
+/// issuing thread. A kernel older than 6.1 refuses the flags with EINVAL:
+/// then a plain ring. Returns the ring and whether it defers.
+fn setup(entries: u32) -> io::Result<(IoUring, bool)> {
+    let deferred = IoUring::builder()
+        .setup_coop_taskrun()
+        .setup_single_issuer()
+        .setup_defer_taskrun()
+        .setup_r_disabled()
+        .build(entries);
+    match deferred {
+        Ok(ring) => Ok((ring, true)),
+        Err(err) if err.raw_os_error() == Some(libc::EINVAL) => Ok((IoUring::new(entries)?, false)),
+        Err(err) => Err(err),
     }
 }
 
@@ -166,7 +258,7 @@ impl Engine for UringEngine {
         self.slots[slot] = Some(Slot {
             write,
             written: 0,
-            submitted: Instant::now(),
+            submitted: self.opened,
         });
         if let Err(err) = self.queue(slot) {
             // Never reached the ring: the write is the caller's again, as
@@ -175,15 +267,14 @@ impl Engine for UringEngine {
             self.free_slots.push(slot);
             return Err(err);
         }
-        // Submitted now only while the ring is shallow: once it is half
-        // full, the entry waits for the next `reap` that waits, which
-        // submits every entry queued since in the same system call. With
-        // 4 KiB random writes at depth 32 that halves the calls into the
-        // kernel. A caller always reaps with `wait` before it sleeps on
-        // anything else while writes are in flight, so none is left
-        // unsubmitted for long.
-        if self.in_use() <= self.slots.len() / 2 {
-            self.ring.submit()?;
+        // Submitted now, unless this write fills the ring: then the caller
+        // cannot submit again before a `reap` that waits, whose one call
+        // submits it too, saving a call per wait. The disk queue makes that
+        // reap on its next chunk, or at once when none is ready, so the
+        // write waits for the writer's next turn (a `--sink-rate` pause
+        // included); its latency clock starts only when it is submitted.
+        if self.in_use() < self.slots.len() {
+            self.enter(0)?;
         }
         Ok(())
     }
@@ -192,6 +283,12 @@ impl Engine for UringEngine {
         let before = done.len();
         loop {
             self.take_completions();
+            // The completions taken together were posted by the same call
+            // into the kernel: one clock read times them all.
+            let now = match self.reaped.is_empty() {
+                true => self.opened,
+                false => Instant::now(),
+            };
             let mut resubmit = false;
             for index in 0..self.reaped.len() {
                 let (user_data, res) = self.reaped[index];
@@ -226,7 +323,7 @@ impl Engine for UringEngine {
                 let state = self.slots[slot].take().expect("slot is in use");
                 self.free_slots.push(slot);
                 done.push(Completion {
-                    latency_ns: state.submitted.elapsed().as_nanos() as u64,
+                    latency_ns: now.saturating_duration_since(state.submitted).as_nanos() as u64,
                     write: state.write,
                     result,
                 });
@@ -235,13 +332,13 @@ impl Engine for UringEngine {
                 if resubmit || (wait && !self.ring.submission().is_empty()) {
                     // Entries queued and not yet submitted (see `submit`)
                     // go now, before the caller sleeps elsewhere.
-                    self.ring.submit()?;
+                    self.enter(0)?;
                 }
                 return Ok(());
             }
             // Submits what is queued and waits for one completion; every
             // completion ready by then is taken on the next turn.
-            self.wait_for_one()?;
+            self.enter(1)?;
         }
     }
 }
@@ -259,7 +356,7 @@ impl Drop for UringEngine {
                 self.slots[slot] = None;
                 self.free_slots.push(slot);
             }
-            if self.in_use() > 0 && self.wait_for_one().is_err() {
+            if self.in_use() > 0 && self.enter(1).is_err() {
                 // The ring cannot be waited on; the chunks left are leaked
                 // rather than freed under the kernel's feet.
                 for slot in self.slots.iter_mut() {
