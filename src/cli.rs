@@ -23,11 +23,13 @@ use crate::source::bytes::Fill;
 mod disk;
 mod http;
 mod net;
+mod s3;
 mod stamp;
 mod values;
 mod verify;
 pub use disk::DiskArgs;
 pub use http::{CatchHttpArgs, HttpArgs};
+pub use s3::S3Args;
 pub use net::{CatchArgs, NetArgs, ReplayArgs};
 pub use stamp::{ContentArgs, VerifyFileArgs};
 pub use values::{MAX_THREADS, Shard, parse_count, parse_duration, parse_rate, parse_size};
@@ -372,6 +374,9 @@ pub struct CommonArgs {
 
     #[command(flatten)]
     pub http: HttpArgs,
+
+    #[command(flatten)]
+    pub s3: S3Args,
 }
 
 /// The summary and report lines, alike for every command that writes and

@@ -31,6 +31,7 @@ mod jobs;
 pub use jobs::{Jobs, Split};
 mod net;
 mod numbering;
+mod s3;
 mod source;
 mod stamp;
 mod verify;
@@ -95,6 +96,8 @@ pub struct Config {
     pub http: Option<HttpOptions>,
     /// `--jobs N` over 1: each job's file or region (see `jobs.rs`).
     pub jobs: Option<Jobs>,
+    /// The S3 object `-o` names, if it names one.
+    pub s3: Option<crate::sink::s3::S3Options>,
     /// `--until-steady` and its `--steady-window`.
     pub steady: Option<(crate::stats::steady::Steady, Duration)>,
 }
@@ -103,6 +106,9 @@ impl Config {
     /// Where `-o` points, for [`sink::open`](crate::sink::open): the one
     /// place the destination's kind is read off the checked options.
     pub fn destination(&self) -> Destination<'_> {
+        if let Some(s3) = &self.s3 {
+            return Destination::S3(s3);
+        }
         match (&self.http, &self.network, &self.disk) {
             (Some(http), _, _) => Destination::Http(http),
             (None, Some(network), _) => Destination::Network(network),
@@ -245,10 +251,17 @@ impl Config {
         let network = net::network(&common)?;
         let header_row = crate::source::header_row(&source, first, framing);
         let http = http::http(&common, &source, header_row)?;
-        let split = jobs::split(&mut common, network.is_some() || http.is_some())?;
-        let disk = match http {
-            Some(_) => None,
-            None => disk::disk(&common, network.as_ref())?,
+        let mut s3 = s3::s3(&common)?;
+        if let Some(s3) = &mut s3 {
+            s3::hold_parts(&mut flow, s3, common.lwm.is_some());
+        }
+        let split = jobs::split(
+            &mut common,
+            network.is_some() || http.is_some() || s3.is_some(),
+        )?;
+        let disk = match (&http, &s3) {
+            (None, None) => disk::disk(&common, network.as_ref())?,
+            _ => None,
         };
         let existing = Existing::from_flags(common.force, common.append);
         let time = time_source(sequence.as_ref(), common.seed.is_some());
@@ -321,6 +334,7 @@ impl Config {
             disk,
             verify,
             http,
+            s3,
             jobs,
             steady: common
                 .disk
