@@ -5,7 +5,7 @@
 //! part upload.
 //!
 //! moto checks no signatures, so the kit reads objects and lists uploads
-//! with plain unsigned requests. It is found at `$GUSH_MOTO_SERVER`, else
+//! with plain requests that only claim one. It is found at `$GUSH_MOTO_SERVER`, else
 //! in the venv `.ci/run` makes (/var/tmp/gush-moto), else on PATH. With
 //! `CI` set a missing server fails the test; elsewhere the test is skipped
 //! with a printed reason.
@@ -124,13 +124,17 @@ fn tags(xml: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
-/// One unsigned request to moto: (status, body); `None` if it cannot be
-/// reached. moto closes each connection after its response.
+/// One request to moto: (status, body); `None` if it cannot be reached.
+/// moto closes each connection after its response. It checks no
+/// signature, but a request with no Authorization at all is anonymous,
+/// and a private object is then refused: so one is sent, unsigned.
+const AUTHORIZATION: &str = "Authorization: AWS4-HMAC-SHA256 Credential=gush-test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00";
+
 fn request(port: u16, method: &str, target: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
     let head = format!(
-        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\nConnection: close\r\n{AUTHORIZATION}\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).ok()?;
