@@ -265,7 +265,7 @@ impl Config {
         };
         let existing = Existing::from_flags(common.force, common.append);
         let time = time_source(sequence.as_ref(), common.seed.is_some());
-        let verify = verify::verify(&common, &source, time, disk.as_ref())?;
+        let verify = verify::verify(&common, &source, time, disk.as_ref(), s3.is_some())?;
         jobs::steady(&common, verify.is_some())?;
         let jobs = jobs::jobs(&common, split, &source, disk.as_ref(), verify.is_some())?;
         let regions = match jobs.as_ref().map(|jobs| &jobs.split) {

@@ -142,3 +142,30 @@ fn an_unreachable_endpoint_is_an_error_with_the_clients_message() {
     assert!(stderr.contains("connect") || stderr.contains("Connect"), "{stderr}");
     assert!(started.elapsed() < RUN_LIMIT);
 }
+
+#[test]
+fn verify_reads_the_object_back_in_ranges_and_finds_a_difference() {
+    let Some(moto) = Moto::start("gush") else { return };
+    let write = ["bytes", "-s", "11MiB", "--seed", "3", "--fill", "random", "--part-size", "5MiB", "--queue-depth", "3"];
+    let run_s3 = |extra: &[&str]| {
+        let mut args = write.to_vec();
+        args.extend(extra);
+        args.extend(["-o", "s3://gush/v.txt", "--stats=json"]);
+        let child = gush_s3(&moto.endpoint(), &args).stderr(Stdio::piped()).spawn().unwrap();
+        output_bounded(child)
+    };
+    let out = run_s3(&["--verify"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(num(&stats, "verified_bytes"), num(&stats, "bytes"), "{stats}");
+    assert_eq!(num(&stats, "bad_bytes"), 0, "{stats}");
+    // The same object checked against another seed's bytes: exit 3.
+    let mut other = write.to_vec();
+    other[4] = "4";
+    other.extend(["--verify-only", "-o", "s3://gush/v.txt"]);
+    let child = gush_s3(&moto.endpoint(), &other).stderr(Stdio::piped()).spawn().unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+}

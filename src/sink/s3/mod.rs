@@ -24,6 +24,7 @@ use anyhow::Result;
 use super::Sink;
 
 mod count;
+pub mod read;
 mod store;
 mod upload;
 
