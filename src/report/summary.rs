@@ -244,7 +244,11 @@ pub fn s3_line(s3: &S3Stats) -> String {
     let objects = match s3.objects.len() {
         0 => "no object completed".to_string(),
         1 => format!("1 object completed ({})", s3.objects[0]),
-        n => format!("{n} objects completed ({} … {})", s3.objects[0], s3.objects[n - 1]),
+        n => format!(
+            "{n} objects completed ({} … {})",
+            s3.objects[0],
+            s3.objects[n - 1]
+        ),
     };
     let parts = match s3.parts {
         0 => ", one PUT each".to_string(),

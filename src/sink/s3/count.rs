@@ -86,7 +86,13 @@ impl Retrying {
     /// The decision after a failure with `status` (0: no response), on
     /// `attempt` (1 for the first failure), `paused` into the store's
     /// pauses so far: waits as it decides, and returns whether to go on.
-    async fn again(&self, status: u16, attempt: usize, failures: &mut u32, paused: Duration) -> bool {
+    async fn again(
+        &self,
+        status: u16,
+        attempt: usize,
+        failures: &mut u32,
+        paused: Duration,
+    ) -> bool {
         if self.stop.load(Ordering::Relaxed) {
             return false;
         }
@@ -97,7 +103,9 @@ impl Retrying {
             }
             self.counters.server_pauses.fetch_add(1, Ordering::Relaxed);
             let ns = wait.as_nanos() as u64;
-            self.counters.server_paused_ns.fetch_add(ns, Ordering::Relaxed);
+            self.counters
+                .server_paused_ns
+                .fetch_add(ns, Ordering::Relaxed);
             wait
         } else {
             // A 4xx other than 429 is the request's fault (credentials,
@@ -149,7 +157,10 @@ impl Retrying {
                 return result;
             };
             attempt += 1;
-            if !self.again(status, attempt, &mut failures, started.elapsed()).await {
+            if !self
+                .again(status, attempt, &mut failures, started.elapsed())
+                .await
+            {
                 return Err(err);
             }
         }
@@ -193,6 +204,9 @@ mod tests {
     #[test]
     fn the_nth_pause_doubles_to_the_cap() {
         let ms = |n| nth(SERVER_PAUSE, n).as_millis();
-        assert_eq!([ms(1), ms(2), ms(3), ms(8), ms(100)], [10, 20, 40, 1000, 1000]);
+        assert_eq!(
+            [ms(1), ms(2), ms(3), ms(8), ms(100)],
+            [10, 20, 40, 1000, 1000]
+        );
     }
 }

@@ -54,12 +54,20 @@ impl ObjectReader {
             return Ok(0);
         }
         let client = Arc::clone(&self.store.client);
-        let got = self.store.runtime.handle().block_on(self.store.retrying.run(|| {
-            let (client, location) = (Arc::clone(&client), self.location.clone());
-            async move { client.get_range(&location, offset..end).await }
-        }));
+        let got = self
+            .store
+            .runtime
+            .handle()
+            .block_on(self.store.retrying.run(|| {
+                let (client, location) = (Arc::clone(&client), self.location.clone());
+                async move { client.get_range(&location, offset..end).await }
+            }));
         let bytes = got.map_err(|err| {
-            io::Error::other(format!("a ranged GET of {} failed: {}", self.url, said(&err)))
+            io::Error::other(format!(
+                "a ranged GET of {} failed: {}",
+                self.url,
+                said(&err)
+            ))
         })?;
         let len = bytes.len().min(buf.len());
         buf[..len].copy_from_slice(&bytes[..len]);

@@ -55,7 +55,12 @@ impl Store {
             )
             .with_http_connector(Counting(Arc::clone(&counters)))
             .build()
-            .map_err(|err| anyhow!("cannot set up {}: {err}; check the AWS_* variables", options.url()))?;
+            .map_err(|err| {
+                anyhow!(
+                    "cannot set up {}: {err}; check the AWS_* variables",
+                    options.url()
+                )
+            })?;
         let retrying = Arc::new(Retrying {
             counters: Arc::clone(&counters),
             retry: options.retry,

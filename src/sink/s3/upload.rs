@@ -233,7 +233,9 @@ impl S3Upload {
 
     fn finish_object(&mut self, done: &mut Done) -> io::Result<()> {
         if self.stop.load(Ordering::Relaxed) {
-            return Err(interrupted("the upload: it was aborted, and no object was made"));
+            return Err(interrupted(
+                "the upload: it was aborted, and no object was made",
+            ));
         }
         if self.upload.is_none() {
             self.put_whole(done)?;
@@ -278,7 +280,9 @@ impl Queue for S3Upload {
             // After Ctrl-C nothing more is sent: the object is not to be.
             done.chunks.push((chunk, 0));
             let _ = self.abort();
-            return Err(interrupted("the upload: it was aborted, and no object was made"));
+            return Err(interrupted(
+                "the upload: it was aborted, and no object was made",
+            ));
         }
         self.filling_bytes += chunk.len();
         self.filling.push(chunk);
@@ -320,7 +324,9 @@ impl Sink for S3Upload {
     }
 
     fn write(&mut self, _buf: &[u8]) -> io::Result<usize> {
-        Err(io::Error::other("an S3 upload takes whole chunks, through its queue"))
+        Err(io::Error::other(
+            "an S3 upload takes whole chunks, through its queue",
+        ))
     }
 
     fn queue(&mut self) -> Option<&mut dyn Queue> {

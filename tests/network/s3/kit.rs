@@ -55,7 +55,8 @@ impl Moto {
     /// is not installed and this is not CI.
     pub fn start(bucket: &str) -> Option<Moto> {
         let Some(server) = moto_server() else {
-            let why = "moto_server is not installed (bash .ci/run installs it into /var/tmp/gush-moto)";
+            let why =
+                "moto_server is not installed (bash .ci/run installs it into /var/tmp/gush-moto)";
             if std::env::var_os("CI").is_some() {
                 panic!("{why}");
             }
@@ -75,7 +76,10 @@ impl Moto {
             if let Ok(Some(status)) = moto.child.try_wait() {
                 panic!("moto_server exited ({status}) before answering");
             }
-            assert!(started.elapsed() < READY_WITHIN, "moto_server did not answer within {READY_WITHIN:?}");
+            assert!(
+                started.elapsed() < READY_WITHIN,
+                "moto_server did not answer within {READY_WITHIN:?}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         let (status, _) = request(port, "PUT", &format!("/{bucket}"), b"").expect("moto answers");
@@ -132,7 +136,9 @@ const AUTHORIZATION: &str = "Authorization: AWS4-HMAC-SHA256 Credential=gush-tes
 
 fn request(port: u16, method: &str, target: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .ok()?;
     let head = format!(
         "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\nConnection: close\r\n{AUTHORIZATION}\r\n\r\n",
         body.len()
@@ -142,7 +148,12 @@ fn request(port: u16, method: &str, target: &str, body: &[u8]) -> Option<(u16, V
     let mut response = Vec::new();
     stream.read_to_end(&mut response).ok()?;
     let end = response.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let status = std::str::from_utf8(&response[..end]).ok()?.split(' ').nth(1)?.parse().ok()?;
+    let status = std::str::from_utf8(&response[..end])
+        .ok()?
+        .split(' ')
+        .nth(1)?
+        .parse()
+        .ok()?;
     Some((status, response[end + 4..].to_vec()))
 }
 
@@ -197,7 +208,12 @@ impl SlowDownProxy {
 
 /// One request from `client`: read whole, then refused or passed to moto,
 /// whose answer (it closes after each) is copied back before closing.
-fn forward(client: TcpStream, upstream: u16, parts: &AtomicU64, refused: &AtomicU64) -> std::io::Result<()> {
+fn forward(
+    client: TcpStream,
+    upstream: u16,
+    parts: &AtomicU64,
+    refused: &AtomicU64,
+) -> std::io::Result<()> {
     client.set_read_timeout(Some(Duration::from_secs(20)))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut head = String::new();
