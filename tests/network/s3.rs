@@ -194,6 +194,29 @@ fn a_missing_bucket_is_refused_before_any_data_is_made() {
 }
 
 #[test]
+fn wrong_credentials_are_refused_with_the_stores_message() {
+    let Some(moto) = Moto::start_checking_keys("gush") else {
+        return;
+    };
+    let child = gush_s3(
+        &moto.endpoint(),
+        &["lines", "-n", "10", "-o", "s3://gush/k"],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "403 Forbidden InvalidAccessKeyId: The AWS Access Key Id you provided does not exist"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_unreachable_endpoint_is_an_error_with_the_clients_message() {
     // A port nothing listens on: bound, then freed.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

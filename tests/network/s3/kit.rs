@@ -54,6 +54,16 @@ impl Moto {
     /// Starts one, with `bucket` made; `None` (after saying why) when moto
     /// is not installed and this is not CI.
     pub fn start(bucket: &str) -> Option<Moto> {
+        Moto::launch(bucket, false)
+    }
+
+    /// As [`Moto::start`], but checking credentials after the bucket is
+    /// made: moto then knows no access key at all, so every one is wrong.
+    pub fn start_checking_keys(bucket: &str) -> Option<Moto> {
+        Moto::launch(bucket, true)
+    }
+
+    fn launch(bucket: &str, check_keys: bool) -> Option<Moto> {
         let Some(server) = moto_server() else {
             let why =
                 "moto_server is not installed (bash .ci/run installs it into /var/tmp/gush-moto)";
@@ -64,7 +74,13 @@ impl Moto {
             return None;
         };
         let port = free_port();
-        let child = Command::new(&server)
+        let mut command = Command::new(&server);
+        if check_keys {
+            // moto's switch for IAM checks: the first request (making the
+            // bucket) goes unchecked, every later one is.
+            command.env("INITIAL_NO_AUTH_ACTION_COUNT", "1");
+        }
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -72,7 +88,8 @@ impl Moto {
             .unwrap_or_else(|err| panic!("cannot start {}: {err}", server.display()));
         let mut moto = Moto { child, port };
         let started = Instant::now();
-        while request(port, "GET", "/", b"").is_none() {
+        // Ready when it accepts; a request would use up the unchecked one.
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Ok(Some(status)) = moto.child.try_wait() {
                 panic!("moto_server exited ({status}) before answering");
             }
