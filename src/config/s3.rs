@@ -104,3 +104,24 @@ pub(super) fn hold_parts(flow: &mut Flow, options: &mut S3Options, lwm_given: bo
         flow.lwm_bytes = needed / 2;
     }
 }
+
+/// The object `gush verify s3://BUCKET/KEY` reads: ranged GETs of the
+/// reader's windows, four at once, retried as an upload's requests are.
+pub(super) fn to_read(url: &str, direct: bool) -> Result<S3Options, clap::Error> {
+    if direct {
+        return Err(usage(format!(
+            "--direct reads a file or device past the page cache; {url} is an S3 object"
+        )));
+    }
+    let (bucket, key) = parse_url(url).map_err(usage)?;
+    Ok(S3Options {
+        bucket,
+        key,
+        part_size: DEFAULT_PART as usize,
+        queue_depth: 4,
+        retry: RETRY,
+        max_pause: MAX_PAUSE,
+        connect_timeout: CONNECT_TIMEOUT,
+        hwm_raised_from: None,
+    })
+}

@@ -293,3 +293,53 @@ fn verify_reads_the_object_back_in_ranges_and_finds_a_difference() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
 }
+
+#[test]
+fn gush_verify_checks_a_stamped_object_in_the_store() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let write = [
+        "bytes",
+        "--fill",
+        "stamped",
+        "-s",
+        "12MiB",
+        "--seed",
+        "9",
+        "--part-size",
+        "5MiB",
+    ];
+    let mut args = write.to_vec();
+    args.extend(["-o", "s3://gush/stamped.bin"]);
+    let out = output_bounded(
+        gush_s3(&moto.endpoint(), &args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = |url: &str| {
+        let child = gush_s3(&moto.endpoint(), &["verify", url, "--stats=json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        output_bounded(child)
+    };
+    let out = check("s3://gush/stamped.bin");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // An object cut short (its first 5 MiB, put by the kit) is missing
+    // blocks: exit 3.
+    let whole = moto.object("gush", "stamped.bin").unwrap();
+    moto.put("gush", "cut.bin", &whole[..5 << 20]);
+    let out = check("s3://gush/cut.bin");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+}

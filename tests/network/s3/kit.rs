@@ -116,6 +116,12 @@ impl Moto {
         }
     }
 
+    /// Puts an object as it is, past gush.
+    pub fn put(&self, bucket: &str, key: &str, body: &[u8]) {
+        let (status, _) = request(self.port, "PUT", &format!("/{bucket}/{key}"), body).unwrap();
+        assert_eq!(status, 200, "cannot put {key}");
+    }
+
     /// The keys in the bucket.
     pub fn keys(&self, bucket: &str) -> Vec<String> {
         let (_, body) = request(self.port, "GET", &format!("/{bucket}?list-type=2"), b"").unwrap();
