@@ -32,7 +32,7 @@ pub(super) fn verify(
     };
     if disk.is_none() && !object {
         return Err(usage(format!(
-            "{flag} reads back a regular file, a block device or an S3 object, and -o {} is none of them",
+            "{flag} reads back a regular file or block device (or an S3 object), and -o {} is none of them",
             common.output.display()
         )));
     }
