@@ -24,6 +24,7 @@ mod disk;
 mod http;
 mod net;
 mod s3;
+mod series;
 mod stamp;
 mod values;
 mod verify;
@@ -31,6 +32,7 @@ pub use disk::DiskArgs;
 pub use http::{CatchHttpArgs, HttpArgs};
 pub use net::{CatchArgs, NetArgs, ReplayArgs};
 pub use s3::S3Args;
+pub use series::SeriesArgs;
 pub use stamp::{ContentArgs, VerifyFileArgs};
 pub use values::{MAX_THREADS, Shard, parse_count, parse_duration, parse_rate, parse_size};
 use values::{TemplateParser, parse_fill, parse_shard, parse_threads};
@@ -362,6 +364,9 @@ pub struct CommonArgs {
     /// (fio's ramp_time). Nothing restarts; the bytes written still count.
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Report")]
     pub ramp: Option<Duration>,
+
+    #[command(flatten)]
+    pub series: SeriesArgs,
 
     #[command(flatten)]
     pub disk: DiskArgs,

@@ -32,6 +32,7 @@ pub use jobs::{Jobs, Split};
 mod net;
 mod numbering;
 mod s3;
+mod series;
 mod source;
 mod stamp;
 mod verify;
@@ -98,6 +99,8 @@ pub struct Config {
     pub jobs: Option<Jobs>,
     /// The S3 object `-o` names, if it names one.
     pub s3: Option<crate::sink::s3::S3Options>,
+    /// `-o` with `{k}`: a series of files (see `sink/series.rs`).
+    pub series: Option<crate::sink::series::SeriesPlan>,
     /// `--until-steady` and its `--steady-window`.
     pub steady: Option<(crate::stats::steady::Steady, Duration)>,
 }
@@ -108,6 +111,9 @@ impl Config {
     pub fn destination(&self) -> Destination<'_> {
         if let Some(s3) = &self.s3 {
             return Destination::S3(s3);
+        }
+        if let Some(series) = &self.series {
+            return Destination::Series(series);
         }
         match (&self.http, &self.network, &self.disk) {
             (Some(http), _, _) => Destination::Http(http),
@@ -255,12 +261,11 @@ impl Config {
         if let Some(s3) = &mut s3 {
             s3::hold_parts(&mut flow, s3, common.lwm.is_some());
         }
-        let split = jobs::split(
-            &mut common,
-            network.is_some() || http.is_some() || s3.is_some(),
-        )?;
-        let disk = match (&http, &s3) {
-            (None, None) => disk::disk(&common, network.as_ref())?,
+        let remote = network.is_some() || http.is_some() || s3.is_some();
+        let files = series::series(&common, &source, framing, &limits, header_row, remote)?;
+        let split = jobs::split(&mut common, remote)?;
+        let disk = match (&http, &files, &s3) {
+            (None, None, None) => disk::disk(&common, network.as_ref())?,
             _ => None,
         };
         let existing = Existing::from_flags(common.force, common.append);
@@ -336,6 +341,7 @@ impl Config {
             http,
             s3,
             jobs,
+            series: files,
             steady: common
                 .disk
                 .until_steady

@@ -322,7 +322,7 @@ impl Writer<'_> {
             }
             SinkReport::Http(_) => "taken by the server",
             SinkReport::S3(_) => "in parts the store took",
-            SinkReport::Stream | SinkReport::Disk(_) => "written",
+            SinkReport::Stream | SinkReport::Disk(_) | SinkReport::Files(_) => "written",
         };
         let mut message = format!(
             "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",

@@ -12,7 +12,9 @@ use std::fmt::Write as _;
 use super::monitor::History;
 use super::sparkline::sparkline;
 use super::{latency, progress, seconds, size, verify};
-use crate::stats::{DiskStats, HttpMode, HttpStats, NetStats, S3Stats, SinkReport, Stats};
+use crate::stats::{
+    DiskStats, FilesStats, HttpMode, HttpStats, NetStats, S3Stats, SinkReport, Stats,
+};
 
 /// Runs shorter than this get no sparklines: too few samples to draw.
 const SPARKLINE_MIN_S: f64 = 2.0;
@@ -37,6 +39,7 @@ pub fn human(s: &Stats, history: &History) -> String {
             lines.push(disk_line(disk));
             lines.extend(region_lines(disk));
         }
+        SinkReport::Files(files) => lines.push(files_line(files)),
         SinkReport::Stream | SinkReport::Http(_) | SinkReport::S3(_) => {}
     }
     // The headline stands at the margin, the rest under it.
@@ -72,6 +75,25 @@ fn headline(s: &Stats) -> String {
         seconds(s.elapsed_s),
         size(s.bytes_per_s),
         progress::count(s.iops.round() as u64),
+    )
+}
+
+/// `files: 12, out/part-0000.csv … out/part-0011.csv, 1.20 GiB on disk`:
+/// a series' count, first and last name, and its size with the headers
+/// each file repeats.
+fn files_line(series: &FilesStats) -> String {
+    let on_disk: u64 = series.files.iter().map(|file| file.bytes).sum();
+    let names = match (series.files.first(), series.files.last()) {
+        (Some(first), Some(last)) if series.files.len() > 1 => {
+            format!(", {} … {}", first.name, last.name)
+        }
+        (Some(only), _) => format!(", {}", only.name),
+        _ => String::new(),
+    };
+    format!(
+        "files: {}{names}, {} on disk",
+        series.files.len(),
+        size(on_disk as f64)
     )
 }
 

@@ -25,22 +25,8 @@ pub struct Records {
 impl Records {
     /// `header` is false for `--no-header` and for every shard but the first.
     pub fn new(schema: Schema, format: Format, header: bool, sequence: Sequence) -> Records {
-        let header = (header && format != Format::Jsonl).then(|| {
-            let mut row = Vec::new();
-            for (i, column) in schema.columns.iter().enumerate() {
-                if i > 0 {
-                    row.push(if format == Format::Csv { b',' } else { b'\t' });
-                }
-                let start = row.len();
-                row.extend_from_slice(column.name.as_bytes());
-                match format {
-                    Format::Csv => escape_vec(&mut row, start, Format::Csv),
-                    _ => escape_vec(&mut row, start, Format::Tsv),
-                }
-            }
-            row.push(b'\n');
-            row.into()
-        });
+        let header =
+            (header && format != Format::Jsonl).then(|| header_row(&schema, format).into());
         Records {
             schema,
             format,
@@ -105,6 +91,26 @@ impl Records {
         }
         out.byte(b'\n')
     }
+}
+
+/// The header row of `schema` in CSV or TSV, newline included: the
+/// column names, escaped as values are. A series of files puts it at the
+/// start of each file.
+pub fn header_row(schema: &Schema, format: Format) -> Vec<u8> {
+    let mut row = Vec::new();
+    for (i, column) in schema.columns.iter().enumerate() {
+        if i > 0 {
+            row.push(if format == Format::Csv { b',' } else { b'\t' });
+        }
+        let start = row.len();
+        row.extend_from_slice(column.name.as_bytes());
+        match format {
+            Format::Csv => escape_vec(&mut row, start, Format::Csv),
+            _ => escape_vec(&mut row, start, Format::Tsv),
+        }
+    }
+    row.push(b'\n');
+    row
 }
 
 impl Source for Records {

@@ -7,6 +7,7 @@
 //! (`latency.rs`) are counters too: the writer records, the monitor and the
 //! summary read.
 
+pub mod files;
 pub mod latency;
 pub mod series;
 pub mod steady;
@@ -17,6 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
+pub use files::{FileBytes, FilesStats};
 pub use latency::{Latency, LatencyRecorder, LatencyTotals, SharedLatencies};
 pub use series::{IntervalRow, Ramp, RampBaseline};
 
@@ -335,6 +337,8 @@ pub enum SinkReport {
     Disk(DiskStats),
     Http(HttpStats),
     S3(S3Stats),
+    /// A series of files (`-o part-{k}.csv`): the files, as `files`.
+    Files(FilesStats),
 }
 
 impl SinkReport {

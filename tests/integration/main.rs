@@ -21,6 +21,7 @@ mod language;
 mod latency;
 mod output;
 mod report;
+mod series;
 mod signals;
 mod stamp;
 mod stamp_reading;

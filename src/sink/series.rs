@@ -1,0 +1,353 @@
+//! A series of files (`-o part-{k:04}.csv --file-size 1GB`): one sink that
+//! cuts the stream into numbered files, in order, on record boundaries.
+//!
+//! The split happens on the writer's side, after the generator threads,
+//! so the bytes are the same whatever `--threads` is: the files, put end
+//! to end with the repeated headers taken out, are the one file the same
+//! seed writes. Each file is its own sink, made by an [`Opener`] (a plain
+//! file today; a compressor around one, or an object-store key, can be
+//! slotted in there), and is finished ([`Sink::finish`]) as it closes.
+//!
+//! Each write takes whole records planned into the current file (a
+//! "span"): the chunks the generator hands over hold whole records, so a
+//! span's end is found by scanning forward from a record's start. A write
+//! the destination takes only in part leaves the rest of the span for the
+//! next call; a failed one is cut back to the span's start by
+//! [`Sink::rewind`], so every file ends on a whole record.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result, bail};
+
+use super::{Existing, FileSink, Sink, SinkReport};
+use crate::stats::{FileBytes, FilesStats};
+
+mod plan;
+pub use plan::{Names, RecordEnds, SeriesPlan, Split};
+
+/// Opens file `name` of a series, ready to write from its start.
+pub type Opener = Box<dyn FnMut(&str) -> Result<Box<dyn Sink>> + Send>;
+
+/// Opens a series of plain files: makes the directory, refuses one it
+/// cannot write to and, without `--force`, any file this series could name
+/// that is already there, all before a byte is written.
+pub fn open(plan: &SeriesPlan, existing: Existing, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>> {
+    let dir = &plan.names.dir;
+    if let Err(err) = fs::create_dir_all(dir) {
+        bail!(
+            "cannot create directory {} for {}: {err}; choose a directory you can write to",
+            dir.display(),
+            plan.names.template
+        );
+    }
+    writable(dir)?;
+    if existing == Existing::Refuse {
+        refuse_existing(&plan.names)?;
+    }
+    let opener: Opener = Box::new(move |name| {
+        let file = FileSink::open(Path::new(name), existing, &stop)?;
+        Ok(Box::new(file) as Box<dyn Sink>)
+    });
+    Ok(Box::new(Series::new(plan.clone(), opener)))
+}
+
+/// Refuses a directory the files cannot be made in, before any is: a
+/// failure at the second file would leave a cut-short data set.
+fn writable(dir: &Path) -> Result<()> {
+    let shown = dir.display();
+    let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
+        .with_context(|| format!("cannot use directory {shown}: a NUL in its name"))?;
+    // SAFETY: access(2) reads a NUL-terminated path we own.
+    if unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
+        let err = io::Error::last_os_error();
+        bail!("cannot write files in {shown}: {err}; choose a directory you can write to");
+    }
+    Ok(())
+}
+
+/// Without `--force`, any file of the directory that this series could
+/// name is refused: with `--file-size` how many files there will be is
+/// not known up front, and an old file left among new ones would join
+/// the data set.
+fn refuse_existing(names: &Names) -> Result<()> {
+    let dir = &names.dir;
+    let entries =
+        fs::read_dir(dir).with_context(|| format!("cannot list directory {}", dir.display()))?;
+    let mut clashes: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| names.could_name(name))
+        .collect();
+    clashes.sort();
+    if let Some(first) = clashes.first() {
+        let more = match clashes.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        bail!(
+            "refusing to overwrite {}{more}: it exists and is a file of the series {}; pass --force to replace the series' files or write elsewhere",
+            dir.join(first).display(),
+            names.template
+        );
+    }
+    Ok(())
+}
+
+/// The file being written.
+struct Current {
+    sink: Box<dyn Sink>,
+    name: String,
+    /// Bytes in the file, an inserted header included.
+    bytes: u64,
+    /// Of those, the stream's (all but an inserted header).
+    data_bytes: u64,
+    records: u64,
+}
+
+/// The series sink (see the top of this file).
+pub struct Series {
+    plan: SeriesPlan,
+    opener: Opener,
+    current: Option<Current>,
+    /// The number of the next file to open.
+    next: u64,
+    /// The last file opened, for a failure to name once it is closed or
+    /// removed.
+    last_name: Option<String>,
+    /// Files already closed, in order.
+    closed: Vec<FileBytes>,
+    /// Bytes of the stream's own header still to go into the first file.
+    stream_header_left: usize,
+    /// Of the span planned into the current file, the bytes still to
+    /// write and those written (what a failed write cuts back).
+    span_left: usize,
+    span_written: usize,
+    /// Records and bytes of the stream planned so far, as one file would
+    /// hold them: where `--files` puts each file's end.
+    stream_records: u64,
+    stream_bytes: u64,
+}
+
+impl Series {
+    pub fn new(plan: SeriesPlan, opener: Opener) -> Series {
+        let stream_header_left = match (&plan.header, plan.stream_has_header) {
+            (Some(header), true) => header.len(),
+            _ => 0,
+        };
+        Series {
+            plan,
+            opener,
+            current: None,
+            next: 0,
+            last_name: None,
+            closed: Vec::new(),
+            stream_header_left,
+            span_left: 0,
+            span_written: 0,
+            stream_records: 0,
+            stream_bytes: 0,
+        }
+    }
+
+    /// Plans the next span from `buf`, which starts on a record (or on the
+    /// stream's header): opens a file if none is, and moves to the next
+    /// while the current one has no room for the next record.
+    fn plan_span(&mut self, buf: &[u8]) -> io::Result<()> {
+        if self.stream_header_left > 0 {
+            if self.current.is_none() {
+                self.open_next(false)?;
+            }
+            self.span_left = self.stream_header_left.min(buf.len());
+            self.stream_header_left -= self.span_left;
+            self.stream_bytes += self.span_left as u64;
+            return Ok(());
+        }
+        loop {
+            if self.current.is_none() {
+                self.open_next(true)?;
+            }
+            let (records, bytes) = self.fit(buf);
+            if records > 0 {
+                self.span_left = bytes;
+                self.stream_records += records;
+                self.stream_bytes += bytes as u64;
+                if let Some(current) = self.current.as_mut() {
+                    current.records += records;
+                }
+                return Ok(());
+            }
+            self.close_current()?;
+        }
+    }
+
+    /// The whole records at the start of `buf` that go in the current
+    /// file, and their bytes. A record too large for any file goes alone
+    /// into one of its own.
+    fn fit(&self, buf: &[u8]) -> (u64, usize) {
+        let Some(current) = self.current.as_ref() else {
+            return (0, 0);
+        };
+        let k = self.next - 1;
+        let (mut records, mut at) = (0, 0);
+        while at < buf.len() {
+            // A record cut short (a replayed file's last line without its
+            // newline) is taken as it is.
+            let end = self
+                .plan
+                .ends
+                .first_end(&buf[at..])
+                .map_or(buf.len(), |end| at + end);
+            let fits = match self.plan.split {
+                Split::Bytes(limit) => current.bytes + end as u64 <= limit,
+                Split::Records(each) => current.records + records < each,
+                Split::EvenRecords { files, total } => {
+                    k + 1 >= files || self.stream_records + records < share(total, files, k + 1)
+                }
+                Split::EvenBytes { files, total } => {
+                    k + 1 >= files || self.stream_bytes + end as u64 <= share(total, files, k + 1)
+                }
+            };
+            let by_bytes = matches!(self.plan.split, Split::Bytes(_) | Split::EvenBytes { .. });
+            let alone = by_bytes && current.records + records == 0;
+            if !fits && !alone {
+                break;
+            }
+            records += 1;
+            at = end;
+            if !fits {
+                break;
+            }
+        }
+        (records, at)
+    }
+
+    /// Opens the next file, putting the header in first unless the stream
+    /// brings its own. A file whose header cannot be written is removed:
+    /// it holds nothing of the data.
+    fn open_next(&mut self, insert_header: bool) -> io::Result<()> {
+        let name = self.plan.names.name(self.next);
+        let mut sink = (self.opener)(&name).map_err(|err| io::Error::other(format!("{err:#}")))?;
+        self.next += 1;
+        self.last_name = Some(name.clone());
+        let mut bytes = 0;
+        if let (true, Some(header)) = (insert_header, self.plan.header.as_ref()) {
+            if let Err(err) = write_all(sink.as_mut(), header) {
+                drop(sink);
+                let _ = fs::remove_file(&name);
+                return Err(err);
+            }
+            bytes = header.len() as u64;
+        }
+        self.current = Some(Current {
+            sink,
+            name,
+            bytes,
+            data_bytes: 0,
+            records: 0,
+        });
+        Ok(())
+    }
+
+    /// Finishes the current file and lists it.
+    fn close_current(&mut self) -> io::Result<()> {
+        let Some(mut current) = self.current.take() else {
+            return Ok(());
+        };
+        let finished = current.sink.finish();
+        self.closed.push(FileBytes {
+            name: current.name,
+            bytes: current.bytes,
+        });
+        finished
+    }
+}
+
+/// Where the `k`-th of `files` near-equal parts of `total` ends.
+fn share(total: u64, files: u64, k: u64) -> u64 {
+    (u128::from(total) * u128::from(k) / u128::from(files.max(1))) as u64
+}
+
+/// Writes `bytes` whole, as `io::Write::write_all` does, through a sink.
+fn write_all(sink: &mut dyn Sink, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        match sink.write(bytes) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = &bytes[n..],
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+impl Sink for Series {
+    /// The file being written, or last written (what a failure names);
+    /// the template before the first.
+    fn name(&self) -> &str {
+        match (&self.current, &self.last_name) {
+            (Some(current), _) => &current.name,
+            (None, Some(last)) => last,
+            (None, None) => &self.plan.names.template,
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.span_left == 0 {
+            self.span_written = 0;
+            self.plan_span(buf)?;
+        }
+        let Some(current) = self.current.as_mut() else {
+            return Err(io::Error::other("no file of the series is open"));
+        };
+        let take = self.span_left.min(buf.len());
+        let written = current.sink.write(&buf[..take])?;
+        current.bytes += written as u64;
+        current.data_bytes += written as u64;
+        self.span_left -= written;
+        self.span_written += written;
+        Ok(written)
+    }
+
+    /// Cuts the current file back to the start of the span a failed write
+    /// tore (all of it from the chunk being written), and removes the file
+    /// if nothing of the data is left in it.
+    fn rewind(&mut self, torn: usize) -> io::Result<usize> {
+        let cut = match self.span_left {
+            0 => 0,
+            _ => self.span_written,
+        };
+        let Some(current) = self.current.as_mut() else {
+            return Ok(torn);
+        };
+        let left = current.sink.rewind(cut)?;
+        let removed = cut - left;
+        current.bytes -= removed as u64;
+        current.data_bytes -= removed as u64;
+        (self.span_left, self.span_written) = (0, 0);
+        if current.data_bytes == 0 && left == 0 {
+            let name = std::mem::take(&mut current.name);
+            self.current = None;
+            fs::remove_file(&name)?;
+        }
+        Ok(torn.saturating_sub(removed))
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.close_current()
+    }
+
+    fn report(&self) -> SinkReport {
+        let mut files = self.closed.clone();
+        files.extend(self.current.as_ref().map(|current| FileBytes {
+            name: current.name.clone(),
+            bytes: current.bytes,
+        }));
+        SinkReport::Files(FilesStats { files })
+    }
+}

@@ -1,0 +1,20 @@
+//! What a series of files (`-o part-{k}.csv`) adds to the report: each
+//! file's name and bytes, in order, as they are on disk. Apart from the
+//! other destinations' figures because a series is a list, not counters.
+
+use serde::Serialize;
+
+/// The files of a series, in order: `files` in `--stats=json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FilesStats {
+    pub files: Vec<FileBytes>,
+}
+
+/// One file of a series: its path and its size, an inserted header
+/// included (so the sizes add up to more than `bytes`, which counts the
+/// data as one file would hold it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileBytes {
+    pub name: String,
+    pub bytes: u64,
+}
