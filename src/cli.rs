@@ -23,6 +23,7 @@ use crate::source::bytes::Fill;
 mod disk;
 mod http;
 mod net;
+mod s3;
 mod series;
 mod stamp;
 mod values;
@@ -30,6 +31,7 @@ mod verify;
 pub use disk::DiskArgs;
 pub use http::{CatchHttpArgs, HttpArgs};
 pub use net::{CatchArgs, NetArgs, ReplayArgs};
+pub use s3::S3Args;
 pub use series::SeriesArgs;
 pub use stamp::{ContentArgs, VerifyFileArgs};
 pub use values::{MAX_THREADS, Shard, parse_count, parse_duration, parse_rate, parse_size};
@@ -377,6 +379,9 @@ pub struct CommonArgs {
 
     #[command(flatten)]
     pub http: HttpArgs,
+
+    #[command(flatten)]
+    pub s3: S3Args,
 }
 
 /// The summary and report lines, alike for every command that writes and

@@ -31,6 +31,7 @@ mod jobs;
 pub use jobs::{Jobs, Split};
 mod net;
 mod numbering;
+mod s3;
 mod series;
 mod source;
 mod stamp;
@@ -96,6 +97,8 @@ pub struct Config {
     pub http: Option<HttpOptions>,
     /// `--jobs N` over 1: each job's file or region (see `jobs.rs`).
     pub jobs: Option<Jobs>,
+    /// The S3 object `-o` names, if it names one.
+    pub s3: Option<crate::sink::s3::S3Options>,
     /// `-o` with `{k}`: a series of files (see `sink/series.rs`).
     pub series: Option<crate::sink::series::SeriesPlan>,
     /// `--until-steady` and its `--steady-window`.
@@ -106,6 +109,9 @@ impl Config {
     /// Where `-o` points, for [`sink::open`](crate::sink::open): the one
     /// place the destination's kind is read off the checked options.
     pub fn destination(&self) -> Destination<'_> {
+        if let Some(s3) = &self.s3 {
+            return Destination::S3(s3);
+        }
         if let Some(series) = &self.series {
             return Destination::Series(series);
         }
@@ -251,16 +257,20 @@ impl Config {
         let network = net::network(&common)?;
         let header_row = crate::source::header_row(&source, first, framing);
         let http = http::http(&common, &source, header_row)?;
-        let remote = network.is_some() || http.is_some();
+        let mut s3 = s3::s3(&common)?;
+        if let Some(s3) = &mut s3 {
+            s3::hold_parts(&mut flow, s3, common.lwm.is_some());
+        }
+        let remote = network.is_some() || http.is_some() || s3.is_some();
         let files = series::series(&common, &source, framing, &limits, header_row, remote)?;
         let split = jobs::split(&mut common, remote)?;
-        let disk = match (&http, &files) {
-            (None, None) => disk::disk(&common, network.as_ref())?,
+        let disk = match (&http, &files, &s3) {
+            (None, None, None) => disk::disk(&common, network.as_ref())?,
             _ => None,
         };
         let existing = Existing::from_flags(common.force, common.append);
         let time = time_source(sequence.as_ref(), common.seed.is_some());
-        let verify = verify::verify(&common, &source, time, disk.as_ref())?;
+        let verify = verify::verify(&common, &source, time, disk.as_ref(), s3.is_some())?;
         jobs::steady(&common, verify.is_some())?;
         let jobs = jobs::jobs(&common, split, &source, disk.as_ref(), verify.is_some())?;
         let regions = match jobs.as_ref().map(|jobs| &jobs.split) {
@@ -329,6 +339,7 @@ impl Config {
             disk,
             verify,
             http,
+            s3,
             jobs,
             series: files,
             steady: common

@@ -86,10 +86,12 @@ pub fn only(config: &Config, run: &Run) -> Result<Ending> {
 /// Reads the destination back and compares it, with live progress as a
 /// write shows it; also says whether the progress display appeared.
 fn check(config: &Config, limits: Limits, run: &Run) -> Result<(VerifyStats, bool)> {
-    let disk = config
-        .disk
-        .as_ref()
-        .expect("the configuration allows a verify only on a disk");
+    // The configuration allows a verify only on a disk or an S3 object.
+    let (direct, queue_depth) = match (&config.disk, &config.s3) {
+        (Some(disk), _) => (disk.direct, disk.queue_depth),
+        (None, Some(s3)) => (false, s3.queue_depth),
+        (None, None) => (false, 1),
+    };
     let counters = Arc::new(Counters::default());
     let report = report::Report {
         interval: None,
@@ -119,8 +121,9 @@ fn check(config: &Config, limits: Limits, run: &Run) -> Result<(VerifyStats, boo
             limits,
             chunk_bytes: config.flow.chunk_bytes,
             hwm_bytes: config.flow.hwm_bytes,
-            direct: disk.direct,
-            queue_depth: disk.queue_depth,
+            direct,
+            queue_depth,
+            object: config.s3.as_ref(),
         },
         &run.stop_flag(),
         &counters,

@@ -54,6 +54,7 @@ pub(super) fn known_scheme(output: &std::path::Path) -> Result<(), clap::Error> 
     if scheme.eq_ignore_ascii_case("http")
         || scheme.eq_ignore_ascii_case("https")
         || scheme == "tcp"
+        || scheme == "s3"
     {
         return Ok(());
     }
@@ -62,7 +63,7 @@ pub(super) fn known_scheme(output: &std::path::Path) -> Result<(), clap::Error> 
         false => String::new(),
     };
     Err(usage(format!(
-        "-o {}: gush does not send to {scheme}:// URLs{hint}; it sends to http://, https://, tcp:// and unix: (a file path has no `://`)",
+        "-o {}: gush does not send to {scheme}:// URLs{hint}; it sends to http://, https://, s3://, tcp:// and unix: (a file path has no `://`)",
         crate::sink::http::mask_password(&output.to_string_lossy())
     )))
 }

@@ -22,7 +22,9 @@ pub(super) fn network(common: &CommonArgs) -> Result<Option<Network>, clap::Erro
         Some(parsed) => parsed.map_err(usage)?,
         // A web endpoint takes --connect-timeout and --retry too: see
         // config/http.rs.
-        None if super::http::is_http(&common.output) => return Ok(None),
+        None if super::http::is_http(&common.output) || super::s3::is_s3(&common.output) => {
+            return Ok(None);
+        }
         None => {
             let given = [
                 ("--connect-timeout", net.connect_timeout.is_some()),

@@ -22,7 +22,12 @@ impl VerifyConfig {
             "--stats-file",
             args.summary.stats_file.as_deref(),
         )?;
+        let object = match args.file.to_str().filter(|_| super::s3::is_s3(&args.file)) {
+            Some(url) => Some(super::s3::to_read(url, args.direct)?),
+            None => None,
+        };
         Ok(VerifyConfig {
+            object,
             file: args.file,
             direct: args.direct,
             acks: args.acks,

@@ -22,6 +22,7 @@ pub(super) fn verify(
     source: &SourceSpec,
     time: TimeSource,
     disk: Option<&DiskOptions>,
+    object: bool,
 ) -> Result<Option<Mode>, clap::Error> {
     let args = &common.verify;
     let (mode, flag) = match (args.verify, args.verify_only) {
@@ -29,9 +30,9 @@ pub(super) fn verify(
         (true, _) => (Mode::AfterWrite, "--verify"),
         (false, true) => (Mode::Only, "--verify-only"),
     };
-    if disk.is_none() {
+    if disk.is_none() && !object {
         return Err(usage(format!(
-            "{flag} reads back a regular file or block device, and -o {} is not one",
+            "{flag} reads back a regular file or block device (or an S3 object), and -o {} is none of them",
             common.output.display()
         )));
     }

@@ -321,6 +321,7 @@ impl Writer<'_> {
                 "sent in the request body"
             }
             SinkReport::Http(_) => "taken by the server",
+            SinkReport::S3(_) => "in parts the store took",
             SinkReport::Stream | SinkReport::Disk(_) | SinkReport::Files(_) => "written",
         };
         let mut message = format!(

@@ -12,7 +12,9 @@ use std::fmt::Write as _;
 use super::monitor::History;
 use super::sparkline::sparkline;
 use super::{latency, progress, seconds, size, verify};
-use crate::stats::{DiskStats, FilesStats, HttpMode, HttpStats, NetStats, SinkReport, Stats};
+use crate::stats::{
+    DiskStats, FilesStats, HttpMode, HttpStats, NetStats, S3Stats, SinkReport, Stats,
+};
 
 /// Runs shorter than this get no sparklines: too few samples to draw.
 const SPARKLINE_MIN_S: f64 = 2.0;
@@ -38,7 +40,7 @@ pub fn human(s: &Stats, history: &History) -> String {
             lines.extend(region_lines(disk));
         }
         SinkReport::Files(files) => lines.push(files_line(files)),
-        SinkReport::Stream | SinkReport::Http(_) => {}
+        SinkReport::Stream | SinkReport::Http(_) | SinkReport::S3(_) => {}
     }
     // The headline stands at the margin, the rest under it.
     let mut out = headline(s) + "\n";
@@ -50,6 +52,10 @@ pub fn human(s: &Stats, history: &History) -> String {
     }
     if let SinkReport::Http(http) = &s.sink {
         let _ = writeln!(out, "  {}", http_line(http));
+    }
+    if let SinkReport::S3(s3) = &s.sink {
+        let _ = writeln!(out, "  {}", s3_line(s3));
+        let _ = writeln!(out, "  {}", http_line(&s3.http));
     }
     out.push_str(&sparklines(s, history));
     out
@@ -240,7 +246,7 @@ pub fn http_line(http: &HttpStats) -> String {
         }
     }
     let depth = match http.http_mode {
-        HttpMode::Batch => format!(", depth {}", http.http_queue_depth),
+        HttpMode::Batch | HttpMode::S3 => format!(", depth {}", http.http_queue_depth),
         HttpMode::Stream => String::new(),
     };
     format!(
@@ -252,6 +258,36 @@ pub fn http_line(http: &HttpStats) -> String {
         http.server_pauses,
         seconds(http.server_paused_s),
     )
+}
+
+/// `s3: 1 object completed (s3://b/k), 3 parts of 5 MiB`, or what was
+/// aborted: the objects a run left in the store.
+pub fn s3_line(s3: &S3Stats) -> String {
+    let objects = match s3.objects.len() {
+        0 => "no object completed".to_string(),
+        1 => format!("1 object completed ({})", s3.objects[0]),
+        n => format!(
+            "{n} objects completed ({} … {})",
+            s3.objects[0],
+            s3.objects[n - 1]
+        ),
+    };
+    let parts = match s3.parts {
+        0 => ", one PUT each".to_string(),
+        n => format!(", {n} parts of {}", size(s3.part_size as f64)),
+    };
+    let aborted = match s3.aborted {
+        true => "; the multipart upload was aborted, no partial object is left",
+        false => "",
+    };
+    let raised = match s3.hwm_raised_from {
+        Some(from) => format!(
+            "; hwm raised from {} to hold the parts in flight",
+            size(from as f64)
+        ),
+        None => String::new(),
+    };
+    format!("s3: {objects}{parts}{aborted}{raised}")
 }
 
 /// Throughput and buffer occupancy over the run, for a run long enough to

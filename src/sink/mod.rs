@@ -15,6 +15,7 @@ pub mod disk;
 pub mod file;
 pub mod http;
 pub mod net;
+pub mod s3;
 pub mod series;
 
 pub use disk::{DiskOptions, DiskSink};
@@ -216,6 +217,9 @@ pub enum Destination<'a> {
     Network(&'a Network),
     /// `http://` or `https://`.
     Http(&'a HttpOptions),
+    /// `s3://BUCKET/KEY`: one object; a series opens each of its keys
+    /// here with [`s3::S3Options::with_key`].
+    S3(&'a s3::S3Options),
     /// A series of files: `-o part-{k}.csv` with `--file-size` and kin.
     Series(&'a series::SeriesPlan),
 }
@@ -255,6 +259,7 @@ pub fn open(dest: Destination, existing: Existing, stop: Arc<AtomicBool>) -> Res
         },
         Destination::Network(network) => Box::new(NetSink::connect(network, stop)?),
         Destination::Http(options) => http::open(options, stop)?,
+        Destination::S3(options) => s3::open(options, stop)?,
         Destination::Series(plan) => series::open(plan, existing, stop)?,
     })
 }

@@ -336,6 +336,7 @@ pub enum SinkReport {
     Network(NetStats),
     Disk(DiskStats),
     Http(HttpStats),
+    S3(S3Stats),
     /// A series of files (`-o part-{k}.csv`): the files, as `files`.
     Files(FilesStats),
 }
@@ -469,6 +470,29 @@ pub struct HttpStats {
     pub http_queue_depth: u64,
 }
 
+/// What an S3 destination adds to the summary: the objects the store
+/// has whole, the parts sent, and every request by status class with the
+/// store's pauses (503 SlowDown), as for HTTP.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct S3Stats {
+    #[serde(flatten)]
+    pub http: HttpStats,
+    /// `s3://` URLs of the objects completed, in the order they were.
+    #[serde(rename = "s3_objects")]
+    pub objects: Vec<String>,
+    /// Parts sent in multipart uploads (0 for a single PUT).
+    #[serde(rename = "s3_parts")]
+    pub parts: u64,
+    #[serde(rename = "s3_part_size")]
+    pub part_size: u64,
+    /// A multipart upload was aborted: its parts are gone from the store.
+    #[serde(rename = "s3_aborted")]
+    pub aborted: bool,
+    /// The `--hwm` raised to hold the parts in flight, if it was.
+    #[serde(rename = "s3_hwm_raised_from")]
+    pub hwm_raised_from: Option<u64>,
+}
+
 /// How an HTTP destination sent, as the summary names it (`http_mode`):
 /// the `--http` choice, kept here so the counters need nothing of the sink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -478,6 +502,8 @@ pub enum HttpMode {
     Batch,
     /// One request whose chunked body is the whole output.
     Stream,
+    /// An S3 object: one PUT, or a multipart upload of parts.
+    S3,
 }
 
 impl HttpMode {
@@ -485,6 +511,7 @@ impl HttpMode {
         match self {
             HttpMode::Batch => "batch",
             HttpMode::Stream => "stream",
+            HttpMode::S3 => "s3",
         }
     }
 }

@@ -28,9 +28,28 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::chunk::{Chunk, ChunkPool, PAGE};
 
+/// What the reader reads from: a file or device, or an object in S3
+/// (ranged GETs). Positioned reads, so threads share one.
+pub trait ReadAt: Send + Sync {
+    /// As [`FileExt::read_at`]: the bytes read, 0 at the end.
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize>;
+}
+
+impl ReadAt for File {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        FileExt::read_at(self, buf, offset)
+    }
+}
+
+impl ReadAt for crate::sink::s3::read::ObjectReader {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        crate::sink::s3::read::ObjectReader::read_at(self, buf, offset)
+    }
+}
+
 /// Where and how to read.
 pub struct ReadPlan {
-    pub file: Arc<File>,
+    pub file: Arc<dyn ReadAt>,
     /// Bytes per window: a multiple of the direct-I/O alignment.
     pub window_bytes: usize,
     /// Reading threads, each with its own windows in flight.
@@ -212,7 +231,7 @@ fn read_window(
         false => want,
     };
     let space = &mut chunk.space()[..asked];
-    let failed = match read_full(&plan.file, space, offset, plan.direct) {
+    let failed = match read_full(&*plan.file, space, offset, plan.direct) {
         Ok(got) => return Ok((got.min(want), Vec::new())),
         Err(err) => err,
     };
@@ -237,7 +256,7 @@ fn salvage(
     let mut got = 0;
     for (i, piece) in buf.chunks_mut(block).enumerate() {
         let at = offset + (i * block) as u64;
-        match read_full(&plan.file, piece, at, plan.direct) {
+        match read_full(&*plan.file, piece, at, plan.direct) {
             Ok(n) => {
                 got = i * block + n;
                 if n < piece.len() {
@@ -257,7 +276,12 @@ fn salvage(
 
 /// Reads at `offset` into `buf` until it is full or the file ends; the
 /// bytes read.
-pub fn read_full(file: &File, buf: &mut [u8], offset: u64, direct: bool) -> io::Result<usize> {
+pub fn read_full(
+    file: &dyn ReadAt,
+    buf: &mut [u8],
+    offset: u64,
+    direct: bool,
+) -> io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
         match file.read_at(&mut buf[got..], offset + got as u64) {

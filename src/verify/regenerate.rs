@@ -57,6 +57,9 @@ pub struct Check<'a> {
     pub hwm_bytes: u64,
     pub direct: bool,
     pub queue_depth: usize,
+    /// The S3 object `path` names, read with ranged GETs, `queue_depth`
+    /// at once; `None` for a file or device.
+    pub object: Option<&'a crate::sink::s3::S3Options>,
 }
 
 /// Reads `check.path` back and compares it with the regenerated data,
@@ -134,6 +137,9 @@ struct Reading {
 }
 
 fn start_reading(check: &Check, stop: &Arc<AtomicBool>) -> Result<Reading> {
+    if let Some(object) = check.object {
+        return start_reading_object(check, object, stop);
+    }
     let opened = open::open(check.path, check.direct)?;
     // A device is read as far as the data goes, not to its end.
     let limit = check.limits.bytes.filter(|_| opened.is_device);
@@ -159,6 +165,35 @@ fn start_reading(check: &Check, stop: &Arc<AtomicBool>) -> Result<Reading> {
         file_bytes,
         block_device,
         from_device,
+    })
+}
+
+/// An S3 object: as many readers as `--queue-depth`, each a ranged GET
+/// of a window at a time, the windows back in order as for O_DIRECT.
+fn start_reading_object(
+    check: &Check,
+    object: &crate::sink::s3::S3Options,
+    stop: &Arc<AtomicBool>,
+) -> Result<Reading> {
+    let opened = crate::sink::s3::read::ObjectReader::open(object, Arc::clone(stop))?;
+    let file_bytes = opened.bytes();
+    let threads = check.queue_depth.max(1);
+    let slots = ((check.hwm_bytes / check.chunk_bytes as u64) as usize / threads).max(1);
+    let reader = Reader::start(ReadPlan {
+        file: Arc::new(opened),
+        window_bytes: check.chunk_bytes,
+        threads,
+        slots,
+        limit: None,
+        direct: false,
+        salvage_block: None,
+        stop: Arc::clone(stop),
+    });
+    Ok(Reading {
+        reader,
+        file_bytes,
+        block_device: false,
+        from_device: true,
     })
 }
 

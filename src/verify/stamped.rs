@@ -12,7 +12,6 @@
 //! every block (`reader.rs`, shared with `--verify`), settle the tail, and
 //! report (`verdict.rs`), in the run's shape (`run.rs`).
 
-use std::fs::File;
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,12 +26,13 @@ use super::classify::{Class, Judge};
 use super::open::{self, Opened};
 use super::passes::Passes;
 use super::progress::{Live, Ticker};
-use super::reader::{self, ReadPlan, Reader};
+use super::reader::{self, ReadAt, ReadPlan, Reader};
 use super::verdict::{AckCounts, Verdict, human};
 use crate::chunk::Chunk;
 use crate::language::stamp::{Header, Layout, MIN_BLOCK, header, intact};
 use crate::report::{self, StatsFormat, size};
 use crate::run::{self, Ending, Run};
+use crate::sink::s3::read::ObjectReader;
 
 /// Bytes per read: large enough for disk speed, small enough that a few in
 /// flight cost little.
@@ -55,6 +55,9 @@ pub struct VerifyConfig {
     pub stats_file: Option<PathBuf>,
     /// One progress line per interval on stderr; `None` with `-q`.
     pub interval: Option<std::time::Duration>,
+    /// The S3 object `file` names (`s3://BUCKET/KEY`), read with ranged
+    /// GETs; `None` for a file or device.
+    pub object: Option<crate::sink::s3::S3Options>,
 }
 
 /// `gush verify FILE`, run in the shape of [`run::drive`].
@@ -96,19 +99,38 @@ fn refuse_stream(path: &Path) -> Result<()> {
 /// every block up to the stamped total, settle what lies past the file's
 /// end, report.
 fn check(config: &VerifyConfig, run: &Run) -> Result<Ending> {
-    let opened = open::open(&config.file, config.direct)?;
+    // What is read: an object's ranged GETs, or the file (a second handle
+    // on it for the readers, the first kept to ask where reads come from).
+    let (file, bytes, is_device, opened): (Arc<dyn ReadAt>, u64, bool, Option<Opened>) =
+        match &config.object {
+            Some(object) => {
+                let object = ObjectReader::open(object, run.stop_flag())?;
+                let bytes = object.bytes();
+                (Arc::new(object), bytes, false, None)
+            }
+            None => {
+                let opened = open::open(&config.file, config.direct)?;
+                let file = opened.file.try_clone().with_context(|| {
+                    format!("cannot open {} again to read it", config.file.display())
+                })?;
+                (Arc::new(file), opened.bytes, opened.is_device, Some(opened))
+            }
+        };
     let name = config.file.display().to_string();
-    let layout = match find_layout(&opened, &name, config.direct, run)? {
+    let layout = match find_layout(&*file, bytes, &name, config.direct, run)? {
         Ok(layout) => layout,
         Err(ending) => return Ok(ending),
     };
     let started = Instant::now();
     let block = u64::from(layout.block);
-    let end = opened.bytes.min(layout.total);
-    let from_device = opened.reads_device(config.direct, end);
+    let end = bytes.min(layout.total);
+    // An object is read from the store, never from a cache of ours.
+    let from_device = opened
+        .as_ref()
+        .is_none_or(|opened| opened.reads_device(config.direct, end));
     let mut verdict = Verdict {
         file: name,
-        file_bytes: opened.bytes,
+        file_bytes: bytes,
         direct: config.direct,
         read_from: if from_device { "device" } else { "page cache" },
         seed: layout.seed,
@@ -132,9 +154,9 @@ fn check(config: &VerifyConfig, run: &Run) -> Result<Ending> {
         }
         None => None,
     };
-    let is_device = opened.is_device;
+    drop(opened);
     let mut reader = Reader::start(ReadPlan {
-        file: Arc::new(opened.file),
+        file,
         window_bytes: WINDOW.max(block as usize),
         threads: READERS,
         slots: 1,
@@ -167,12 +189,13 @@ fn check(config: &VerifyConfig, run: &Run) -> Result<Ending> {
 /// The layout the first intact block tells, or how the check ends
 /// without one (its line printed).
 fn find_layout(
-    opened: &Opened,
+    file: &dyn ReadAt,
+    bytes: u64,
     name: &str,
     direct: bool,
     run: &Run,
 ) -> Result<Result<Layout, Ending>> {
-    let first = first_intact(&opened.file, opened.bytes, direct, &run.stop_flag())
+    let first = first_intact(file, bytes, direct, &run.stop_flag())
         .with_context(|| format!("verify {name}: look for its first stamped block"))?;
     if run.stopped() {
         report::stderr_line(&format!(
@@ -183,8 +206,8 @@ fn find_layout(
     let Some(first) = first else {
         report::stderr_line(&format!(
             "gush verify: {name}: no intact stamped block in {} ({} bytes): not written by `gush bytes --fill stamped`, or every block is damaged",
-            size(opened.bytes as f64),
-            opened.bytes
+            size(bytes as f64),
+            bytes
         ));
         return Ok(Err(Ending::Differs));
     };
@@ -257,7 +280,7 @@ fn classify_all(
 /// The first intact stamped block, looked for at every 512-byte step from
 /// the start: a damaged first block must not hide a good file.
 fn first_intact(
-    file: &File,
+    file: &dyn ReadAt,
     bytes: u64,
     direct: bool,
     stop: &AtomicBool,

@@ -15,6 +15,7 @@ mod http;
 mod http_faults;
 mod http_refusals;
 mod replay;
+mod s3;
 mod send;
 
 #[path = "../common/mod.rs"]

@@ -1,0 +1,345 @@
+//! `-o s3://BUCKET/KEY` against a real S3-compatible server (moto, see
+//! `s3/kit.rs`) on loopback: objects byte-identical to the same run on
+//! stdout, single PUT and multipart; the store's 503 SlowDown counted as
+//! pauses; Ctrl-C leaving nothing behind; a missing bucket or endpoint
+//! refused before any data is made.
+
+#[path = "s3/kit.rs"]
+mod kit;
+
+use std::process::Stdio;
+
+use kit::{Moto, SlowDownProxy, gush_s3};
+
+use crate::common::{RUN_LIMIT, final_stats, num, output_bounded, run, send_signal, wait_until};
+
+/// Runs `args` with `s3_args` to `-o s3://gush/KEY` (JSON summary) and
+/// `args` alone to stdout, and checks the object is the stdout bytes;
+/// returns the summary.
+fn round_trip(
+    moto: &Moto,
+    endpoint: &str,
+    key: &str,
+    args: &[&str],
+    s3_args: &[&str],
+) -> serde_json::Value {
+    let url = format!("s3://gush/{key}");
+    let mut with_output = args.to_vec();
+    with_output.extend(s3_args);
+    with_output.extend(["-o", &url, "--stats=json"]);
+    let child = gush_s3(endpoint, &with_output)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (code, want, err) = run(args);
+    assert_eq!(code, 0, "{err}");
+    let got = moto.object("gush", key).expect("the object is there");
+    assert!(
+        got == want,
+        "{key}: {} bytes in the store, {} on stdout",
+        got.len(),
+        want.len()
+    );
+    assert!(
+        moto.open_uploads("gush").is_empty(),
+        "an upload was left open"
+    );
+    final_stats(&stderr)
+}
+
+#[test]
+fn lines_go_up_in_parts_byte_identical() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let args = ["lines", "-s", "12MiB", "--seed", "1"];
+    let s3_args = ["--part-size", "5MiB", "--queue-depth", "2"];
+    let stats = round_trip(&moto, &moto.endpoint(), "lines.txt", &args, &s3_args);
+    assert_eq!(num(&stats, "s3_parts"), 3, "{stats}");
+    assert_eq!(stats["s3_objects"][0], "s3://gush/lines.txt");
+    // Create, three parts, complete, and the probe's list: all 2xx.
+    assert_eq!(
+        num(&stats, "status_2xx"),
+        num(&stats, "requests"),
+        "{stats}"
+    );
+}
+
+#[test]
+fn records_under_one_part_are_a_single_put() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let args = ["records", "--preset", "users", "-n", "5000", "--seed", "4"];
+    let stats = round_trip(&moto, &moto.endpoint(), "users.csv", &args, &[]);
+    assert_eq!(num(&stats, "s3_parts"), 0, "{stats}");
+    assert_eq!(num(&stats, "requests"), 2, "the probe and one PUT: {stats}");
+}
+
+#[test]
+fn bytes_go_up_in_parts_byte_identical() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let args = ["bytes", "-s", "12MiB", "--seed", "5"];
+    let stats = round_trip(
+        &moto,
+        &moto.endpoint(),
+        "data.bin",
+        &args,
+        &["--part-size", "5MiB"],
+    );
+    assert_eq!(num(&stats, "s3_parts"), 3, "{stats}");
+}
+
+#[test]
+fn parts_below_five_mib_are_refused_up_front() {
+    let (code, _, stderr) = run(&[
+        "bytes",
+        "-s",
+        "1MiB",
+        "--part-size",
+        "4MiB",
+        "-o",
+        "s3://gush/x",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--part-size 4 MiB is below S3's minimum part of 5 MiB"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn slow_down_answers_are_counted_as_pauses_and_nothing_is_lost() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let proxy = SlowDownProxy::start(moto.port);
+    let args = ["bytes", "-s", "26MiB", "--seed", "7"];
+    let s3_args = ["--part-size", "5MiB", "--queue-depth", "2"];
+    let stats = round_trip(&moto, &proxy.endpoint(), "slow.bin", &args, &s3_args);
+    let refused = proxy.refused.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(refused >= 2, "the proxy refused {refused} parts");
+    assert_eq!(num(&stats, "server_pauses"), refused, "{stats}");
+    assert_eq!(num(&stats, "status_5xx"), refused, "{stats}");
+    assert_eq!(num(&stats, "s3_parts"), 6, "{stats}");
+}
+
+#[test]
+fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let mut child = gush_s3(
+        &moto.endpoint(),
+        &[
+            "bytes",
+            "-s",
+            "200MiB",
+            "--part-size",
+            "5MiB",
+            "--sink-rate",
+            "20MiB/s",
+            "-o",
+            "s3://gush/cut.bin",
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    // Mid-upload: the multipart upload is open on the server.
+    wait_until("starting a multipart upload", &mut child, |_| {
+        !moto.open_uploads("gush").is_empty()
+    });
+    send_signal(&child, libc::SIGINT);
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("aborted"), "{stderr}");
+    assert_eq!(
+        moto.object("gush", "cut.bin"),
+        None,
+        "a partial object is visible"
+    );
+    assert!(
+        moto.open_uploads("gush").is_empty(),
+        "the upload was not aborted"
+    );
+    assert!(moto.keys("gush").is_empty());
+}
+
+#[test]
+fn a_missing_bucket_is_refused_before_any_data_is_made() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let child = gush_s3(
+        &moto.endpoint(),
+        &["lines", "-n", "10", "-o", "s3://nobucket/k"],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("NoSuchBucket"), "{stderr}");
+    assert!(!stderr.contains("lines"), "data was generated: {stderr}");
+}
+
+#[test]
+fn wrong_credentials_are_refused_with_the_stores_message() {
+    let Some(moto) = Moto::start_checking_keys("gush") else {
+        return;
+    };
+    let child = gush_s3(
+        &moto.endpoint(),
+        &["lines", "-n", "10", "-o", "s3://gush/k"],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "403 Forbidden InvalidAccessKeyId: The AWS Access Key Id you provided does not exist"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_an_error_with_the_clients_message() {
+    // A port nothing listens on: bound, then freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = gush_s3(
+        &format!("http://127.0.0.1:{port}"),
+        &["lines", "-n", "10", "-o", "s3://gush/k", "--retry", "1"],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot reach s3://gush/k"), "{stderr}");
+    assert!(
+        stderr.contains("connect") || stderr.contains("Connect"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < RUN_LIMIT);
+}
+
+#[test]
+fn verify_reads_the_object_back_in_ranges_and_finds_a_difference() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let write = [
+        "bytes",
+        "-s",
+        "11MiB",
+        "--seed",
+        "3",
+        "--fill",
+        "random",
+        "--part-size",
+        "5MiB",
+        "--queue-depth",
+        "3",
+    ];
+    let run_s3 = |extra: &[&str]| {
+        let mut args = write.to_vec();
+        args.extend(extra);
+        args.extend(["-o", "s3://gush/v.txt", "--stats=json"]);
+        let child = gush_s3(&moto.endpoint(), &args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        output_bounded(child)
+    };
+    let out = run_s3(&["--verify"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(
+        num(&stats, "verified_bytes"),
+        num(&stats, "bytes"),
+        "{stats}"
+    );
+    assert_eq!(num(&stats, "bad_bytes"), 0, "{stats}");
+    // The same object checked against another seed's bytes: exit 3.
+    let mut other = write.to_vec();
+    other[4] = "4";
+    other.extend(["--verify-only", "-o", "s3://gush/v.txt"]);
+    let child = gush_s3(&moto.endpoint(), &other)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+}
+
+#[test]
+fn gush_verify_checks_a_stamped_object_in_the_store() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let write = [
+        "bytes",
+        "--fill",
+        "stamped",
+        "-s",
+        "12MiB",
+        "--seed",
+        "9",
+        "--part-size",
+        "5MiB",
+    ];
+    let mut args = write.to_vec();
+    args.extend(["-o", "s3://gush/stamped.bin"]);
+    let out = output_bounded(
+        gush_s3(&moto.endpoint(), &args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = |url: &str| {
+        let child = gush_s3(&moto.endpoint(), &["verify", url, "--stats=json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        output_bounded(child)
+    };
+    let out = check("s3://gush/stamped.bin");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // An object cut short (its first 5 MiB, put by the kit) is missing
+    // blocks: exit 3.
+    let whole = moto.object("gush", "stamped.bin").unwrap();
+    moto.put("gush", "cut.bin", &whole[..5 << 20]);
+    let out = check("s3://gush/cut.bin");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+}

@@ -1,0 +1,285 @@
+//! The S3 test kit: a real S3-compatible server (moto's server mode) on
+//! a loopback port of its own for each test, gush runs pointed at it
+//! through the standard AWS variables, plain reads of what the server
+//! holds, and a forwarding proxy that answers 503 SlowDown to every third
+//! part upload.
+//!
+//! moto checks no signatures, so the kit reads objects and lists uploads
+//! with plain requests that only claim one. It is found at `$GUSH_MOTO_SERVER`, else
+//! in the venv `.ci/run` makes (/var/tmp/gush-moto), else on PATH. With
+//! `CI` set a missing server fails the test; elsewhere the test is skipped
+//! with a printed reason.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::common::gush_std;
+
+/// How long moto may take to start answering: it imports a lot of Python.
+const READY_WITHIN: Duration = Duration::from_secs(30);
+
+/// Where moto's server is, if anywhere.
+fn moto_server() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("GUSH_MOTO_SERVER") {
+        return Some(PathBuf::from(path));
+    }
+    let venv = PathBuf::from("/var/tmp/gush-moto/bin/moto_server");
+    if venv.exists() {
+        return Some(venv);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("moto_server"))
+        .find(|candidate| candidate.exists())
+}
+
+/// A port the kernel has just handed out, free again for moto to take.
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    listener.local_addr().unwrap().port()
+}
+
+/// A running moto server, killed when dropped.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+impl Moto {
+    /// Starts one, with `bucket` made; `None` (after saying why) when moto
+    /// is not installed and this is not CI.
+    pub fn start(bucket: &str) -> Option<Moto> {
+        Moto::launch(bucket, false)
+    }
+
+    /// As [`Moto::start`], but checking credentials after the bucket is
+    /// made: moto then knows no access key at all, so every one is wrong.
+    pub fn start_checking_keys(bucket: &str) -> Option<Moto> {
+        Moto::launch(bucket, true)
+    }
+
+    fn launch(bucket: &str, check_keys: bool) -> Option<Moto> {
+        let Some(server) = moto_server() else {
+            let why =
+                "moto_server is not installed (bash .ci/run installs it into /var/tmp/gush-moto)";
+            if std::env::var_os("CI").is_some() {
+                panic!("{why}");
+            }
+            eprintln!("skipped: {why}");
+            return None;
+        };
+        let port = free_port();
+        let mut command = Command::new(&server);
+        if check_keys {
+            // moto's switch for IAM checks: the first request (making the
+            // bucket) goes unchecked, every later one is.
+            command.env("INITIAL_NO_AUTH_ACTION_COUNT", "1");
+        }
+        let child = command
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {}: {err}", server.display()));
+        let mut moto = Moto { child, port };
+        let started = Instant::now();
+        // Ready when it accepts; a request would use up the unchecked one.
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = moto.child.try_wait() {
+                panic!("moto_server exited ({status}) before answering");
+            }
+            assert!(
+                started.elapsed() < READY_WITHIN,
+                "moto_server did not answer within {READY_WITHIN:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let (status, _) = request(port, "PUT", &format!("/{bucket}"), b"").expect("moto answers");
+        assert_eq!(status, 200, "cannot make bucket {bucket}");
+        Some(moto)
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The object's bytes, or `None` if there is no such object.
+    pub fn object(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        match request(self.port, "GET", &format!("/{bucket}/{key}"), b"") {
+            Some((200, body)) => Some(body),
+            _ => None,
+        }
+    }
+
+    /// Puts an object as it is, past gush.
+    pub fn put(&self, bucket: &str, key: &str, body: &[u8]) {
+        let (status, _) = request(self.port, "PUT", &format!("/{bucket}/{key}"), body).unwrap();
+        assert_eq!(status, 200, "cannot put {key}");
+    }
+
+    /// The keys in the bucket.
+    pub fn keys(&self, bucket: &str) -> Vec<String> {
+        let (_, body) = request(self.port, "GET", &format!("/{bucket}?list-type=2"), b"").unwrap();
+        tags(&String::from_utf8_lossy(&body), "Key")
+    }
+
+    /// The multipart uploads started and neither completed nor aborted.
+    pub fn open_uploads(&self, bucket: &str) -> Vec<String> {
+        let (_, body) = request(self.port, "GET", &format!("/{bucket}?uploads"), b"").unwrap();
+        tags(&String::from_utf8_lossy(&body), "UploadId")
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The text of every `<name>…</name>` in `xml`.
+fn tags(xml: &str, name: &str) -> Vec<String> {
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+    xml.split(&open)
+        .skip(1)
+        .filter_map(|rest| rest.split_once(&close).map(|(text, _)| text.to_string()))
+        .collect()
+}
+
+/// One request to moto: (status, body); `None` if it cannot be reached.
+/// moto closes each connection after its response. It checks no
+/// signature, but a request with no Authorization at all is anonymous,
+/// and a private object is then refused: so one is sent, unsigned.
+const AUTHORIZATION: &str = "Authorization: AWS4-HMAC-SHA256 Credential=gush-test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00";
+
+fn request(port: u16, method: &str, target: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .ok()?;
+    let head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\nConnection: close\r\n{AUTHORIZATION}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body).ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok()?;
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let status = std::str::from_utf8(&response[..end])
+        .ok()?
+        .split(' ')
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some((status, response[end + 4..].to_vec()))
+}
+
+/// gush with the AWS variables pointing at `endpoint`, and none of the
+/// caller's own (a profile, a real endpoint) leaking in.
+pub fn gush_s3(endpoint: &str, args: &[&str]) -> Command {
+    let mut command = gush_std(args);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("AWS_ACCESS_KEY_ID", "gush-test")
+        .env("AWS_SECRET_ACCESS_KEY", "gush-test-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ALLOW_HTTP", "true");
+    command
+}
+
+/// A forwarding proxy in front of moto that answers every third part
+/// upload (PUT with `partNumber=`) with S3's 503 SlowDown, unforwarded.
+pub struct SlowDownProxy {
+    pub port: u16,
+    /// SlowDowns answered so far.
+    pub refused: Arc<AtomicU64>,
+}
+
+impl SlowDownProxy {
+    pub fn start(upstream: u16) -> SlowDownProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let port = listener.local_addr().unwrap().port();
+        let refused = Arc::new(AtomicU64::new(0));
+        let parts = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&refused);
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                let (parts, refused) = (Arc::clone(&parts), Arc::clone(&counted));
+                std::thread::spawn(move || {
+                    let _ = forward(client, upstream, &parts, &refused);
+                });
+            }
+        });
+        SlowDownProxy { port, refused }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// One request from `client`: read whole, then refused or passed to moto,
+/// whose answer (it closes after each) is copied back before closing.
+fn forward(
+    client: TcpStream,
+    upstream: u16,
+    parts: &AtomicU64,
+    refused: &AtomicU64,
+) -> std::io::Result<()> {
+    client.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut head = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        // moto closes after each answer: say so to the client too, so it
+        // does not send a second request on this connection.
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            head.push_str(&line);
+        }
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    let mut client = client;
+    let request_line = head.lines().next().unwrap_or_default().to_string();
+    if request_line.starts_with("PUT ")
+        && request_line.contains("partNumber=")
+        && parts.fetch_add(1, Ordering::SeqCst) % 3 == 2
+    {
+        refused.fetch_add(1, Ordering::SeqCst);
+        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+        let response = format!(
+            "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        return client.write_all(response.as_bytes());
+    }
+    let head = head.trim_end_matches("\r\n").to_string() + "\r\nConnection: close\r\n\r\n";
+    let mut server = TcpStream::connect(("127.0.0.1", upstream))?;
+    server.write_all(head.as_bytes())?;
+    server.write_all(&body)?;
+    std::io::copy(&mut server, &mut client)?;
+    Ok(())
+}
