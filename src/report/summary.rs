@@ -186,8 +186,11 @@ fn region_lines(disk: &DiskStats) -> Vec<String> {
     if let Some(acks) = &disk.ack_log {
         let remote = match acks.confirmed_bytes {
             Some(bytes) => format!(
-                ", {bytes} bytes confirmed synced by the catcher; it paused the writer {} times",
-                acks.pauses
+                ", {bytes} bytes confirmed synced by the catcher; it paused the writer {}",
+                match acks.pauses {
+                    1 => "once".to_string(),
+                    n => format!("{n} times"),
+                }
             ),
             None => String::new(),
         };

@@ -284,3 +284,80 @@ fn catch_acks_refuses_what_it_could_not_sync_or_keep_whole() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+/// Over TCP too, a record leaves only after what it describes: under
+/// strace, every `w` sent follows its `pwrite64`, every `d` its
+/// `fdatasync`.
+#[test]
+fn records_are_sent_only_after_the_acknowledgements_they_describe() {
+    let dir = TestDir::new();
+    let (target, trace) = (dir.path("target"), dir.path("trace"));
+    let catcher = Catcher::start(
+        "127.0.0.1:0",
+        &["--acks", "-o", dir.path("caught").to_str().expect("utf-8")],
+    );
+    let traced = std::process::Command::new("strace")
+        .args([
+            "-f",
+            "-qq",
+            "-s",
+            "65536",
+            "-e",
+            "trace=pwrite64,fdatasync,sendto",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(crate::common::bin())
+        .args([
+            "bytes",
+            "--fill",
+            "stamped",
+            "-s",
+            "256KiB",
+            "--pattern",
+            "random",
+        ])
+        .args([
+            "--bs", "4k", "--loops", "2", "--sync", "each", "--engine", "sync", "-q",
+        ])
+        .args(["--ack-log", &catcher.address])
+        .arg("-o")
+        .arg(&target)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(child) = traced else {
+        eprintln!("note: strace is not here; the order check did not run");
+        return;
+    };
+    let output = output_bounded(child);
+    if !output.status.success() || !trace.exists() {
+        eprintln!("note: strace could not trace gush here; the order check did not run");
+        return;
+    }
+    let (mut pwrites, mut syncs, mut w_sent, mut d_sent) = (0, 0, 0, 0);
+    for line in std::fs::read_to_string(&trace).expect("the trace").lines() {
+        if line.contains("pwrite64(") && !line.contains("<unfinished") {
+            pwrites += 1;
+        } else if line.contains("fdatasync(") && line.contains("= 0") {
+            syncs += 1;
+        } else if let Some(at) = line.find("sendto(") {
+            let body = line[at..].split_once('"').map_or("", |(_, rest)| rest);
+            for record in body.split("\\n") {
+                w_sent += u32::from(record.starts_with("w "));
+                d_sent += u32::from(record.starts_with("d "));
+            }
+            assert!(
+                w_sent <= pwrites,
+                "{w_sent} writes sent after {pwrites} pwrite64"
+            );
+            assert!(
+                d_sent <= syncs,
+                "{d_sent} syncs sent after {syncs} fdatasync"
+            );
+        }
+    }
+    assert_eq!((w_sent, d_sent), (128, 128), "the whole journal was seen");
+    let (code, stderr) = catcher.finish();
+    assert_eq!(code, 0, "{stderr}");
+}
