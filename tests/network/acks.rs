@@ -331,10 +331,12 @@ fn records_are_sent_only_after_the_acknowledgements_they_describe() {
         return;
     };
     let output = output_bounded(child);
-    if !output.status.success() || !trace.exists() {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("strace:") || !trace.exists() {
         eprintln!("note: strace could not trace gush here; the order check did not run");
         return;
     }
+    assert!(output.status.success(), "{stderr}");
     let (mut pwrites, mut syncs, mut w_sent, mut d_sent) = (0, 0, 0, 0);
     for line in std::fs::read_to_string(&trace).expect("the trace").lines() {
         if line.contains("pwrite64(") && !line.contains("<unfinished") {
