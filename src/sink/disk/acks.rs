@@ -168,7 +168,8 @@ impl AckLog {
         self.buffer.push(kind);
         for &number in numbers {
             self.buffer.push(b' ');
-            self.buffer.extend_from_slice(digits.format(number).as_bytes());
+            self.buffer
+                .extend_from_slice(digits.format(number).as_bytes());
         }
         self.buffer.push(b'\n');
     }
