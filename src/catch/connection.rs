@@ -63,6 +63,8 @@ pub struct Shared {
     pub read_rate: Option<Rate>,
     /// `--http`: serve HTTP/1.1 rather than read raw bytes.
     pub http: Option<super::http::HttpServe>,
+    /// `--acks`: store an `--ack-log` journal, synced (`acks.rs`).
+    pub journal: Option<super::acks::JournalFile>,
 }
 
 impl Shared {
@@ -183,14 +185,21 @@ impl Connection {
             stored: 0,
             records: 0,
         };
-        let served = match &shared.http {
-            Some(http) => {
+        let served = match (&shared.http, &shared.journal) {
+            (Some(http), _) => {
                 let (served, received) = super::http::serve_connection(&self.socket, shared, http);
                 reader.bytes = received.bytes;
                 reader.records = received.records;
                 served.map(|()| Ending::Closed)
             }
-            None => reader.run(&self.socket, self.started),
+            (None, Some(journal)) => {
+                let (served, received) =
+                    super::acks::serve(&self.socket, shared, journal, self.started);
+                reader.bytes = received.bytes;
+                reader.records = received.records;
+                served
+            }
+            (None, None) => reader.run(&self.socket, self.started),
         };
         let (end, error) = match served {
             Ok(end) => (end, None),

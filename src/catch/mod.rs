@@ -5,8 +5,11 @@
 //!
 //! It is not a pipeline: there is no generator to pause, only readers, each
 //! of which can be made slow (`--read-delay`, `--read-rate`) to put
-//! backpressure on the sender across the socket.
+//! backpressure on the sender across the socket. With `--acks` it is the
+//! far end of `--ack-log tcp://`, storing and syncing the journal
+//! (`acks.rs`).
 
+mod acks;
 mod connection;
 pub mod frames;
 mod http;
@@ -44,8 +47,13 @@ pub fn run(config: CatchConfig) -> Result<ExitCode> {
 fn serve_and_report(config: &CatchConfig, run: &Run) -> Result<RunEnding> {
     let listener = Listener::bind(&config.listen)?;
     let listen = listener.address();
+    let journal = match (&config.output, config.acks) {
+        (Some(path), true) => Some(acks::JournalFile::create(path, config.existing)?),
+        _ => None,
+    };
     let output = match &config.output {
         None => None,
+        Some(_) if journal.is_some() => None,
         Some(path) => Some(Output {
             sink: Mutex::new(sink::open(
                 sink::Destination::stream(path),
@@ -56,6 +64,9 @@ fn serve_and_report(config: &CatchConfig, run: &Run) -> Result<RunEnding> {
         }),
     };
     let destination = match &output {
+        None if journal.is_some() => {
+            Destination::Saved(journal.as_ref().map(|j| j.name.clone()).unwrap_or_default())
+        }
         None => Destination::Discarded,
         Some(output) => Destination::Saved(
             output
@@ -97,6 +108,7 @@ fn serve_and_report(config: &CatchConfig, run: &Run) -> Result<RunEnding> {
     };
     let shared = Arc::new(Shared {
         http,
+        journal,
         live: Live::default(),
         output,
         stop: run.stop_flag(),

@@ -107,11 +107,15 @@ pub struct DiskArgs {
     pub loops: Option<u64>,
 
     /// Journal every completed write (offset, length, generation, time)
-    /// and every completed sync to FILE, for `gush verify TARGET --acks
-    /// FILE` after a crash: put it on a disk the crash does not take.
-    /// Needs --fill stamped; the region is sequential unless --pattern says.
-    #[arg(long, value_name = "FILE", help_heading = "Region")]
-    pub ack_log: Option<std::path::PathBuf>,
+    /// and every completed sync to DEST, for `gush verify TARGET --acks
+    /// FILE` after a crash: a FILE on a disk the crash does not take, or
+    /// better `tcp://HOST:PORT` of a `gush catch --acks -o FILE` on another
+    /// machine, which fsyncs each batch and confirms it; the writer waits
+    /// when the catcher falls 256 KiB behind, and a lost connection fails
+    /// the run. Needs --fill stamped; the region is sequential unless
+    /// --pattern says.
+    #[arg(long, value_name = "DEST", value_parser = crate::sink::disk::Journal::parse, help_heading = "Region")]
+    pub ack_log: Option<crate::sink::disk::Journal>,
 
     /// Run N writers at once, each with its own generator and queue (fio's
     /// numjobs). `-o DIR/` writes DIR/job0 … DIR/job{N-1}, and a path with

@@ -136,6 +136,14 @@ pub struct CatchArgs {
     #[arg(long, value_name = "RATE", value_parser = parse_rate, help_heading = "Slow receiver")]
     pub read_rate: Option<Rate>,
 
+    /// Take one run's `--ack-log tcp://` journal and store it in -o FILE,
+    /// as `--ack-log FILE` would have: whole records only, fdatasync'd
+    /// after each batch received, and only then confirmed to the sender,
+    /// whose run ends once every record is confirmed. What a sender's
+    /// summary counts as journalled is on this machine's disk.
+    #[arg(long, requires = "output", help_heading = "Destination")]
+    pub acks: bool,
+
     #[command(flatten)]
     pub http: CatchHttpArgs,
 

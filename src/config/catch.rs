@@ -36,6 +36,8 @@ pub struct CatchConfig {
     pub quiet: bool,
     /// `--http`: serve HTTP/1.1.
     pub http: Option<Box<CatchHttp>>,
+    /// `--acks`: store one `--ack-log` journal in `output`, synced.
+    pub acks: bool,
 }
 
 /// How `gush catch --http` answers.
@@ -80,6 +82,9 @@ impl CatchConfig {
                 "-o {} is a socket; gush catch saves to a file or stdout",
                 output.display()
             )));
+        }
+        if args.acks {
+            acks_refusals(&args)?;
         }
         let http = match args.http.http {
             false => None,
@@ -126,6 +131,7 @@ impl CatchConfig {
             }
         };
         Ok(CatchConfig {
+            acks: args.acks,
             http,
             listen: args.listen,
             connections: (!args.keep).then_some(args.connections),
@@ -141,4 +147,27 @@ impl CatchConfig {
             quiet: args.summary.quiet,
         })
     }
+}
+
+/// `--acks` stores one run's journal in one file it can sync: a second
+/// journal after it, or a stream in another shape, would make the file
+/// unreadable to `gush verify --acks`.
+fn acks_refusals(args: &CatchArgs) -> Result<(), clap::Error> {
+    if args.output.as_deref() == Some(std::path::Path::new("-")) {
+        return Err(usage(
+            "--acks -o - cannot sync stdout: give -o FILE, on a disk that outlives the machine under test".to_string(),
+        ));
+    }
+    let flags = [
+        ("--keep", args.keep),
+        ("--connections", args.connections != 1),
+        ("--append", args.append),
+        ("--http", args.http.http),
+        ("--framing octet-counted", args.framing != Framing::None),
+    ];
+    refuse_given(&flags, |flag| {
+        format!(
+            "--acks stores one run's journal in one file, and {flag} would add another stream to it: run one gush catch --acks per run, each with its own -o"
+        )
+    })
 }

@@ -47,7 +47,7 @@ pub(super) fn split(common: &mut CommonArgs, remote: bool) -> Result<Option<Spli
         // appending to it would interleave their lines mid-record.
         return Err(usage(format!(
             "--jobs {count} with --ack-log {}: a journal takes one writer's acknowledgements; run one job, or one gush per job each with its own --ack-log",
-            journal.display()
+            journal
         )));
     }
     let paths: Vec<PathBuf> = if shown.contains("{j}") {

@@ -210,8 +210,18 @@ fn region_lines(disk: &DiskStats) -> Vec<String> {
         lines.push(format!("coverage: {coverage:.1} % of blocks written"));
     }
     if let Some(acks) = &disk.ack_log {
+        let remote = match acks.confirmed_bytes {
+            Some(bytes) => format!(
+                ", {bytes} bytes confirmed synced by the catcher; it paused the writer {}",
+                match acks.pauses {
+                    1 => "once".to_string(),
+                    n => format!("{n} times"),
+                }
+            ),
+            None => String::new(),
+        };
         lines.push(format!(
-            "ack log {}: {} writes, {} syncs journalled; the journal held the writer back {:.3} s",
+            "ack log {}: {} writes, {} syncs journalled{remote}; the journal held the writer back {:.3} s",
             acks.file, acks.writes, acks.syncs, acks.held_back_s
         ));
     }

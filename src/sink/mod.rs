@@ -253,8 +253,13 @@ pub fn open(dest: Destination, existing: Existing, stop: Arc<AtomicBool>) -> Res
                     Existing::Overwrite => Existing::InPlace,
                     other => other,
                 };
-                let sink = DiskSink::open(path, existing, disk)?;
-                Box::new(disk::RegionSink::new(sink, region.clone())?)
+                Box::new(disk::RegionSink::open(
+                    path,
+                    existing,
+                    disk,
+                    region.clone(),
+                    stop,
+                )?)
             }
         },
         Destination::Network(network) => Box::new(NetSink::connect(network, stop)?),

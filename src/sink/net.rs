@@ -165,7 +165,7 @@ impl Sink for NetSink {
 /// what went wrong last and, after retries, how many attempts were made.
 /// A stop (Ctrl-C) ends the attempt or the pause at once, with an
 /// `Interrupted` error.
-fn connect_with_retries(network: &Network, stop: &AtomicBool) -> io::Result<Socket> {
+pub(crate) fn connect_with_retries(network: &Network, stop: &AtomicBool) -> io::Result<Socket> {
     let attempts = network.retry.saturating_add(1);
     let mut backoff = crate::net::backoff::AFTER_FAILURE;
     let mut attempt = 1;

@@ -445,6 +445,11 @@ pub struct AckLogStats {
     pub syncs: u64,
     /// Seconds the writer waited on the journal's writes.
     pub held_back_s: f64,
+    /// Hand-overs that waited for a slow catcher (`--ack-log tcp://`).
+    pub pauses: u64,
+    /// `--ack-log tcp://`: journal bytes the catcher confirmed it synced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed_bytes: Option<u64>,
 }
 
 /// What an HTTP destination adds to the summary: requests by status

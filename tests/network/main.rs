@@ -8,6 +8,7 @@
 //! dir) with ports the kernel picks, and every run is bounded by a count,
 //! a size or a duration.
 
+mod acks;
 mod catch;
 mod catch_http;
 mod faults;

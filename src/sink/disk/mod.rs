@@ -9,7 +9,8 @@
 //! `--bs`, `--distribution`) is walked by `plan` (with `offsets`, the
 //! seeded permutation a random pass follows) and written by `region`,
 //! which places each chunk at its own offset through the same queue, and
-//! journals each completion and sync to `--ack-log` (`acks`).
+//! journals each completion and sync to `--ack-log` (`acks`, and
+//! `acks_remote` for a journal sent to `gush catch --acks`).
 //!
 //! The split keeps each engine small: an engine only carries out
 //! positioned writes and reports when each one is done. A chunk stays with
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use crate::chunk::Chunk;
 
 mod acks;
+mod acks_remote;
 pub mod direct;
 mod inline;
 mod queue;
@@ -33,6 +35,7 @@ mod target;
 mod threads;
 mod uring;
 
+pub use acks::Journal;
 pub use inline::SyncEngine;
 pub use queue::{DiskOptions, DiskSink};
 pub use region::RegionSink;

@@ -46,7 +46,7 @@ pub struct DiskOptions {
     /// kin) rather than one after another: see `region.rs`.
     pub region: Option<Region>,
     /// `--ack-log`: journal each completed write and sync (`acks.rs`).
-    pub ack_log: Option<std::path::PathBuf>,
+    pub ack_log: Option<super::Journal>,
 }
 
 /// One chunk handed to the sink, oldest first.

@@ -10,14 +10,17 @@
 //! file byte-identical to the sequential run with the same seed.
 
 use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use humansize::{BINARY, format_size};
 
-use super::DiskSink;
 use super::acks::AckLog;
+use super::{DiskOptions, DiskSink};
 use crate::chunk::Chunk;
 use crate::region::{Cursor, Region};
-use crate::sink::{Done, Queue, Sink};
+use crate::sink::{Done, Existing, Queue, Sink};
 use crate::stats::SinkReport;
 
 /// The most blocks a skewed run keeps a written-or-not bit for: 4 MiB of
@@ -40,11 +43,21 @@ pub struct RegionSink {
 }
 
 impl RegionSink {
-    pub fn new(disk: DiskSink, region: Region) -> io::Result<RegionSink> {
-        let acks = match &disk.options.ack_log {
-            Some(path) => Some(AckLog::create(path, disk.options.dsync)?),
+    /// Opens the journal, then the target: a journal that cannot be
+    /// written (a catcher not there) fails the run before the target is
+    /// created or touched.
+    pub fn open(
+        path: &Path,
+        existing: Existing,
+        options: &DiskOptions,
+        region: Region,
+        stop: Arc<AtomicBool>,
+    ) -> anyhow::Result<RegionSink> {
+        let acks = match &options.ack_log {
+            Some(journal) => Some(AckLog::open(journal, options.dsync, stop)?),
             None => None,
         };
+        let disk = DiskSink::open(path, existing, options)?;
         let blocks = region.size / region.grain();
         let bitmap = (!region.covers_each_pass() && blocks <= MAX_COVERAGE_BLOCKS)
             .then(|| vec![0u64; blocks.div_ceil(64) as usize]);
@@ -148,7 +161,7 @@ impl Queue for RegionSink {
     fn drain(&mut self, done: &mut Done) -> io::Result<()> {
         self.with(done, |disk, done| disk.drain(done))?;
         match &mut self.acks {
-            Some(acks) => acks.flush(),
+            Some(acks) => acks.finish(),
             None => Ok(()),
         }
     }
