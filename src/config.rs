@@ -24,6 +24,7 @@ use crate::source::{SourcePlan, SourceSpec};
 
 pub mod catch;
 use catch::CatchConfig;
+mod compress;
 mod disk;
 mod flow;
 mod http;
@@ -97,6 +98,8 @@ pub struct Config {
     pub jobs: Option<Jobs>,
     /// `--until-steady` and its `--steady-window`.
     pub steady: Option<(crate::stats::steady::Steady, Duration)>,
+    /// `--compress`, or what the output's ending asks for.
+    pub compress: Option<crate::sink::compress::Plan>,
 }
 
 impl Config {
@@ -245,6 +248,7 @@ impl Config {
         let network = net::network(&common)?;
         let header_row = crate::source::header_row(&source, first, framing);
         let http = http::http(&common, &source, header_row)?;
+        let compress = compress::compress(&common, network.is_some() || http.is_some(), &mut flow)?;
         let split = jobs::split(&mut common, network.is_some() || http.is_some())?;
         let disk = match http {
             Some(_) => None,
@@ -326,6 +330,7 @@ impl Config {
                 .disk
                 .until_steady
                 .map(|rule| (rule, common.disk.steady_window)),
+            compress,
         })
     }
 }

@@ -121,6 +121,7 @@ fn check(config: &Config, limits: Limits, run: &Run) -> Result<(VerifyStats, boo
             hwm_bytes: config.flow.hwm_bytes,
             direct: disk.direct,
             queue_depth: disk.queue_depth,
+            compressed: config.compress.map(|plan| plan.codec),
         },
         &run.stop_flag(),
         &counters,
