@@ -255,8 +255,13 @@ pub fn open(
         let (inner, path): (Box<dyn Sink>, _) = match dest {
             Destination::Stdout => (Box::new(FileSink::stdout()?), None),
             Destination::File(path) | Destination::Disk(path, _) => {
-                // Only a regular file gush made or replaced is removed.
-                let regular = matches!(Target::of(path)?, Target::New | Target::Regular);
+                // Only a regular file gush made or replaced is removed:
+                // never one it was appending to, with older data in it.
+                let regular = match Target::of(path)? {
+                    Target::New => true,
+                    Target::Regular => existing == Existing::Overwrite,
+                    _ => false,
+                };
                 let sink = FileSink::open(path, existing, &stop)?;
                 (Box::new(sink), regular.then(|| path.to_path_buf()))
             }

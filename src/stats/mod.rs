@@ -170,18 +170,23 @@ impl Bottleneck {
         }
     }
 
-    /// Which side held the run back: the destination's side when the
-    /// generator waited for drains longer than the writer waited for data,
-    /// and there the compressor when the writer's time went mostly into
-    /// compressing rather than writing.
+    /// Which side held the run back: the compressor when the writer spent
+    /// longer compressing than either waiting for data or writing (every
+    /// byte passes through it, so its busy time sets the run's pace,
+    /// whether or not the generator reached the hwm: with a deep hwm and
+    /// several generator threads it may not); else the destination's side
+    /// when the generator waited for drains longer than the writer waited
+    /// for data.
     pub fn of(
         paused_s: f64,
         writer_idle_s: f64,
         compression: Option<&CompressStats>,
     ) -> Bottleneck {
         match compression {
+            Some(c) if c.compress_s > c.compressed_write_s.max(writer_idle_s) => {
+                Bottleneck::Compressor
+            }
             _ if paused_s <= writer_idle_s => Bottleneck::Generator,
-            Some(c) if c.compress_s > c.compressed_write_s => Bottleneck::Compressor,
             _ => Bottleneck::Destination,
         }
     }

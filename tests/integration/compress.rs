@@ -319,3 +319,79 @@ fn a_full_disk_mid_stream_removes_the_file() {
         assert!(!out.exists(), "{name}: the cut stream is still there");
     }
 }
+
+#[test]
+fn a_slow_compressor_is_named_the_bottleneck() {
+    let dir = TestDir::new();
+    let out = dir.path("noise.zst");
+    // Random bytes are made at GB/s and zstd's level 19 takes them at a
+    // few MB/s a thread: the writer's time goes into compressing.
+    let (code, _, stderr) = run(&[
+        "bytes",
+        "--fill",
+        "random",
+        "-s",
+        "6MiB",
+        "--compress",
+        "zstd:19",
+        "--stats=json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(text(&stats, "bottleneck"), "compressor", "{stats}");
+    assert!(stats["compress_s"].as_f64().unwrap() > 0.0, "{stats}");
+}
+
+#[test]
+fn the_compressor_buffers_count_against_the_hwm() {
+    let dir = TestDir::new();
+    let out = dir.path("users.csv.zst");
+    // An hwm too small to hold the compressor beside two chunks is raised,
+    // and the summary says to what.
+    let (code, _, stderr) = run(&[
+        "records",
+        "--preset",
+        "users",
+        "-n",
+        "1000",
+        "--hwm",
+        "256KiB",
+        "--stats=json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let stats = final_stats(&stderr);
+    let compressor = num(&stats, "compressor_buffer_bytes");
+    assert!(compressor > 0, "{stats}");
+    assert_eq!(
+        num(&stats, "hwm_raised_to"),
+        compressor + 2 * 65536,
+        "{stats}"
+    );
+    assert_eq!(num(&stats, "hwm_bytes"), 2 * 65536, "{stats}");
+    // One large enough is shared, not raised.
+    let (code, _, stderr) = run(&[
+        "records",
+        "--preset",
+        "users",
+        "-n",
+        "1000",
+        "--hwm",
+        "64MiB",
+        "--stats=json",
+        "-f",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let stats = final_stats(&stderr);
+    assert!(stats.get("hwm_raised_to").is_none(), "{stats}");
+    assert_eq!(
+        num(&stats, "hwm_bytes") + num(&stats, "compressor_buffer_bytes"),
+        64 << 20,
+        "{stats}"
+    );
+}

@@ -15,8 +15,7 @@ use std::io::{self, Write};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 
 use super::{Encoder, Out};
 
@@ -65,7 +64,10 @@ pub(super) struct Gzip {
     /// The next member to write, and those that came back before it.
     next_to_write: u64,
     early: BTreeMap<u64, Vec<u8>>,
-    spare: Vec<Vec<u8>>,
+    /// Buffers back from the pool, inputs and outputs apart: an output is
+    /// touched only as far as its member goes, an input all through.
+    spare_inputs: Vec<Vec<u8>>,
+    spare_outputs: Vec<Vec<u8>>,
     /// Whether any member was made: an empty stream still gets one, as
     /// `gzip` makes of empty input, so the file is valid gzip.
     any: bool,
@@ -96,7 +98,8 @@ impl Gzip {
             next_seq: 0,
             next_to_write: 0,
             early: BTreeMap::new(),
-            spare: Vec::new(),
+            spare_inputs: Vec::new(),
+            spare_outputs: Vec::new(),
             any: false,
             threads,
         })
@@ -108,14 +111,14 @@ impl Gzip {
             self.write_next(true)?;
         }
         let fresh = self
-            .spare
+            .spare_inputs
             .pop()
-            .unwrap_or_else(|| Vec::with_capacity(MEMBER_BOUND));
+            .unwrap_or_else(|| Vec::with_capacity(GROUP_BYTES));
         let input = std::mem::replace(&mut self.group, fresh);
         // Full size from the start: a buffer grown by doubling on a pool
         // thread leaves freed pieces behind in that thread's malloc arena.
         let output = self
-            .spare
+            .spare_outputs
             .pop()
             .unwrap_or_else(|| Vec::with_capacity(MEMBER_BOUND));
         let job = Job {
@@ -139,7 +142,7 @@ impl Gzip {
         loop {
             if let Some(output) = self.early.remove(&self.next_to_write) {
                 let written = self.out.write_all(&output);
-                self.recycle(output);
+                self.spare_outputs.push(output);
                 written?;
                 self.next_to_write += 1;
                 self.out_at_once -= 1;
@@ -155,26 +158,61 @@ impl Gzip {
                     false => Ok(false),
                 };
             };
-            self.recycle(member.input);
+            let mut input = member.input;
+            input.clear();
+            self.spare_inputs.push(input);
             self.early.insert(member.seq, member.output?);
         }
-    }
-
-    fn recycle(&mut self, mut buffer: Vec<u8>) {
-        buffer.clear();
-        self.spare.push(buffer);
     }
 }
 
 /// A pool thread: compresses each group it takes into one gzip member.
+/// One deflate state per thread, reset for each member, rather than an
+/// encoder made and dropped per group: the churn of its buffers through
+/// the thread's malloc arena left megabytes resident.
 fn compress_groups(level: u32, taken: &Receiver<Job>, made: &Sender<Member>) {
-    for Job { seq, input, output } in taken.iter() {
-        let mut encoder = GzEncoder::new(output, Compression::new(level));
-        let output = encoder.write_all(&input).and_then(|()| encoder.finish());
+    let mut deflate = Compress::new(Compression::new(level), false);
+    for Job {
+        seq,
+        input,
+        mut output,
+    } in taken.iter()
+    {
+        deflate.reset();
+        let output = member(&mut deflate, &input, &mut output).map(|()| output);
         if made.send(Member { seq, input, output }).is_err() {
             return;
         }
     }
+}
+
+/// The gzip header gush writes (RFC 1952 §2.3): deflate, no flags, no
+/// modification time (the data is made, not a file's copy), no extra
+/// flags, made on Unix.
+const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+
+/// One member: the header, `input` deflated, its CRC-32 and its length
+/// modulo 2^32, both little-endian (RFC 1952 §2.3.1).
+fn member(deflate: &mut Compress, input: &[u8], output: &mut Vec<u8>) -> io::Result<()> {
+    output.clear();
+    output.extend_from_slice(&HEADER);
+    loop {
+        if output.capacity() - output.len() < 1 << 16 {
+            output.reserve(1 << 16);
+        }
+        let taken = deflate.total_in() as usize;
+        let status = deflate
+            .compress_vec(&input[taken..], output, FlushCompress::Finish)
+            .map_err(io::Error::other)?;
+        if status == Status::StreamEnd {
+            break;
+        }
+    }
+    let mut crc = Crc::new();
+    crc.update(input);
+    output.extend_from_slice(&crc.sum().to_le_bytes());
+    output.extend_from_slice(&(input.len() as u32).to_le_bytes());
+    Ok(())
 }
 
 impl Encoder for Gzip {
