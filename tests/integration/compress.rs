@@ -395,3 +395,36 @@ fn the_compressor_buffers_count_against_the_hwm() {
         "{stats}"
     );
 }
+
+#[test]
+fn ctrl_c_leaves_a_complete_stream_of_whole_lines() {
+    let dir = TestDir::new();
+    for name in ["lines.zst", "lines.gz"] {
+        let out = dir.path(name);
+        let mut child = gush_std(["lines", "-q", "-o"])
+            .arg(&out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn gush");
+        crate::common::wait_for_size(&out, 1000, &mut child);
+        let (output, _) = crate::common::signal_and_wait(child, libc::SIGINT);
+        assert_eq!(
+            output.status.code(),
+            Some(130),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let file = read(&out);
+        let lines = match name.ends_with(".zst") {
+            true => zstd_decoded(&file),
+            false => gzip_decoded(&file),
+        };
+        let count = crate::common::line_count(&lines);
+        assert!(count > 0, "{name}: nothing decoded");
+        assert!(
+            lines == crate::common::expected_lines(0, count),
+            "{name}: not whole lines from Line 0"
+        );
+    }
+}
