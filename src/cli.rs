@@ -18,6 +18,7 @@ use crate::language::escape::Format;
 use crate::language::template::Template;
 use crate::pipeline::pace::Rate;
 use crate::report::StatsFormat;
+use crate::sink::compress::Asked;
 use crate::source::bytes::Fill;
 
 mod disk;
@@ -35,7 +36,7 @@ pub use s3::S3Args;
 pub use series::SeriesArgs;
 pub use stamp::{ContentArgs, VerifyFileArgs};
 pub use values::{MAX_THREADS, Shard, parse_count, parse_duration, parse_rate, parse_size};
-use values::{TemplateParser, parse_fill, parse_shard, parse_threads};
+use values::{TemplateParser, parse_compress, parse_fill, parse_shard, parse_threads};
 pub use verify::VerifyArgs;
 
 const EXIT_CODES: &str = "\
@@ -294,6 +295,12 @@ pub struct CommonArgs {
     /// Add to the end of an existing file instead of refusing to touch it.
     #[arg(short = 'a', long, help_heading = "Destination")]
     pub append: bool,
+
+    /// Compress on the fly: `zstd[:LEVEL]` (1-19, default 3), `gzip[:LEVEL]`
+    /// (1-9, default 6) or `none`. A file path ending in .zst or .gz is
+    /// compressed to match unless --compress none; stdout only when asked.
+    #[arg(long, value_name = "zstd[:L]|gzip[:L]|none", value_parser = parse_compress, help_heading = "Destination")]
+    pub compress: Option<Asked>,
 
     /// Sleep DUR before writing each chunk: a slow consumer, to see
     /// backpressure.

@@ -24,6 +24,7 @@ use crate::source::{SourcePlan, SourceSpec};
 
 pub mod catch;
 use catch::CatchConfig;
+mod compress;
 mod disk;
 mod flow;
 mod http;
@@ -103,6 +104,8 @@ pub struct Config {
     pub series: Option<crate::sink::series::SeriesPlan>,
     /// `--until-steady` and its `--steady-window`.
     pub steady: Option<(crate::stats::steady::Steady, Duration)>,
+    /// `--compress`, or what the output's ending asks for.
+    pub compress: Option<crate::sink::compress::Plan>,
 }
 
 impl Config {
@@ -262,6 +265,7 @@ impl Config {
             s3::hold_parts(&mut flow, s3, common.lwm.is_some());
         }
         let remote = network.is_some() || http.is_some() || s3.is_some();
+        let compress = compress::compress(&common, remote, s3.is_some(), &mut flow)?;
         let files = series::series(&common, &source, framing, &limits, header_row, remote)?;
         let split = jobs::split(&mut common, remote)?;
         let disk = match (&http, &files, &s3) {
@@ -346,6 +350,7 @@ impl Config {
                 .disk
                 .until_steady
                 .map(|rule| (rule, common.disk.steady_window)),
+            compress,
         })
     }
 }

@@ -152,7 +152,7 @@ pub(crate) fn assemble(
         // Each write's bytes made for its own offset (see scattered.rs).
         source = Box::new(source::scattered::Scattered::new(source, region));
     }
-    let sink = sink::open(destination, existing, Arc::clone(&stop))?;
+    let sink = sink::open(destination, existing, Arc::clone(&stop), config.compress)?;
     let record_noun = source.record_noun();
     // The extra sources are cheap (a template's copy) and start nowhere.
     let helpers = match source.position() {

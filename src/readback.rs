@@ -124,6 +124,7 @@ fn check(config: &Config, limits: Limits, run: &Run) -> Result<(VerifyStats, boo
             direct,
             queue_depth,
             object: config.s3.as_ref(),
+            compressed: config.compress.map(|plan| plan.codec),
         },
         &run.stop_flag(),
         &counters,

@@ -59,6 +59,7 @@ fn serve_and_report(config: &CatchConfig, run: &Run) -> Result<RunEnding> {
                 sink::Destination::stream(path),
                 config.existing,
                 run.stop_flag(),
+                None,
             )?),
             closed: AtomicBool::new(false),
         }),

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::language::template::Template;
 use crate::pipeline::pace::Rate;
+use crate::sink::compress::{Asked, Codec};
 use crate::source::bytes::Fill;
 
 /// Sizes with parse-size's rules: `k`, `KB` decimal, `KiB` binary.
@@ -51,6 +52,11 @@ pub fn parse_rate(arg: &str) -> Result<Rate, String> {
         ));
     }
     Ok(rate)
+}
+
+/// `--compress`: `zstd`, `zstd:19`, `gzip:6`, `none`.
+pub fn parse_compress(arg: &str) -> Result<Asked, String> {
+    Codec::parse(arg).map(Asked)
 }
 
 /// Durations with humantime's rules: `500ms`, `30s`, `5m`, `1h 30m`.

@@ -324,11 +324,7 @@ impl Pipeline {
             generator_busy_s: busy_s,
             seed: None,
             destination,
-            bottleneck: if paused_s > writer_idle_s {
-                Bottleneck::Destination
-            } else {
-                Bottleneck::Generator
-            },
+            bottleneck: Bottleneck::of(paused_s, writer_idle_s, written.compression.as_ref()),
             end,
             record_noun,
             ramp_s: 0.0,
@@ -338,6 +334,7 @@ impl Pipeline {
             write_lat_ns: written.latency.write,
             sync_lat_ns: written.latency.sync,
             sink: written.sink,
+            compression: written.compression,
             verify: None,
             intervals: Vec::new(),
         };

@@ -20,7 +20,7 @@ use crate::chunk::Chunk;
 use crate::sink::{Done, Sink, sleep_unless};
 use crate::source::RecordShape;
 use crate::stats::latency::nanos;
-use crate::stats::{Counters, HttpMode, LatencyRecorder, LatencyTotals, SinkReport};
+use crate::stats::{CompressStats, Counters, HttpMode, LatencyRecorder, LatencyTotals, SinkReport};
 
 pub(super) struct Writer<'a> {
     pub sink: Box<dyn Sink>,
@@ -56,6 +56,8 @@ pub(super) struct Written {
     pub finished: Instant,
     /// What the destination adds to the summary.
     pub sink: SinkReport,
+    /// What compressing on the way did (`--compress`).
+    pub compression: Option<CompressStats>,
     pub latency: LatencyTotals,
 }
 
@@ -152,6 +154,7 @@ impl Writer<'_> {
             released_integral: released.integral_until(Instant::now()),
             finished: Instant::now(),
             sink: self.sink.report(),
+            compression: self.sink.compression(),
             latency: self.latency.finish(),
         }
     }
@@ -323,6 +326,12 @@ impl Writer<'_> {
             SinkReport::Http(_) => "taken by the server",
             SinkReport::S3(_) => "in parts the store took",
             SinkReport::Stream | SinkReport::Disk(_) | SinkReport::Files(_) => "written",
+        };
+        // A compressed file cut short is removed (the error says so): its
+        // bytes were compressed, and are gone.
+        let fate = match self.sink.compression() {
+            Some(compression) if compression.removed => "compressed before the failure",
+            _ => fate,
         };
         let mut message = format!(
             "cannot write to {name}: {err}; {} ({bytes} bytes, {records} records) {fate}",

@@ -14,6 +14,9 @@ pub fn failure_line(v: &VerifyStats, path: &str) -> Option<String> {
     if !v.failed() {
         return None;
     }
+    if let Some(damaged) = &v.damaged {
+        return Some(format!("gush: verify: {path}: {damaged}"));
+    }
     let first = v.mismatches.first()?;
     let at = place(first, v.record_noun);
     let file = v.file_bytes;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+pub mod compress;
 pub mod disk;
 pub mod file;
 pub mod http;
@@ -25,7 +26,7 @@ pub use net::{NetSink, Network};
 
 use crate::chunk::Chunk;
 use crate::stats::HttpCounters;
-pub use crate::stats::SinkReport;
+pub use crate::stats::{CompressStats, SinkReport};
 
 /// A destination for the writer thread, in the manner of Node's
 /// `Writable._write`: implement [`Sink::name`] and [`Sink::write`] and the
@@ -92,6 +93,12 @@ pub trait Sink: Send {
     /// the writer is done. The default is a plain stream's: nothing.
     fn report(&self) -> SinkReport {
         SinkReport::Stream
+    }
+
+    /// What compressing on the way cost and saved (`--compress`), read
+    /// once the writer is done; `None` for a destination written as is.
+    fn compression(&self) -> Option<CompressStats> {
+        None
     }
 
     /// Counters the destination bumps as it goes, for the `--interval`
@@ -240,7 +247,44 @@ impl<'a> Destination<'a> {
 /// once `stop` is set the wait ends with an [`io::ErrorKind::Interrupted`]
 /// error, and a socket or an HTTP destination keeps the flag for its
 /// reconnections and retries. `existing` matters to files and disks only.
-pub fn open(dest: Destination, existing: Existing, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>> {
+///
+/// With `compress`, a file (or stdout) is opened as a plain stream and
+/// wrapped in a [`compress::Compressed`]: compressed bytes have no place
+/// for positioned writes, and a regular file it made is removed if a
+/// write fails (`compress/mod.rs`).
+pub fn open(
+    dest: Destination,
+    existing: Existing,
+    stop: Arc<AtomicBool>,
+    compress: Option<compress::Plan>,
+) -> Result<Box<dyn Sink>> {
+    if let (Destination::Series(series), Some(_)) = (&dest, compress) {
+        // Each file of a series is a whole compressed stream of its own.
+        return series::open(series, existing, stop, compress);
+    }
+    if let Some(plan) = compress {
+        let (inner, path): (Box<dyn Sink>, _) = match dest {
+            Destination::Stdout => (Box::new(FileSink::stdout()?), None),
+            Destination::File(path) | Destination::Disk(path, _) => {
+                // Only a regular file gush made or replaced is removed:
+                // never one it was appending to, with older data in it.
+                let regular = match Target::of(path)? {
+                    Target::New => true,
+                    Target::Regular => existing == Existing::Overwrite,
+                    _ => false,
+                };
+                let sink = FileSink::open(path, existing, &stop)?;
+                (Box::new(sink), regular.then(|| path.to_path_buf()))
+            }
+            Destination::Network(_)
+            | Destination::Http(_)
+            | Destination::S3(_)
+            | Destination::Series(_) => {
+                anyhow::bail!("--compress writes files and stdout, not sockets, HTTP or S3")
+            }
+        };
+        return compress::wrap(inner, plan, path);
+    }
     Ok(match dest {
         Destination::Stdout => Box::new(FileSink::stdout()?),
         Destination::File(path) => Box::new(FileSink::open(path, existing, &stop)?),
@@ -265,7 +309,7 @@ pub fn open(dest: Destination, existing: Existing, stop: Arc<AtomicBool>) -> Res
         Destination::Network(network) => Box::new(NetSink::connect(network, stop)?),
         Destination::Http(options) => http::open(options, stop)?,
         Destination::S3(options) => s3::open(options, stop)?,
-        Destination::Series(plan) => series::open(plan, existing, stop)?,
+        Destination::Series(plan) => series::open(plan, existing, stop, None)?,
     })
 }
 

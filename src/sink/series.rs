@@ -23,7 +23,7 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 
-use super::{Existing, FileSink, Sink, SinkReport};
+use super::{Existing, FileSink, Sink, SinkReport, compress};
 use crate::stats::{FileBytes, FilesStats};
 
 mod plan;
@@ -35,7 +35,12 @@ pub type Opener = Box<dyn FnMut(&str) -> Result<Box<dyn Sink>> + Send>;
 /// Opens a series of plain files: makes the directory, refuses one it
 /// cannot write to and, without `--force`, any file this series could name
 /// that is already there, all before a byte is written.
-pub fn open(plan: &SeriesPlan, existing: Existing, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>> {
+pub fn open(
+    plan: &SeriesPlan,
+    existing: Existing,
+    stop: Arc<AtomicBool>,
+    compress: Option<compress::Plan>,
+) -> Result<Box<dyn Sink>> {
     let dir = &plan.names.dir;
     if let Err(err) = fs::create_dir_all(dir) {
         bail!(
@@ -49,8 +54,13 @@ pub fn open(plan: &SeriesPlan, existing: Existing, stop: Arc<AtomicBool>) -> Res
         refuse_existing(&plan.names)?;
     }
     let opener: Opener = Box::new(move |name| {
-        let file = FileSink::open(Path::new(name), existing, &stop)?;
-        Ok(Box::new(file) as Box<dyn Sink>)
+        let file = Box::new(FileSink::open(Path::new(name), existing, &stop)?);
+        match compress {
+            // A file of the series is always one this run made or replaced:
+            // removed, and named, if a write to it fails midway.
+            Some(plan) => compress::wrap(file, plan, Some(Path::new(name).to_path_buf())),
+            None => Ok(file as Box<dyn Sink>),
+        }
     });
     Ok(Box::new(Series::new(plan.clone(), opener)))
 }

@@ -158,6 +158,9 @@ pub enum Bottleneck {
     Destination,
     /// The writer waited for data longer than the generator waited for drains.
     Generator,
+    /// The generator waited for drains, and the writer spent them mostly
+    /// compressing (`--compress`), not writing.
+    Compressor,
 }
 
 impl Bottleneck {
@@ -165,6 +168,28 @@ impl Bottleneck {
         match self {
             Bottleneck::Destination => "destination",
             Bottleneck::Generator => "generator",
+            Bottleneck::Compressor => "compressor",
+        }
+    }
+
+    /// Which side held the run back: the compressor when the writer spent
+    /// longer compressing than either waiting for data or writing (every
+    /// byte passes through it, so its busy time sets the run's pace,
+    /// whether or not the generator reached the hwm: with a deep hwm and
+    /// several generator threads it may not); else the destination's side
+    /// when the generator waited for drains longer than the writer waited
+    /// for data.
+    pub fn of(
+        paused_s: f64,
+        writer_idle_s: f64,
+        compression: Option<&CompressStats>,
+    ) -> Bottleneck {
+        match compression {
+            Some(c) if c.compress_s > c.compressed_write_s.max(writer_idle_s) => {
+                Bottleneck::Compressor
+            }
+            _ if paused_s <= writer_idle_s => Bottleneck::Generator,
+            _ => Bottleneck::Destination,
         }
     }
 }
@@ -223,6 +248,9 @@ pub struct Stats {
     /// kind's keys keep their order.)
     #[serde(flatten)]
     pub sink: SinkReport,
+    /// Only when the output was compressed (`--compress`).
+    #[serde(flatten)]
+    pub compression: Option<CompressStats>,
     /// Only when the destination was read back (`--verify`, `--verify-only`).
     #[serde(flatten)]
     pub verify: Option<verify::VerifyStats>,
@@ -276,6 +304,7 @@ impl Stats {
             sync_lat_ns: None,
             record_noun,
             sink: SinkReport::Stream,
+            compression: None,
             verify: None,
             intervals: Vec::new(),
         }
@@ -367,6 +396,33 @@ fn leave_out(latency: &mut Option<Latency>, ramp: Option<Option<&hdrhistogram::H
     if latency.as_ref().is_some_and(|l| l.histogram.is_empty()) {
         *latency = None;
     }
+}
+
+/// What compressing the output (`--compress`) adds to the summary. The
+/// run's other figures (`bytes`, the rates) stay about the raw bytes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompressStats {
+    /// The codec and level: `zstd:3`, `gzip:6`.
+    pub compression: String,
+    /// Threads that compressed.
+    pub compress_workers: u64,
+    /// Bytes taken in, before compression, and written, after it.
+    pub raw_bytes: u64,
+    pub compressed_bytes: u64,
+    /// raw / compressed.
+    pub compression_ratio: f64,
+    /// Seconds the writer spent compressing (waiting for the compressing
+    /// threads included), and writing the compressed bytes.
+    pub compress_s: f64,
+    pub compressed_write_s: f64,
+    /// The compressor's own buffers, counted against the hwm.
+    pub compressor_buffer_bytes: u64,
+    /// The hwm, compressor included, when it was raised to hold them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hwm_raised_to: Option<u64>,
+    /// A write failed and the file was removed: a compressed stream cannot
+    /// be cut back to whole records.
+    pub removed: bool,
 }
 
 /// What a socket destination adds to the summary.

@@ -50,6 +50,10 @@ pub struct VerifyStats {
     pub verify_s: f64,
     /// `complete` or `interrupted` (a check has no other end).
     pub verify_end: End,
+    /// A compressed file whose stream could not be decoded to its end:
+    /// where, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub damaged: Option<String>,
     #[serde(skip)]
     pub block_device: bool,
     /// What a record is called ("lines").
@@ -60,7 +64,7 @@ pub struct VerifyStats {
 impl VerifyStats {
     /// Whether the file is not what the arguments make.
     pub fn failed(&self) -> bool {
-        self.bad_bytes > 0
+        self.bad_bytes > 0 || self.damaged.is_some()
     }
 }
 

@@ -11,6 +11,9 @@
 //!   and with `--acks LOG` every write the device acknowledged is checked
 //!   against the journal `--ack-log` kept ([`acks`]).
 //!
+//! A compressed file (`--compress`) is read through its decoder
+//! ([`decompress`]), and the decompressed bytes are what is compared.
+//!
 //! Both are the pipeline in reverse: reader threads fill page-aligned
 //! chunks from the destination and hand them, in order and bounded, to a
 //! thread that judges them.
@@ -18,6 +21,7 @@
 pub mod acks;
 pub mod classify;
 pub mod compare;
+pub mod decompress;
 pub mod open;
 pub mod passes;
 pub mod progress;

@@ -26,7 +26,9 @@ use std::thread::JoinHandle;
 use anyhow::{Context, Result};
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
+use super::decompress;
 use crate::chunk::{Chunk, ChunkPool, PAGE};
+use crate::sink::compress::Codec;
 
 /// What the reader reads from: a file or device, or an object in S3
 /// (ranged GETs). Positioned reads, so threads share one.
@@ -64,6 +66,10 @@ pub struct ReadPlan {
     /// skipping the ones that fail; `None`: the error ends the check.
     pub salvage_block: Option<usize>,
     pub stop: Arc<AtomicBool>,
+    /// The file is a compressed stream (`--compress`): one thread reads it
+    /// from the start through the decoder, and the windows are of the
+    /// decompressed bytes (see `decompress.rs`).
+    pub compressed: Option<Codec>,
 }
 
 /// One window read: `chunk` holds the bytes from `offset`, and the blocks
@@ -82,6 +88,9 @@ pub struct Reader {
     /// The lane the window in the checker's hands came from.
     held: Option<usize>,
     ended: bool,
+    /// A compressed stream's lane ends by closing its channel: a short
+    /// window may be followed by the error that cut it short.
+    compressed: bool,
     handles: Vec<JoinHandle<()>>,
 }
 
@@ -96,12 +105,18 @@ impl Reader {
         let plan = Arc::new(plan);
         let mut lanes = Vec::new();
         let mut handles = Vec::new();
-        for lane in 0..plan.threads {
+        // A stream is read in order from its start: one lane.
+        let threads = match plan.compressed {
+            Some(_) => 1,
+            None => plan.threads,
+        };
+        for lane in 0..threads {
             let (filled_tx, filled) = bounded(plan.slots);
             let (empty, empty_rx) = unbounded();
             let plan = Arc::clone(&plan);
-            handles.push(std::thread::spawn(move || {
-                read_lane(&plan, lane, &filled_tx, &empty_rx)
+            handles.push(std::thread::spawn(move || match plan.compressed {
+                Some(codec) => decompress::read_lane(&plan, codec, &filled_tx, &empty_rx),
+                None => read_lane(&plan, lane, &filled_tx, &empty_rx),
             }));
             lanes.push(Lane { filled, empty });
         }
@@ -111,6 +126,7 @@ impl Reader {
             next: 0,
             held: None,
             ended: false,
+            compressed: plan.compressed.is_some(),
             handles,
         }
     }
@@ -135,7 +151,7 @@ impl Reader {
                 // A short window is the end: a later lane may have read
                 // past it if the file grew meanwhile, and that would leave
                 // a gap.
-                self.ended = window.chunk.len() < self.window_bytes;
+                self.ended = window.chunk.len() < self.window_bytes && !self.compressed;
             }
             Err(_) => self.ended = true,
         }

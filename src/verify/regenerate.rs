@@ -21,10 +21,12 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use super::compare::{Comparison, Side};
+use super::decompress::Damaged;
 use super::open;
 use super::reader::{ReadPlan, Reader};
 use crate::chunk::Chunk;
 use crate::pipeline::Limits;
+use crate::sink::compress::Codec;
 use crate::source::{self, RecordShape, Source, SourcePlan};
 use crate::stats::verify::ReadFrom;
 pub use crate::stats::verify::{MAX_LISTED, Mismatch, VerifyStats};
@@ -60,6 +62,8 @@ pub struct Check<'a> {
     /// The S3 object `path` names, read with ranged GETs, `queue_depth`
     /// at once; `None` for a file or device.
     pub object: Option<&'a crate::sink::s3::S3Options>,
+    /// The file is a compressed stream, read through its decoder.
+    pub compressed: Option<Codec>,
 }
 
 /// Reads `check.path` back and compares it with the regenerated data,
@@ -78,7 +82,14 @@ pub fn run(check: &Check, stop: &Arc<AtomicBool>, counters: &Counters) -> Result
         path: check.path,
         comparison: Comparison::new(expected.shape),
         expected,
-        file_bytes: reading.file_bytes,
+        // A compressed file's data length is known once it is decoded:
+        // counted as the windows come.
+        file_bytes: match check.compressed {
+            Some(_) => 0,
+            None => reading.file_bytes,
+        },
+        compressed: check.compressed.is_some(),
+        damaged: None,
         block_device: reading.block_device,
         pos: 0,
         chunks: 0,
@@ -116,6 +127,7 @@ pub fn run(check: &Check, stop: &Arc<AtomicBool>, counters: &Counters) -> Result
             End::Complete
         },
         block_device: walk.block_device,
+        damaged: walk.damaged,
         record_noun,
     })
 }
@@ -159,6 +171,7 @@ fn start_reading(check: &Check, stop: &Arc<AtomicBool>) -> Result<Reading> {
         // A read error ends the check: its bytes cannot be compared.
         salvage_block: None,
         stop: Arc::clone(stop),
+        compressed: check.compressed,
     });
     Ok(Reading {
         reader,
@@ -187,6 +200,7 @@ fn start_reading_object(
         limit: None,
         direct: false,
         salvage_block: None,
+        compressed: None,
         stop: Arc::clone(stop),
     });
     Ok(Reading {
@@ -213,6 +227,9 @@ struct Walk<'s> {
     expected: Expected<'s>,
     comparison: Comparison,
     file_bytes: u64,
+    compressed: bool,
+    /// Why a compressed stream could not be decoded to its end.
+    damaged: Option<String>,
     block_device: bool,
     /// Bytes read and compared so far.
     pos: u64,
@@ -234,9 +251,19 @@ impl Walk<'_> {
                 return Ok(Walked::Interrupted);
             }
             let path = self.path.display();
-            let read = read
-                .with_context(|| format!("cannot read {path} to verify it"))?
-                .chunk;
+            let read = match read {
+                Err(err) if err.is::<Damaged>() => {
+                    // Not a failure to read: the data is not what was
+                    // written. The length check says what is missing.
+                    self.damaged = Some(err.to_string());
+                    return Ok(Walked::ReadAll);
+                }
+                read => read.with_context(|| format!("cannot read {path} to verify it"))?,
+            }
+            .chunk;
+            if self.compressed {
+                self.file_bytes += read.len() as u64;
+            }
             let found = Side {
                 bytes: read.as_slice(),
                 start: self.pos,

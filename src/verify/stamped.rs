@@ -164,6 +164,7 @@ fn check(config: &VerifyConfig, run: &Run) -> Result<Ending> {
         direct: config.direct,
         salvage_block: Some(block as usize),
         stop: run.stop_flag(),
+        compressed: None,
     });
     let live = Arc::new(Live::default());
     let ticker = config

@@ -10,6 +10,7 @@ mod common;
 mod acks;
 mod amounts;
 mod backpressure;
+mod compress;
 mod content;
 mod destination;
 mod disk;
