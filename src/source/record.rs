@@ -66,8 +66,12 @@ impl Records {
                     if i > 0 {
                         out.byte(separator)?;
                     }
+                    if column.is_null(&mut ctx) {
+                        out.put(self.format.null())?;
+                        continue;
+                    }
                     let start = out.len;
-                    column.template.write(&mut ctx, out)?;
+                    column.write(&mut ctx, out)?;
                     if !column.clean {
                         escape_in_place(out, start, self.format)?;
                     }
@@ -88,13 +92,17 @@ impl Records {
                         out.byte(b',')?;
                     }
                     out.put(&column.json_key)?;
+                    if column.is_null(&mut ctx) {
+                        out.put(Format::Jsonl.null())?;
+                        continue;
+                    }
                     if column.json_scalar {
-                        column.template.write(&mut ctx, out)?;
+                        column.write(&mut ctx, out)?;
                         continue;
                     }
                     out.byte(b'"')?;
                     let start = out.len;
-                    column.template.write(&mut ctx, out)?;
+                    column.write(&mut ctx, out)?;
                     if !column.clean {
                         escape_in_place(out, start, Format::Jsonl)?;
                     }

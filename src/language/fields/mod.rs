@@ -1,13 +1,52 @@
 //! The fields of the template language: what each `{field}` is, parsed
 //! once with its arguments checked (`parse.rs`), then written per record
 //! straight into the chunk (`write.rs`): no `String`, no `format!`, no
-//! allocation per record or field.
+//! allocation per record or field. Dates and times in a range, and fields
+//! derived from an earlier column, are in `dates.rs`; the non-uniform
+//! numbers in `dist.rs`.
 
+mod dates;
+mod dist;
 mod parse;
 mod write;
 
+pub use dist::{Dist, Shape, Zipf};
+pub use parse::no_columns;
+
 use super::clock::TsFormat;
 use super::sequence::RecordRng;
+
+/// What the number a numeric, date or time field writes counts, so a
+/// field derived from its column (`@name`) adds offsets in the same unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Days since 1970-01-01: `{date}`.
+    Days,
+    /// Nanoseconds since the epoch: `{ts}` and its ranges.
+    Nanos,
+    /// Counts of 10^-DIGITS: 0 for whole numbers, `{float}`'s DIGITS.
+    Scaled(u32),
+}
+
+/// What `@name` resolves to: the slot the column's value is kept in for
+/// the record, and its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Base {
+    pub slot: u8,
+    pub unit: Unit,
+}
+
+/// A field's earlier column: the slot to add, times `scale` (a whole
+/// number or fewer digits, brought to the field's digits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FromColumn {
+    pub slot: u8,
+    pub scale: i64,
+}
+
+/// Resolves `@name` for a field: the schema knows its columns; a line
+/// template has none.
+pub type Resolve<'r> = &'r mut dyn FnMut(&str) -> Result<Base, String>;
 
 /// Weighted options of `{choice:…}` (and the built-in weighted lists).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,10 +100,12 @@ pub enum Field {
     Counter {
         width: usize,
     },
-    /// `{int:LO..HI}`, both ends included.
+    /// `{int:LO..HI}`, both ends included; `{int:@qty+LO..HI}` adds an
+    /// earlier column's value.
     Int {
         lo: i64,
         span: u64,
+        from: Option<FromColumn>,
     },
     /// `{float:LO..HI:DIGITS}`: drawn as an integer count of 10^-DIGITS, so
     /// it is exact and needs no float formatting.
@@ -72,6 +113,26 @@ pub enum Field {
         lo: i64,
         span: u64,
         digits: u32,
+        from: Option<FromColumn>,
+    },
+    /// `{normal:…}`, `{lognormal:…}`, `{exp:…}`, written as `{float}` is.
+    Dist(Dist),
+    /// `{zipf:N:S}`: a whole number in 1..=N.
+    Zipf(Zipf),
+    /// `{date:LO..HI}`: days since the epoch, both ends included, written
+    /// `YYYY-MM-DD`; `{date:@shipdate+1..30}` adds days to an earlier one.
+    Date {
+        lo: i64,
+        span: u64,
+        from: Option<FromColumn>,
+    },
+    /// `{ts:LO..HI:FORMAT}`: nanoseconds since the epoch drawn per record
+    /// (unlike `Ts`, a clock); `{ts:@start+1s..2h}` adds to an earlier one.
+    TsRange {
+        lo: i64,
+        span: u64,
+        format: TsFormat,
+        from: Option<FromColumn>,
     },
     Bool,
     Hex {
@@ -117,6 +178,11 @@ pub const FIELD_NAMES: &[&str] = &[
     "n",
     "int",
     "float",
+    "normal",
+    "lognormal",
+    "exp",
+    "zipf",
+    "date",
     "bool",
     "hex",
     "alnum",
@@ -155,10 +221,31 @@ impl Field {
             Field::Counter { width: 0 }
                 | Field::Int { .. }
                 | Field::Float { .. }
+                | Field::Dist(_)
+                | Field::Zipf(_)
                 | Field::Bool
                 | Field::HttpStatus(_)
                 | Field::Ts(TsFormat::Unix | TsFormat::UnixMs)
+                | Field::TsRange {
+                    format: TsFormat::Unix | TsFormat::UnixMs,
+                    ..
+                }
         )
+    }
+
+    /// The unit of the number this field keeps in `Ctx::value` when
+    /// written, if it is a number, date or time a later column may derive
+    /// from.
+    pub fn unit(&self) -> Option<Unit> {
+        match self {
+            Field::Counter { .. } | Field::Int { .. } | Field::Zipf(_) => Some(Unit::Scaled(0)),
+            Field::Float { digits, .. } | Field::Dist(Dist { digits, .. }) => {
+                Some(Unit::Scaled(*digits))
+            }
+            Field::Date { .. } => Some(Unit::Days),
+            Field::Ts(_) | Field::TsRange { .. } => Some(Unit::Nanos),
+            _ => None,
+        }
     }
 
     /// Whether the output can never hold a byte that CSV, TSV or JSON must
@@ -183,15 +270,19 @@ mod tests {
     use super::*;
     use crate::language::clock::Civil;
     use crate::language::out::Out;
-    use crate::language::sequence::{Ctx, Person};
+    use crate::language::sequence::{Ctx, Person, Slots};
 
     fn render(field: &str, args: Option<&str>, index: u64) -> String {
         let field = Field::parse(field, args).unwrap();
         let mut civil = Civil::default();
+        let mut slots = Slots::default();
         let mut ctx = Ctx {
             n: index,
             person: Person::from_key(index),
             rng: RecordRng::for_record(7, index),
+            key: 0,
+            value: 0,
+            slots: &mut slots,
             ts_ns: 0,
             civil: &mut civil,
         };
@@ -276,10 +367,14 @@ mod tests {
     #[test]
     fn a_record_that_does_not_fit_is_refused() {
         let mut civil = Civil::default();
+        let mut slots = Slots::default();
         let mut ctx = Ctx {
             n: 0,
             person: Person::from_key(0),
             rng: RecordRng::for_record(0, 0),
+            key: 0,
+            value: 0,
+            slots: &mut slots,
             ts_ns: 0,
             civil: &mut civil,
         };

@@ -1,0 +1,328 @@
+//! Numbers that are not uniform: `{normal:MEAN:SD}`, `{lognormal:MU:SIGMA}`,
+//! `{exp:MEAN}` (each with DIGITS as `{float}` has them) and `{zipf:N:S}`.
+//!
+//! Each draw is an exact method fed by the record's seeded stream, so a
+//! value is a function of (seed, record) like every other field: the normal
+//! by Box–Muller (1958), which needs no table and no state between records
+//! (a ziggurat would be faster per draw but keeps its second value for a
+//! next call that, here, belongs to another record); the lognormal and the
+//! exponential from it and by inversion; Zipf by Hörmann & Derflinger's
+//! rejection-inversion ("Rejection-inversion to generate variates from
+//! monotone discrete distributions", ACM TOMACS 6(3), 1996), which needs
+//! O(1) setup and memory whatever N, and about one try per draw.
+
+use std::f64::consts::TAU;
+
+use crate::language::sequence::RecordRng;
+
+/// Largest magnitude a scaled value may take: beyond it `f64` no longer
+/// holds every integer, and `{float}` refuses such bounds too.
+const LIMIT: f64 = 9e15;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `{normal:MEAN:SD}`
+    Normal,
+    /// `{lognormal:MU:SIGMA}`: `exp` of a normal with that mean and SD.
+    Lognormal,
+    /// `{exp:MEAN}`
+    Exp,
+}
+
+/// A continuous distribution, written as a decimal with `digits` decimals.
+#[derive(Debug, Clone)]
+pub struct Dist {
+    pub shape: Shape,
+    /// MEAN, MU or MEAN.
+    pub a: f64,
+    /// SD, SIGMA; unused for `exp`.
+    pub b: f64,
+    pub digits: u32,
+    /// 10^digits.
+    scale: f64,
+}
+
+// By bits: the parameters come from text and are never NaN.
+impl PartialEq for Dist {
+    fn eq(&self, other: &Dist) -> bool {
+        self.shape == other.shape
+            && self.a.to_bits() == other.a.to_bits()
+            && self.b.to_bits() == other.b.to_bits()
+            && self.digits == other.digits
+    }
+}
+
+impl Eq for Dist {}
+
+fn parameter(text: &str, what: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(value),
+        _ => Err(format!("`{text}` is not {what}")),
+    }
+}
+
+impl Dist {
+    /// `MEAN:SD[:DIGITS]`, `MU:SIGMA[:DIGITS]` or `MEAN[:DIGITS]`.
+    pub(super) fn parse(shape: Shape, name: &str, args: Option<&str>) -> Result<Dist, String> {
+        let example = match shape {
+            Shape::Normal => "{normal:100:15:2}",
+            Shape::Lognormal => "{lognormal:3:0.5:2}",
+            Shape::Exp => "{exp:10:2}",
+        };
+        let usage = || format!("`{{{name}}}` needs its parameters, as in `{example}`");
+        let parts: Vec<&str> = args.ok_or_else(usage)?.split(':').collect();
+        let wanted = if shape == Shape::Exp { 1 } else { 2 };
+        if parts.len() < wanted || parts.len() > wanted + 1 {
+            return Err(usage());
+        }
+        let a = parameter(parts[0], "a number")?;
+        let b = match shape {
+            Shape::Exp => 0.0,
+            _ => parameter(parts[1], "a number")?,
+        };
+        let digits = match parts.get(wanted) {
+            Some(digits) => digits
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| format!("`{digits}` is not a number of digits"))?,
+            None => 2,
+        };
+        if digits > 9 {
+            return Err(format!("{digits} digits is too many: use 0 to 9"));
+        }
+        match shape {
+            Shape::Normal | Shape::Lognormal if b < 0.0 => {
+                return Err(format!("the spread `{}` is negative", parts[1].trim()));
+            }
+            Shape::Exp if a <= 0.0 => {
+                return Err(format!("the mean `{}` must be above 0", parts[0].trim()));
+            }
+            _ => {}
+        }
+        Ok(Dist {
+            shape,
+            a,
+            b,
+            digits,
+            scale: 10f64.powi(digits as i32),
+        })
+    }
+
+    /// One draw, as an integer count of 10^-digits, clamped to what the
+    /// decimal writer holds exactly.
+    #[inline]
+    pub(super) fn draw_scaled(&self, rng: &mut RecordRng) -> i64 {
+        let value = match self.shape {
+            Shape::Normal => self.a + self.b * standard_normal(rng),
+            Shape::Lognormal => (self.a + self.b * standard_normal(rng)).exp(),
+            // Inversion: -MEAN × ln U, U in (0, 1].
+            Shape::Exp => -self.a * rng.open_unit().ln(),
+        };
+        (value * self.scale).round().clamp(-LIMIT, LIMIT) as i64
+    }
+}
+
+/// Box–Muller: one standard normal from two uniforms, U1 in (0, 1] so the
+/// logarithm is finite.
+#[inline]
+fn standard_normal(rng: &mut RecordRng) -> f64 {
+    let radius = (-2.0 * rng.open_unit().ln()).sqrt();
+    let angle = TAU * (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+    radius * angle.cos()
+}
+
+/// `{zipf:N:S}`: integers 1..=N, P(k) ∝ k^-S.
+#[derive(Debug, Clone)]
+pub struct Zipf {
+    pub n: u64,
+    pub s: f64,
+    /// H(1.5) - 1, H(N + 0.5) and the squeeze bound of the method.
+    h_x1: f64,
+    h_n: f64,
+    squeeze: f64,
+}
+
+impl PartialEq for Zipf {
+    fn eq(&self, other: &Zipf) -> bool {
+        self.n == other.n && self.s.to_bits() == other.s.to_bits()
+    }
+}
+
+impl Eq for Zipf {}
+
+impl Zipf {
+    /// `N[:S]`, S defaulting to 1 (the classic Zipf).
+    pub(super) fn parse(args: Option<&str>) -> Result<Zipf, String> {
+        let args = args.ok_or("`{zipf}` needs N and a skew, as in `{zipf:1000:1.1}`")?;
+        let (n, s) = match args.split_once(':') {
+            Some((n, s)) => (n, parameter(s, "a skew such as 1.1")?),
+            None => (args, 1.0),
+        };
+        let n: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a whole number of values"))?;
+        if n == 0 || n > 1 << 53 {
+            return Err(format!("{n} values is out of range: use 1 to 2^53"));
+        }
+        if s <= 0.0 || s > 100.0 {
+            return Err(format!("the skew {s} is out of range: use above 0 up to 100"));
+        }
+        let mut zipf = Zipf {
+            n,
+            s,
+            h_x1: 0.0,
+            h_n: 0.0,
+            squeeze: 0.0,
+        };
+        zipf.h_x1 = zipf.h_integral(1.5) - 1.0;
+        zipf.h_n = zipf.h_integral(n as f64 + 0.5);
+        zipf.squeeze = 2.0 - zipf.h_integral_inverse(zipf.h_integral(2.5) - zipf.h(2.0));
+        Ok(zipf)
+    }
+
+    /// One draw in 1..=N (Hörmann & Derflinger's algorithm ZRI, as Apache
+    /// Commons Math writes it).
+    #[inline]
+    pub(super) fn draw(&self, rng: &mut RecordRng) -> u64 {
+        loop {
+            let uniform = (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+            let u = self.h_n + uniform * (self.h_x1 - self.h_n);
+            let x = self.h_integral_inverse(u);
+            let k = ((x + 0.5) as u64).clamp(1, self.n);
+            let kf = k as f64;
+            if kf - x <= self.squeeze || u >= self.h_integral(kf + 0.5) - self.h(kf) {
+                return k;
+            }
+        }
+    }
+
+    /// h(x) = x^-s.
+    fn h(&self, x: f64) -> f64 {
+        (-self.s * x.ln()).exp()
+    }
+
+    /// H(x), an integral of h, written so that s = 1 needs no special case.
+    fn h_integral(&self, x: f64) -> f64 {
+        let log_x = x.ln();
+        helper2((1.0 - self.s) * log_x) * log_x
+    }
+
+    fn h_integral_inverse(&self, x: f64) -> f64 {
+        let t = (x * (1.0 - self.s)).max(-1.0);
+        (helper1(t) * x).exp()
+    }
+}
+
+/// ln(1 + x) / x, exact near 0.
+fn helper1(x: f64) -> f64 {
+    if x.abs() > 1e-8 {
+        x.ln_1p() / x
+    } else {
+        1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x))
+    }
+}
+
+/// (e^x - 1) / x, exact near 0.
+fn helper2(x: f64) -> f64 {
+    if x.abs() > 1e-8 {
+        x.exp_m1() / x
+    } else {
+        1.0 + x * 0.5 * (1.0 + x * (1.0 / 3.0) * (1.0 + 0.25 * x))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draws(dist: &Dist, count: u64) -> Vec<f64> {
+        let scale = 10f64.powi(dist.digits as i32);
+        (0..count)
+            .map(|i| dist.draw_scaled(&mut RecordRng::for_record(11, i)) as f64 / scale)
+            .collect()
+    }
+
+    fn mean_sd(values: &[f64]) -> (f64, f64) {
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+        (mean, var.sqrt())
+    }
+
+    #[test]
+    fn normal_has_its_mean_and_spread() {
+        let dist = Dist::parse(Shape::Normal, "normal", Some("100:15:3")).unwrap();
+        let values = draws(&dist, 100_000);
+        let (mean, sd) = mean_sd(&values);
+        assert!((mean - 100.0).abs() < 0.3, "{mean}");
+        assert!((sd - 15.0).abs() < 0.3, "{sd}");
+        // About 68 % within one SD, 95 % within two.
+        let within = |k: f64| values.iter().filter(|v| (*v - 100.0).abs() < k * 15.0).count();
+        assert!((67_000..69_500).contains(&within(1.0)), "{}", within(1.0));
+        assert!((94_500..95_900).contains(&within(2.0)), "{}", within(2.0));
+    }
+
+    #[test]
+    fn lognormal_has_its_median_and_mean() {
+        let dist = Dist::parse(Shape::Lognormal, "lognormal", Some("3:0.5:4")).unwrap();
+        let mut values = draws(&dist, 100_000);
+        let (mean, _) = mean_sd(&values);
+        values.sort_by(f64::total_cmp);
+        let median = values[values.len() / 2];
+        assert!((median - 3f64.exp()).abs() < 0.3, "{median}");
+        let expected = (3.0 + 0.125f64).exp();
+        assert!((mean - expected).abs() < 0.3, "{mean} against {expected}");
+        assert!(values[0] > 0.0);
+    }
+
+    #[test]
+    fn exponential_has_its_mean_and_no_negatives() {
+        let dist = Dist::parse(Shape::Exp, "exp", Some("10:3")).unwrap();
+        let values = draws(&dist, 100_000);
+        let (mean, sd) = mean_sd(&values);
+        assert!((mean - 10.0).abs() < 0.15, "{mean}");
+        assert!((sd - 10.0).abs() < 0.2, "{sd}");
+        assert!(values.iter().all(|v| *v >= 0.0));
+    }
+
+    #[test]
+    fn zipf_follows_its_power_law() {
+        for s in [0.8, 1.0, 1.5] {
+            let zipf = Zipf::parse(Some(&format!("1000:{s}"))).unwrap();
+            let mut counts = vec![0u64; 1001];
+            for i in 0..200_000 {
+                let k = zipf.draw(&mut RecordRng::for_record(5, i));
+                assert!((1..=1000).contains(&k));
+                counts[k as usize] += 1;
+            }
+            let harmonic: f64 = (1..=1000).map(|k| (k as f64).powf(-s)).sum();
+            for k in [1usize, 2, 10] {
+                let expected = 200_000.0 * (k as f64).powf(-s) / harmonic;
+                let got = counts[k] as f64;
+                assert!(
+                    (got - expected).abs() < 5.0 * expected.sqrt() + 10.0,
+                    "s={s} k={k}: {got} against {expected}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn zipf_of_one_value_is_always_one() {
+        let zipf = Zipf::parse(Some("1:2")).unwrap();
+        assert!((0..100).all(|i| zipf.draw(&mut RecordRng::for_record(1, i)) == 1));
+    }
+
+    #[test]
+    fn bad_parameters_say_what_is_wrong() {
+        let err = |shape, args| Dist::parse(shape, "x", args).unwrap_err();
+        assert!(err(Shape::Normal, None).contains("{normal:100:15:2}"));
+        assert!(err(Shape::Normal, Some("1:-2")).contains("negative"));
+        assert!(err(Shape::Exp, Some("0")).contains("above 0"));
+        assert!(err(Shape::Lognormal, Some("a:1")).contains("`a`"));
+        assert!(err(Shape::Normal, Some("1:2:12")).contains("12 digits"));
+        assert!(Zipf::parse(Some("0:1")).unwrap_err().contains("out of range"));
+        assert!(Zipf::parse(Some("10:-1")).unwrap_err().contains("skew"));
+    }
+}
