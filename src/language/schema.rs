@@ -58,13 +58,10 @@ impl Column {
         self.null_rate.is_some() || self.derives_from != 0
     }
 
-    /// Whether this column is null in the record of `ctx`; a function of
-    /// (seed, record, column) that draws nothing from the record's stream,
-    /// so nulls in one column leave every other column's values alone.
-    /// Call it before [`Column::write`], and write the format's null
-    /// instead when it says so.
+    /// Whether this column is null in the record of `ctx`: a function of
+    /// (seed, record, column) that draws nothing from the record's stream.
     #[inline]
-    pub fn is_null(&self, ctx: &mut Ctx) -> bool {
+    fn is_null(&self, ctx: &mut Ctx) -> bool {
         if self.null_rate.is_none() && self.derives_from == 0 {
             return false;
         }
@@ -78,16 +75,30 @@ impl Column {
         null
     }
 
-    /// Writes this column's value for the record in `ctx`, unescaped, and
-    /// keeps it in the column's slot for later columns.
+    /// Writes this column's value for the record in `ctx`, unescaped, keeps
+    /// it in the column's slot for later columns, and says whether the
+    /// cell is null, in which case the caller replaces what was written
+    /// with its format's null (`Format::null`). A null value is drawn and
+    /// written all the same, so that nulls in one column leave every other
+    /// column's values as they were without them.
     #[inline]
-    pub fn write(&self, ctx: &mut Ctx, out: &mut Out) -> Option<()> {
+    pub fn write(&self, ctx: &mut Ctx, out: &mut Out) -> Option<Cell> {
+        let null = self.is_null(ctx);
         self.template.write(ctx, out)?;
         if let Some(slot) = self.slot {
             ctx.slots.values[slot as usize] = ctx.value;
         }
-        Some(())
+        Some(if null { Cell::Null } else { Cell::Value })
     }
+}
+
+/// What [`Column::write`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Value,
+    /// The record's value for this column is null; the text written is
+    /// to be dropped.
+    Null,
 }
 
 /// Splits `?RATE%` off a column's template when it follows a field's
@@ -102,15 +113,16 @@ fn split_null_rate(text: &str) -> Result<(&str, Option<NullRate>), String> {
         return Ok((text, None));
     };
     let closing = template.len() - template.trim_end_matches('}').len();
-    if closing != 1 || rate.is_empty() || !rate.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-    {
+    if closing != 1 || rate.is_empty() || !rate.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Ok((text, None));
     }
     let percent: f64 = rate
         .parse()
         .map_err(|_| format!("`{rate}%` is not a share of nulls; write one such as ?5%"))?;
     if !(0.0..=100.0).contains(&percent) {
-        return Err(format!("a null rate of {rate}% is out of range: use 0 to 100%"));
+        return Err(format!(
+            "a null rate of {rate}% is out of range: use 0 to 100%"
+        ));
     }
     let threshold = (percent / 100.0 * 4_294_967_296.0).round() as u64;
     Ok((template, Some(NullRate { percent, threshold })))
@@ -137,7 +149,12 @@ impl Schema {
         // Every name, to tell a column named later from one never named.
         let names: Vec<&str> = pieces
             .iter()
-            .map(|piece| piece.text.split_once('=').map_or("", |(name, _)| name.trim()))
+            .map(|piece| {
+                piece
+                    .text
+                    .split_once('=')
+                    .map_or("", |(name, _)| name.trim())
+            })
             .collect();
         let mut slots_used = 0;
         for (
@@ -168,10 +185,8 @@ impl Schema {
             }
             let base = equals + 1;
             let at = |i: usize| offsets.get(base + i).copied().unwrap_or(source.len());
-            let (template_text, null_rate) =
-                split_null_rate(&text[base..]).map_err(|message| {
-                    error(at(0)..at(text.len() - base - 1) + 1, message)
-                })?;
+            let (template_text, null_rate) = split_null_rate(&text[base..])
+                .map_err(|message| error(at(0)..at(text.len() - base - 1) + 1, message))?;
             let mut derives_from = 0u16;
             let mut resolve = |name: &str| -> Result<Base, String> {
                 let Some(earlier) = columns.iter_mut().find(|c| c.name == name) else {
@@ -206,12 +221,13 @@ impl Schema {
                 derives_from |= 1 << slot;
                 Ok(Base { slot, unit })
             };
-            let template = Template::parse_with(template_text, &mut resolve).map_err(|mut err| {
-                // Map the span from the column's text back into the schema.
-                err.span = at(err.span.start)..at(err.span.end - 1) + 1;
-                err.template = source.to_string();
-                err
-            })?;
+            let template =
+                Template::parse_with(template_text, &mut resolve).map_err(|mut err| {
+                    // Map the span from the column's text back into the schema.
+                    err.span = at(err.span.start)..at(err.span.end - 1) + 1;
+                    err.template = source.to_string();
+                    err
+                })?;
             let json_scalar = template.lone_field().is_some_and(|f| f.is_json_scalar());
             let mut json_key = Vec::new();
             json_key.push(b'"');

@@ -8,7 +8,7 @@
 use super::{Filled, Position, RecordShape, Source};
 use crate::language::escape::{Format, escape_in_place, escape_vec};
 use crate::language::out::Out;
-use crate::language::schema::Schema;
+use crate::language::schema::{Cell, Schema};
 use crate::language::sequence::Sequence;
 
 pub struct Records {
@@ -66,12 +66,12 @@ impl Records {
                     if i > 0 {
                         out.byte(separator)?;
                     }
-                    if column.is_null(&mut ctx) {
+                    let start = out.len;
+                    if column.write(&mut ctx, out)? == Cell::Null {
+                        out.len = start;
                         out.put(self.format.null())?;
                         continue;
                     }
-                    let start = out.len;
-                    column.write(&mut ctx, out)?;
                     if !column.clean {
                         escape_in_place(out, start, self.format)?;
                     }
@@ -92,17 +92,19 @@ impl Records {
                         out.byte(b',')?;
                     }
                     out.put(&column.json_key)?;
-                    if column.is_null(&mut ctx) {
+                    let cell_start = out.len;
+                    if !column.json_scalar {
+                        out.byte(b'"')?;
+                    }
+                    let start = out.len;
+                    if column.write(&mut ctx, out)? == Cell::Null {
+                        out.len = cell_start;
                         out.put(Format::Jsonl.null())?;
                         continue;
                     }
                     if column.json_scalar {
-                        column.write(&mut ctx, out)?;
                         continue;
                     }
-                    out.byte(b'"')?;
-                    let start = out.len;
-                    column.write(&mut ctx, out)?;
                     if !column.clean {
                         escape_in_place(out, start, Format::Jsonl)?;
                     }

@@ -26,9 +26,7 @@ pub(super) fn from_column(name: &str, want: Unit, resolve: Resolve) -> Result<Fr
     let base: Base = resolve(name)?;
     let scale = match (base.unit, want) {
         (Unit::Days, Unit::Days) | (Unit::Nanos, Unit::Nanos) => 1,
-        (Unit::Scaled(have), Unit::Scaled(digits)) if have <= digits => {
-            10i64.pow(digits - have)
-        }
+        (Unit::Scaled(have), Unit::Scaled(digits)) if have <= digits => 10i64.pow(digits - have),
         (have, _) => {
             let hint = match have {
                 Unit::Days => "a date: derive `{date:@NAME+LO..HI}` (days) from it".to_string(),
@@ -99,7 +97,9 @@ fn bounds(
         .ok_or_else(|| format!("`{text}` is not a range; write LO..HI, as in {example}"))?;
     let (lo, hi) = (parse(lo)?, parse(hi)?);
     if lo > hi {
-        return Err(format!("the range `{text}` is empty: LO must not come after HI"));
+        return Err(format!(
+            "the range `{text}` is empty: LO must not come after HI"
+        ));
     }
     let span = u64::try_from(i128::from(hi) - i128::from(lo) + 1)
         .map_err(|_| format!("the range `{text}` is too wide"))?;

@@ -312,6 +312,41 @@ mod tests {
     }
 
     #[test]
+    fn decimals_put_the_point_in_the_right_place() {
+        assert_eq!(render("float", Some("0.05..0.05:2"), 0), "0.05");
+        assert_eq!(render("float", Some("-0.05..-0.05:3"), 0), "-0.050");
+        assert_eq!(render("float", Some("12.3..12.3:2"), 0), "12.30");
+        assert_eq!(render("float", Some("0..0:4"), 0), "0.0000");
+        assert_eq!(render("float", Some("7..7:0"), 0), "7");
+        assert_eq!(render("normal", Some("-3:0:1"), 0), "-3.0");
+    }
+
+    #[test]
+    fn dates_and_times_stay_in_their_range() {
+        for i in 0..2000 {
+            let date = render("date", Some("1992-01-01..1992-01-31"), i);
+            assert!(
+                ("1992-01-01"..="1992-01-31").contains(&date.as_str()),
+                "{date}"
+            );
+            let ts = render(
+                "ts",
+                Some("2026-01-01T00:00:00Z..2026-01-01T00:59:59Z:unix"),
+                i,
+            );
+            let ts: i64 = ts.parse().unwrap();
+            assert!((1_767_225_600..1_767_229_200).contains(&ts), "{ts}");
+        }
+        let ends: std::collections::BTreeSet<String> = (0..2000)
+            .map(|i| render("date", Some("2000-02-28..2000-03-01"), i))
+            .collect();
+        assert_eq!(
+            ends.into_iter().collect::<Vec<_>>(),
+            ["2000-02-28", "2000-02-29", "2000-03-01"]
+        );
+    }
+
+    #[test]
     fn uuids_have_the_v4_layout() {
         let uuid = render("uuid", None, 3);
         assert_eq!(uuid.len(), 36);
@@ -361,6 +396,11 @@ mod tests {
             Field::parse("ts", Some("iso"))
                 .unwrap_err()
                 .contains("rfc3339")
+        );
+        assert!(
+            Field::parse("date", Some("@start+1..3"))
+                .unwrap_err()
+                .contains("only `gush records --schema` has columns")
         );
     }
 
