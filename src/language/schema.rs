@@ -331,3 +331,50 @@ fn split_columns(source: &str) -> Vec<Piece> {
     }
     columns
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::clock::TimeSource;
+    use crate::language::sequence::Sequence;
+
+    #[test]
+    fn a_null_rate_follows_a_field_only() {
+        let schema = Schema::parse("a={n}?5%, b=why?5%, c={{n}}?5%, d={n}?12.5% ").unwrap();
+        let rates: Vec<Option<f64>> = schema
+            .columns
+            .iter()
+            .map(|c| c.null_rate.map(|r| r.percent))
+            .collect();
+        assert_eq!(rates, [Some(5.0), None, None, Some(12.5)]);
+        assert!(schema.columns[0].is_nullable() && !schema.columns[1].is_nullable());
+        assert!(
+            Schema::parse("a={n}?101%")
+                .unwrap_err()
+                .message
+                .contains("0 to 100%")
+        );
+    }
+
+    #[test]
+    fn rates_of_none_and_all_are_exact() {
+        let schema = Schema::parse("a={n}?0%, b={n}?100%, c={int:@a+1..1}").unwrap();
+        let mut sequence = Sequence::new(1, 0, 0, TimeSource::Live);
+        let mut buf = [0u8; 64];
+        for index in 0..1000 {
+            sequence.index = index;
+            let mut ctx = sequence.ctx();
+            let mut cells = schema.columns.iter().map(|column| {
+                let mut out = Out::new(&mut buf);
+                column.write(&mut ctx, &mut out).unwrap()
+            });
+            assert_eq!(cells.next(), Some(Cell::Value));
+            assert_eq!(cells.next(), Some(Cell::Null));
+            assert_eq!(cells.next(), Some(Cell::Value));
+        }
+        // Only `a` is referred to, so only it has a slot.
+        let slots: Vec<Option<u8>> = schema.columns.iter().map(|c| c.slot).collect();
+        assert_eq!(slots, [Some(0), None, None]);
+        assert!(schema.columns[2].is_nullable());
+    }
+}

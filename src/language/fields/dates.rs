@@ -215,6 +215,7 @@ pub(super) fn write_date(days: i64, out: &mut Out) -> Option<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::render;
     use super::*;
 
     fn no_columns(name: &str) -> Result<Base, String> {
@@ -269,5 +270,30 @@ mod tests {
         let mut out = Out::new(&mut buf);
         write_date(8035, &mut out).unwrap();
         assert_eq!(&buf, b"1992-01-01");
+    }
+
+    #[test]
+    fn dates_and_times_stay_in_their_range() {
+        for i in 0..2000 {
+            let date = render("date", Some("1992-01-01..1992-01-31"), i);
+            assert!(
+                ("1992-01-01"..="1992-01-31").contains(&date.as_str()),
+                "{date}"
+            );
+            let ts = render(
+                "ts",
+                Some("2026-01-01T00:00:00Z..2026-01-01T00:59:59Z:unix"),
+                i,
+            );
+            let ts: i64 = ts.parse().unwrap();
+            assert!((1_767_225_600..1_767_229_200).contains(&ts), "{ts}");
+        }
+        let ends: std::collections::BTreeSet<String> = (0..2000)
+            .map(|i| render("date", Some("2000-02-28..2000-03-01"), i))
+            .collect();
+        assert_eq!(
+            ends.into_iter().collect::<Vec<_>>(),
+            ["2000-02-28", "2000-02-29", "2000-03-01"]
+        );
     }
 }

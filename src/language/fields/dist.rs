@@ -1,5 +1,6 @@
-//! Numbers that are not uniform: `{normal:MEAN:SD}`, `{lognormal:MU:SIGMA}`,
-//! `{exp:MEAN}` (each with DIGITS as `{float}` has them) and `{zipf:N:S}`.
+//! Numbers that are not uniform: `{normal:MEAN:SD}`, `{lognormal:MU:SIGMA}`
+//! and `{exp:MEAN}`, each with DIGITS as `{float}` has them (`{zipf:N:S}`
+//! is in `zipf.rs`).
 //!
 //! Each draw is an exact method fed by the record's seeded stream, so a
 //! value is a function of (seed, record) like every other field: the normal
@@ -8,10 +9,7 @@
 //! layer and value bits), which takes one 64-bit draw and no logarithm 99 %
 //! of the time (Box–Muller's log, sqrt and cos made a `{normal}` column
 //! cost as much as five `{int}` ones); the lognormal as `exp` of it; the
-//! exponential by inversion; Zipf by Hörmann & Derflinger's
-//! rejection-inversion ("Rejection-inversion to generate variates from
-//! monotone discrete distributions", ACM TOMACS 6(3), 1996), which needs
-//! O(1) setup and memory whatever N, and about one try per draw.
+//! exponential by inversion.
 
 use std::sync::OnceLock;
 
@@ -56,7 +54,7 @@ impl PartialEq for Dist {
 
 impl Eq for Dist {}
 
-fn parameter(text: &str, what: &str) -> Result<f64, String> {
+pub(super) fn parameter(text: &str, what: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
         _ => Err(format!("`{text}` is not {what}")),
@@ -120,7 +118,10 @@ impl Dist {
             // Inversion: -MEAN × ln U, U in (0, 1].
             Shape::Exp => -self.a * rng.open_unit().ln(),
         };
-        (value * self.scale).round().clamp(-LIMIT, LIMIT) as i64
+        // Half away from zero, as `f64::round`, without its call into libm
+        // (the baseline x86-64 target has no SSE4.1 `roundsd`).
+        let scaled = (value * self.scale).clamp(-LIMIT, LIMIT);
+        (scaled + 0.5f64.copysign(scaled)) as i64
     }
 }
 
@@ -158,7 +159,7 @@ fn ziggurat() -> &'static Ziggurat {
 
 /// A uniform in [0, 1) from 53 bits.
 #[inline]
-fn unit(bits: u64) -> f64 {
+pub(super) fn unit(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
@@ -196,108 +197,6 @@ fn normal_tail(rng: &mut RecordRng, negative: bool) -> f64 {
         if -2.0 * y >= x * x {
             return if negative { x - ZIG_R } else { ZIG_R - x };
         }
-    }
-}
-
-/// `{zipf:N:S}`: integers 1..=N, P(k) ∝ k^-S.
-#[derive(Debug, Clone)]
-pub struct Zipf {
-    pub n: u64,
-    pub s: f64,
-    /// H(1.5) - 1, H(N + 0.5) and the squeeze bound of the method.
-    h_x1: f64,
-    h_n: f64,
-    squeeze: f64,
-}
-
-impl PartialEq for Zipf {
-    fn eq(&self, other: &Zipf) -> bool {
-        self.n == other.n && self.s.to_bits() == other.s.to_bits()
-    }
-}
-
-impl Eq for Zipf {}
-
-impl Zipf {
-    /// `N[:S]`, S defaulting to 1 (the classic Zipf).
-    pub(super) fn parse(args: Option<&str>) -> Result<Zipf, String> {
-        let args = args.ok_or("`{zipf}` needs N and a skew, as in `{zipf:1000:1.1}`")?;
-        let (n, s) = match args.split_once(':') {
-            Some((n, s)) => (n, parameter(s, "a skew such as 1.1")?),
-            None => (args, 1.0),
-        };
-        let n: u64 = n
-            .trim()
-            .parse()
-            .map_err(|_| format!("`{n}` is not a whole number of values"))?;
-        if n == 0 || n > 1 << 53 {
-            return Err(format!("{n} values is out of range: use 1 to 2^53"));
-        }
-        if s <= 0.0 || s > 100.0 {
-            return Err(format!(
-                "the skew {s} is out of range: use above 0 up to 100"
-            ));
-        }
-        let mut zipf = Zipf {
-            n,
-            s,
-            h_x1: 0.0,
-            h_n: 0.0,
-            squeeze: 0.0,
-        };
-        zipf.h_x1 = zipf.h_integral(1.5) - 1.0;
-        zipf.h_n = zipf.h_integral(n as f64 + 0.5);
-        zipf.squeeze = 2.0 - zipf.h_integral_inverse(zipf.h_integral(2.5) - zipf.h(2.0));
-        Ok(zipf)
-    }
-
-    /// One draw in 1..=N (Hörmann & Derflinger's algorithm ZRI, as Apache
-    /// Commons Math writes it).
-    #[inline]
-    pub(super) fn draw(&self, rng: &mut RecordRng) -> u64 {
-        loop {
-            let u = self.h_n + unit(rng.next_u64()) * (self.h_x1 - self.h_n);
-            let x = self.h_integral_inverse(u);
-            let k = ((x + 0.5) as u64).clamp(1, self.n);
-            let kf = k as f64;
-            if kf - x <= self.squeeze || u >= self.h_integral(kf + 0.5) - self.h(kf) {
-                return k;
-            }
-        }
-    }
-
-    /// h(x) = x^-s.
-    fn h(&self, x: f64) -> f64 {
-        (-self.s * x.ln()).exp()
-    }
-
-    /// H(x), an integral of h, written so that s = 1 needs no special case.
-    fn h_integral(&self, x: f64) -> f64 {
-        let log_x = x.ln();
-        helper2((1.0 - self.s) * log_x) * log_x
-    }
-
-    fn h_integral_inverse(&self, x: f64) -> f64 {
-        let t = (x * (1.0 - self.s)).max(-1.0);
-        (helper1(t) * x).exp()
-    }
-}
-
-/// ln(1 + x) / x, exact near 0.
-fn helper1(x: f64) -> f64 {
-    if x.abs() > 1e-8 {
-        x.ln_1p() / x
-    } else {
-        1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x))
-    }
-}
-
-/// (e^x - 1) / x, exact near 0.
-fn helper2(x: f64) -> f64 {
-    if x.abs() > 1e-8 {
-        x.exp_m1() / x
-    } else {
-        1.0 + x * 0.5 * (1.0 + x * (1.0 / 3.0) * (1.0 + 0.25 * x))
     }
 }
 
@@ -374,34 +273,6 @@ mod tests {
     }
 
     #[test]
-    fn zipf_follows_its_power_law() {
-        for s in [0.8, 1.0, 1.5] {
-            let zipf = Zipf::parse(Some(&format!("1000:{s}"))).unwrap();
-            let mut counts = vec![0u64; 1001];
-            for i in 0..200_000 {
-                let k = zipf.draw(&mut RecordRng::for_record(5, i));
-                assert!((1..=1000).contains(&k));
-                counts[k as usize] += 1;
-            }
-            let harmonic: f64 = (1..=1000).map(|k| (k as f64).powf(-s)).sum();
-            for k in [1usize, 2, 10] {
-                let expected = 200_000.0 * (k as f64).powf(-s) / harmonic;
-                let got = counts[k] as f64;
-                assert!(
-                    (got - expected).abs() < 5.0 * expected.sqrt() + 10.0,
-                    "s={s} k={k}: {got} against {expected}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn zipf_of_one_value_is_always_one() {
-        let zipf = Zipf::parse(Some("1:2")).unwrap();
-        assert!((0..100).all(|i| zipf.draw(&mut RecordRng::for_record(1, i)) == 1));
-    }
-
-    #[test]
     fn bad_parameters_say_what_is_wrong() {
         let err = |shape, args| Dist::parse(shape, "x", args).unwrap_err();
         assert!(err(Shape::Normal, None).contains("{normal:100:15:2}"));
@@ -409,11 +280,5 @@ mod tests {
         assert!(err(Shape::Exp, Some("0")).contains("above 0"));
         assert!(err(Shape::Lognormal, Some("a:1")).contains("`a`"));
         assert!(err(Shape::Normal, Some("1:2:12")).contains("12 digits"));
-        assert!(
-            Zipf::parse(Some("0:1"))
-                .unwrap_err()
-                .contains("out of range")
-        );
-        assert!(Zipf::parse(Some("10:-1")).unwrap_err().contains("skew"));
     }
 }
