@@ -191,25 +191,61 @@ pub(super) fn parse_ts_range(args: &str, resolve: Resolve) -> Result<Field, Stri
     })
 }
 
-/// Writes `days` since the epoch as `YYYY-MM-DD`.
+/// The first and last days `{date}` writes, 0000-01-01 and 9999-12-31:
+/// four digits of year.
+const FIRST_DAY: i64 = -719_468;
+const LAST_DAY: i64 = 2_932_896;
+
+/// Days since 1970-01-01 to (year, month, day) by Neri & Schneider's
+/// Euclidean affine functions ("Euclidean affine functions and their
+/// application to calendar algorithms", Software: Practice and Experience
+/// 53(4), 2023), shifted 82 eras so everything is unsigned 32-bit: a
+/// third of `clock::civil_from_days`'s instructions, which counted for
+/// half of a `{date}` column. Valid for `FIRST_DAY..=LAST_DAY`; a test
+/// checks every one of those days against Hinnant's algorithm.
+#[inline]
+fn civil_fast(days: i64) -> (u32, u32, u32) {
+    const ERAS: u32 = 82;
+    const SHIFT: u32 = 719_468 + 146_097 * ERAS;
+    let n = (days as i32 as u32).wrapping_add(SHIFT);
+    let n1 = 4 * n + 3;
+    let century = n1 / 146_097;
+    let in_century = n1 % 146_097 / 4;
+    let n2 = 4 * in_century + 3;
+    let p2 = 2_939_745 * u64::from(n2);
+    let year_of_century = (p2 >> 32) as u32;
+    let day_of_year = (p2 as u32) / 2_939_745 / 4;
+    let n3 = 2_141 * day_of_year + 197_913;
+    let month = n3 >> 16;
+    let day = (n3 & 0xffff) / 2_141 + 1;
+    // The computation's years start in March.
+    let january_or_february = u32::from(day_of_year >= 306);
+    let year = 100 * century + year_of_century + january_or_february - 400 * ERAS;
+    (year, month - 12 * january_or_february, day)
+}
+
+/// "00" to "99", so two digits are one lookup.
+static PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    pairs
+};
+
+/// Writes `days` since the epoch as `YYYY-MM-DD`; a derived date pushed
+/// past the years 0 to 9999 is held at the nearest end.
 #[inline]
 pub(super) fn write_date(days: i64, out: &mut Out) -> Option<()> {
-    let (year, month, day) = civil_from_days(days.clamp(-719_468, 2_932_896));
-    let year = year as u32;
-    let slot = out.reserve(10)?;
-    let digit = |n: u32| b'0' + n as u8;
-    slot.copy_from_slice(&[
-        digit(year / 1000),
-        digit(year / 100 % 10),
-        digit(year / 10 % 10),
-        digit(year % 10),
-        b'-',
-        digit(month / 10),
-        digit(month % 10),
-        b'-',
-        digit(day / 10),
-        digit(day % 10),
-    ]);
+    let (year, month, day) = civil_fast(days.clamp(FIRST_DAY, LAST_DAY));
+    let [y1, y2] = PAIRS[(year / 100) as usize];
+    let [y3, y4] = PAIRS[(year % 100) as usize];
+    let [m1, m2] = PAIRS[month as usize];
+    let [d1, d2] = PAIRS[day as usize];
+    out.reserve(10)?
+        .copy_from_slice(&[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2]);
     Some(())
 }
 
@@ -265,11 +301,24 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_calendar_agrees_with_hinnants_on_every_day() {
+        for days in FIRST_DAY..=LAST_DAY {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(civil_fast(days), (y as u32, m, d), "day {days}");
+        }
+    }
+
+    #[test]
     fn dates_are_written_as_iso_days() {
         let mut buf = [0u8; 10];
         let mut out = Out::new(&mut buf);
         write_date(8035, &mut out).unwrap();
         assert_eq!(&buf, b"1992-01-01");
+        for (days, text) in [(i64::MIN, b"0000-01-01"), (i64::MAX, b"9999-12-31")] {
+            let mut out = Out::new(&mut buf);
+            write_date(days, &mut out).unwrap();
+            assert_eq!(&buf, text);
+        }
     }
 
     #[test]
