@@ -341,3 +341,49 @@ fn the_lineitem_preset_has_tpch_columns_and_dates_in_order() {
     let part_one = rows.iter().filter(|r| r[1] == "1").count();
     assert!(part_one > 20, "{part_one}");
 }
+
+#[test]
+fn verifying_a_column_with_nulls_needs_the_seed() {
+    let dir = crate::common::TestDir::new();
+    let file = dir.path("ids.csv");
+    let file = file.to_str().unwrap();
+    let stderr = usage_error(&[
+        "records",
+        "--schema",
+        "id={n}?5%",
+        "-n",
+        "10",
+        "-o",
+        file,
+        "--verify-only",
+    ]);
+    assert!(stderr.contains("--seed"), "{stderr}");
+    // With the seed, the nulls come back where they were written.
+    crate::common::gush([
+        "records",
+        "--schema",
+        "id={n}?50%",
+        "-n",
+        "1000",
+        "--seed",
+        "4",
+        "-o",
+        file,
+    ])
+    .assert()
+    .success();
+    crate::common::gush([
+        "records",
+        "--schema",
+        "id={n}?50%",
+        "-n",
+        "1000",
+        "--seed",
+        "4",
+        "-o",
+        file,
+        "--verify-only",
+    ])
+    .assert()
+    .success();
+}
