@@ -3,9 +3,11 @@
 # lineitem` (dates drawn and derived, a Zipf key, lognormal prices) and the
 # same preset with 5 % null discounts, beside tpchgen-cli writing TPC-H's
 # lineitem at scale factor 1 (6 001 215 rows). Interleaved rounds; prints
-# each run and the medians in bytes/s, and gush's ratio to tpchgen-cli.
-# bench/lineitem.md has the figures. Files go to /dev/shm (~2.3 GB) so the
-# disk is not what is measured.
+# each run (name, wall s, CPU s, bytes, peak RSS KB) and the medians:
+# bytes/s and bytes per CPU second (steadier on a shared machine), and
+# gush's ratio to tpchgen-cli, of the medians and the median of each
+# round's. bench/lineitem.md has the figures. Files go to /dev/shm
+# (~2.3 GB) so the disk is not what is measured.
 #
 # tpchgen-cli is a peer for benchmarks only, never for tests:
 #   cargo install tpchgen-cli --locked --root /var/tmp/peers
@@ -18,35 +20,38 @@ mkdir -p "$DIR/tpch"
 trap 'rm -rf "$DIR"' EXIT
 NULLS=$($G presets --show lineitem | sed 's/discount={float:0..0.1:2}/&?5%/')
 
-# `name seconds bytes peak-RSS-KB` for one run of the command after `--`.
 measure() {
     name=$1 file=$2
     shift 3
     rm -f "$file"
-    /usr/bin/time -f "%e %M" -o "$DIR/time" "$@" >/dev/null 2>&1
-    echo "$name $(cut -d' ' -f1 "$DIR/time") $(stat -c %s "$file") $(cut -d' ' -f2 "$DIR/time")"
+    /usr/bin/time -f "%e %U %S %M" -o "$DIR/time" "$@" >/dev/null 2>&1
+    read -r wall user sys rss <"$DIR/time"
+    echo "$name $wall $(awk "BEGIN { print $user + $sys }") $(stat -c %s "$file") $rss"
 }
 
 for i in $(seq "$RUNS"); do
     measure gush "$DIR/gush.csv" -- $G records --preset lineitem -n 6M --seed 1 -o "$DIR/gush.csv" -f -q
-    measure tpchgen "$DIR/tpch/lineitem.csv" -- "$TPCHGEN" -s 1 --tables lineitem --format csv --output-dir "$DIR/tpch"
+    measure tpchgen "$DIR/tpch/lineitem.csv" -- "$TPCHGEN" csv -s 1 --tables lineitem --output-dir "$DIR/tpch"
     measure gush-nulls "$DIR/nulls.csv" -- $G records --schema "$NULLS" -n 6M --seed 1 -o "$DIR/nulls.csv" -f -q
 done | tee "$DIR/runs"
 
-# Medians per name, then each gush row's bytes/s over tpchgen-cli's.
 python3 - "$DIR/runs" <<'EOF'
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
-    name, secs, size, rss = line.split()
-    runs.setdefault(name, []).append((float(secs), int(size), int(rss)))
-rate = {}
+    name, wall, cpu, size, rss = line.split()
+    runs.setdefault(name, []).append((float(wall), float(cpu), int(size), int(rss)))
+med = statistics.median
 for name, rows in runs.items():
-    rate[name] = statistics.median(size / secs for secs, size, _ in rows)
-    secs = statistics.median(s for s, _, _ in rows)
-    rss = statistics.median(r for _, _, r in rows) / 1024
-    print(f"{name:11} median {secs:.2f} s  {rows[0][1] / 1e6:.0f} MB  "
-          f"{rate[name] / 1e6:.0f} MB/s  RSS {rss:.0f} MiB")
+    print(f"{name:10} median {med(r[0] for r in rows):.2f} s wall, {med(r[1] for r in rows):.2f} s CPU, "
+          f"{rows[0][2] / 1e6:.0f} MB, {med(r[2] / r[0] for r in rows) / 1e6:.0f} MB/s, "
+          f"{med(r[2] / r[1] for r in rows) / 1e6:.0f} MB per CPU s, RSS {med(r[3] for r in rows) / 1024:.0f} MiB")
+peer = runs["tpchgen"]
 for name in ("gush", "gush-nulls"):
-    print(f"{name} / tpchgen-cli: {rate[name] / rate['tpchgen']:.2f}x bytes/s")
+    ours = runs[name]
+    wall = [(o[2] / o[0]) / (p[2] / p[0]) for o, p in zip(ours, peer)]
+    cpu = [(o[2] / o[1]) / (p[2] / p[1]) for o, p in zip(ours, peer)]
+    print(f"{name} / tpchgen-cli bytes/s: {med(o[2] / o[0] for o in ours) / med(p[2] / p[0] for p in peer):.2f}x "
+          f"of medians, {med(wall):.2f}x median of rounds ({min(wall):.2f}-{max(wall):.2f}); "
+          f"per CPU s {med(cpu):.2f}x")
 EOF

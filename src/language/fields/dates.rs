@@ -193,7 +193,7 @@ pub(super) fn parse_ts_range(args: &str, resolve: Resolve) -> Result<Field, Stri
 
 /// The first and last days `{date}` writes, 0000-01-01 and 9999-12-31:
 /// four digits of year.
-const FIRST_DAY: i64 = -719_468;
+const FIRST_DAY: i64 = -719_528;
 const LAST_DAY: i64 = 2_932_896;
 
 /// Days since 1970-01-01 to (year, month, day) by Neri & Schneider's

@@ -56,6 +56,10 @@ pub struct Choice {
     options: Vec<Box<[u8]>>,
     /// Running totals of the weights, for a binary search.
     cumulative: Vec<u64>,
+    /// Every weight the same (unweighted options, the usual case): the
+    /// pick is one multiply. It picks what the search would:
+    /// ⌊below(n·w) / w⌋ = below(n), so seeded output does not change.
+    uniform: bool,
 }
 
 impl Choice {
@@ -71,9 +75,11 @@ impl Choice {
             options.push(text.as_bytes().into());
             cumulative.push(total);
         }
+        let uniform = weighted.iter().all(|&(_, weight)| weight == weighted[0].1);
         Ok(Choice {
             options,
             cumulative,
+            uniform,
         })
     }
 
@@ -84,6 +90,9 @@ impl Choice {
 
     #[inline]
     fn pick(&self, rng: &mut RecordRng) -> &[u8] {
+        if self.uniform {
+            return &self.options[rng.below(self.options.len() as u64) as usize];
+        }
         let total = *self.cumulative.last().expect("at least one option");
         let ticket = rng.below(total);
         let at = self.cumulative.partition_point(|&c| c <= ticket);
@@ -322,6 +331,20 @@ mod tests {
         assert_eq!(render("float", Some("0..0:4"), 0), "0.0000");
         assert_eq!(render("float", Some("7..7:0"), 0), "7");
         assert_eq!(render("normal", Some("-3:0:1"), 0), "-3.0");
+    }
+
+    #[test]
+    fn equal_weights_pick_as_the_weighted_search_does() {
+        let uniform = Choice::new(&[("a", 3), ("b", 3), ("c", 3), ("d", 3), ("e", 3)]).unwrap();
+        let mut searched = uniform.clone();
+        searched.uniform = false;
+        for i in 0..10_000 {
+            let seed = RecordRng::for_record(3, i);
+            assert_eq!(
+                uniform.pick(&mut seed.clone()),
+                searched.pick(&mut seed.clone())
+            );
+        }
     }
 
     #[test]
