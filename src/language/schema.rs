@@ -39,6 +39,8 @@ pub struct Column {
     pub derives_from: u16,
     /// Hashed with the record's key to decide this column's nulls.
     null_key: u64,
+    /// No nulls and no slot: written as its template alone.
+    plain: bool,
 }
 
 /// A column's share of nulls.
@@ -58,23 +60,6 @@ impl Column {
         self.null_rate.is_some() || self.derives_from != 0
     }
 
-    /// Whether this column is null in the record of `ctx`: a function of
-    /// (seed, record, column) that draws nothing from the record's stream.
-    #[inline]
-    fn is_null(&self, ctx: &mut Ctx) -> bool {
-        if self.null_rate.is_none() && self.derives_from == 0 {
-            return false;
-        }
-        let null = ctx.slots.nulls & self.derives_from != 0
-            || self
-                .null_rate
-                .is_some_and(|rate| (mix(ctx.key ^ self.null_key) >> 32) < rate.threshold);
-        if let (true, Some(slot)) = (null, self.slot) {
-            ctx.slots.nulls |= 1 << slot;
-        }
-        null
-    }
-
     /// Writes this column's value for the record in `ctx`, unescaped, keeps
     /// it in the column's slot for later columns, and says whether the
     /// cell is null, in which case the caller replaces what was written
@@ -83,10 +68,30 @@ impl Column {
     /// column's values as they were without them.
     #[inline]
     pub fn write(&self, ctx: &mut Ctx, out: &mut Out) -> Option<Cell> {
-        let null = self.is_null(ctx);
+        if self.plain {
+            self.template.write(ctx, out)?;
+            return Some(Cell::Value);
+        }
+        self.write_linked(ctx, out)
+    }
+
+    /// [`Column::write`] for a column with nulls or a slot, kept out of
+    /// line: inlined, its checks cost every plain column of a record a
+    /// dozen instructions in register spills (callgrind, lineitem).
+    #[inline(never)]
+    fn write_linked(&self, ctx: &mut Ctx, out: &mut Out) -> Option<Cell> {
+        // A function of (seed, record, column) that draws nothing from
+        // the record's stream.
+        let null = ctx.slots.nulls & self.derives_from != 0
+            || self
+                .null_rate
+                .is_some_and(|rate| (mix(ctx.key ^ self.null_key) >> 32) < rate.threshold);
         self.template.write(ctx, out)?;
         if let Some(slot) = self.slot {
             ctx.slots.values[slot as usize] = ctx.value;
+            if null {
+                ctx.slots.nulls |= 1 << slot;
+            }
         }
         Some(if null { Cell::Null } else { Cell::Value })
     }
@@ -245,7 +250,11 @@ impl Schema {
                 slot: None,
                 derives_from,
                 null_key: mix(index as u64 ^ 0x6a09_e667_f3bc_c909),
+                plain: true,
             });
+        }
+        for column in &mut columns {
+            column.plain = column.slot.is_none() && !column.is_nullable();
         }
         if columns.is_empty() {
             return Err(error(
