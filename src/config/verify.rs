@@ -91,6 +91,12 @@ fn is_clock(field: &Field) -> bool {
 fn is_random(source: &SourceSpec) -> bool {
     match source {
         SourceSpec::Bytes { fill, .. } => matches!(fill, Fill::Random | Fill::Stamped),
+        // Which records are null is drawn from the seed too.
+        SourceSpec::Records { schema, .. }
+            if schema.columns.iter().any(|c| c.null_rate.is_some()) =>
+        {
+            true
+        }
         _ => templates(source).iter().any(|t| {
             uses(t, |field| {
                 !matches!(field, Field::Counter { .. } | Field::Ts(_))

@@ -19,6 +19,20 @@ pub enum Format {
     Jsonl,
 }
 
+impl Format {
+    /// How a null cell is written, decided by the format as escaping is:
+    /// an empty unquoted CSV field (what PostgreSQL's and DuckDB's CSV
+    /// readers take for NULL), TSV's `\N` (PostgreSQL's text format), a
+    /// bare JSON `null`. A typed format (Parquet) writes a real null.
+    pub fn null(self) -> &'static [u8] {
+        match self {
+            Format::Csv => b"",
+            Format::Tsv => b"\\N",
+            Format::Jsonl => b"null",
+        }
+    }
+}
+
 /// Escapes the bytes written since `start` as `format` requires, growing
 /// them in place; `None` if the grown text does not fit.
 pub fn escape_in_place(out: &mut Out, start: usize, format: Format) -> Option<()> {

@@ -31,6 +31,13 @@ impl RecordRng {
         mix(self.0)
     }
 
+    /// A float in (0, 1]: 53 random bits, never 0, so its logarithm is
+    /// finite.
+    #[inline]
+    pub fn open_unit(&mut self) -> f64 {
+        ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
     /// A number in `0..n` by Lemire's multiply-shift; its bias (under
     /// n/2^64) is far below anything test data could show.
     #[inline]
@@ -64,12 +71,37 @@ impl Person {
     }
 }
 
+/// How many columns of a schema later columns may refer to (`@name`).
+pub const SLOTS: usize = 16;
+
+/// The values of the columns later columns of the same record refer to
+/// (`{date:@shipdate+1..30}`), kept as numbers in each column's unit so a
+/// derived field adds to them instead of reparsing text. Held by the
+/// [`Sequence`] and reused for every record: a column always writes its
+/// slot (or marks it null) before any later column reads it, so nothing
+/// of one record is seen by the next.
+#[derive(Debug, Clone, Default)]
+pub struct Slots {
+    pub values: [i64; SLOTS],
+    /// Bit `i` set: slot `i` is null in this record, and so is every
+    /// column derived from it. Cleared per record.
+    pub nulls: u16,
+}
+
 /// What one record is being written with.
 pub struct Ctx<'a> {
     /// The value of `{n}`.
     pub n: u64,
     pub person: Person,
     pub rng: RecordRng,
+    /// A pure function of (seed, record index), drawn from by nothing:
+    /// per-column decisions (a null) hash it with the column, so they do
+    /// not shift the draws of the fields.
+    pub key: u64,
+    /// The number the last numeric, date or time field wrote, in its unit
+    /// (see `fields::Unit`), for a column's slot.
+    pub value: i64,
+    pub slots: &'a mut Slots,
     /// This record's timestamp, nanoseconds since the epoch.
     pub ts_ns: i64,
     /// The calendar cache, kept across records.
@@ -88,6 +120,7 @@ pub struct Sequence {
     time: TimeSource,
     live_ns: i64,
     civil: Civil,
+    slots: Slots,
 }
 
 impl Sequence {
@@ -99,6 +132,7 @@ impl Sequence {
             time,
             live_ns: 0,
             civil: Civil::default(),
+            slots: Slots::default(),
         }
     }
 
@@ -124,9 +158,13 @@ impl Sequence {
             TimeSource::Live => self.live_ns,
         };
         let rng = RecordRng::for_record(self.seed, self.index);
+        self.slots.nulls = 0;
         Ctx {
             n: self.n(),
             person: Person::from_key(rng.0),
+            key: rng.0,
+            value: 0,
+            slots: &mut self.slots,
             rng,
             ts_ns,
             civil: &mut self.civil,

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use super::fields::{Field, is_clean};
+use super::fields::{Field, Resolve, is_clean, no_columns};
 use super::out::Out;
 use super::sequence::Ctx;
 
@@ -72,6 +72,12 @@ impl std::error::Error for TemplateError {}
 
 impl Template {
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
+        Template::parse_with(source, &mut no_columns)
+    }
+
+    /// As [`Template::parse`], with `resolve` answering what `@name` (an
+    /// earlier column of a schema's record) is.
+    pub fn parse_with(source: &str, resolve: Resolve) -> Result<Template, TemplateError> {
         let error = |span: Range<usize>, message: String| TemplateError {
             template: source.to_string(),
             span,
@@ -106,7 +112,8 @@ impl Template {
                         Some((name, args)) => (name.trim(), Some(args)),
                         None => (inner.trim(), None),
                     };
-                    let field = Field::parse(name, args).map_err(|m| error(span.clone(), m))?;
+                    let field = Field::parse_with(name, args, &mut *resolve)
+                        .map_err(|m| error(span.clone(), m))?;
                     if !literal.is_empty() {
                         parts.push(Part::Literal(std::mem::take(&mut literal).into()));
                     }

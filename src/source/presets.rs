@@ -96,6 +96,21 @@ pub const PRESETS: &[Preset] = &[
             Format::Csv,
         ),
     },
+    Preset {
+        name: "lineitem",
+        about: "a TPC-H lineitem-shaped table (its columns and spreads, not its exact values)",
+        // TPC-H's columns with spreads like its generator's (keys, 1-50
+        // pieces, discount 0-10 %, tax 0-8 %, ship dates 1992-1998, commit
+        // and receipt dates around the ship date, its ship modes and
+        // instructions), and what real order lines have that TPC-H's
+        // uniform draws do not: a few parts sell far more than others
+        // (Zipf) and prices skew right (lognormal, mean near TPC-H's
+        // 38 000). No nulls, so it loads into TPC-H's own DDL.
+        body: Body::Schema(
+            "orderkey={int:1..6000000}, partkey={zipf:200000:0.8}, suppkey={int:1..10000}, linenumber={int:1..7}, quantity={int:1..50}, extendedprice={lognormal:10.3:0.75:2}, discount={float:0..0.1:2}, tax={float:0..0.08:2}, returnflag={choice:N*2|R|A}, linestatus={choice:O|F}, shipdate={date:1992-01-02..1998-12-01}, commitdate={date:@shipdate+-30..60}, receiptdate={date:@shipdate+1..30}, shipinstruct={choice:DELIVER IN PERSON|COLLECT COD|NONE|TAKE BACK RETURN}, shipmode={choice:REG AIR|AIR|RAIL|SHIP|TRUCK|MAIL|FOB}, comment={words:4}",
+            Format::Csv,
+        ),
+    },
 ];
 
 /// `gush presets`: every preset with its subcommand and one sample line;

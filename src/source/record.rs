@@ -8,7 +8,7 @@
 use super::{Filled, Position, RecordShape, Source};
 use crate::language::escape::{Format, escape_in_place, escape_vec};
 use crate::language::out::Out;
-use crate::language::schema::Schema;
+use crate::language::schema::{Cell, Schema};
 use crate::language::sequence::Sequence;
 
 pub struct Records {
@@ -53,7 +53,11 @@ impl Records {
                         out.byte(separator)?;
                     }
                     let start = out.len;
-                    column.template.write(&mut ctx, out)?;
+                    if column.write(&mut ctx, out)? == Cell::Null {
+                        out.len = start;
+                        out.put(self.format.null())?;
+                        continue;
+                    }
                     if !column.clean {
                         escape_in_place(out, start, self.format)?;
                     }
@@ -74,13 +78,19 @@ impl Records {
                         out.byte(b',')?;
                     }
                     out.put(&column.json_key)?;
-                    if column.json_scalar {
-                        column.template.write(&mut ctx, out)?;
+                    let cell_start = out.len;
+                    if !column.json_scalar {
+                        out.byte(b'"')?;
+                    }
+                    let start = out.len;
+                    if column.write(&mut ctx, out)? == Cell::Null {
+                        out.len = cell_start;
+                        out.put(Format::Jsonl.null())?;
                         continue;
                     }
-                    out.byte(b'"')?;
-                    let start = out.len;
-                    column.template.write(&mut ctx, out)?;
+                    if column.json_scalar {
+                        continue;
+                    }
                     if !column.clean {
                         escape_in_place(out, start, Format::Jsonl)?;
                     }

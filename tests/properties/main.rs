@@ -27,6 +27,15 @@ use gush::source::record::Records;
 use gush::source::{Filled, Source};
 use proptest::prelude::*;
 
+/// Every field a data set reaches for: random dates and times, columns
+/// derived from earlier ones (through a null, too), nulls at a rate and
+/// the non-uniform numbers.
+const DATASET: &str = "ship={date:1992-01-01..1998-12-31}, commit={date:@ship+-30..60}?10%, \
+    receipt={date:@commit+1..5}, qty={int:1..50}, more={int:@qty+0..10}, \
+    price={lognormal:4:1:2}?5%, dearer={float:@price+0..5:3}, at={ts:2026-01-01T00:00:00Z..2026-02-01T00:00:00Z:rfc3339ms}, \
+    later={ts:@at+1s..2h:unix_ms}, clock={ts}, after={ts:@clock+-1m..1m:clf}, w={normal:0:1:3}, \
+    e={exp:5:1}?50%, z={zipf:1000:1.1}, note={words:2}?1%";
+
 /// 2026-01-01T00:00:00Z, the simulated clock's default start.
 const START_NS: i64 = 1_767_225_600_000_000_000;
 

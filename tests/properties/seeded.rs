@@ -33,6 +33,8 @@ fn seeded_source_spec() -> impl Strategy<Value = (String, Option<Format>)> {
                 .to_string(),
             Some(f)
         )),
+        prop::sample::select(&[Format::Csv, Format::Tsv, Format::Jsonl][..])
+            .prop_map(|f| (crate::DATASET.to_string(), Some(f))),
     ]
 }
 

@@ -51,6 +51,12 @@ enum Kind {
     /// Random bytes that compress by 4 and half of whose blocks repeat.
     Shaped,
     Stamped,
+    /// The data-set fields, in TSV with its `\N` nulls.
+    DatasetTsv,
+    /// The same in JSON Lines, with bare `null`s.
+    DatasetJsonl,
+    /// The `lineitem` preset.
+    Lineitem,
 }
 
 fn spec(kind: Kind) -> SourceSpec {
@@ -74,6 +80,12 @@ fn spec(kind: Kind) -> SourceSpec {
         Kind::JsonLog => schema(
             "ts={ts:rfc3339ms}, level={level}, msg={sentence}, n={n}",
             Format::Jsonl,
+        ),
+        Kind::DatasetTsv => schema(crate::DATASET, Format::Tsv),
+        Kind::DatasetJsonl => schema(crate::DATASET, Format::Jsonl),
+        Kind::Lineitem => schema(
+            gush::source::presets::find("lineitem").unwrap().text(),
+            Format::Csv,
         ),
         Kind::Random => SourceSpec::Bytes {
             fill: Fill::Random,
@@ -185,6 +197,9 @@ fn kind() -> impl Strategy<Value = Kind> {
         Kind::Pattern,
         Kind::Shaped,
         Kind::Stamped,
+        Kind::DatasetTsv,
+        Kind::DatasetJsonl,
+        Kind::Lineitem,
     ])
 }
 

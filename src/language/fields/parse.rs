@@ -1,7 +1,8 @@
 //! Parsing a field's name and arguments, with messages that say what is
 //! wrong and, for an unknown name, which known names are nearest.
 
-use super::{Choice, FIELD_NAMES, Field};
+use super::dates::{from_column, is_ts_range, parse_date, parse_ts_range, reference};
+use super::{Base, Choice, Dist, FIELD_NAMES, Field, Resolve, Shape, Unit, Zipf};
 use crate::language::clock::TS_FORMATS;
 
 const HTTP_METHODS: &[(&str, u64)] = &[
@@ -67,8 +68,13 @@ fn span(lo: i64, hi: i64) -> Result<u64, String> {
         .map_err(|_| format!("the range {lo}..{hi} is too wide"))
 }
 
-/// `LO..HI:DIGITS` with decimal bounds, scaled to integers of 10^-DIGITS.
-fn float_range(args: &str) -> Result<Field, String> {
+/// `LO..HI:DIGITS` with decimal bounds, scaled to integers of 10^-DIGITS;
+/// `@column+LO..HI:DIGITS` adds them to an earlier column.
+fn float_range(args: &str, resolve: Resolve) -> Result<Field, String> {
+    let (args, from) = match reference(args) {
+        Some((column, offsets)) => (offsets.unwrap_or("0..0"), Some(column)),
+        None => (args, None),
+    };
     let (bounds, digits) = match args.rsplit_once(':') {
         Some((bounds, digits)) => (bounds, number::<u32>(digits, "a number of digits")?),
         None => (args, 2),
@@ -94,11 +100,41 @@ fn float_range(args: &str) -> Result<Field, String> {
             "the range `{bounds}` is empty: LO must not exceed HI"
         ));
     }
+    let from = match from {
+        Some(column) => Some(from_column(column, Unit::Scaled(digits), resolve)?),
+        None => None,
+    };
     Ok(Field::Float {
         lo,
         span: span(lo, hi)?,
         digits,
+        from,
     })
+}
+
+/// `{int:LO..HI}` or `{int:@column+LO..HI}`.
+fn int_range(args: Option<&str>, resolve: Resolve) -> Result<Field, String> {
+    let args = args.unwrap_or("0..4294967295");
+    let (args, from) = match reference(args) {
+        Some((column, offsets)) => (
+            offsets.unwrap_or("0..0"),
+            Some(from_column(column, Unit::Scaled(0), resolve)?),
+        ),
+        None => (args, None),
+    };
+    let (lo, hi) = range(args)?;
+    Ok(Field::Int {
+        lo,
+        span: span(lo, hi)?,
+        from,
+    })
+}
+
+/// The resolver of a template outside a schema: it has no columns.
+pub fn no_columns(name: &str) -> Result<Base, String> {
+    Err(format!(
+        "`@{name}` refers to a column, and only `gush records --schema` has columns"
+    ))
 }
 
 /// `a|b*3|c`: the last `*` in an option starts its weight, a whole number
@@ -132,6 +168,12 @@ fn choice(args: &str) -> Result<Choice, String> {
 impl Field {
     /// Checks a field's name and arguments: `{name}` or `{name:args}`.
     pub fn parse(name: &str, args: Option<&str>) -> Result<Field, String> {
+        Field::parse_with(name, args, &mut no_columns)
+    }
+
+    /// As [`Field::parse`], with `resolve` answering what `@name` (an
+    /// earlier column of the same record) is.
+    pub fn parse_with(name: &str, args: Option<&str>, resolve: Resolve) -> Result<Field, String> {
         let no_args = |field: Field| match args {
             None => Ok(field),
             Some(args) => Err(format!("`{{{name}}}` takes no arguments, found `{args}`")),
@@ -149,14 +191,13 @@ impl Field {
                     Ok(Field::Counter { width })
                 }
             },
-            "int" => {
-                let (lo, hi) = range(args.unwrap_or("0..4294967295"))?;
-                Ok(Field::Int {
-                    lo,
-                    span: span(lo, hi)?,
-                })
-            }
-            "float" => float_range(args.unwrap_or("0..1:2")),
+            "int" => int_range(args, resolve),
+            "float" => float_range(args.unwrap_or("0..1:2"), resolve),
+            "normal" => Ok(Field::Dist(Dist::parse(Shape::Normal, name, args)?)),
+            "lognormal" => Ok(Field::Dist(Dist::parse(Shape::Lognormal, name, args)?)),
+            "exp" => Ok(Field::Dist(Dist::parse(Shape::Exp, name, args)?)),
+            "zipf" => Ok(Field::Zipf(Zipf::parse(args)?)),
+            "date" => parse_date(args, resolve),
             "bool" => no_args(Field::Bool),
             "hex" => Ok(Field::Hex {
                 len: length(name, args)?,
@@ -200,6 +241,9 @@ impl Field {
             "level" => no_args(Field::Level(Choice::builtin(LEVELS))),
             "host" => no_args(Field::Host),
             "app" => no_args(Field::App),
+            "ts" if args.is_some_and(is_ts_range) => {
+                parse_ts_range(args.unwrap_or_default(), resolve)
+            }
             "ts" => {
                 let format = args.unwrap_or("rfc3339");
                 TS_FORMATS
@@ -209,7 +253,7 @@ impl Field {
                     .ok_or_else(|| {
                         let known: Vec<&str> = TS_FORMATS.iter().map(|(n, _)| *n).collect();
                         format!(
-                            "unknown time format `{format}`; known: {}",
+                            "unknown time format `{format}`; known: {}; or a range, as in `{{ts:2026-01-01T00:00:00Z..2026-02-01T00:00:00Z}}`",
                             known.join(", ")
                         )
                     })

@@ -1,13 +1,15 @@
 //! The template language from the outside: seeded output pinned by golden
 //! vectors and independent of chunking, destination and sharding; `--size`
 //! never tearing a record; presets and `gush presets`; the simulated and
-//! live clocks; and template or schema errors exiting 2 with a caret under
-//! the bad spot.
+//! live clocks; the fields data sets need (date ranges, derived columns,
+//! nulls, distributions); and template or schema errors exiting 2 with a
+//! caret under the bad spot.
 //!
 //! One module per idea; the helpers they share (a run's stdout, a usage
 //! error's stderr, the caret check) are here.
 
 mod clock;
+mod datasets;
 mod errors;
 mod golden;
 mod presets;

@@ -17,6 +17,7 @@ const PRESET_NAMES: &[(&str, &str)] = &[
     ("json-log", "records"),
     ("users", "records"),
     ("orders", "records"),
+    ("lineitem", "records"),
 ];
 
 #[test]
