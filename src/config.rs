@@ -31,6 +31,7 @@ mod jobs;
 pub use jobs::{Jobs, Split};
 mod net;
 mod numbering;
+mod parquet;
 mod source;
 mod stamp;
 mod verify;
@@ -47,6 +48,8 @@ pub enum Job {
     Catch(CatchConfig),
     /// `gush presets`: the listing to print.
     Presets(String),
+    /// `gush records --describe`: the columns' types to print.
+    Describe(String),
     /// `gush verify FILE`: check stamped blocks.
     Verify(VerifyConfig),
 }
@@ -62,6 +65,7 @@ impl Job {
                 .map(Job::Presets)
                 .map_err(invalid),
             Command::Verify(args) => VerifyConfig::from_args(args).map(Job::Verify),
+            Command::Records(args) if args.describe => source::describe(&args).map(Job::Describe),
             command => Config::from_cli(Cli { command }).map(|config| Job::Send(Box::new(config))),
         };
         job.map_err(|err| {
@@ -97,6 +101,8 @@ pub struct Config {
     pub jobs: Option<Jobs>,
     /// `--until-steady` and its `--steady-window`.
     pub steady: Option<(crate::stats::steady::Steady, Duration)>,
+    /// `--format parquet`: the sink is wrapped in a Parquet writer.
+    pub parquet: Option<crate::sink::parquet::ParquetOptions>,
 }
 
 impl Config {
@@ -223,6 +229,7 @@ impl Config {
             sequence,
             mut common,
             chosen_seed,
+            parquet,
         } = asked(cli.command)?;
         let mut flow = flow_with_threads(&common, &source)?;
         let interval = interval(&common.summary)?;
@@ -326,6 +333,7 @@ impl Config {
                 .disk
                 .until_steady
                 .map(|rule| (rule, common.disk.steady_window)),
+            parquet,
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod disk;
 pub mod file;
 pub mod http;
 pub mod net;
+pub mod parquet;
 
 pub use disk::{DiskOptions, DiskSink};
 pub use file::{FileSink, Target};

@@ -7,6 +7,7 @@
 
 use super::{Filled, Position, RecordShape, Source};
 use crate::language::escape::{Format, escape_in_place, escape_vec};
+use crate::language::framed;
 use crate::language::out::Out;
 use crate::language::schema::Schema;
 use crate::language::sequence::Sequence;
@@ -25,7 +26,7 @@ pub struct Records {
 impl Records {
     /// `header` is false for `--no-header` and for every shard but the first.
     pub fn new(schema: Schema, format: Format, header: bool, sequence: Sequence) -> Records {
-        let header = (header && format != Format::Jsonl).then(|| {
+        let header = (header && matches!(format, Format::Csv | Format::Tsv)).then(|| {
             let mut row = Vec::new();
             for (i, column) in schema.columns.iter().enumerate() {
                 if i > 0 {
@@ -102,6 +103,14 @@ impl Records {
                 }
                 out.byte(b'}')?;
             }
+            Format::Parquet => {
+                // Length-framed for the Parquet sink, with no newline: a
+                // null (`?PCT`) is `framed::write_null` in a column's place.
+                for column in &self.schema.columns {
+                    framed::write_field(out, |out| column.template.write(&mut ctx, out))?;
+                }
+                return Some(());
+            }
         }
         out.byte(b'\n')
     }
@@ -140,7 +149,12 @@ impl Source for Records {
     /// One newline a record: TSV and JSON escape theirs; a CSV value
     /// quoting a newline (rare in generated data) is miscounted here.
     fn record_shape(&self) -> RecordShape {
-        RecordShape::Lines { per_record: 1 }
+        match self.format {
+            // Framed records have no newline; a torn Parquet chunk is
+            // never counted (the file is unusable without its footer).
+            Format::Parquet => RecordShape::Unknown,
+            _ => RecordShape::Lines { per_record: 1 },
+        }
     }
 
     fn never_runs_dry(&self) -> bool {
