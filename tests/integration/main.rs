@@ -20,6 +20,7 @@ mod generations;
 mod language;
 mod latency;
 mod output;
+mod parquet;
 mod report;
 mod signals;
 mod stamp;
