@@ -296,3 +296,13 @@ fn flags_that_need_text_records_are_refused() {
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(stderr.contains("--row-group is for --format parquet"), "{stderr}");
 }
+
+#[test]
+fn presets_say_which_columns_parquet_types() {
+    let out = gush(["presets"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("parquet-ready: 4 of 8 columns typed (id, age, active, created_at)"),
+        "{text}"
+    );
+}

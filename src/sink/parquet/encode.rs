@@ -10,19 +10,19 @@
 //! (`append_column`), as the crate's own `ArrowColumnWriter` does. The file
 //! is the same bytes whatever the thread count.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use parquet::basic::{LogicalType, Repetition, TimeUnit, Type as Physical};
 use parquet::column::writer::{ColumnCloseResult, ColumnWriter, get_column_writer};
 use parquet::data_type::{ByteArray, FixedLenByteArray};
-use parquet::errors::Result;
+use parquet::errors::{ParquetError, Result};
 use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::{ColumnDescPtr, Type, TypePtr};
 
-use super::values::{Column, Values};
+use super::values::Values;
 use crate::language::kind::Kind;
 
 /// Rows handed to a column writer at once: bounds the per-value handles
@@ -84,46 +84,46 @@ pub fn message(columns: &[(String, Kind)], as_double: bool) -> Result<TypePtr> {
     ))
 }
 
+/// One column's values for a row group, taken from the column that
+/// gathered them (its memory goes once it is encoded).
+pub struct Taken {
+    pub name: String,
+    pub values: Values,
+    /// The rows that are null, in order.
+    pub nulls: Vec<usize>,
+}
+
 /// Encodes `columns` (`rows` rows each) on up to `threads` threads and
 /// appends them to `file` as one row group.
 pub fn write_row_group<W: std::io::Write + Send>(
     file: &mut SerializedFileWriter<W>,
-    columns: &mut [Column],
+    columns: Vec<Taken>,
     rows: usize,
     props: &WriterPropertiesPtr,
     threads: usize,
 ) -> Result<()> {
-    let descriptors: Vec<ColumnDescPtr> = (0..columns.len())
-        .map(|i| file.schema_descr().column(i))
-        .collect();
-    // Text and UUIDs are handed over as slices of one shared buffer per
-    // column, taken rather than copied (the column starts a new one).
-    let shared: Vec<Bytes> = columns
-        .iter_mut()
-        .map(|column| match &mut column.values {
-            Values::Text { bytes, .. } | Values::Uuid(bytes) => Bytes::from(std::mem::take(bytes)),
-            _ => Bytes::new(),
-        })
-        .collect();
-    let columns = &*columns;
+    let count = columns.len();
+    let descriptors: Vec<ColumnDescPtr> = (0..count).map(|i| file.schema_descr().column(i)).collect();
+    let slots: Vec<Mutex<Option<Taken>>> = columns.into_iter().map(|c| Mutex::new(Some(c))).collect();
     let next = AtomicUsize::new(0);
-    let threads = threads.clamp(1, columns.len().max(1));
-    let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult)>>> =
-        (0..columns.len()).map(|_| None).collect();
     let work = || {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(column) = columns.get(i) else {
+            let Some(slot) = slots.get(i) else {
                 return done;
             };
-            let descr = descriptors[i].clone();
-            done.push((i, encode(column, &shared[i], rows, descr, props.clone())));
+            let column = slot.lock().ok().and_then(|mut slot| slot.take());
+            let result = match column {
+                Some(column) => encode(column, rows, descriptors[i].clone(), props.clone()),
+                None => Err(ParquetError::General("a column was taken twice".into())),
+            };
+            done.push((i, result));
         }
     };
-    let finished: Vec<_> = match threads {
+    let finished: Vec<_> = match threads.clamp(1, count.max(1)) {
         1 => work(),
-        _ => std::thread::scope(|scope| {
+        threads => std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
             handles
                 .into_iter()
@@ -131,33 +131,45 @@ pub fn write_row_group<W: std::io::Write + Send>(
                 .collect()
         }),
     };
+    let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult)>>> = (0..count).map(|_| None).collect();
     for (i, result) in finished {
         encoded[i] = Some(result);
     }
     let mut group = file.next_row_group()?;
     for slot in encoded {
-        let (bytes, close) = slot.ok_or_else(|| {
-            parquet::errors::ParquetError::General("a column encoder thread panicked".into())
-        })??;
+        let (bytes, close) =
+            slot.ok_or_else(|| ParquetError::General("a column encoder thread panicked".into()))??;
         group.append_column(&bytes, close)?;
     }
     group.close()?;
     Ok(())
 }
 
-/// One column chunk, encoded and compressed into a buffer of its own.
+/// One column chunk, encoded and compressed into a buffer of its own. The
+/// column's values are dropped as soon as they are encoded.
 fn encode(
-    column: &Column,
-    text: &Bytes,
+    column: Taken,
     rows: usize,
     descr: ColumnDescPtr,
     props: WriterPropertiesPtr,
 ) -> Result<(Bytes, ColumnCloseResult)> {
+    let Taken {
+        name,
+        mut values,
+        nulls,
+    } = column;
+    // Text and UUIDs are handed to the writer as slices of one shared
+    // buffer, moved rather than copied.
+    let text = match &mut values {
+        Values::Text { bytes, .. } | Values::Uuid(bytes) => Bytes::from(std::mem::take(bytes)),
+        _ => Bytes::new(),
+    };
     let mut buffer = TrackedWrite::new(Vec::new());
     let close = {
         let pages = SerializedPageWriter::new(&mut buffer);
         let mut writer = get_column_writer(descr, props, Box::new(pages));
-        write_values(&mut writer, column, text, rows)?;
+        write_values(&mut writer, &name, &values, &nulls, &text, rows)?;
+        drop((values, nulls, text));
         writer.close()?
     };
     Ok((Bytes::from(buffer.into_inner()?), close))
@@ -167,12 +179,14 @@ fn encode(
 /// with a definition level per row (0 for a null).
 fn write_values(
     writer: &mut ColumnWriter,
-    column: &Column,
+    name: &str,
+    values: &Values,
+    nulls: &[usize],
     text: &Bytes,
     rows: usize,
 ) -> Result<()> {
     let mut levels = Vec::with_capacity(BATCH_ROWS);
-    let mut nulls = column.nulls.iter().peekable();
+    let mut nulls = nulls.iter().peekable();
     let mut value = 0;
     let mut row = 0;
     while row < rows {
@@ -187,30 +201,30 @@ fn write_values(
             nulls.next();
         }
         let present = levels.iter().filter(|&&level| level == 1).count();
-        let values = value..value + present;
+        let batch = value..value + present;
         let levels = Some(&levels[..]);
-        match (&mut *writer, &column.values) {
+        match (&mut *writer, values) {
             (ColumnWriter::Int64ColumnWriter(w), Values::Int64(v)) => {
-                w.write_batch(&v[values.clone()], levels, None)?
+                w.write_batch(&v[batch.clone()], levels, None)?
             }
             (ColumnWriter::Int32ColumnWriter(w), Values::Int32(v)) => {
-                w.write_batch(&v[values.clone()], levels, None)?
+                w.write_batch(&v[batch.clone()], levels, None)?
             }
             (ColumnWriter::DoubleColumnWriter(w), Values::Double(v)) => {
-                w.write_batch(&v[values.clone()], levels, None)?
+                w.write_batch(&v[batch.clone()], levels, None)?
             }
             (ColumnWriter::BoolColumnWriter(w), Values::Bool(v)) => {
-                w.write_batch(&v[values.clone()], levels, None)?
+                w.write_batch(&v[batch.clone()], levels, None)?
             }
             (ColumnWriter::FixedLenByteArrayColumnWriter(w), Values::Uuid(_)) => {
-                let batch: Vec<FixedLenByteArray> = values
+                let batch: Vec<FixedLenByteArray> = batch
                     .clone()
                     .map(|i| ByteArray::from(text.slice(i * 16..i * 16 + 16)).into())
                     .collect();
                 w.write_batch(&batch, levels, None)?
             }
             (ColumnWriter::ByteArrayColumnWriter(w), Values::Text { ends, .. }) => {
-                let batch: Vec<ByteArray> = values
+                let batch: Vec<ByteArray> = batch
                     .clone()
                     .map(|i| {
                         let start = if i == 0 { 0 } else { ends[i - 1] };
@@ -220,9 +234,8 @@ fn write_values(
                 w.write_batch(&batch, levels, None)?
             }
             _ => {
-                return Err(parquet::errors::ParquetError::General(format!(
-                    "column `{}`: its values do not match its Parquet type",
-                    column.name
+                return Err(ParquetError::General(format!(
+                    "column `{name}`: its values do not match its Parquet type"
                 )));
             }
         };

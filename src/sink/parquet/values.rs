@@ -116,19 +116,62 @@ impl Column {
         })
     }
 
-    /// Empties the column for the next row group.
-    pub fn clear(&mut self) {
-        self.nulls.clear();
-        match &mut self.values {
-            Values::Int64(v) => v.clear(),
-            Values::Int32(v) => v.clear(),
-            Values::Double(v) => v.clear(),
-            Values::Bool(v) => v.clear(),
-            Values::Uuid(v) => v.clear(),
-            Values::Text { bytes, ends } => {
-                bytes.clear();
-                ends.clear();
+    /// Hands the row group's values and nulls over to be encoded, leaving
+    /// the column empty, with room for `rows` more rows like those it held
+    /// (`None`: no room made). Taking rather than clearing lets each
+    /// column's memory go as soon as it is encoded.
+    pub fn take(&mut self, rows: Option<usize>) -> (Values, Vec<usize>) {
+        let fresh = self.empty_like(rows);
+        (std::mem::replace(&mut self.values, fresh), std::mem::take(&mut self.nulls))
+    }
+
+    /// Makes room for `rows` rows in all, like those held so far, so that
+    /// the buffers do not double past the row group they are to hold.
+    pub fn reserve_rows(&mut self, rows: usize) {
+        let more = self.empty_like(Some(rows));
+        let grow = |len: usize, cap: usize| cap.saturating_sub(len);
+        match (&mut self.values, more) {
+            (Values::Int64(v), Values::Int64(m)) => v.reserve(grow(v.len(), m.capacity())),
+            (Values::Int32(v), Values::Int32(m)) => v.reserve(grow(v.len(), m.capacity())),
+            (Values::Double(v), Values::Double(m)) => v.reserve(grow(v.len(), m.capacity())),
+            (Values::Bool(v), Values::Bool(m)) => v.reserve(grow(v.len(), m.capacity())),
+            (Values::Uuid(v), Values::Uuid(m)) => v.reserve(grow(v.len(), m.capacity())),
+            (Values::Text { bytes, ends }, Values::Text { bytes: b, ends: e }) => {
+                bytes.reserve(grow(bytes.len(), b.capacity()));
+                ends.reserve(grow(ends.len(), e.capacity()));
             }
+            _ => unreachable!("the same kind"),
+        }
+    }
+
+    /// Empty buffers of this column's type, sized for `rows` rows like
+    /// those held now (a twentieth more, for the spread of text lengths).
+    fn empty_like(&self, rows: Option<usize>) -> Values {
+        let held = self.len().max(1);
+        let rows = rows.map_or(0, |rows| rows + rows / 20);
+        let per_row = |bytes: usize| bytes.div_ceil(held) * rows;
+        match &self.values {
+            Values::Int64(_) => Values::Int64(Vec::with_capacity(rows)),
+            Values::Int32(_) => Values::Int32(Vec::with_capacity(rows)),
+            Values::Double(_) => Values::Double(Vec::with_capacity(rows)),
+            Values::Bool(_) => Values::Bool(Vec::with_capacity(rows)),
+            Values::Uuid(_) => Values::Uuid(Vec::with_capacity(rows * 16)),
+            Values::Text { bytes, .. } => Values::Text {
+                bytes: Vec::with_capacity(per_row(bytes.len())),
+                ends: Vec::with_capacity(rows),
+            },
+        }
+    }
+
+    /// Values held (nulls not counted).
+    fn len(&self) -> usize {
+        match &self.values {
+            Values::Int64(v) => v.len(),
+            Values::Int32(v) => v.len(),
+            Values::Double(v) => v.len(),
+            Values::Bool(v) => v.len(),
+            Values::Uuid(v) => v.len() / 16,
+            Values::Text { ends, .. } => ends.len(),
         }
     }
 }
