@@ -52,7 +52,10 @@ fn refuse_with_parquet(common: &CommonArgs) -> Result<(), clap::Error> {
             ("--verify", common.verify.verify),
             ("--verify-only", common.verify.verify_only),
             ("--append", common.append),
-            ("--framing octet-counted", common.net.framing == Framing::OctetCounted),
+            (
+                "--framing octet-counted",
+                common.net.framing == Framing::OctetCounted,
+            ),
             ("--direct", common.disk.direct),
             ("--pattern", common.disk.pattern.is_some()),
             ("--jobs", common.disk.jobs > 1),

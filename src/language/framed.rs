@@ -43,16 +43,16 @@ pub fn write_null(out: &mut Out) -> Option<()> {
 }
 
 /// One field read from the start of `bytes`: its text, or `None` for a
-/// null, and the bytes it took. `Err(())` if `bytes` ends inside it.
+/// null, and the bytes it took. `None` if `bytes` ends inside it.
 #[inline]
-pub fn read_field(bytes: &[u8]) -> Result<(Option<&[u8]>, usize), ()> {
-    let prefix: [u8; PREFIX] = bytes.get(..PREFIX).ok_or(())?.try_into().expect("4 bytes");
+pub fn read_field(bytes: &[u8]) -> Option<(Option<&[u8]>, usize)> {
+    let prefix: [u8; PREFIX] = bytes.get(..PREFIX)?.try_into().expect("4 bytes");
     if prefix == NULL {
-        return Ok((None, PREFIX));
+        return Some((None, PREFIX));
     }
     let end = PREFIX + u32::from_le_bytes(prefix) as usize;
-    let text = bytes.get(PREFIX..end).ok_or(())?;
-    Ok((Some(text), end))
+    let text = bytes.get(PREFIX..end)?;
+    Some((Some(text), end))
 }
 
 /// The length of the whole record of `columns` fields at the start of
@@ -60,7 +60,7 @@ pub fn read_field(bytes: &[u8]) -> Result<(Option<&[u8]>, usize), ()> {
 pub fn record_len(bytes: &[u8], columns: usize) -> Option<usize> {
     let mut at = 0;
     for _ in 0..columns {
-        let (_, took) = read_field(&bytes[at..]).ok()?;
+        let (_, took) = read_field(&bytes[at..])?;
         at += took;
     }
     Some(at)
@@ -85,6 +85,6 @@ mod tests {
         assert_eq!(first, Some(&b"a,\"b\"\n"[..]));
         let (second, took2) = read_field(&bytes[took..]).unwrap();
         assert_eq!((second, took2), (None, 4));
-        assert_eq!(read_field(&bytes[took + 4..]).unwrap(), (Some(&b""[..]), 4));
+        assert_eq!(read_field(&bytes[took + 4..]), Some((Some(&b""[..]), 4)));
     }
 }

@@ -57,7 +57,10 @@ impl Kind {
             }
             Field::Bool => Kind::Bool,
             Field::Ts(
-                format @ (TsFormat::Rfc3339 | TsFormat::Rfc3339Ms | TsFormat::Unix | TsFormat::UnixMs),
+                format @ (TsFormat::Rfc3339
+                | TsFormat::Rfc3339Ms
+                | TsFormat::Unix
+                | TsFormat::UnixMs),
             ) => Kind::Timestamp(*format),
             Field::Ts(TsFormat::Date) => Kind::Date,
             Field::Uuid => Kind::Uuid,

@@ -37,7 +37,13 @@ fn column_types(path: &Path) -> Vec<(String, Physical, Option<LogicalType>)> {
     schema
         .columns()
         .iter()
-        .map(|c| (c.name().to_string(), c.physical_type(), c.logical_type_ref().cloned()))
+        .map(|c| {
+            (
+                c.name().to_string(),
+                c.physical_type(),
+                c.logical_type_ref().cloned(),
+            )
+        })
         .collect()
 }
 
@@ -67,8 +73,14 @@ fn as_csv_text(field: &Field) -> String {
             let value = i64::from_be_bytes(d.data().try_into().expect("an INT64 decimal"));
             let scale = 10i64.pow(d.scale() as u32);
             let sign = if value < 0 { "-" } else { "" };
-            let (whole, fraction) = (value.unsigned_abs() / scale as u64, value.unsigned_abs() % scale as u64);
-            format!("{sign}{whole}.{fraction:0width$}", width = d.scale() as usize)
+            let (whole, fraction) = (
+                value.unsigned_abs() / scale as u64,
+                value.unsigned_abs() % scale as u64,
+            );
+            format!(
+                "{sign}{whole}.{fraction:0width$}",
+                width = d.scale() as usize
+            )
         }
         Field::TimestampMillis(ms) => {
             let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
@@ -83,7 +95,14 @@ fn as_csv_text(field: &Field) -> String {
         Field::Date(days) => civil(i64::from(*days)),
         Field::Bytes(b) if b.len() == 16 => {
             let hex: String = b.data().iter().map(|b| format!("{b:02x}")).collect();
-            format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+            format!(
+                "{}-{}-{}-{}-{}",
+                &hex[..8],
+                &hex[8..12],
+                &hex[12..16],
+                &hex[16..20],
+                &hex[20..]
+            )
         }
         other => panic!("unexpected value {other:?}"),
     }
@@ -135,7 +154,10 @@ fn each_lone_field_gets_its_parquet_type() {
         let (_, p, l) = types.iter().find(|(n, ..)| n == name).unwrap();
         assert_eq!((*p, l.clone()), (physical, logical), "column {name}");
     };
-    let ms = Some(LogicalType::timestamp(true, parquet::basic::TimeUnit::MILLIS));
+    let ms = Some(LogicalType::timestamp(
+        true,
+        parquet::basic::TimeUnit::MILLIS,
+    ));
     expect("id", Physical::INT64, None);
     expect("int", Physical::INT64, None);
     expect("price", Physical::INT64, Some(LogicalType::decimal(2, 4)));
@@ -144,7 +166,11 @@ fn each_lone_field_gets_its_parquet_type() {
     expect("at_ms", Physical::INT64, ms.clone());
     expect("unix", Physical::INT64, ms);
     expect("day", Physical::INT32, Some(LogicalType::Date));
-    expect("uid", Physical::FIXED_LEN_BYTE_ARRAY, Some(LogicalType::Uuid));
+    expect(
+        "uid",
+        Physical::FIXED_LEN_BYTE_ARRAY,
+        Some(LogicalType::Uuid),
+    );
     for text in ["name", "said", "raw", "padded", "mixed"] {
         expect(text, Physical::BYTE_ARRAY, Some(LogicalType::String));
     }
@@ -154,12 +180,16 @@ fn each_lone_field_gets_its_parquet_type() {
 fn every_value_equals_the_csv_of_the_same_seed() {
     let dir = TestDir::new();
     let (parquet, csv) = (dir.path("all.parquet"), dir.path("all.csv"));
-    write(ALL_KINDS, "parquet", "3000", &parquet, &["--row-group", "50KiB"]);
-    write(ALL_KINDS, "csv", "3000", &csv, &[]);
-    let names: Vec<String> = column_types(&parquet).into_iter().map(|(n, ..)| n).collect();
+    // Past the 4096 rows after which a row group's buffers are sized.
+    write(ALL_KINDS, "parquet", "6000", &parquet, &[]);
+    write(ALL_KINDS, "csv", "6000", &csv, &[]);
+    let names: Vec<String> = column_types(&parquet)
+        .into_iter()
+        .map(|(n, ..)| n)
+        .collect();
     let (from_parquet, from_csv) = (rows_as_text(&parquet), csv_rows(&csv));
-    assert_eq!(from_parquet.len(), 3000);
-    assert_eq!(from_csv.len(), 3000);
+    assert_eq!(from_parquet.len(), 6000);
+    assert_eq!(from_csv.len(), 6000);
     for (i, (p, c)) in from_parquet.iter().zip(&from_csv).enumerate() {
         for ((name, p), c) in names.iter().zip(p).zip(c) {
             assert_eq!(*p, instant_as_ms_text(c, name), "row {i}, column {name}");
@@ -172,7 +202,13 @@ fn floats_as_doubles_equal_the_csv_text_parsed() {
     let dir = TestDir::new();
     let (parquet, csv) = (dir.path("f.parquet"), dir.path("f.csv"));
     let schema = "x={float:-1000..1000:3}";
-    write(schema, "parquet", "2000", &parquet, &["--parquet-float", "double"]);
+    write(
+        schema,
+        "parquet",
+        "2000",
+        &parquet,
+        &["--parquet-float", "double"],
+    );
     write(schema, "csv", "2000", &csv, &[]);
     assert_eq!(column_types(&parquet)[0].1, Physical::DOUBLE);
     let from_csv = csv_rows(&csv);
@@ -186,7 +222,13 @@ fn row_groups_are_cut_by_row_group_size_whatever_the_threads() {
     let dir = TestDir::new();
     let (one, four) = (dir.path("one.parquet"), dir.path("four.parquet"));
     let schema = "id={n}, name={name}, at={ts}";
-    write(schema, "parquet", "20000", &one, &["--row-group", "64KiB", "--threads", "1"]);
+    write(
+        schema,
+        "parquet",
+        "20000",
+        &one,
+        &["--row-group", "64KiB", "--threads", "1"],
+    );
     write(
         schema,
         "parquet",
@@ -202,7 +244,10 @@ fn row_groups_are_cut_by_row_group_size_whatever_the_threads() {
     // Every group but the last holds 64 KiB of values: as many rows as
     // names of varying length allow, within a few percent of each other.
     let full = &rows[..rows.len() - 1];
-    assert!(full.iter().all(|&r| (r - full[0]).abs() * 50 < full[0]), "{rows:?}");
+    assert!(
+        full.iter().all(|&r| (r - full[0]).abs() * 50 < full[0]),
+        "{rows:?}"
+    );
     assert!(rows[rows.len() - 1] <= full[0] * 51 / 50, "{rows:?}");
     assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(&four).unwrap());
 }
@@ -215,7 +260,10 @@ fn a_mixed_template_falls_back_to_strings() {
     write(schema, "parquet", "100", &parquet, &[]);
     write(schema, "csv", "100", &csv, &[]);
     for (_, physical, logical) in column_types(&parquet) {
-        assert_eq!((physical, logical), (Physical::BYTE_ARRAY, Some(LogicalType::String)));
+        assert_eq!(
+            (physical, logical),
+            (Physical::BYTE_ARRAY, Some(LogicalType::String))
+        );
     }
     assert_eq!(rows_as_text(&parquet), csv_rows(&csv));
 }
@@ -227,7 +275,10 @@ fn zero_and_one_row_files_are_valid() {
         let path = dir.path(&format!("{count}.parquet"));
         write("id={n}, name={name}", "parquet", count, &path, &[]);
         let reader = reader(&path);
-        assert_eq!(reader.metadata().file_metadata().num_rows().to_string(), count);
+        assert_eq!(
+            reader.metadata().file_metadata().num_rows().to_string(),
+            count
+        );
         assert_eq!(rows_as_text(&path).len().to_string(), count);
         assert_eq!(column_types(&path).len(), 2);
     }
@@ -237,7 +288,15 @@ fn zero_and_one_row_files_are_valid() {
 fn parquet_goes_to_stdout_whole() {
     let dir = TestDir::new();
     let out = gush([
-        "records", "--schema", "id={n}, ok={bool}", "--format", "parquet", "-n", "500", "--seed", "1",
+        "records",
+        "--schema",
+        "id={n}, ok={bool}",
+        "--format",
+        "parquet",
+        "-n",
+        "500",
+        "--seed",
+        "1",
     ])
     .assert()
     .success();
@@ -258,7 +317,9 @@ fn every_compression_reads_back() {
 
 #[test]
 fn describe_prints_each_columns_type_and_the_schema() {
-    let out = gush(["records", "--preset", "users", "--describe"]).assert().success();
+    let out = gush(["records", "--preset", "users", "--describe"])
+        .assert()
+        .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     for line in [
         "id          INT64",
@@ -283,18 +344,38 @@ fn flags_that_need_text_records_are_refused() {
     let dir = TestDir::new();
     let out = dir.path("x.parquet");
     let out = out.to_str().unwrap();
-    for extra in [&["--verify"][..], &["--append"], &["--framing", "octet-counted"]] {
-        let mut args = vec!["records", "--preset", "users", "--format", "parquet", "-n", "5", "-o", out];
+    for extra in [
+        &["--verify"][..],
+        &["--append"],
+        &["--framing", "octet-counted"],
+    ] {
+        let mut args = vec![
+            "records", "--preset", "users", "--format", "parquet", "-n", "5", "-o", out,
+        ];
         args.extend_from_slice(extra);
         let run = gush(args).assert().code(2);
         let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-        assert!(stderr.contains(extra[0]) && stderr.contains("parquet"), "{stderr}");
+        assert!(
+            stderr.contains(extra[0]) && stderr.contains("parquet"),
+            "{stderr}"
+        );
     }
-    let run = gush(["records", "--preset", "users", "--row-group", "1MiB", "-n", "5"])
-        .assert()
-        .code(2);
+    let run = gush([
+        "records",
+        "--preset",
+        "users",
+        "--row-group",
+        "1MiB",
+        "-n",
+        "5",
+    ])
+    .assert()
+    .code(2);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-    assert!(stderr.contains("--row-group is for --format parquet"), "{stderr}");
+    assert!(
+        stderr.contains("--row-group is for --format parquet"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -57,7 +57,13 @@ pub fn column_type(name: &str, kind: Kind, as_double: bool) -> Result<Type> {
             None,
             Some(16),
         ),
-        Kind::Text => (Physical::BYTE_ARRAY, Some(LogicalType::String), None, None, None),
+        Kind::Text => (
+            Physical::BYTE_ARRAY,
+            Some(LogicalType::String),
+            None,
+            None,
+            None,
+        ),
     };
     let mut builder = Type::primitive_type_builder(name, physical)
         .with_repetition(Repetition::OPTIONAL)
@@ -103,8 +109,10 @@ pub fn write_row_group<W: std::io::Write + Send>(
     threads: usize,
 ) -> Result<()> {
     let count = columns.len();
-    let descriptors: Vec<ColumnDescPtr> = (0..count).map(|i| file.schema_descr().column(i)).collect();
-    let slots: Vec<Mutex<Option<Taken>>> = columns.into_iter().map(|c| Mutex::new(Some(c))).collect();
+    let descriptors: Vec<ColumnDescPtr> =
+        (0..count).map(|i| file.schema_descr().column(i)).collect();
+    let slots: Vec<Mutex<Option<Taken>>> =
+        columns.into_iter().map(|c| Mutex::new(Some(c))).collect();
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -131,7 +139,8 @@ pub fn write_row_group<W: std::io::Write + Send>(
                 .collect()
         }),
     };
-    let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult)>>> = (0..count).map(|_| None).collect();
+    let mut encoded: Vec<Option<Result<(Bytes, ColumnCloseResult)>>> =
+        (0..count).map(|_| None).collect();
     for (i, result) in finished {
         encoded[i] = Some(result);
     }

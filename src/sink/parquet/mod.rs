@@ -127,7 +127,10 @@ pub fn describe(schema: &Schema, float_as_double: bool) -> anyhow::Result<String
         );
     }
     let typed = columns.iter().filter(|(_, k)| k.is_typed()).count();
-    text += &format!("\n{typed} of {} columns typed; the rest are strings.\n\n", columns.len());
+    text += &format!(
+        "\n{typed} of {} columns typed; the rest are strings.\n\n",
+        columns.len()
+    );
     let mut printed = Vec::new();
     parquet::schema::printer::print_schema(&mut printed, &message);
     text += &String::from_utf8_lossy(&printed);
@@ -205,8 +208,10 @@ impl ParquetSink {
         }
         let props = Arc::new(props.build());
         let name = inner.name().to_string();
-        let file = SerializedFileWriter::new(Inner(inner), message, props.clone())
-            .map_err(|err| anyhow::anyhow!("cannot start a Parquet file on {name}: {}", io_error(err)))?;
+        let file =
+            SerializedFileWriter::new(Inner(inner), message, props.clone()).map_err(|err| {
+                anyhow::anyhow!("cannot start a Parquet file on {name}: {}", io_error(err))
+            })?;
         Ok(ParquetSink {
             name,
             file: Some(file),
@@ -237,11 +242,12 @@ impl ParquetSink {
             let mut end = at;
             for _ in 0..self.columns.len() {
                 match framed::read_field(&bytes[end..]) {
-                    Ok((text, took)) => {
-                        self.fields.push(text.map(|t| (end + framed::PREFIX, t.len())));
+                    Some((text, took)) => {
+                        self.fields
+                            .push(text.map(|t| (end + framed::PREFIX, t.len())));
                         end += took;
                     }
-                    Err(()) => break 'records,
+                    None => break 'records,
                 }
             }
             for (column, field) in self.columns.iter_mut().zip(&self.fields) {
@@ -254,7 +260,8 @@ impl ParquetSink {
                 // Room for the whole row group at once, estimated from its
                 // first rows: buffers that double as they grow would hold
                 // up to twice the row group.
-                let rows = self.row_group_bytes as u128 * SAMPLE_ROWS as u128 / self.held_bytes.max(1) as u128;
+                let rows = self.row_group_bytes as u128 * SAMPLE_ROWS as u128
+                    / self.held_bytes.max(1) as u128;
                 let rows = rows.min(usize::MAX as u128) as usize;
                 self.columns.iter_mut().for_each(|c| c.reserve_rows(rows));
             }
@@ -380,7 +387,8 @@ impl Sink for ParquetSink {
     }
 
     fn report(&self) -> SinkReport {
-        self.inner().map_or(SinkReport::Stream, |inner| inner.report())
+        self.inner()
+            .map_or(SinkReport::Stream, |inner| inner.report())
     }
 
     fn live(&self) -> Option<Live> {

@@ -26,7 +26,10 @@ pub enum Values {
     /// FIXED_LEN_BYTE_ARRAY(16): UUIDs, back to back.
     Uuid(Vec<u8>),
     /// BYTE_ARRAY: text, back to back, with where each value ends.
-    Text { bytes: Vec<u8>, ends: Vec<usize> },
+    Text {
+        bytes: Vec<u8>,
+        ends: Vec<usize>,
+    },
 }
 
 /// One column of the row group being gathered.
@@ -122,7 +125,10 @@ impl Column {
     /// column's memory go as soon as it is encoded.
     pub fn take(&mut self, rows: Option<usize>) -> (Values, Vec<usize>) {
         let fresh = self.empty_like(rows);
-        (std::mem::replace(&mut self.values, fresh), std::mem::take(&mut self.nulls))
+        (
+            std::mem::replace(&mut self.values, fresh),
+            std::mem::take(&mut self.nulls),
+        )
     }
 
     /// Makes room for `rows` rows in all, like those held so far, so that
@@ -298,7 +304,8 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
