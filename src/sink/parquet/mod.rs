@@ -395,3 +395,79 @@ impl Sink for ParquetSink {
         self.inner().and_then(|inner| inner.live())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+
+    use super::*;
+    use crate::language::out::Out;
+
+    /// A sink that keeps what it is given.
+    struct Kept(Arc<Mutex<Vec<u8>>>);
+
+    impl Sink for Kept {
+        fn name(&self) -> &str {
+            "memory"
+        }
+
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+    }
+
+    /// The hook for `?PCT` nulls: a field framed as `framed::NULL` is a
+    /// Parquet null, whatever the column's type; and a record cut between
+    /// two writes is joined.
+    #[test]
+    fn the_null_marker_is_a_parquet_null_in_every_kind() {
+        let schema = Schema::parse("i={int}, t={ts}, u={uuid}, s={name}").unwrap();
+        let options = ParquetOptions {
+            schema,
+            row_group_bytes: DEFAULT_ROW_GROUP,
+            codec: Codec::DEFAULT,
+            float_as_double: false,
+        };
+        let file = Arc::new(Mutex::new(Vec::new()));
+        let mut sink = ParquetSink::new(Box::new(Kept(file.clone())), &options).unwrap();
+        let mut buf = [0u8; 256];
+        let mut out = Out::new(&mut buf);
+        let texts: [&[u8]; 4] = [
+            b"-7",
+            b"2026-01-01T00:00:01Z",
+            b"00112233-4455-6677-8899-aabbccddeeff",
+            b"Ann Lee",
+        ];
+        for text in texts {
+            framed::write_field(&mut out, |out| out.put(text)).unwrap();
+        }
+        for _ in 0..4 {
+            framed::write_null(&mut out).unwrap();
+        }
+        let len = out.len;
+        sink.write(&buf[..len - 3]).unwrap();
+        sink.write(&buf[len - 3..len]).unwrap();
+        sink.finish().unwrap();
+        let bytes = bytes::Bytes::from(file.lock().unwrap().clone());
+        let reader = SerializedFileReader::new(bytes).unwrap();
+        let rows: Vec<Vec<Field>> = reader
+            .get_row_iter(None)
+            .unwrap()
+            .map(|row| {
+                row.unwrap()
+                    .get_column_iter()
+                    .map(|(_, f)| f.clone())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0][0], Field::Long(-7));
+        assert_eq!(rows[0][1], Field::TimestampMillis(1_767_225_601_000));
+        assert_eq!(rows[0][3], Field::Str("Ann Lee".into()));
+        assert!(rows[1].iter().all(|f| *f == Field::Null), "{:?}", rows[1]);
+    }
+}
