@@ -140,7 +140,8 @@ pub struct RecordsArgs {
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
 
-    /// The encoding; default csv, or the preset's.
+    /// The encoding; default csv, or the preset's. `parquet` types each
+    /// column that is one field (see --describe).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 
@@ -148,11 +149,33 @@ pub struct RecordsArgs {
     #[arg(long)]
     pub no_header: bool,
 
+    /// Print each column's inferred type and the Parquet schema, and exit.
+    #[arg(long)]
+    pub describe: bool,
+
+    /// Parquet: start a row group once its values hold SIZE bytes.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Parquet")]
+    pub row_group: Option<u64>,
+
+    /// Parquet: store `{float}` columns as DECIMAL (exact, the default) or
+    /// DOUBLE.
+    #[arg(long, value_enum, value_name = "TYPE", help_heading = "Parquet")]
+    pub parquet_float: Option<ParquetFloat>,
+
     #[command(flatten)]
     pub sequence: SequenceArgs,
 
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// How `--format parquet` stores `{float}` columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ParquetFloat {
+    /// DECIMAL(P,D): exactly the digits written.
+    Decimal,
+    /// DOUBLE: the nearest binary float.
+    Double,
 }
 
 #[derive(Debug, Args)]

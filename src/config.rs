@@ -34,6 +34,7 @@ mod net;
 mod numbering;
 mod s3;
 mod series;
+mod parquet;
 mod source;
 mod stamp;
 mod verify;
@@ -50,6 +51,8 @@ pub enum Job {
     Catch(CatchConfig),
     /// `gush presets`: the listing to print.
     Presets(String),
+    /// `gush records --describe`: the columns' types to print.
+    Describe(String),
     /// `gush verify FILE`: check stamped blocks.
     Verify(VerifyConfig),
 }
@@ -65,6 +68,7 @@ impl Job {
                 .map(Job::Presets)
                 .map_err(invalid),
             Command::Verify(args) => VerifyConfig::from_args(args).map(Job::Verify),
+            Command::Records(args) if args.describe => source::describe(&args).map(Job::Describe),
             command => Config::from_cli(Cli { command }).map(|config| Job::Send(Box::new(config))),
         };
         job.map_err(|err| {
@@ -106,6 +110,8 @@ pub struct Config {
     pub steady: Option<(crate::stats::steady::Steady, Duration)>,
     /// `--compress`, or what the output's ending asks for.
     pub compress: Option<crate::sink::compress::Plan>,
+    /// `--format parquet`: the sink is wrapped in a Parquet writer.
+    pub parquet: Option<crate::sink::parquet::ParquetOptions>,
 }
 
 impl Config {
@@ -238,6 +244,7 @@ impl Config {
             sequence,
             mut common,
             chosen_seed,
+            parquet,
         } = asked(cli.command)?;
         let mut flow = flow_with_threads(&common, &source)?;
         let interval = interval(&common.summary)?;
@@ -265,7 +272,11 @@ impl Config {
             s3::hold_parts(&mut flow, s3, common.lwm.is_some());
         }
         let remote = network.is_some() || http.is_some() || s3.is_some();
-        let compress = compress::compress(&common, remote, s3.is_some(), &mut flow)?;
+        // Parquet compresses its columns itself (`--compress` picks how).
+        let compress = match parquet {
+            Some(_) => None,
+            None => compress::compress(&common, remote, s3.is_some(), &mut flow)?,
+        };
         let files = series::series(&common, &source, framing, &limits, header_row, remote)?;
         let split = jobs::split(&mut common, remote)?;
         let disk = match (&http, &files, &s3) {
@@ -351,6 +362,7 @@ impl Config {
                 .until_steady
                 .map(|rule| (rule, common.disk.steady_window)),
             compress,
+            parquet,
         })
     }
 }

@@ -54,7 +54,7 @@ pub fn run(job: Job) -> Result<ExitCode> {
     match job {
         Job::Catch(config) => catch::run(config),
         Job::Verify(config) => verify::stamped::run(config),
-        Job::Presets(listing) => {
+        Job::Presets(listing) | Job::Describe(listing) => {
             // A reader that leaves early (`gush presets | head`) is no
             // error, and no panic as `print!` would make of it.
             let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), listing.as_bytes());
@@ -152,7 +152,10 @@ pub(crate) fn assemble(
         // Each write's bytes made for its own offset (see scattered.rs).
         source = Box::new(source::scattered::Scattered::new(source, region));
     }
-    let sink = sink::open(destination, existing, Arc::clone(&stop), config.compress)?;
+    let mut sink = sink::open(destination, existing, Arc::clone(&stop), config.compress)?;
+    if let Some(parquet) = &config.parquet {
+        sink = Box::new(sink::parquet::ParquetSink::new(sink, parquet)?);
+    }
     let record_noun = source.record_noun();
     // The extra sources are cheap (a template's copy) and start nowhere.
     let helpers = match source.position() {

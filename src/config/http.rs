@@ -204,6 +204,7 @@ fn content_type(source: &SourceSpec) -> &'static str {
             Format::Csv => "text/csv",
             Format::Tsv => "text/tab-separated-values",
             Format::Jsonl => "application/x-ndjson",
+            Format::Parquet => "application/vnd.apache.parquet",
         },
         SourceSpec::Bytes { .. } => "application/octet-stream",
         _ => "text/plain",

@@ -15,6 +15,7 @@ use crate::language::schema::Schema;
 use crate::language::seeded;
 use crate::language::template::Template;
 use crate::pipeline::{Limits, Rate};
+use crate::sink::parquet::ParquetOptions;
 use crate::source::SourceSpec;
 use crate::source::presets::{self, Body};
 
@@ -28,6 +29,8 @@ pub(super) struct Asked {
     /// The seed `gush bytes` chose when none was given: a stamped block's
     /// header records it, so it is chosen before the source is made.
     pub(super) chosen_seed: Option<u64>,
+    /// `--format parquet`'s layout.
+    pub(super) parquet: Option<ParquetOptions>,
 }
 
 /// The source a subcommand names, checked on its own flags.
@@ -43,6 +46,7 @@ pub(super) fn asked(command: Command) -> Result<Asked, clap::Error> {
                 sequence: None,
                 common,
                 chosen_seed: None,
+                parquet: None,
             })
         }
         Command::Presets(_) => unreachable!("`gush presets` runs no pipeline"),
@@ -66,22 +70,14 @@ fn lines(args: LinesArgs) -> Result<Asked, clap::Error> {
         sequence: Some(args.sequence),
         common: args.common,
         chosen_seed: None,
+        parquet: None,
     })
 }
 
 /// `gush records`: a schema, given or from a preset, in a format.
 fn records(args: RecordsArgs) -> Result<Asked, clap::Error> {
-    let (text, preset_format) = match (args.schema, args.preset) {
-        (Some(schema), _) => (schema, None),
-        (None, Some(name)) => match preset(&name, "records")?.body {
-            Body::Schema(text, format) => (text.to_string(), Some(format)),
-            Body::Template(_) => unreachable!("checked by preset()"),
-        },
-        (None, None) => unreachable!("clap requires --schema or --preset"),
-    };
-    let schema = Schema::parse(&text)
-        .map_err(|err| invalid(format!("invalid value for '--schema <SCHEMA>':\n{err}")))?;
-    let format = args.format.or(preset_format).unwrap_or(Format::Csv);
+    let (schema, format) = schema_and_format(&args)?;
+    let parquet = super::parquet::options(&args, &schema, format)?;
     let source = SourceSpec::Records {
         schema,
         format,
@@ -92,7 +88,29 @@ fn records(args: RecordsArgs) -> Result<Asked, clap::Error> {
         sequence: Some(args.sequence),
         common: args.common,
         chosen_seed: None,
+        parquet,
     })
+}
+
+/// `gush records --describe`: what each column is stored as.
+pub(super) fn describe(args: &RecordsArgs) -> Result<String, clap::Error> {
+    let (schema, _) = schema_and_format(args)?;
+    super::parquet::described(args, &schema)
+}
+
+/// The records' schema, given or from a preset, and their format.
+fn schema_and_format(args: &RecordsArgs) -> Result<(Schema, Format), clap::Error> {
+    let (text, preset_format) = match (args.schema.clone(), args.preset.as_deref()) {
+        (Some(schema), _) => (schema, None),
+        (None, Some(name)) => match preset(name, "records")?.body {
+            Body::Schema(text, format) => (text.to_string(), Some(format)),
+            Body::Template(_) => unreachable!("checked by preset()"),
+        },
+        (None, None) => unreachable!("clap requires --schema or --preset"),
+    };
+    let schema = Schema::parse(&text)
+        .map_err(|err| invalid(format!("invalid value for '--schema <SCHEMA>':\n{err}")))?;
+    Ok((schema, args.format.or(preset_format).unwrap_or(Format::Csv)))
 }
 
 /// `gush bytes`: a fill, its shape, and for `--fill stamped` the blocks.
@@ -123,6 +141,7 @@ fn bytes(args: BytesArgs) -> Result<Asked, clap::Error> {
         sequence: None,
         common,
         chosen_seed: Some(seed),
+        parquet: None,
     })
 }
 

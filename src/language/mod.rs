@@ -10,6 +10,8 @@ pub mod clock;
 pub mod content;
 pub mod escape;
 pub mod fields;
+pub mod framed;
+pub mod kind;
 pub mod out;
 pub mod schema;
 pub mod seeded;

@@ -18,6 +18,7 @@ pub mod http;
 pub mod net;
 pub mod s3;
 pub mod series;
+pub mod parquet;
 
 pub use disk::{DiskOptions, DiskSink};
 pub use file::{FileSink, Target};

@@ -7,6 +7,7 @@ use super::lines::Lines;
 use super::record::Records;
 use crate::language::clock::TimeSource;
 use crate::language::escape::Format;
+use crate::language::kind::Kind;
 use crate::language::schema::Schema;
 use crate::language::sequence::Sequence;
 use crate::language::template::Template;
@@ -129,6 +130,9 @@ pub fn listing(show: Option<&str>) -> Result<String, String> {
             preset.about
         );
         out += &format!("  {}\n", preset.sample());
+        if let Some(typed) = preset.typed_columns() {
+            out += &format!("  {typed}\n");
+        }
     }
     out += "\nShow one with `gush presets --show NAME`.\n";
     Ok(out)
@@ -177,6 +181,27 @@ impl Preset {
         String::from_utf8_lossy(&buf[..filled.bytes])
             .trim_end()
             .to_string()
+    }
+
+    /// For a schema: which columns `--format parquet` stores typed rather
+    /// than as strings (`Kind`), as one line of the listing.
+    pub fn typed_columns(&self) -> Option<String> {
+        let Body::Schema(text, _) = self.body else {
+            return None;
+        };
+        let schema = Schema::parse(text).expect("presets parse");
+        let typed: Vec<&str> = schema
+            .columns
+            .iter()
+            .filter(|c| Kind::of(&c.template).is_typed())
+            .map(|c| c.name.as_str())
+            .collect();
+        Some(format!(
+            "parquet-ready: {} of {} columns typed ({}); --describe shows the schema",
+            typed.len(),
+            schema.columns.len(),
+            typed.join(", ")
+        ))
     }
 
     /// The subcommand that takes this preset.

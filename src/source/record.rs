@@ -7,6 +7,7 @@
 
 use super::{Filled, Position, RecordShape, Source};
 use crate::language::escape::{Format, escape_in_place, escape_vec};
+use crate::language::framed;
 use crate::language::out::Out;
 use crate::language::schema::{Cell, Schema};
 use crate::language::sequence::Sequence;
@@ -25,8 +26,8 @@ pub struct Records {
 impl Records {
     /// `header` is false for `--no-header` and for every shard but the first.
     pub fn new(schema: Schema, format: Format, header: bool, sequence: Sequence) -> Records {
-        let header =
-            (header && format != Format::Jsonl).then(|| header_row(&schema, format).into());
+        let header = (header && matches!(format, Format::Csv | Format::Tsv))
+            .then(|| header_row(&schema, format).into());
         Records {
             schema,
             format,
@@ -98,6 +99,23 @@ impl Records {
                 }
                 out.byte(b'}')?;
             }
+            Format::Parquet => {
+                // Length-framed for the Parquet sink, with no newline: a
+                // null (`?PCT`) is `framed::write_null` in a column's place.
+                for column in &self.schema.columns {
+                    let at = out.len;
+                    let mut cell = Cell::Value;
+                    framed::write_field(out, |out| {
+                        cell = column.write(&mut ctx, out)?;
+                        Some(())
+                    })?;
+                    if cell == Cell::Null {
+                        out.len = at;
+                        framed::write_null(out)?;
+                    }
+                }
+                return Some(());
+            }
         }
         out.byte(b'\n')
     }
@@ -156,7 +174,12 @@ impl Source for Records {
     /// One newline a record: TSV and JSON escape theirs; a CSV value
     /// quoting a newline (rare in generated data) is miscounted here.
     fn record_shape(&self) -> RecordShape {
-        RecordShape::Lines { per_record: 1 }
+        match self.format {
+            // Framed records have no newline; a torn Parquet chunk is
+            // never counted (the file is unusable without its footer).
+            Format::Parquet => RecordShape::Unknown,
+            _ => RecordShape::Lines { per_record: 1 },
+        }
     }
 
     fn never_runs_dry(&self) -> bool {

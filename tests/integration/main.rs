@@ -21,6 +21,7 @@ mod generations;
 mod language;
 mod latency;
 mod output;
+mod parquet;
 mod report;
 mod series;
 mod signals;
