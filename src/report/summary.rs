@@ -13,8 +13,7 @@ use super::monitor::History;
 use super::sparkline::sparkline;
 use super::{latency, progress, seconds, size, verify};
 use crate::stats::{
-    CompressStats, DiskStats, FilesStats, HttpMode, HttpStats, NetStats, S3Stats, SinkReport,
-    Stats,
+    CompressStats, DiskStats, FilesStats, HttpMode, HttpStats, NetStats, S3Stats, SinkReport, Stats,
 };
 
 /// Runs shorter than this get no sparklines: too few samples to draw.

@@ -16,9 +16,9 @@ pub mod disk;
 pub mod file;
 pub mod http;
 pub mod net;
+pub mod parquet;
 pub mod s3;
 pub mod series;
-pub mod parquet;
 
 pub use disk::{DiskOptions, DiskSink};
 pub use file::{FileSink, Target};
