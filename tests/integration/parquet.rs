@@ -387,3 +387,61 @@ fn presets_say_which_columns_parquet_types() {
         "{text}"
     );
 }
+
+/// The data-set fields: drawn and derived dates, a distribution with
+/// nulls, a Zipf integer.
+const DATASET_KINDS: &str = "ship={date:1992-01-01..1998-12-31}, commit={date:@ship+1..30}, \
+     price={normal:100:15:2}?10%, part={zipf:1000:1.1}, at={ts:2026-01-01T00:00:00Z..2026-02-01T00:00:00Z:rfc3339ms}";
+
+#[test]
+fn data_set_fields_are_typed_and_nulls_are_parquet_nulls() {
+    let dir = TestDir::new();
+    let (parquet, csv) = (dir.path("set.parquet"), dir.path("set.csv"));
+    write(DATASET_KINDS, "parquet", "3000", &parquet, &[]);
+    write(DATASET_KINDS, "csv", "3000", &csv, &[]);
+    let types = column_types(&parquet);
+    let physical: Vec<Physical> = types.iter().map(|(_, p, _)| *p).collect();
+    assert_eq!(
+        physical,
+        [
+            Physical::INT32,
+            Physical::INT32,
+            Physical::INT64,
+            Physical::INT64,
+            Physical::INT64
+        ]
+    );
+    assert_eq!(types[2].2, Some(LogicalType::decimal(2, 18)));
+    let (from_parquet, from_csv) = (rows_as_text(&parquet), csv_rows(&csv));
+    assert_eq!(from_parquet, from_csv);
+    let nulls = from_parquet.iter().filter(|row| row[2].is_empty()).count();
+    assert!(
+        (150..=450).contains(&nulls),
+        "{nulls} nulls in 3000 rows at 10 %"
+    );
+}
+
+#[test]
+fn a_series_of_parquet_files_is_refused_until_built() {
+    let dir = TestDir::new();
+    let path = dir.path("part-{k}.parquet");
+    gush([
+        "records",
+        "--preset",
+        "users",
+        "--format",
+        "parquet",
+        "-n",
+        "100",
+        "--file-records",
+        "10",
+        "-o",
+        path.to_str().unwrap(),
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicates::str::contains(
+        "series of Parquet files is not built yet",
+    ));
+    assert!(std::fs::read_dir(dir.path("")).unwrap().next().is_none());
+}
