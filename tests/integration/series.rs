@@ -490,3 +490,42 @@ mod faults {
         }
     }
 }
+
+/// Each file of a compressed series is a whole zstd or gzip stream of its
+/// own, and the files, decompressed one by one and joined, are the one
+/// file.
+#[test]
+fn every_file_of_a_compressed_series_is_a_whole_stream() {
+    for (ending, decode) in [
+        ("csv.zst", decode_zstd as fn(&[u8]) -> Vec<u8>),
+        ("csv.gz", decode_gzip),
+    ] {
+        let dir = TestDir::new();
+        let source = KINDS[0].1;
+        let whole = one_file(&dir, source, &["-n", "20000"]);
+        let template = dir.path(&format!("part-{{k:02}}.{ending}"));
+        write_series(
+            source,
+            &template,
+            &["-n", "20000", "--file-records", "6000"],
+        );
+        let files: Vec<(String, Vec<u8>)> = files_in(dir.path("").as_path(), "part-")
+            .into_iter()
+            .map(|(name, data)| (name, decode(&data)))
+            .collect();
+        assert_eq!(files.len(), 4, "{ending}: 20000 records in files of 6000");
+        let header = first_line(&whole).to_vec();
+        assert_eq!(joined(&files, Some(&header)), whole, "{ending}");
+    }
+}
+
+fn decode_zstd(data: &[u8]) -> Vec<u8> {
+    zstd::decode_all(data).expect("a whole zstd stream")
+}
+
+fn decode_gzip(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(data), &mut out)
+        .expect("a whole gzip stream");
+    out
+}
