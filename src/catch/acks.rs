@@ -25,7 +25,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use socket2::Socket;
 
-use super::connection::{BUFFER, Ending, STOP_CHECK, Shared};
+use super::connection::{BUFFER, Ending, STOP_CHECK, Shared, quiet};
 use crate::net::describe;
 use crate::pipeline::pace::Pacer;
 use crate::sink::Existing;
@@ -179,13 +179,7 @@ impl Reader<'_> {
                     }
                     self.sync(socket)?;
                 }
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::WouldBlock
-                            | io::ErrorKind::TimedOut
-                            | io::ErrorKind::Interrupted
-                    ) => {}
+                Err(err) if quiet(&err) => {}
                 Err(err) if err.kind() == io::ErrorKind::ConnectionReset => {
                     return Ok(Ending::Reset);
                 }

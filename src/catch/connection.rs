@@ -273,13 +273,7 @@ impl Reader<'_> {
                     }
                     self.count(n)?;
                 }
-                Err(err)
-                    if matches!(
-                        err.kind(),
-                        io::ErrorKind::WouldBlock
-                            | io::ErrorKind::TimedOut
-                            | io::ErrorKind::Interrupted
-                    ) => {}
+                Err(err) if quiet(&err) => {}
                 Err(err) if err.kind() == io::ErrorKind::ConnectionReset => {
                     self.save_rest()?;
                     return Ok(Ending::Reset);
@@ -379,4 +373,13 @@ fn write_all(sink: &mut dyn Sink, mut data: &[u8]) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A read that found nothing yet: the socket's read timeout, which lets
+/// the loop look at the stop flag, or a signal. Not an end.
+pub(super) fn quiet(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
 }

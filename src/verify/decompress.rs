@@ -14,7 +14,7 @@ use std::io::{self, BufReader, Read};
 use anyhow::Result;
 use crossbeam_channel::{Receiver, Sender};
 
-use super::reader::{ReadAt, ReadPlan, Window};
+use super::reader::{ReadAt, ReadPlan, Window, next_chunk};
 use crate::chunk::{Chunk, ChunkPool};
 use crate::sink::compress::Codec;
 
@@ -81,16 +81,8 @@ pub(super) fn read_lane(
         if plan.stop.load(std::sync::atomic::Ordering::Relaxed) {
             return;
         }
-        let mut chunk = match empty.try_recv() {
-            Ok(chunk) => chunk,
-            Err(_) if made <= plan.slots => {
-                made += 1;
-                pool.take()
-            }
-            Err(_) => match empty.recv() {
-                Ok(chunk) => chunk,
-                Err(_) => return,
-            },
+        let Some(mut chunk) = next_chunk(empty, &mut pool, &mut made, plan.slots) else {
+            return;
         };
         let (got, failed) = fill(&mut *decoder, &mut chunk.space()[..plan.window_bytes]);
         if got > 0 {

@@ -195,18 +195,8 @@ fn read_lane(
             Some(limit) => (limit - offset).min(plan.window_bytes as u64) as usize,
             None => plan.window_bytes,
         };
-        // Each lane owns one chunk more than its channel holds: the one
-        // it reads into. Past that it waits for the checker's returns.
-        let mut chunk = match empty.try_recv() {
-            Ok(chunk) => chunk,
-            Err(_) if made <= plan.slots => {
-                made += 1;
-                pool.take()
-            }
-            Err(_) => match empty.recv() {
-                Ok(chunk) => chunk,
-                Err(_) => return,
-            },
+        let Some(mut chunk) = next_chunk(empty, &mut pool, &mut made, plan.slots) else {
+            return;
         };
         let (got, unreadable) = match read_window(plan, &mut chunk, offset, want) {
             Ok(read) => read,
@@ -234,6 +224,27 @@ fn read_lane(
 /// Fills `chunk` with up to `want` bytes from `offset` (fewer only at the
 /// end of the file), in one read if it succeeds; else, if the plan says
 /// so, block by block, skipping the blocks that fail with EIO.
+/// The chunk a lane reads into next: a returned one, else a new one while
+/// the lane has made no more than `slots`, else the next the checker
+/// returns; `None` once the checker has gone. Each lane owns one chunk
+/// more than its channel holds, the one it reads into; past that it waits
+/// for the checker's returns, so memory stays bounded.
+pub(super) fn next_chunk(
+    empty: &Receiver<Chunk>,
+    pool: &mut ChunkPool,
+    made: &mut usize,
+    slots: usize,
+) -> Option<Chunk> {
+    match empty.try_recv() {
+        Ok(chunk) => Some(chunk),
+        Err(_) if *made <= slots => {
+            *made += 1;
+            Some(pool.take())
+        }
+        Err(_) => empty.recv().ok(),
+    }
+}
+
 fn read_window(
     plan: &ReadPlan,
     chunk: &mut Chunk,

@@ -100,13 +100,7 @@ pub(super) fn linger(socket: &Socket) {
         match (&*socket).read(&mut sink) {
             Ok(0) => return,
             Ok(_) => {}
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+            Err(err) if crate::catch::connection::quiet(&err) => {}
             Err(_) => return,
         }
     }
