@@ -425,3 +425,22 @@ pub fn closed_pipe() -> std::process::Stdio {
     drop(read_end);
     std::process::Stdio::from(write_end)
 }
+
+/// Limits the files `cmd`'s child may write to `bytes` (RLIMIT_FSIZE): a
+/// write past it fails with EFBIG, as a full disk or a quota would.
+pub fn limit_file_size(cmd: &mut std::process::Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe and touches only the child.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes as libc::rlim_t,
+                rlim_max: bytes as libc::rlim_t,
+            };
+            match libc::setrlimit(libc::RLIMIT_FSIZE, &limit) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        });
+    }
+}

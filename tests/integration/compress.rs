@@ -7,7 +7,6 @@
 //! removed and named.
 
 use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -269,19 +268,7 @@ fn a_file_size_limit_mid_stream_removes_the_file() {
     // Random bytes do not compress: the limit is met mid-stream.
     let mut cmd = gush_std(["bytes", "--fill", "random", "-s", "20MB", "-q", "-o"]);
     cmd.arg(&out);
-    // SAFETY: setrlimit is async-signal-safe and touches only the child.
-    unsafe {
-        cmd.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: LIMIT as libc::rlim_t,
-                rlim_max: LIMIT as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    crate::common::limit_file_size(&mut cmd, LIMIT);
     let run = assert_cmd::Command::from_std(cmd)
         .timeout(crate::common::RUN_LIMIT)
         .assert()

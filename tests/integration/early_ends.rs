@@ -10,7 +10,6 @@
 //! turn that never came. The race needs many runs to show, hence the loop.
 
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
@@ -119,20 +118,7 @@ fn every_early_end_with_threads_ends_promptly_and_whole() {
                 );
                 let mut cmd = spawn(threads, flow, &["-o"]);
                 cmd.arg(&out).stdout(Stdio::null());
-                // SAFETY: setrlimit is async-signal-safe and touches only
-                // the child.
-                unsafe {
-                    cmd.pre_exec(move || {
-                        let rlimit = libc::rlimit {
-                            rlim_cur: limit as libc::rlim_t,
-                            rlim_max: limit as libc::rlim_t,
-                        };
-                        match libc::setrlimit(libc::RLIMIT_FSIZE, &rlimit) {
-                            0 => Ok(()),
-                            _ => Err(std::io::Error::last_os_error()),
-                        }
-                    });
-                }
+                crate::common::limit_file_size(&mut cmd, limit);
                 let child = cmd.spawn().expect("spawn gush");
                 let (code, stderr) = ended(child, &case);
                 assert_eq!(code, Some(1), "{case}: {stderr}");

@@ -3,7 +3,6 @@
 //! one-line message, and a file that never ends mid-line).
 
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -120,19 +119,7 @@ fn file_size_limit_cuts_back_to_whole_chunks() {
     let out = dir.path("out.txt");
     let mut cmd = gush_std(["lines", "-s", "10MB", "--stats=json", "-o"]);
     cmd.arg(&out);
-    // SAFETY: setrlimit is async-signal-safe and touches only the child.
-    unsafe {
-        cmd.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: LIMIT as libc::rlim_t,
-                rlim_max: LIMIT as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    crate::common::limit_file_size(&mut cmd, LIMIT);
     let run = assert_cmd::Command::from_std(cmd)
         .timeout(crate::common::RUN_LIMIT)
         .assert()

@@ -3,7 +3,6 @@
 //! the file's size, the exit code and the one-line message; and a
 //! preallocated file cut back to what was written, finished or not.
 
-use std::os::unix::process::CommandExt;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
@@ -38,19 +37,7 @@ fn lines_past_a_size_limit(dir: &TestDir, limit: u64, direct: bool) -> Output {
     if direct {
         cmd.arg("--direct");
     }
-    // SAFETY: setrlimit is async-signal-safe and allocates nothing.
-    unsafe {
-        cmd.pre_exec(move || {
-            let rlimit = libc::rlimit {
-                rlim_cur: limit,
-                rlim_max: limit,
-            };
-            match libc::setrlimit(libc::RLIMIT_FSIZE, &rlimit) {
-                0 => Ok(()),
-                _ => Err(std::io::Error::last_os_error()),
-            }
-        })
-    };
+    crate::common::limit_file_size(&mut cmd, limit);
     output_bounded(cmd.spawn().expect("spawn gush"))
 }
 
