@@ -1,65 +1,145 @@
 #!/usr/bin/env bash
-# The S3 benchmark of issue 20, on a loopback moto server (the one the
-# tests use, from /var/tmp/gush-moto or $GUSH_MOTO_SERVER):
-#   gush bytes -o s3://… (generating and uploading)
-#   against `gush bytes -o - | aws s3 cp - s3://…` (the same bytes from a
-#   pipe, uploaded by the AWS CLI, which only copies)
-# interleaved, RUNS times each, medians of the wall time; and gush's peak
-# RSS against the bound depth × part size + hwm + 16 MiB. Needs python3,
-# moto and the aws CLI. Results: bench/s3.md.
+# The S3 benchmark of issue 20, on a loopback S3-compatible server:
+#   gush bytes -o s3://…                     generating and uploading
+#   gush bytes -o - | aws s3 cp - s3://…      the AWS CLI, copying a pipe
+#   gush bytes -o - | rclone rcat bench:…     rclone, copying a pipe
+#   s3_put_file FILE                          object_store putting a ready file
+#                                             (examples/s3_put_file.rs)
+# at --part-size PART and --queue-depth for each of DEPTHS, with the AWS
+# CLI and rclone set to the same part size and parts in flight. Rounds are
+# interleaved (every row once per round, RUNS rounds); the medians of the
+# wall time are compared, and each row's user+system CPU seconds (those of
+# the whole pipeline, generator included) are given, which load moves less.
+# Then gush's peak RSS at each depth against depth × part + hwm + 16 MiB.
+#
+# The server (STORE):
+#   s3s  (default) s3s-fs, a Rust S3 server over a directory, installed by
+#        `cargo install --root /var/tmp/peers s3s-fs@0.14.1 --features binary`
+#        (0.14.1: the newest that builds on rustc 1.95); its directory is
+#        STORE_DIR, a tmpfs by default so that the disk is not what is timed
+#   moto moto's server (Python, the one the tests use): it caps at about
+#        27 MiB/s, so it times itself rather than the clients
+# Needs the aws CLI and, for its row, rclone (Debian's package). Every
+# object is deleted after its run. Results: bench/s3.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q
+cargo build --release -q --example s3_put_file
 gush=$PWD/target/release/gush
+put_file=$PWD/target/release/examples/s3_put_file
 runs=${RUNS:-5}
-size=${SIZE:-256MiB}
-depth=${DEPTH:-4}
+size=${SIZE:-1GiB}
+depths=${DEPTHS:-4 8}
 part=${PART:-16MiB}
-moto=${GUSH_MOTO_SERVER:-/var/tmp/gush-moto/bin/moto_server}
+store=${STORE:-s3s}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-out=$(mktemp -d)
-"$moto" -H 127.0.0.1 -p "$port" >"$out/moto.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$out"' EXIT
-export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
+out=$(mktemp -d /var/tmp/gush-s3bench.XXXXXX)
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=benchbench AWS_REGION=us-east-1
 export AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:$port AWS_ALLOW_HTTP=true
+case $store in
+  s3s)
+    s3s=${GUSH_S3S_FS:-/var/tmp/peers/bin/s3s-fs}
+    data=${STORE_DIR:-/dev/shm/gush-s3bench-store}
+    rm -rf "$data" && mkdir -p "$data"
+    "$s3s" --host 127.0.0.1 --port "$port" --access-key "$AWS_ACCESS_KEY_ID" \
+      --secret-key "$AWS_SECRET_ACCESS_KEY" "$data" >"$out/server.log" 2>&1 &
+    ;;
+  moto)
+    data=
+    "${GUSH_MOTO_SERVER:-/var/tmp/gush-moto/bin/moto_server}" -H 127.0.0.1 -p "$port" \
+      >"$out/server.log" 2>&1 &
+    ;;
+  *) echo "gush: bench/s3.sh: STORE=$store is not s3s or moto; give one" >&2; exit 2 ;;
+esac
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$out" ${data:+"$data"}' EXIT
 until curl -s -o /dev/null "$AWS_ENDPOINT_URL/"; do sleep 0.1; done
-curl -s -X PUT "$AWS_ENDPOINT_URL/bench" -H 'Authorization: AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' >/dev/null
+aws s3 mb s3://bench >/dev/null
 
-seconds() { python3 -c 'import sys,time; print(time.time())'; }
+# The AWS CLI and rclone with gush's part size and parts in flight.
+part_mib=$(( $(numfmt --from=auto "${part%B}") >> 20 ))
+export AWS_CONFIG_FILE=$out/aws-config
+# (rclone reads AWS_CA_BUNDLE, which its http transport cannot take: its
+# row runs without it; the endpoint is plain http.)
+export RCLONE_CONFIG=$out/rclone.conf RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other
+export RCLONE_CONFIG_BENCH_ENDPOINT=$AWS_ENDPOINT_URL RCLONE_CONFIG_BENCH_REGION=us-east-1
+export RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID
+export RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
+aws_config() {
+  printf '[default]\ns3 =\n  multipart_chunksize = %sMB\n  max_concurrent_requests = %s\n' \
+    "$part_mib" "$1" >"$AWS_CONFIG_FILE"
+}
+touch "$RCLONE_CONFIG"
+have_rclone=$(command -v rclone >/dev/null && echo yes || echo no)
+
+# The ready file of the put_file row: the same bytes, made before any clock.
+"$gush" bytes -s "$size" --fill random --seed 1 -o "$out/ready.bin" -q
+
+# One run: wall seconds, user and system CPU seconds, peak RSS (KiB) of
+# the command and everything it waited for, into $out/NAME.
+timed() {
+  local name=$1
+  shift
+  /usr/bin/time -f '%e %U %S %M' -o "$out/last" "$@"
+  cat "$out/last" >>"$out/$name"
+}
+gen() { echo "'$gush' bytes -s $size --fill random --seed $1 -o -"; }
 for i in $(seq "$runs"); do
-  t0=$(seconds)
-  /usr/bin/time -f %M -o "$out/rss.$i" "$gush" bytes -s "$size" --fill random --seed "$i" \
-    --part-size "$part" --queue-depth "$depth" -o "s3://bench/gush-$i.bin" -q
-  t1=$(seconds)
-  "$gush" bytes -s "$size" --fill random --seed "$i" -o - |
-    aws s3 cp - "s3://bench/aws-$i.bin" --endpoint-url "$AWS_ENDPOINT_URL" --only-show-errors
-  t2=$(seconds)
-  echo "$t0 $t1 $t2" >>"$out/times"
-  # moto keeps objects in memory: free them between runs.
-  aws s3 rm "s3://bench/gush-$i.bin" --endpoint-url "$AWS_ENDPOINT_URL" --only-show-errors
-  aws s3 rm "s3://bench/aws-$i.bin" --endpoint-url "$AWS_ENDPOINT_URL" --only-show-errors
+  for depth in $depths; do
+    aws_config "$depth"
+    timed "gush-d$depth" "$gush" bytes -s "$size" --fill random --seed "$i" \
+      --part-size "$part" --queue-depth "$depth" -o "s3://bench/gush-$i.bin" -q
+    timed "aws-d$depth" bash -o pipefail -c "$(gen "$i") |
+      aws s3 cp - s3://bench/aws-$i.bin --only-show-errors"
+    if [ "$have_rclone" = yes ]; then
+      timed "rclone-d$depth" bash -o pipefail -c "$(gen "$i") |
+        env -u AWS_CA_BUNDLE rclone rcat bench:bench/rclone-$i.bin --s3-chunk-size ${part_mib}Mi \
+          --s3-upload-concurrency $depth"
+    fi
+    timed "putfile-d$depth" "$put_file" "$out/ready.bin" bench "putfile-$i.bin" "$part_mib" "$depth" >/dev/null
+    aws s3 rm s3://bench/ --recursive --only-show-errors
+  done
 done
-python3 - "$out" "$size" "$depth" "$part" <<'PY'
-import statistics, sys, glob
-out, size, depth, part = sys.argv[1:]
-units = {"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+# s3s-fs keeps a small metadata file per deleted object; more than that
+# would mean parts left behind.
+if [ "$store" = s3s ] && [ "$(du -sm "$data" | cut -f1)" -gt 1 ]; then
+  echo "note: the store kept $(du -sh "$data" | cut -f1) after the deletes"
+fi
+python3 - "$out" "$size" "$part" "$depths" <<'PY'
+import statistics, sys, os
+out, size, part, depths = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split()
 def parse(s):
-    for u, m in units.items():
+    s = s.removesuffix("B")
+    for u, m in (("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30)):
         if s.endswith(u):
-            return int(float(s[:-len(u)]) * m)
+            return int(float(s[: -len(u)]) * m)
     return int(s)
-n = parse(size)
-gush, aws = [], []
-for line in open(f"{out}/times"):
-    t0, t1, t2 = map(float, line.split())
-    gush.append(t1 - t0); aws.append(t2 - t1)
-mg, ma = statistics.median(gush), statistics.median(aws)
-rss = max(int(open(f).read().split()[-1]) for f in glob.glob(f"{out}/rss.*")) * 1024
-hwm = (parse(part) + 65536) * (int(depth) + 1)
-bound = int(depth) * parse(part) + hwm + (16 << 20)
-print(f"gush -o s3://   median {mg:.2f} s  {n / mg / 2**20:.1f} MiB/s  (runs: {', '.join(f'{x:.2f}' for x in gush)})")
-print(f"gush | aws s3 cp -  median {ma:.2f} s  {n / ma / 2**20:.1f} MiB/s  (runs: {', '.join(f'{x:.2f}' for x in aws)})")
-print(f"throughput ratio gush / aws: {ma / mg:.2f}x")
-print(f"gush peak RSS {rss / 2**20:.0f} MiB; bound depth x part + hwm + 16 MiB = {bound / 2**20:.0f} MiB")
+n, p = parse(size), parse(part)
+def rows(name):
+    path = f"{out}/{name}"
+    if not os.path.exists(path):
+        return None
+    return [tuple(map(float, line.split())) for line in open(path)]
+for depth in depths:
+    d = int(depth)
+    print(f"-- depth {d}, part {part}, {size} per run")
+    medians = {}
+    for label, name in (("gush -o s3://", "gush"), ("gush | aws s3 cp -", "aws"),
+                        ("gush | rclone rcat", "rclone"), ("s3_put_file (ready file)", "putfile")):
+        runs = rows(f"{name}-d{d}")
+        if not runs:
+            continue
+        wall = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[1] + r[2] for r in runs)
+        medians[name] = wall
+        print(f"{label:26} median {wall:6.2f} s {n / wall / 2**20:7.1f} MiB/s  cpu {cpu:5.2f} s"
+              f"  (runs: {', '.join(f'{r[0]:.2f}' for r in runs)})")
+    for other in ("aws", "rclone", "putfile"):
+        if other in medians:
+            print(f"throughput gush / {other}: {medians[other] / medians['gush']:.2f}x")
+    rss = max(r[3] for r in rows(f"gush-d{d}")) * 1024
+    hwm = (p + 65536) * (d + 1)
+    bound = d * p + hwm + (16 << 20)
+    print(f"gush peak RSS {rss / 2**20:.0f} MiB; bound depth x part + hwm + 16 MiB = "
+          f"{d} x {p >> 20} + {hwm / 2**20:.0f} + 16 = {bound / 2**20:.0f} MiB")
 PY
