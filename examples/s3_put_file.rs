@@ -78,7 +78,8 @@ fn upload(file: &str, bucket: &str, key: &str, part: usize, depth: usize) -> Res
                 .wait_for_capacity(depth)
                 .await
                 .map_err(|err| format!("cannot upload a part: {err}"))?;
-            let buffer = read_part(&mut input, part).map_err(|err| format!("cannot read {file}: {err}"))?;
+            let buffer =
+                read_part(&mut input, part).map_err(|err| format!("cannot read {file}: {err}"))?;
             if buffer.is_empty() {
                 break;
             }
