@@ -21,7 +21,8 @@
 #        27 MiB/s, so it times itself rather than the clients
 # Needs the aws CLI and, for its row (s3s-fs only: moto answers its
 # multipart upload with 400), rclone (Debian's package). Every
-# object is deleted after its run. Results: bench/s3.md.
+# object is deleted after its run. RUNS, SIZE, DEPTHS, PART and ROWS (say
+# ROWS="gush putfile") change the defaults. Results: bench/s3.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q
