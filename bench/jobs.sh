@@ -9,6 +9,19 @@
 #   bench/jobs.sh [DIR]      (ROUNDS=3 RUNTIME=20 by default)
 #
 # BASE=path/to/another/gush adds it to every round as "base".
+#
+# The in_flight column counts a write from its submission until the tool
+# takes its completion, so it is not the disk's queue: fio takes
+# completions only once all its iodepth slots are used (backend.c,
+# do_io's `reap:`), so its finished writes wait there and count, while
+# gush takes them after every submit. What the disk really holds is
+# bench/uring_stages.py's "in it" for issue->done.
+#
+# PIN=CPU runs both tools under `taskset -c CPU`. Where a tool runs next
+# to the CPU taking the disk's interrupts (see /proc/interrupts) decides
+# much of its IOPS on a small VM, for fio as for gush (bench/randwrite.md,
+# 2026-12-05): pinning both off that CPU compares the tools, not where
+# the scheduler put them.
 set -euo pipefail
 DIR=${1:-/var/tmp}
 ROUNDS=${ROUNDS:-3}
@@ -16,13 +29,15 @@ RUNTIME=${RUNTIME:-20}
 GUSH=${GUSH:-$(dirname "$0")/../target/release/gush}
 BASE=${BASE:-}
 F="$DIR/gush-jobs-bench"
+PIN=${PIN:-}
+ON=(); [ -n "$PIN" ] && ON=(taskset -c "$PIN")
 trap 'rm -f "$F" "$F.json" "$F.time"' EXIT
 command -v fio >/dev/null || { echo "fio is needed: apt-get install -y fio" >&2; exit 1; }
 "$GUSH" bytes --fill random -s 1GiB --direct --queue-depth 16 -o "$F" --force --quiet
 
 run() {
   if [ "$1" = fio ]; then
-    /usr/bin/time -f "%U %S" -o "$F.time" fio --name=w --filename="$F" --rw=randwrite --bs=4k \
+    /usr/bin/time -f "%U %S" -o "$F.time" "${ON[@]}" fio --name=w --filename="$F" --rw=randwrite --bs=4k \
       --size=512m --offset_increment=512m --numjobs=2 --group_reporting --direct=1 \
       --ioengine=io_uring --iodepth=32 --runtime="$RUNTIME" --time_based \
       --output-format=json --output="$F.json" >/dev/null
@@ -35,7 +50,7 @@ print(f"fio  {w['iops']:9.0f} {c['percentile']['99.000000']/1000:9.0f} {1e6*(u+s
 PY
   else
     local bin=$GUSH; [ "$1" = base ] && bin=$BASE
-    /usr/bin/time -f "%U %S" -o "$F.time" "$bin" bytes --fill random -s 512MiB --pattern random \
+    /usr/bin/time -f "%U %S" -o "$F.time" "${ON[@]}" "$bin" bytes --fill random -s 512MiB --pattern random \
       --bs 4k --direct --queue-depth 32 --jobs 2 -t "${RUNTIME}s" -o "$F" --force \
       --stats-file "$F.json" --quiet
     python3 - "$F.json" "$F.time" "$1" <<'PY'

@@ -11,6 +11,19 @@
 #
 # The file is laid out once (a full sequential write), so both tools
 # overwrite the same allocated blocks; it is deleted at the end.
+#
+# The in_flight column counts a write from its submission until the tool
+# takes its completion, so it is not the disk's queue: fio takes
+# completions only once all its iodepth slots are used (backend.c,
+# do_io's `reap:`), so its finished writes wait there and count, while
+# gush takes them after every submit. What the disk really holds is
+# bench/uring_stages.py's "in it" for issue->done.
+#
+# PIN=CPU runs both tools under `taskset -c CPU`. Where a tool runs next
+# to the CPU taking the disk's interrupts (see /proc/interrupts) decides
+# much of its IOPS on a small VM, for fio as for gush (bench/randwrite.md,
+# 2026-12-05): pinning both off that CPU compares the tools, not where
+# the scheduler put them.
 set -euo pipefail
 DIR=${1:-/var/tmp}
 ROUNDS=${ROUNDS:-3}
@@ -19,6 +32,8 @@ BASE=${BASE:-}
 RUNTIME=${RUNTIME:-20}
 GUSH=${GUSH:-$(dirname "$0")/../target/release/gush}
 F="$DIR/gush-randwrite-bench"
+PIN=${PIN:-}
+ON=(); [ -n "$PIN" ] && ON=(taskset -c "$PIN")
 trap 'rm -f "$F" "$F.json" "$F.time"' EXIT
 command -v fio >/dev/null || { echo "fio is needed: apt-get install -y fio" >&2; exit 1; }
 "$GUSH" bytes --fill random -s 1GiB --direct --queue-depth 16 -o "$F" --force --quiet
@@ -31,7 +46,7 @@ run() {
   local tool=$1 depth=$2
   if [ "$tool" = fio ]; then
     local engine=io_uring; [ "$depth" = 1 ] && engine=psync
-    /usr/bin/time -f "%U %S" -o "$F.time" fio --name=w --filename="$F" --rw=randwrite --bs=4k \
+    /usr/bin/time -f "%U %S" -o "$F.time" "${ON[@]}" fio --name=w --filename="$F" --rw=randwrite --bs=4k \
       --size=1g --direct=1 --ioengine=$engine --iodepth="$depth" --runtime="$RUNTIME" \
       --time_based --output-format=json --output="$F.json" >/dev/null
     python3 - "$F.json" "$F.time" "$depth" <<'PY'
@@ -43,7 +58,7 @@ print(f"fio  {sys.argv[3]:>2} {w['iops']:9.0f} {c['percentile']['99.000000']/100
 PY
   else
     local bin=$GUSH; [ "$tool" = base ] && bin=$BASE
-    /usr/bin/time -f "%U %S" -o "$F.time" "$bin" bytes --fill random -s 1GiB --pattern random \
+    /usr/bin/time -f "%U %S" -o "$F.time" "${ON[@]}" "$bin" bytes --fill random -s 1GiB --pattern random \
       --bs 4k --direct --queue-depth "$depth" -t "${RUNTIME}s" -o "$F" --force \
       --stats-file "$F.json" --quiet
     python3 - "$F.json" "$F.time" "$depth" "$tool" <<'PY'

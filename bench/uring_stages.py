@@ -14,12 +14,24 @@ whatever process made the trace (gush or fio alike):
 Record, then read (root; the perf tracepoints of a 6.x kernel):
 
   EV=io_uring:io_uring_submit_req,io_uring:io_uring_complete,block:block_bio_queue,block:block_rq_issue,block:block_rq_complete
+  EV=$EV,syscalls:sys_enter_io_uring_enter,sched:sched_switch   # optional: the issuer's calls and CPU
   perf record -q -o g.data -e $EV -a -- gush bytes --fill random -s 1GiB --pattern random --bs 4k --direct --queue-depth 32 -t 2s -o F --force --quiet
   perf script -i g.data > g.txt && bench/uring_stages.py g.txt
 
 A bio is matched to the submission just before it on the same thread,
 and to its request by sector; only 8-sector (4 KiB) requests count.
+
+Each stage's mean times the write rate is how many writes sit in that
+stage on average (Little's law): "in device" is what the disk really
+has, "total" what the tool has in flight. Add
+syscalls:sys_enter_io_uring_enter,sched:sched_switch to EV for the
+issuing thread's io_uring_enter calls per write (and how many of them
+wait for a completion) and its time off the CPU each second, split into
+sleeping (S: waiting in the kernel) and runnable (R: ready, waiting for
+a CPU), and its time on each CPU (the one taking the disk's interrupts
+pays for them: /proc/interrupts).
 """
+import collections
 import re
 import statistics
 import sys
@@ -31,15 +43,37 @@ STAGES = [("submit->bio", "s", "q"), ("bio->issue", "q", "i"), ("issue->done", "
 
 def main(path):
     last_submit, by_sector, times, spans = {}, {}, {}, {name: [] for name, _, _ in STAGES}
+    first = last = issuer = away = on_since = None
+    enters, off, oncpu = collections.Counter(), collections.Counter(), collections.Counter()
     for line in open(path):
         m = LINE.match(line)
         if not m:
             continue
-        _, pid, _, t, event, rest = m.groups()
+        _, pid, cpu, t, event, rest = m.groups()
         t = float(t)
+        if event == "syscalls:sys_enter_io_uring_enter":
+            issuer = issuer or pid
+            if pid == issuer:
+                want = int(re.search(r"min_complete: (\w+)", rest).group(1), 16)
+                enters[(pid, want)] += 1
+            continue
+        if event == "sched:sched_switch":
+            sw = re.search(r"prev_pid=(\d+) .*prev_state=(\S+) ==> .*next_pid=(\d+)", rest)
+            if issuer and sw and sw.group(1) == issuer:
+                away = (t, sw.group(2))
+                if on_since is not None:
+                    oncpu[cpu] += t - on_since
+                    on_since = None
+            if issuer and sw and sw.group(3) == issuer:
+                if away is not None:
+                    off[away[1]] += t - away[0]
+                on_since = t
+            continue
         if event == "io_uring:io_uring_submit_req":
             req = re.search(r"req (0x\w+)", rest).group(1)
             times[req] = {"s": t}
+            first = t if first is None else first
+            last = t
             last_submit[pid] = req
         elif event == "block:block_bio_queue":
             req = last_submit.pop(pid, None)
@@ -62,11 +96,22 @@ def main(path):
                 for name, start, end in STAGES:
                     spans[name].append((stamps[end] - stamps[start]) * 1e6)
     n = len(spans["total"])
-    print(f"{path}: {n} writes")
+    span = (last - first) if first is not None else 0
+    rate = n / span if span else 0
+    print(f"{path}: {n} writes in {span:.2f} s ({rate:.0f}/s)")
     for name, _, _ in STAGES:
         v = sorted(spans[name])
         if v:
-            print(f"  {name:13} mean {statistics.mean(v):8.1f}  p50 {v[n // 2]:8.1f}  p99 {v[int(n * .99)]:8.1f} us")
+            mean = statistics.mean(v)
+            print(f"  {name:13} mean {mean:8.1f}  p50 {v[n // 2]:8.1f}  p99 {v[int(n * .99)]:8.1f} us"
+                  f"  in it {rate * mean / 1e6:5.1f}")
+    if issuer is not None and sum(enters.values()):
+        waits = sum(c for (_, want), c in enters.items() if want > 0)
+        print(f"  issuer {issuer}: io_uring_enter per write {sum(enters.values()) / max(n, 1):.3f}"
+              f" ({waits / max(n, 1):.3f} waiting)")
+    if span and off:
+        print("  issuer off CPU per s: " + ", ".join(f"{k} {v / span * 1e3:.0f} ms" for k, v in sorted(off.items()))
+              + "; on CPU per s: " + ", ".join(f"cpu{int(k)} {v / span * 1e3:.0f} ms" for k, v in sorted(oncpu.items())))
 
 
 if __name__ == "__main__":
