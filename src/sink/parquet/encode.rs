@@ -236,8 +236,8 @@ fn write_values(
                 let batch: Vec<ByteArray> = batch
                     .clone()
                     .map(|i| {
-                        let start = if i == 0 { 0 } else { ends[i - 1] };
-                        ByteArray::from(text.slice(start..ends[i]))
+                        let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+                        ByteArray::from(text.slice(start..ends[i] as usize))
                     })
                     .collect();
                 w.write_batch(&batch, levels, None)?
