@@ -153,7 +153,8 @@ pub(crate) fn assemble(
         source = Box::new(source::scattered::Scattered::new(source, region));
     }
     let mut sink = sink::open(destination, existing, Arc::clone(&stop), config.compress)?;
-    if let Some(parquet) = &config.parquet {
+    // A series wraps each of its files in a Parquet writer of its own.
+    if let (Some(parquet), None) = (&config.parquet, &config.series) {
         sink = Box::new(sink::parquet::ParquetSink::new(sink, parquet)?);
     }
     let record_noun = source.record_noun();

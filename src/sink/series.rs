@@ -14,6 +14,11 @@
 //! the destination takes only in part leaves the rest of the span for the
 //! next call; a failed one is cut back to the span's start by
 //! [`Sink::rewind`], so every file ends on a whole record.
+//!
+//! With `--format parquet` each file is a Parquet file of its own (the
+//! opener puts a [`ParquetSink`] around it), so a row group never spans
+//! files; `--file-size` then counts the Parquet bytes written, which grow
+//! a row group at a time.
 
 use std::fs;
 use std::io;
@@ -23,7 +28,8 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 
-use super::{Existing, FileSink, Sink, SinkReport, compress};
+use super::parquet::ParquetSink;
+use super::{Existing, FileSink, ParquetStats, Sink, SinkReport, compress};
 use crate::stats::{FileBytes, FilesStats};
 
 mod plan;
@@ -53,14 +59,20 @@ pub fn open(
     if existing == Existing::Refuse {
         refuse_existing(&plan.names)?;
     }
+    let parquet = plan.parquet.clone();
     let opener: Opener = Box::new(move |name| {
         let file = Box::new(FileSink::open(Path::new(name), existing, &stop)?);
-        match compress {
-            // A file of the series is always one this run made or replaced:
-            // removed, and named, if a write to it fails midway.
-            Some(plan) => compress::wrap(file, plan, Some(Path::new(name).to_path_buf())),
-            None => Ok(file as Box<dyn Sink>),
-        }
+        // A file of the series is always one this run made or replaced:
+        // removed, and named, if a write to it fails midway.
+        let made = Path::new(name).to_path_buf();
+        let sink = match compress {
+            Some(plan) => compress::wrap(file, plan, Some(made.clone()))?,
+            None => file as Box<dyn Sink>,
+        };
+        Ok(match &parquet {
+            Some(options) => Box::new(ParquetSink::new(sink, options)?.remove_on_failure(made)),
+            None => sink,
+        })
     });
     Ok(Box::new(Series::new(plan.clone(), opener)))
 }
@@ -201,6 +213,9 @@ impl Series {
             return (0, 0);
         };
         let k = self.next - 1;
+        // A Parquet file's bytes grow a row group at a time: it takes
+        // records until they reach the limit (DuckDB's FILE_SIZE_BYTES).
+        let parquet_bytes = current.sink.parquet().map(|p| p.bytes);
         let (mut records, mut at) = (0, 0);
         while at < buf.len() {
             // A record cut short (a replayed file's last line without its
@@ -211,7 +226,10 @@ impl Series {
                 .first_end(&buf[at..])
                 .map_or(buf.len(), |end| at + end);
             let fits = match self.plan.split {
-                Split::Bytes(limit) => current.bytes + end as u64 <= limit,
+                Split::Bytes(limit) => match parquet_bytes {
+                    Some(written) => written < limit,
+                    None => current.bytes + end as u64 <= limit,
+                },
                 Split::Records(each) => current.records + records < each,
                 Split::EvenRecords { files, total } => {
                     k + 1 >= files || self.stream_records + records < share(total, files, k + 1)
@@ -267,11 +285,28 @@ impl Series {
             return Ok(());
         };
         let finished = current.sink.finish();
-        self.closed.push(FileBytes {
-            name: current.name,
-            bytes: current.bytes,
-        });
+        self.closed.extend(listed(&current));
         finished
+    }
+}
+
+/// A file as the report lists it: a Parquet file with its own bytes,
+/// rows and row groups, and none once removed after a failure.
+fn listed(current: &Current) -> Option<FileBytes> {
+    match current.sink.parquet() {
+        None => Some(FileBytes {
+            name: current.name.clone(),
+            bytes: current.bytes,
+            rows: None,
+            row_groups: None,
+        }),
+        Some(parquet) if parquet.files == 0 => None,
+        Some(parquet) => Some(FileBytes {
+            name: current.name.clone(),
+            bytes: parquet.bytes,
+            rows: Some(parquet.rows),
+            row_groups: Some(parquet.row_groups),
+        }),
     }
 }
 
@@ -354,10 +389,22 @@ impl Sink for Series {
 
     fn report(&self) -> SinkReport {
         let mut files = self.closed.clone();
-        files.extend(self.current.as_ref().map(|current| FileBytes {
-            name: current.name.clone(),
-            bytes: current.bytes,
-        }));
+        files.extend(self.current.as_ref().and_then(listed));
         SinkReport::Files(FilesStats { files })
+    }
+
+    /// The series' Parquet files together.
+    fn parquet(&self) -> Option<ParquetStats> {
+        let options = self.plan.parquet.as_ref()?;
+        let SinkReport::Files(FilesStats { files }) = self.report() else {
+            return None;
+        };
+        Some(ParquetStats {
+            compression: options.codec.label(),
+            files: files.len() as u64,
+            bytes: files.iter().map(|f| f.bytes).sum(),
+            rows: files.iter().filter_map(|f| f.rows).sum(),
+            row_groups: files.iter().filter_map(|f| f.row_groups).sum(),
+        })
     }
 }
