@@ -151,6 +151,9 @@ pub struct Series {
     /// hold them: where `--files` puts each file's end.
     stream_records: u64,
     stream_bytes: u64,
+    /// Where in the stream a Parquet file's bytes are next weighed
+    /// against `--file-size` (see [`Series::fit`]).
+    parquet_check_at: u64,
 }
 
 impl Series {
@@ -171,6 +174,7 @@ impl Series {
             span_written: 0,
             stream_records: 0,
             stream_bytes: 0,
+            parquet_check_at: 0,
         }
     }
 
@@ -193,6 +197,11 @@ impl Series {
             }
             let (records, bytes) = self.fit(buf);
             if records > 0 {
+                if let (Split::Bytes(limit), true) = (self.plan.split, self.plan.parquet.is_some())
+                    && self.stream_bytes >= self.parquet_check_at
+                {
+                    self.parquet_check_at = self.stream_bytes + (limit / 64).max(1);
+                }
                 self.span_left = bytes;
                 self.stream_records += records;
                 self.stream_bytes += bytes as u64;
@@ -215,7 +224,17 @@ impl Series {
         let k = self.next - 1;
         // A Parquet file's bytes grow a row group at a time: it takes
         // records until they reach the limit (DuckDB's FILE_SIZE_BYTES).
+        // The limit is looked at each SIZE/64 bytes of the stream (the
+        // first record end past each step, not a chunk's end, so that the
+        // files are the same whatever the threads): soon after the row
+        // group that reaches it, with few rows then held for the last.
         let parquet_bytes = current.sink.parquet().map(|p| p.bytes);
+        let check_now = self.stream_bytes >= self.parquet_check_at;
+        let next_check = match (self.plan.split, parquet_bytes, check_now) {
+            (Split::Bytes(limit), Some(_), true) => self.stream_bytes + (limit / 64).max(1),
+            (Split::Bytes(_), Some(_), false) => self.parquet_check_at,
+            _ => u64::MAX,
+        };
         let (mut records, mut at) = (0, 0);
         while at < buf.len() {
             // A record cut short (a replayed file's last line without its
@@ -225,9 +244,12 @@ impl Series {
                 .ends
                 .first_end(&buf[at..])
                 .map_or(buf.len(), |end| at + end);
+            if records > 0 && self.stream_bytes + at as u64 >= next_check {
+                break;
+            }
             let fits = match self.plan.split {
                 Split::Bytes(limit) => match parquet_bytes {
-                    Some(written) => written < limit,
+                    Some(written) => !check_now || written < limit,
                     None => current.bytes + end as u64 <= limit,
                 },
                 Split::Records(each) => current.records + records < each,

@@ -142,6 +142,25 @@ fn type_name(field: &parquet::schema::types::Type) -> String {
     }
 }
 
+/// The regular file `dest` names if this run makes or replaces it: what a
+/// failed Parquet write removes. Never a file appended to, a device or a
+/// FIFO. Asked before the destination is opened (which makes the file).
+pub fn made_by_run(
+    dest: &super::Destination,
+    existing: super::Existing,
+) -> anyhow::Result<Option<PathBuf>> {
+    use super::{Destination, Existing, Target};
+    let (Destination::File(path) | Destination::Disk(path, _)) = *dest else {
+        return Ok(None);
+    };
+    let made = match Target::of(path)? {
+        Target::New => true,
+        Target::Regular => existing == Existing::Overwrite,
+        _ => false,
+    };
+    Ok(made.then(|| path.to_path_buf()))
+}
+
 /// Rows gathered before the row group's buffers are sized for the rest.
 const SAMPLE_ROWS: usize = 4096;
 
@@ -384,7 +403,9 @@ impl Sink for ParquetSink {
     /// the file if it may.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.removed {
-            return Err(io::Error::other("the Parquet file was removed after a failure"));
+            return Err(io::Error::other(
+                "the Parquet file was removed after a failure",
+            ));
         }
         self.take(buf).map_err(|err| self.failed(err))
     }

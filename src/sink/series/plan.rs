@@ -202,7 +202,10 @@ mod tests {
         );
         assert_eq!(RecordEnds::Frames.first_end(b"3 abc4 defg"), Some(5));
         let framed = RecordEnds::Framed { columns: 2 };
-        assert_eq!(framed.first_end(b"\x01\0\0\0a\xff\xff\xff\xff\x02"), Some(9));
+        assert_eq!(
+            framed.first_end(b"\x01\0\0\0a\xff\xff\xff\xff\x02"),
+            Some(9)
+        );
         assert_eq!(framed.first_end(b"\x01\0\0\0a\x02\0\0\0b"), None);
     }
 }
