@@ -169,7 +169,7 @@ fn file_size_ends_each_file_once_it_reaches_the_limit() {
             let data = data_bytes(file);
             let size = std::fs::metadata(file).unwrap().len();
             assert!(
-                data >= LIMIT && data < LIMIT * 5 / 4 && size < LIMIT * 3 / 2,
+                (LIMIT..LIMIT * 5 / 4).contains(&data) && size < LIMIT * 3 / 2,
                 "{}: {data} bytes before the footer, {size} in all",
                 file.display()
             );
