@@ -277,14 +277,10 @@ impl Config {
             Some(_) => None,
             None => compress::compress(&common, remote, s3.is_some(), &mut flow)?,
         };
-        let files = series::series(&common, &source, framing, &limits, header_row, remote)?;
-        if files.is_some() && parquet.is_some() {
-            // The series cuts on text records; a Parquet file per `{k}`
-            // needs the writer wrapped per file, not built yet.
-            return Err(usage(format!(
-                "a {{k}} series of Parquet files is not built yet: write -o {} as CSV (add .zst to compress), or one Parquet file without {{k}}",
-                common.output.display()
-            )));
+        let mut files = series::series(&common, &source, framing, &limits, header_row, remote)?;
+        if let (Some(plan), Some(options)) = (files.as_mut(), &parquet) {
+            // Each file of the series gets its own Parquet writer.
+            plan.for_parquet(options.clone());
         }
         let split = jobs::split(&mut common, remote)?;
         let disk = match (&http, &files, &s3) {

@@ -152,9 +152,15 @@ pub(crate) fn assemble(
         // Each write's bytes made for its own offset (see scattered.rs).
         source = Box::new(source::scattered::Scattered::new(source, region));
     }
+    let made = sink::parquet::made_by_run(&destination, existing)?;
     let mut sink = sink::open(destination, existing, Arc::clone(&stop), config.compress)?;
-    if let Some(parquet) = &config.parquet {
-        sink = Box::new(sink::parquet::ParquetSink::new(sink, parquet)?);
+    // A series wraps each of its files in a Parquet writer of its own.
+    if let (Some(parquet), None) = (&config.parquet, &config.series) {
+        let mut parquet = sink::parquet::ParquetSink::new(sink, parquet)?;
+        if let Some(path) = made {
+            parquet = parquet.remove_on_failure(path);
+        }
+        sink = Box::new(parquet);
     }
     let record_noun = source.record_noun();
     // The extra sources are cheap (a template's copy) and start nowhere.

@@ -19,7 +19,12 @@ pub struct SeriesArgs {
     /// file starts with the header row; the files, concatenated with the
     /// later headers removed, are the one file the same seed writes. With
     /// --shard K/N, {k} is written `K-k` (both padded alike): each shard
-    /// numbers its own files from 0 and shards never collide.
+    /// numbers its own files from 0 and shards never collide. With
+    /// --format parquet each file is a whole Parquet file, and SIZE is
+    /// weighed as DuckDB's FILE_SIZE_BYTES is: a file ends once the bytes
+    /// it has written (its footer aside) reach SIZE, looked at after each
+    /// SIZE/64 of records, so it goes past SIZE by about a row group
+    /// (capped at SIZE/8 of values) and its footer.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Files",
           conflicts_with_all = ["file_records", "files"])]
     pub file_size: Option<u64>,

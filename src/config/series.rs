@@ -96,6 +96,7 @@ pub(super) fn series(
         ends,
         stream_has_header: stream_has_header && header.is_some(),
         header,
+        parquet: None,
     }))
 }
 

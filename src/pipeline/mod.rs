@@ -335,6 +335,7 @@ impl Pipeline {
             sync_lat_ns: written.latency.sync,
             sink: written.sink,
             compression: written.compression,
+            parquet: written.parquet,
             verify: None,
             intervals: Vec::new(),
         };

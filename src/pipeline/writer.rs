@@ -58,6 +58,8 @@ pub(super) struct Written {
     pub sink: SinkReport,
     /// What compressing on the way did (`--compress`).
     pub compression: Option<CompressStats>,
+    /// What a Parquet writer wrote (`--format parquet`).
+    pub parquet: Option<crate::stats::ParquetStats>,
     pub latency: LatencyTotals,
 }
 
@@ -155,6 +157,7 @@ impl Writer<'_> {
             finished: Instant::now(),
             sink: self.sink.report(),
             compression: self.sink.compression(),
+            parquet: self.sink.parquet(),
             latency: self.latency.finish(),
         }
     }

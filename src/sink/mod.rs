@@ -27,7 +27,7 @@ pub use net::{NetSink, Network};
 
 use crate::chunk::Chunk;
 use crate::stats::HttpCounters;
-pub use crate::stats::{CompressStats, SinkReport};
+pub use crate::stats::{CompressStats, ParquetStats, SinkReport};
 
 /// A destination for the writer thread, in the manner of Node's
 /// `Writable._write`: implement [`Sink::name`] and [`Sink::write`] and the
@@ -99,6 +99,12 @@ pub trait Sink: Send {
     /// What compressing on the way cost and saved (`--compress`), read
     /// once the writer is done; `None` for a destination written as is.
     fn compression(&self) -> Option<CompressStats> {
+        None
+    }
+
+    /// What a Parquet writer wrote so far (`--format parquet`): its
+    /// bytes, rows and row groups; `None` for any other destination.
+    fn parquet(&self) -> Option<ParquetStats> {
         None
     }
 

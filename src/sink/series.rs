@@ -14,6 +14,11 @@
 //! the destination takes only in part leaves the rest of the span for the
 //! next call; a failed one is cut back to the span's start by
 //! [`Sink::rewind`], so every file ends on a whole record.
+//!
+//! With `--format parquet` each file is a Parquet file of its own (the
+//! opener puts a [`ParquetSink`] around it), so a row group never spans
+//! files; `--file-size` then counts the Parquet bytes written, which grow
+//! a row group at a time.
 
 use std::fs;
 use std::io;
@@ -23,7 +28,8 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 
-use super::{Existing, FileSink, Sink, SinkReport, compress};
+use super::parquet::ParquetSink;
+use super::{Existing, FileSink, ParquetStats, Sink, SinkReport, compress};
 use crate::stats::{FileBytes, FilesStats};
 
 mod plan;
@@ -53,14 +59,20 @@ pub fn open(
     if existing == Existing::Refuse {
         refuse_existing(&plan.names)?;
     }
+    let parquet = plan.parquet.clone();
     let opener: Opener = Box::new(move |name| {
         let file = Box::new(FileSink::open(Path::new(name), existing, &stop)?);
-        match compress {
-            // A file of the series is always one this run made or replaced:
-            // removed, and named, if a write to it fails midway.
-            Some(plan) => compress::wrap(file, plan, Some(Path::new(name).to_path_buf())),
-            None => Ok(file as Box<dyn Sink>),
-        }
+        // A file of the series is always one this run made or replaced:
+        // removed, and named, if a write to it fails midway.
+        let made = Path::new(name).to_path_buf();
+        let sink = match compress {
+            Some(plan) => compress::wrap(file, plan, Some(made.clone()))?,
+            None => file as Box<dyn Sink>,
+        };
+        Ok(match &parquet {
+            Some(options) => Box::new(ParquetSink::new(sink, options)?.remove_on_failure(made)),
+            None => sink,
+        })
     });
     Ok(Box::new(Series::new(plan.clone(), opener)))
 }
@@ -139,6 +151,9 @@ pub struct Series {
     /// hold them: where `--files` puts each file's end.
     stream_records: u64,
     stream_bytes: u64,
+    /// Where in the stream a Parquet file's bytes are next weighed
+    /// against `--file-size` (see [`Series::fit`]).
+    parquet_check_at: u64,
 }
 
 impl Series {
@@ -159,6 +174,7 @@ impl Series {
             span_written: 0,
             stream_records: 0,
             stream_bytes: 0,
+            parquet_check_at: 0,
         }
     }
 
@@ -181,6 +197,11 @@ impl Series {
             }
             let (records, bytes) = self.fit(buf);
             if records > 0 {
+                if let (Split::Bytes(limit), true) = (self.plan.split, self.plan.parquet.is_some())
+                    && self.stream_bytes >= self.parquet_check_at
+                {
+                    self.parquet_check_at = self.stream_bytes + (limit / 64).max(1);
+                }
                 self.span_left = bytes;
                 self.stream_records += records;
                 self.stream_bytes += bytes as u64;
@@ -201,6 +222,19 @@ impl Series {
             return (0, 0);
         };
         let k = self.next - 1;
+        // A Parquet file's bytes grow a row group at a time: it takes
+        // records until they reach the limit (DuckDB's FILE_SIZE_BYTES).
+        // The limit is looked at each SIZE/64 bytes of the stream (the
+        // first record end past each step, not a chunk's end, so that the
+        // files are the same whatever the threads): soon after the row
+        // group that reaches it, with few rows then held for the last.
+        let parquet_bytes = current.sink.parquet().map(|p| p.bytes);
+        let check_now = self.stream_bytes >= self.parquet_check_at;
+        let next_check = match (self.plan.split, parquet_bytes, check_now) {
+            (Split::Bytes(limit), Some(_), true) => self.stream_bytes + (limit / 64).max(1),
+            (Split::Bytes(_), Some(_), false) => self.parquet_check_at,
+            _ => u64::MAX,
+        };
         let (mut records, mut at) = (0, 0);
         while at < buf.len() {
             // A record cut short (a replayed file's last line without its
@@ -210,8 +244,14 @@ impl Series {
                 .ends
                 .first_end(&buf[at..])
                 .map_or(buf.len(), |end| at + end);
+            if records > 0 && self.stream_bytes + at as u64 >= next_check {
+                break;
+            }
             let fits = match self.plan.split {
-                Split::Bytes(limit) => current.bytes + end as u64 <= limit,
+                Split::Bytes(limit) => match parquet_bytes {
+                    Some(written) => !check_now || written < limit,
+                    None => current.bytes + end as u64 <= limit,
+                },
                 Split::Records(each) => current.records + records < each,
                 Split::EvenRecords { files, total } => {
                     k + 1 >= files || self.stream_records + records < share(total, files, k + 1)
@@ -267,11 +307,28 @@ impl Series {
             return Ok(());
         };
         let finished = current.sink.finish();
-        self.closed.push(FileBytes {
-            name: current.name,
-            bytes: current.bytes,
-        });
+        self.closed.extend(listed(&current));
         finished
+    }
+}
+
+/// A file as the report lists it: a Parquet file with its own bytes,
+/// rows and row groups, and none once removed after a failure.
+fn listed(current: &Current) -> Option<FileBytes> {
+    match current.sink.parquet() {
+        None => Some(FileBytes {
+            name: current.name.clone(),
+            bytes: current.bytes,
+            rows: None,
+            row_groups: None,
+        }),
+        Some(parquet) if parquet.files == 0 => None,
+        Some(parquet) => Some(FileBytes {
+            name: current.name.clone(),
+            bytes: parquet.bytes,
+            rows: Some(parquet.rows),
+            row_groups: Some(parquet.row_groups),
+        }),
     }
 }
 
@@ -354,10 +411,22 @@ impl Sink for Series {
 
     fn report(&self) -> SinkReport {
         let mut files = self.closed.clone();
-        files.extend(self.current.as_ref().map(|current| FileBytes {
-            name: current.name.clone(),
-            bytes: current.bytes,
-        }));
+        files.extend(self.current.as_ref().and_then(listed));
         SinkReport::Files(FilesStats { files })
+    }
+
+    /// The series' Parquet files together.
+    fn parquet(&self) -> Option<ParquetStats> {
+        let options = self.plan.parquet.as_ref()?;
+        let SinkReport::Files(FilesStats { files }) = self.report() else {
+            return None;
+        };
+        Some(ParquetStats {
+            compression: options.codec.label(),
+            files: files.len() as u64,
+            bytes: files.iter().map(|f| f.bytes).sum(),
+            rows: files.iter().filter_map(|f| f.rows).sum(),
+            row_groups: files.iter().filter_map(|f| f.row_groups).sum(),
+        })
     }
 }

@@ -17,4 +17,22 @@ pub struct FilesStats {
 pub struct FileBytes {
     pub name: String,
     pub bytes: u64,
+    /// A Parquet file's rows and row groups; absent for text files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_groups: Option<u64>,
+}
+
+/// What `--format parquet` wrote: the file (or the series' files
+/// together), as `parquet` in `--stats=json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ParquetStats {
+    /// The columns' compression: `zstd:3`, `gzip:6`, `none`.
+    pub compression: String,
+    pub files: u64,
+    /// Bytes of Parquet written, footers included.
+    pub bytes: u64,
+    pub rows: u64,
+    pub row_groups: u64,
 }

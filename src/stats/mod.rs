@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-pub use files::{FileBytes, FilesStats};
+pub use files::{FileBytes, FilesStats, ParquetStats};
 pub use latency::{Latency, LatencyRecorder, LatencyTotals, SharedLatencies};
 pub use series::{IntervalRow, Ramp, RampBaseline};
 
@@ -251,6 +251,9 @@ pub struct Stats {
     /// Only when the output was compressed (`--compress`).
     #[serde(flatten)]
     pub compression: Option<CompressStats>,
+    /// Only for `--format parquet`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parquet: Option<ParquetStats>,
     /// Only when the destination was read back (`--verify`, `--verify-only`).
     #[serde(flatten)]
     pub verify: Option<verify::VerifyStats>,
@@ -305,6 +308,7 @@ impl Stats {
             record_noun,
             sink: SinkReport::Stream,
             compression: None,
+            parquet: None,
             verify: None,
             intervals: Vec::new(),
         }

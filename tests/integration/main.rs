@@ -22,6 +22,7 @@ mod language;
 mod latency;
 mod output;
 mod parquet;
+mod parquet_series;
 mod report;
 mod series;
 mod signals;

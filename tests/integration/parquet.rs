@@ -13,11 +13,11 @@ use parquet::record::Field;
 use crate::common::{TestDir, gush};
 
 /// Every kind of column, and text a CSV must quote.
-const ALL_KINDS: &str = r#"id={n}, int={int:-1000..1000}, price={float:-50..50:2}, ok={bool}, at={ts}, at_ms={ts:rfc3339ms}, unix={ts:unix}, day={ts:date}, uid={uuid}, name={name}, said={choice:a\,b|say "hi"|two
+pub(crate) const ALL_KINDS: &str = r#"id={n}, int={int:-1000..1000}, price={float:-50..50:2}, ok={bool}, at={ts}, at_ms={ts:rfc3339ms}, unix={ts:unix}, day={ts:date}, uid={uuid}, name={name}, said={choice:a\,b|say "hi"|two
 lines}, raw={ascii:6}, padded={n:06}, mixed=#{int:1..9}-{bool}"#;
 
 /// Writes `schema`'s records, `-n count --seed 7`, to `path` as `format`.
-fn write(schema: &str, format: &str, count: &str, path: &Path, extra: &[&str]) {
+pub(crate) fn write(schema: &str, format: &str, count: &str, path: &Path, extra: &[&str]) {
     let path = path.to_str().unwrap();
     let mut args = vec![
         "records", "--schema", schema, "--format", format, "-n", count, "--seed", "7", "-o", path,
@@ -26,12 +26,12 @@ fn write(schema: &str, format: &str, count: &str, path: &Path, extra: &[&str]) {
     gush(args).assert().success();
 }
 
-fn reader(path: &Path) -> SerializedFileReader<File> {
+pub(crate) fn reader(path: &Path) -> SerializedFileReader<File> {
     SerializedFileReader::new(File::open(path).unwrap()).unwrap()
 }
 
 /// Each column's physical type and logical type, in order.
-fn column_types(path: &Path) -> Vec<(String, Physical, Option<LogicalType>)> {
+pub(crate) fn column_types(path: &Path) -> Vec<(String, Physical, Option<LogicalType>)> {
     let reader = reader(path);
     let schema = reader.metadata().file_metadata().schema_descr_ptr();
     schema
@@ -48,7 +48,7 @@ fn column_types(path: &Path) -> Vec<(String, Physical, Option<LogicalType>)> {
 }
 
 /// The file's rows, each value as the CSV would write it.
-fn rows_as_text(path: &Path) -> Vec<Vec<String>> {
+pub(crate) fn rows_as_text(path: &Path) -> Vec<Vec<String>> {
     reader(path)
         .get_row_iter(None)
         .unwrap()
@@ -123,7 +123,7 @@ fn civil(days: i64) -> String {
 }
 
 /// The CSV's rows, parsed by the csv crate (header left out).
-fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+pub(crate) fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     csv::Reader::from_path(path)
         .unwrap()
         .records()
@@ -133,7 +133,7 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
 
 /// The CSV's text of an instant, as the Parquet (ms) holds it: seconds
 /// formats gain `.000`, Unix seconds become the same instant's text.
-fn instant_as_ms_text(csv: &str, column: &str) -> String {
+pub(crate) fn instant_as_ms_text(csv: &str, column: &str) -> String {
     match column {
         "at" => csv.replace('Z', ".000Z"),
         "unix" => {
@@ -419,29 +419,4 @@ fn data_set_fields_are_typed_and_nulls_are_parquet_nulls() {
         (150..=450).contains(&nulls),
         "{nulls} nulls in 3000 rows at 10 %"
     );
-}
-
-#[test]
-fn a_series_of_parquet_files_is_refused_until_built() {
-    let dir = TestDir::new();
-    let path = dir.path("part-{k}.parquet");
-    gush([
-        "records",
-        "--preset",
-        "users",
-        "--format",
-        "parquet",
-        "-n",
-        "100",
-        "--file-records",
-        "10",
-        "-o",
-        path.to_str().unwrap(),
-    ])
-    .assert()
-    .code(2)
-    .stderr(predicates::str::contains(
-        "series of Parquet files is not built yet",
-    ));
-    assert!(std::fs::read_dir(dir.path("")).unwrap().next().is_none());
 }

@@ -17,6 +17,7 @@ mod encode;
 mod values;
 
 use std::io;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use parquet::basic::{Compression, GzipLevel, ZstdLevel};
@@ -25,7 +26,7 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPrope
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
 
-use super::{Live, Sink, SinkReport};
+use super::{Live, ParquetStats, Sink, SinkReport};
 use crate::language::framed;
 use crate::language::kind::Kind;
 use crate::language::schema::Schema;
@@ -54,6 +55,15 @@ impl Codec {
                 Some(Stream::Zstd { level }) => Codec::Zstd(level),
                 Some(Stream::Gzip { level }) => Codec::Gzip(level),
             },
+        }
+    }
+
+    /// As the summary names it: `zstd:3`, `gzip:6`, `none`.
+    pub fn label(self) -> String {
+        match self {
+            Codec::None => "none".into(),
+            Codec::Zstd(level) => format!("zstd:{level}"),
+            Codec::Gzip(level) => format!("gzip:{level}"),
         }
     }
 
@@ -132,6 +142,25 @@ fn type_name(field: &parquet::schema::types::Type) -> String {
     }
 }
 
+/// The regular file `dest` names if this run makes or replaces it: what a
+/// failed Parquet write removes. Never a file appended to, a device or a
+/// FIFO. Asked before the destination is opened (which makes the file).
+pub fn made_by_run(
+    dest: &super::Destination,
+    existing: super::Existing,
+) -> anyhow::Result<Option<PathBuf>> {
+    use super::{Destination, Existing, Target};
+    let (Destination::File(path) | Destination::Disk(path, _)) = *dest else {
+        return Ok(None);
+    };
+    let made = match Target::of(path)? {
+        Target::New => true,
+        Target::Regular => existing == Existing::Overwrite,
+        _ => false,
+    };
+    Ok(made.then(|| path.to_path_buf()))
+}
+
 /// Rows gathered before the row group's buffers are sized for the rest.
 const SAMPLE_ROWS: usize = 4096;
 
@@ -153,14 +182,27 @@ pub struct ParquetSink {
     held_bytes: u64,
     row_group_bytes: u64,
     threads: usize,
+    codec: Codec,
+    /// Rows and row groups written to the file so far.
+    rows_written: u64,
+    row_groups: u64,
+    /// Bytes of the file once the footer is written.
+    finished_bytes: Option<u64>,
+    /// The file to remove if a write fails: a Parquet file without its
+    /// footer cannot be read, nor cut back to whole rows.
+    remove_on_failure: Option<PathBuf>,
+    removed: bool,
 }
 
-/// The inner sink as the parquet writer's `io::Write`.
-struct Inner(Box<dyn Sink>);
+/// The inner sink as the parquet writer's `io::Write`, with the bytes it
+/// took.
+struct Inner(Box<dyn Sink>, u64);
 
 impl io::Write for Inner {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf)
+        let written = self.0.write(buf)?;
+        self.1 += written as u64;
+        Ok(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -188,7 +230,7 @@ impl ParquetSink {
         let props = Arc::new(props.build());
         let name = inner.name().to_string();
         let file =
-            SerializedFileWriter::new(Inner(inner), message, props.clone()).map_err(|err| {
+            SerializedFileWriter::new(Inner(inner, 0), message, props.clone()).map_err(|err| {
                 anyhow::anyhow!("cannot start a Parquet file on {name}: {}", io_error(err))
             })?;
         Ok(ParquetSink {
@@ -206,7 +248,42 @@ impl ParquetSink {
             held_bytes: 0,
             row_group_bytes: options.row_group_bytes.max(1),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            codec: options.codec,
+            rows_written: 0,
+            row_groups: 0,
+            finished_bytes: None,
+            remove_on_failure: None,
+            removed: false,
         })
+    }
+
+    /// Has a failed write or end remove `path` (a file this run made),
+    /// and say so in the error.
+    pub fn remove_on_failure(mut self, path: PathBuf) -> ParquetSink {
+        self.remove_on_failure = Some(path);
+        self
+    }
+
+    /// A failed write or end: the file goes, if it may, and the error
+    /// says so in its one line.
+    fn failed(&mut self, err: io::Error) -> io::Error {
+        let Some(path) = &self.remove_on_failure else {
+            return err;
+        };
+        if self.removed {
+            return err;
+        }
+        let shown = path.display();
+        let fate = match std::fs::remove_file(path) {
+            Ok(()) => {
+                self.removed = true;
+                format!("{shown} was removed: a Parquet file without its footer cannot be read")
+            }
+            Err(remove) => format!(
+                "{shown} is a Parquet file without its footer, and removing it failed too: {remove}"
+            ),
+        };
+        io::Error::new(err.kind(), format!("{err}; {fate}"))
     }
 
     /// Parses the whole records at the start of `bytes` into the columns,
@@ -271,6 +348,8 @@ impl ParquetSink {
             .collect();
         encode::write_row_group(file, taken, self.rows, &self.props, self.threads)
             .map_err(io_error)?;
+        self.rows_written += self.rows as u64;
+        self.row_groups += 1;
         self.rows = 0;
         self.held_bytes = 0;
         Ok(())
@@ -327,9 +406,57 @@ impl Sink for ParquetSink {
         &self.name
     }
 
+    /// Takes every byte (see [`ParquetSink::take`]); a failure removes
+    /// the file if it may.
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.removed {
+            return Err(io::Error::other(
+                "the Parquet file was removed after a failure",
+            ));
+        }
+        self.take(buf).map_err(|err| self.failed(err))
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if self.removed {
+            return Ok(());
+        }
+        self.end().map_err(|err| self.failed(err))
+    }
+
+    fn reader_may_leave(&self) -> bool {
+        self.inner().is_some_and(|inner| inner.reader_may_leave())
+    }
+
+    fn report(&self) -> SinkReport {
+        self.inner()
+            .map_or(SinkReport::Stream, |inner| inner.report())
+    }
+
+    fn parquet(&self) -> Option<ParquetStats> {
+        let bytes = match (&self.file, self.finished_bytes) {
+            (_, Some(bytes)) => bytes,
+            (Some(file), None) => file.bytes_written() as u64,
+            (None, None) => 0,
+        };
+        Some(ParquetStats {
+            compression: self.codec.label(),
+            files: u64::from(!self.removed),
+            bytes: if self.removed { 0 } else { bytes },
+            rows: self.rows_written,
+            row_groups: self.row_groups,
+        })
+    }
+
+    fn live(&self) -> Option<Live> {
+        self.inner().and_then(|inner| inner.live())
+    }
+}
+
+impl ParquetSink {
     /// Takes every byte: whole records are gathered (and written once a
     /// row group is full), a record cut at the end waits for the rest.
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+    fn take(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.carry.is_empty() {
             let taken = self.gather(buf)?;
             self.carry.extend_from_slice(&buf[taken..]);
@@ -342,7 +469,9 @@ impl Sink for ParquetSink {
         Ok(buf.len())
     }
 
-    fn finish(&mut self) -> io::Result<()> {
+    /// Writes the last row group and the footer, and finishes the inner
+    /// sink.
+    fn end(&mut self) -> io::Result<()> {
         if !self.carry.is_empty() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -356,7 +485,8 @@ impl Sink for ParquetSink {
             return Ok(());
         };
         // Writes the footer, and flushes the writer's buffer into `inner`.
-        let Inner(mut inner) = file.into_inner().map_err(io_error)?;
+        let Inner(mut inner, bytes) = file.into_inner().map_err(io_error)?;
+        self.finished_bytes = Some(bytes);
         // A disk, driven here by plain writes rather than its queue, still
         // cuts back what it reserved and makes its final sync.
         let drained = match inner.queue() {
@@ -366,19 +496,6 @@ impl Sink for ParquetSink {
         let finished = drained.and_then(|()| inner.finish());
         self.finished = Some(inner);
         finished
-    }
-
-    fn reader_may_leave(&self) -> bool {
-        self.inner().is_some_and(|inner| inner.reader_may_leave())
-    }
-
-    fn report(&self) -> SinkReport {
-        self.inner()
-            .map_or(SinkReport::Stream, |inner| inner.report())
-    }
-
-    fn live(&self) -> Option<Live> {
-        self.inner().and_then(|inner| inner.live())
     }
 }
 

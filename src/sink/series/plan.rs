@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use crate::language::framed;
+use crate::sink::parquet::ParquetOptions;
 use crate::source::framing;
 
 /// A series, checked: everything [`super::open`] needs.
@@ -20,6 +22,27 @@ pub struct SeriesPlan {
     /// record 0): then the first file takes it from the stream rather than
     /// having it put in, so the files stay the one stream cut up.
     pub stream_has_header: bool,
+    /// `--format parquet`: each file is a Parquet file of its own, its
+    /// row groups capped by [`SeriesPlan::for_parquet`].
+    pub parquet: Option<ParquetOptions>,
+}
+
+impl SeriesPlan {
+    /// Makes the series one of Parquet files: records arrive framed (no
+    /// header), and with `--file-size` a row group holds at most an eighth
+    /// of SIZE in values, so that a file, which ends with the row group
+    /// that brings it to SIZE (DuckDB's FILE_SIZE_BYTES), stays near SIZE.
+    pub fn for_parquet(&mut self, mut options: ParquetOptions) {
+        if let Split::Bytes(limit) = self.split {
+            options.row_group_bytes = options.row_group_bytes.min((limit / 8).max(1));
+        }
+        self.ends = RecordEnds::Framed {
+            columns: options.schema.columns.len(),
+        };
+        self.header = None;
+        self.stream_has_header = false;
+        self.parquet = Some(options);
+    }
 }
 
 /// The names of a series: `-o` with `{k}` replaced by each file's number.
@@ -99,6 +122,9 @@ pub enum RecordEnds {
     CsvRows,
     /// Octet-counted frames, `LEN SP MSG` (RFC 6587 §3.4.1).
     Frames,
+    /// Parquet's framed records (`language/framed.rs`): this many
+    /// length-prefixed fields a record.
+    Framed { columns: usize },
 }
 
 impl RecordEnds {
@@ -123,6 +149,7 @@ impl RecordEnds {
                 None
             }
             RecordEnds::Frames => framing::frame_end(bytes),
+            RecordEnds::Framed { columns } => framed::record_len(bytes, columns),
         }
     }
 }
@@ -174,5 +201,11 @@ mod tests {
             Some(11)
         );
         assert_eq!(RecordEnds::Frames.first_end(b"3 abc4 defg"), Some(5));
+        let framed = RecordEnds::Framed { columns: 2 };
+        assert_eq!(
+            framed.first_end(b"\x01\0\0\0a\xff\xff\xff\xff\x02"),
+            Some(9)
+        );
+        assert_eq!(framed.first_end(b"\x01\0\0\0a\x02\0\0\0b"), None);
     }
 }
