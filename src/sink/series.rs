@@ -41,6 +41,17 @@ pub fn open(
     stop: Arc<AtomicBool>,
     compress: Option<compress::Plan>,
 ) -> Result<Box<dyn Sink>> {
+    prepare(plan, existing)?;
+    Ok(Box::new(Series::new(
+        plan.clone(),
+        opener(existing, stop, compress),
+    )))
+}
+
+/// The checks [`open`] makes before a byte is written, for a run that
+/// writes the series' files through several [`Series`] at once (the
+/// lanes of `jobs/lanes.rs`) and so checks once for all of them.
+pub fn prepare(plan: &SeriesPlan, existing: Existing) -> Result<()> {
     let dir = &plan.names.dir;
     if let Err(err) = fs::create_dir_all(dir) {
         bail!(
@@ -53,7 +64,16 @@ pub fn open(
     if existing == Existing::Refuse {
         refuse_existing(&plan.names)?;
     }
-    let opener: Opener = Box::new(move |name| {
+    Ok(())
+}
+
+/// Opens each file of a series: a plain file, compressed if asked.
+pub fn opener(
+    existing: Existing,
+    stop: Arc<AtomicBool>,
+    compress: Option<compress::Plan>,
+) -> Opener {
+    Box::new(move |name| {
         let file = Box::new(FileSink::open(Path::new(name), existing, &stop)?);
         match compress {
             // A file of the series is always one this run made or replaced:
@@ -61,8 +81,7 @@ pub fn open(
             Some(plan) => compress::wrap(file, plan, Some(Path::new(name).to_path_buf())),
             None => Ok(file as Box<dyn Sink>),
         }
-    });
-    Ok(Box::new(Series::new(plan.clone(), opener)))
+    })
 }
 
 /// Refuses a directory the files cannot be made in, before any is: a
@@ -160,6 +179,15 @@ impl Series {
             stream_records: 0,
             stream_bytes: 0,
         }
+    }
+
+    /// Numbers the first file `k` rather than 0: a lane of `jobs/lanes.rs`
+    /// writes file `k` alone.
+    pub fn numbered_from(mut self, k: u64) -> Series {
+        self.next = k;
+        // What a failure to open it names, rather than the template.
+        self.last_name = Some(self.plan.names.name(k));
+        self
     }
 
     /// Plans the next span from `buf`, which starts on a record (or on the
