@@ -19,19 +19,25 @@ pub struct SeriesArgs {
     /// file starts with the header row; the files, concatenated with the
     /// later headers removed, are the one file the same seed writes. With
     /// --shard K/N, {k} is written `K-k` (both padded alike): each shard
-    /// numbers its own files from 0 and shards never collide.
+    /// numbers its own files from 0 and shards never collide. One writer
+    /// cuts the files from one ordered stream, whatever --threads: where a
+    /// file ends is known only once it is written.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Files",
           conflicts_with_all = ["file_records", "files"])]
     pub file_size: Option<u64>,
 
     /// Split into files of N records each (the last may hold fewer).
-    /// Needs {k} in -o; see --file-size.
+    /// Needs {k} in -o; see --file-size. With --count and --threads T
+    /// given, T files are written at once, each by a generator and a
+    /// writer of its own (for a writer that is the limit: a compressor, a
+    /// slow disk); every file is the same bytes as with one.
     #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Files",
           conflicts_with = "files")]
     pub file_records: Option<u64>,
 
     /// Split --count (or else --size) into N files of near-equal records
-    /// (bytes). Needs {k} in -o; see --file-size.
+    /// (bytes). Needs {k} in -o; see --file-size. Of --count, with
+    /// --threads T given, T files at once (see --file-records).
     #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Files")]
     pub files: Option<u64>,
 }
