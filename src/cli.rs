@@ -355,7 +355,8 @@ pub struct CommonArgs {
     /// all N start at once. By default a run starts with one and adds
     /// threads (up to the available cores, at most 8) while the generator
     /// is what holds it back. `replay` and --rate runs use one, and refuse
-    /// more.
+    /// more. A {k} series cut by records writes N files at once instead
+    /// (see --file-records).
     #[arg(long, value_name = "N", value_parser = parse_threads, help_heading = "Flow")]
     pub threads: Option<usize>,
 

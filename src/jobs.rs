@@ -15,6 +15,7 @@
 //! needs the same look at the totals once a second and a stop that is not
 //! a signal's.
 
+pub mod lanes;
 mod total;
 
 use std::path::Path;

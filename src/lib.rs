@@ -89,6 +89,9 @@ fn write(config: &Config, run: &Run) -> Result<Ending> {
     if config.jobs.is_some() || config.steady.is_some() {
         return jobs::write(config, run);
     }
+    if let Some(lanes) = jobs::lanes::plan(config) {
+        return jobs::lanes::write(config, run, &lanes);
+    }
     let (timeline, latency_log) = config.report.open_logs()?;
     let (pipeline, record_noun) = assemble(
         config,
@@ -145,36 +148,74 @@ pub(crate) fn assemble(
     existing: sink::Existing,
     stop: Arc<AtomicBool>,
 ) -> Result<(Pipeline, &'static str)> {
-    let mut source = source::open(&config.source, config.flow.chunk_bytes)?;
-    if let sink::Destination::Disk(_, disk) = &destination
-        && let Some(region) = &disk.region
-    {
+    let region = match &destination {
+        sink::Destination::Disk(_, disk) => {
+            let disk: &sink::DiskOptions = disk;
+            disk.region.as_ref()
+        }
+        _ => None,
+    };
+    let part = Part {
+        flow: config.flow,
+        limits: config.limits,
+        seek: None,
+    };
+    build(config, part, region, stop, |stop| {
+        let made = sink::parquet::made_by_run(&destination, existing)?;
+        let mut sink = sink::open(destination, existing, stop, config.compress)?;
+        // A series wraps each of its files in a Parquet writer of its own.
+        if let (Some(parquet), None) = (&config.parquet, &config.series) {
+            let mut parquet = sink::parquet::ParquetSink::new(sink, parquet)?;
+            if let Some(path) = made {
+                parquet = parquet.remove_on_failure(path);
+            }
+            sink = Box::new(parquet);
+        }
+        Ok(sink)
+    })
+}
+
+/// What one pipeline of a run takes of the run's whole: its flow, its
+/// limits, and the record its source starts at when that is not the
+/// run's first (a lane's file, `jobs/lanes.rs`).
+pub(crate) struct Part {
+    pub flow: Flow,
+    pub limits: Limits,
+    pub seek: Option<u64>,
+}
+
+/// Builds a pipeline from the run's source, moved to `part.seek` if set,
+/// and the sink `open_sink` makes (after the source, so a source that
+/// cannot open leaves no file behind).
+pub(crate) fn build(
+    config: &Config,
+    part: Part,
+    region: Option<&region::Region>,
+    stop: Arc<AtomicBool>,
+    open_sink: impl FnOnce(Arc<AtomicBool>) -> Result<Box<dyn Sink>>,
+) -> Result<(Pipeline, &'static str)> {
+    let mut source = source::open(&config.source, part.flow.chunk_bytes)?;
+    if let Some(at) = part.seek {
+        source.seek(at);
+    }
+    if let Some(region) = region {
         // Each write's bytes made for its own offset (see scattered.rs).
         source = Box::new(source::scattered::Scattered::new(source, region));
     }
-    let made = sink::parquet::made_by_run(&destination, existing)?;
-    let mut sink = sink::open(destination, existing, Arc::clone(&stop), config.compress)?;
-    // A series wraps each of its files in a Parquet writer of its own.
-    if let (Some(parquet), None) = (&config.parquet, &config.series) {
-        let mut parquet = sink::parquet::ParquetSink::new(sink, parquet)?;
-        if let Some(path) = made {
-            parquet = parquet.remove_on_failure(path);
-        }
-        sink = Box::new(parquet);
-    }
+    let sink = open_sink(Arc::clone(&stop))?;
     let record_noun = source.record_noun();
     // The extra sources are cheap (a template's copy) and start nowhere.
     let helpers = match source.position() {
-        Some(_) => (1..config.flow.threads)
-            .map(|_| source::open(&config.source, config.flow.chunk_bytes))
+        Some(_) => (1..part.flow.threads)
+            .map(|_| source::open(&config.source, part.flow.chunk_bytes))
             .collect::<Result<Vec<_>>>()?,
         None => Vec::new(),
     };
     let live = sink.live();
     let pipeline = Pipeline::new(source, sink)
         .helpers(helpers)
-        .limits(config.limits)
-        .flow(config.flow)
+        .limits(part.limits)
+        .flow(part.flow)
         .timed(config.report.latency)
         .stop_flag(stop);
     if let Some(sink::Live::Http(http)) = live {

@@ -24,19 +24,25 @@ pub struct SeriesArgs {
     /// weighed as DuckDB's FILE_SIZE_BYTES is: a file ends once the bytes
     /// it has written (its footer aside) reach SIZE, looked at after each
     /// SIZE/64 of records, so it goes past SIZE by about a row group
-    /// (capped at SIZE/8 of values) and its footer.
+    /// (capped at SIZE/8 of values) and its footer. One writer cuts the
+    /// files from one ordered stream, whatever --threads: where a file
+    /// ends is known only once it is written.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, help_heading = "Files",
           conflicts_with_all = ["file_records", "files"])]
     pub file_size: Option<u64>,
 
     /// Split into files of N records each (the last may hold fewer).
-    /// Needs {k} in -o; see --file-size.
+    /// Needs {k} in -o; see --file-size. With --count and --threads T
+    /// given, T files are written at once, each by a generator and a
+    /// writer of its own (for a writer that is the limit: a compressor, a
+    /// slow disk); every file is the same bytes as with one.
     #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Files",
           conflicts_with = "files")]
     pub file_records: Option<u64>,
 
     /// Split --count (or else --size) into N files of near-equal records
-    /// (bytes). Needs {k} in -o; see --file-size.
+    /// (bytes). Needs {k} in -o; see --file-size. Of --count, with
+    /// --threads T given, T files at once (see --file-records).
     #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Files")]
     pub files: Option<u64>,
 }

@@ -47,6 +47,17 @@ pub fn open(
     stop: Arc<AtomicBool>,
     compress: Option<compress::Plan>,
 ) -> Result<Box<dyn Sink>> {
+    prepare(plan, existing)?;
+    Ok(Box::new(Series::new(
+        plan.clone(),
+        opener(plan, existing, stop, compress),
+    )))
+}
+
+/// The checks [`open`] makes before a byte is written, for a run that
+/// writes the series' files through several [`Series`] at once (the
+/// lanes of `jobs/lanes.rs`) and so checks once for all of them.
+pub fn prepare(plan: &SeriesPlan, existing: Existing) -> Result<()> {
     let dir = &plan.names.dir;
     if let Err(err) = fs::create_dir_all(dir) {
         bail!(
@@ -59,8 +70,19 @@ pub fn open(
     if existing == Existing::Refuse {
         refuse_existing(&plan.names)?;
     }
+    Ok(())
+}
+
+/// Opens each file of a series: a plain file, compressed if asked, and
+/// a whole Parquet file of its own when the plan writes Parquet.
+pub fn opener(
+    plan: &SeriesPlan,
+    existing: Existing,
+    stop: Arc<AtomicBool>,
+    compress: Option<compress::Plan>,
+) -> Opener {
     let parquet = plan.parquet.clone();
-    let opener: Opener = Box::new(move |name| {
+    Box::new(move |name| {
         let file = Box::new(FileSink::open(Path::new(name), existing, &stop)?);
         // A file of the series is always one this run made or replaced:
         // removed, and named, if a write to it fails midway.
@@ -73,8 +95,7 @@ pub fn open(
             Some(options) => Box::new(ParquetSink::new(sink, options)?.remove_on_failure(made)),
             None => sink,
         })
-    });
-    Ok(Box::new(Series::new(plan.clone(), opener)))
+    })
 }
 
 /// Refuses a directory the files cannot be made in, before any is: a
@@ -176,6 +197,15 @@ impl Series {
             stream_bytes: 0,
             parquet_check_at: 0,
         }
+    }
+
+    /// Numbers the first file `k` rather than 0: a lane of `jobs/lanes.rs`
+    /// writes file `k` alone.
+    pub fn numbered_from(mut self, k: u64) -> Series {
+        self.next = k;
+        // What a failure to open it names, rather than the template.
+        self.last_name = Some(self.plan.names.name(k));
+        self
     }
 
     /// Plans the next span from `buf`, which starts on a record (or on the

@@ -18,6 +18,7 @@ mod early_ends;
 mod faults;
 mod flow;
 mod generations;
+mod lanes;
 mod language;
 mod latency;
 mod output;
