@@ -277,6 +277,9 @@ impl Config {
         // An object store takes a `{k}` series of keys as a disk does files.
         let stream_only = network.is_some() || http.is_some();
         let files = series::series(&common, &source, framing, &limits, header_row, stream_only)?;
+        if let (Some(_), Some(_)) = (&s3, &compress) {
+            s3::refuse_compressed_verify(&common)?;
+        }
         if let (Some(s3), None, None) = (&mut s3, &files, &compress) {
             // Only whole chunks handed to one upload stay in its parts;
             // a series' objects and a compressor's output are copied.

@@ -310,3 +310,15 @@ fn a_source_failing_mid_upload_aborts_it_and_makes_no_object() {
     all.extend(moto.object("gush", "s/part-1.log").unwrap());
     assert!(text.starts_with(&all));
 }
+
+#[test]
+fn verifying_a_compressed_object_is_refused_up_front() {
+    let (code, _, stderr) = run(&["lines", "-n", "10", "-o", "s3://gush/v.txt.zst", "--verify"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "--verify reads an S3 object back as it is, and -o s3://gush/v.txt.zst is compressed"
+        ),
+        "{stderr}"
+    );
+}
