@@ -320,8 +320,9 @@ pub struct CommonArgs {
     pub append: bool,
 
     /// Compress on the fly: `zstd[:LEVEL]` (1-19, default 3), `gzip[:LEVEL]`
-    /// (1-9, default 6) or `none`. A file path ending in .zst or .gz is
-    /// compressed to match unless --compress none; stdout only when asked.
+    /// (1-9, default 6) or `none`. A file path or s3:// key ending in .zst
+    /// or .gz is compressed to match unless --compress none; stdout only
+    /// when asked.
     #[arg(long, value_name = "zstd[:L]|gzip[:L]|none", value_parser = parse_compress, help_heading = "Destination")]
     pub compress: Option<Asked>,
 

@@ -118,11 +118,11 @@ impl Config {
     /// Where `-o` points, for [`sink::open`](crate::sink::open): the one
     /// place the destination's kind is read off the checked options.
     pub fn destination(&self) -> Destination<'_> {
-        if let Some(s3) = &self.s3 {
-            return Destination::S3(s3);
-        }
-        if let Some(series) = &self.series {
-            return Destination::Series(series);
+        match (&self.s3, &self.series) {
+            (Some(s3), Some(series)) => return Destination::S3Series(series, s3),
+            (Some(s3), None) => return Destination::S3(s3),
+            (None, Some(series)) => return Destination::Series(series),
+            (None, None) => {}
         }
         match (&self.http, &self.network, &self.disk) {
             (Some(http), _, _) => Destination::Http(http),
@@ -268,16 +268,31 @@ impl Config {
         let header_row = crate::source::header_row(&source, first, framing);
         let http = http::http(&common, &source, header_row)?;
         let mut s3 = s3::s3(&common)?;
-        if let Some(s3) = &mut s3 {
-            s3::hold_parts(&mut flow, s3, common.lwm.is_some());
-        }
         let remote = network.is_some() || http.is_some() || s3.is_some();
         // Parquet compresses its columns itself (`--compress` picks how).
         let compress = match parquet {
             Some(_) => None,
             None => compress::compress(&common, remote, s3.is_some(), &mut flow)?,
         };
-        let mut files = series::series(&common, &source, framing, &limits, header_row, remote)?;
+        // An object store takes a `{k}` series of keys as a disk does files.
+        let stream_only = network.is_some() || http.is_some();
+        let mut files =
+            series::series(&common, &source, framing, &limits, header_row, stream_only)?;
+        if let (Some(_), Some(_)) = (&s3, &compress) {
+            s3::refuse_compressed_verify(&common)?;
+        }
+        if let (Some(s3), None, None) = (&mut s3, &files, &compress) {
+            // Only whole chunks handed to one upload stay in its parts;
+            // a series' objects and a compressor's output are copied.
+            s3::hold_parts(&mut flow, s3, common.lwm.is_some());
+        }
+        if let (Some(_), Some(_), Some(_)) = (&files, &parquet, &s3) {
+            // The objects' opener makes plain or compressed uploads only.
+            return Err(usage(format!(
+                "a {{k}} series of Parquet objects is not built yet: write -o {} as CSV (add .zst to compress), or the Parquet files to disk",
+                common.output.display()
+            )));
+        }
         if let (Some(plan), Some(options)) = (files.as_mut(), &parquet) {
             // Each file of the series gets its own Parquet writer.
             plan.for_parquet(options.clone());

@@ -18,7 +18,7 @@ use crate::sink::disk::sync::SyncPolicy;
 /// The compression a run writes with, if any: `--compress` as given, else
 /// a `.zst` or `.gz` ending of a file path (never stdout unless asked).
 /// `remote` is a socket or web endpoint, which is not compressed;
-/// `object` an S3 object, which cannot be yet. The
+/// `object` an S3 object, which is, as a file is. The
 /// flow's hwm is shared with the compressor's buffers, raised if they do
 /// not fit beside the chunks (the plan records that, for the summary).
 pub(super) fn compress(
@@ -41,9 +41,11 @@ pub(super) fn compress(
     };
     let label = codec.label();
     if object {
-        return Err(usage(format!(
-            "--compress {label}: compressed s3:// objects are not built yet; write -o {shown} with --compress none, or compress to a file"
-        )));
+        // Each object is a whole compressed stream, uploaded as it comes;
+        // `--queue-depth` is the upload's, not a disk's.
+        let mut plan = Plan::new(codec);
+        fit_under_hwm(&mut plan, flow, common.hwm.is_some(), common.lwm.is_some());
+        return Ok(Some(plan));
     }
     if remote {
         return Err(usage(format!(

@@ -87,6 +87,25 @@ pub(super) fn s3(common: &CommonArgs) -> Result<Option<S3Options>, clap::Error> 
     }))
 }
 
+/// `--verify` reads an object back as it is: a compressed one is not
+/// decompressed on the way (a file's read-back is), so every byte would
+/// differ. Refused rather than reported as a mismatch.
+pub(super) fn refuse_compressed_verify(common: &CommonArgs) -> Result<(), clap::Error> {
+    let verify = &common.verify;
+    refuse_given(
+        &[
+            ("--verify", verify.verify),
+            ("--verify-only", verify.verify_only),
+        ],
+        |flag| {
+            format!(
+                "{flag} reads an S3 object back as it is, and -o {} is compressed: leave {flag} out, or upload it plain with --compress none",
+                common.output.display()
+            )
+        },
+    )
+}
+
 /// Chunks in parts in flight count under the hwm, so it must hold
 /// `--queue-depth` parts and the one being gathered (each up to a chunk
 /// over `--part-size`, as parts end on whole chunks), or the uploads

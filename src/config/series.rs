@@ -203,7 +203,11 @@ fn refuse_alongside(common: &CommonArgs, flag: &str) -> Result<(), clap::Error> 
         ("--direct", disk.direct),
         ("--engine", disk.engine.is_some()),
         ("--preallocate", disk.preallocate.is_some()),
-        ("--queue-depth", disk.queue_depth > 1),
+        // An S3 series uploads each object's parts --queue-depth at once.
+        (
+            "--queue-depth",
+            disk.queue_depth > 1 && !super::s3::is_s3(&common.output),
+        ),
         ("--pattern", disk.pattern.is_some()),
         ("--ack-log", disk.ack_log.is_some()),
         ("--until-steady", disk.until_steady.is_some()),

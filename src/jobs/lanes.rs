@@ -87,7 +87,9 @@ pub fn plan(config: &Config) -> Option<Lanes> {
         config.source.spec,
         crate::source::SourceSpec::Lines { .. } | crate::source::SourceSpec::Records { .. }
     );
-    if paced || !positioned || config.parquet.is_some() || total == 0 {
+    // Lanes open files; a series of objects keeps its one stream.
+    let objects = config.s3.is_some();
+    if paced || !positioned || objects || config.parquet.is_some() || total == 0 {
         return None;
     }
     let (files, cut) = match series.split {

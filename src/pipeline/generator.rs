@@ -154,6 +154,7 @@ impl Generator<'_> {
                     }));
                 }
                 break if error.is_some() {
+                    self.counters.source_failed.store(true, Ordering::SeqCst);
                     End::Error
                 } else {
                     End::Complete

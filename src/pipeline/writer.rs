@@ -200,15 +200,31 @@ impl Writer<'_> {
         empty: &mut Returns,
         writes: &mut u64,
     ) -> Result<(), Stopped> {
+        // The generator let go after its source failed: the output is cut
+        // short, and a destination that can (an S3 upload) drops it rather
+        // than make a partial object visible. The run ends in the
+        // source's error either way.
+        if self.counters.source_failed.load(Ordering::SeqCst) {
+            match self.sink.abandon() {
+                Ok(true) => return Ok(()),
+                Ok(false) => {}
+                Err(err) => return Err(self.failure(err)),
+            }
+        }
         if let Some(queue) = self.sink.queue() {
             let drained = queue.drain(done);
             *writes += self.settle(done, released, empty);
             drained.map_err(|err| self.failure(err))?;
         }
         self.sink.finish().map_err(|err| {
-            Stopped::Failed(
-                anyhow!(err).context(format!("cannot finish writing {}", self.sink.name())),
-            )
+            // Ctrl-C seen at the end (an S3 object aborted rather than
+            // completed) ends the run interrupted, as it would mid-write.
+            let interrupted = err.kind() == io::ErrorKind::Interrupted;
+            let err = anyhow!(err).context(format!("cannot finish writing {}", self.sink.name()));
+            match interrupted {
+                true => Stopped::Interrupted(err),
+                false => Stopped::Failed(err),
+            }
         })
     }
 

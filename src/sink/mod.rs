@@ -52,6 +52,15 @@ pub trait Sink: Send {
         Ok(())
     }
 
+    /// The source failed before its end, so the output is cut short. A
+    /// destination that can leave nothing visible (an S3 upload, aborted)
+    /// drops what it holds and returns true; the writer then neither
+    /// drains nor finishes it. The default, false, finishes as usual: a
+    /// file keeps what was written, as it always has.
+    fn abandon(&mut self) -> io::Result<bool> {
+        Ok(false)
+    }
+
     /// Whether a reader going away (`EPIPE`) is a normal end, as for
     /// `gush | head`, rather than an error.
     fn reader_may_leave(&self) -> bool {
@@ -231,9 +240,11 @@ pub enum Destination<'a> {
     Network(&'a Network),
     /// `http://` or `https://`.
     Http(&'a HttpOptions),
-    /// `s3://BUCKET/KEY`: one object; a series opens each of its keys
-    /// here with [`s3::S3Options::with_key`].
+    /// `s3://BUCKET/KEY`: one object.
     S3(&'a s3::S3Options),
+    /// `s3://BUCKET/KEY-{k}`: a series of objects, each opened as an
+    /// upload of its own (`sink/s3/series.rs`).
+    S3Series(&'a series::SeriesPlan, &'a s3::S3Options),
     /// A series of files: `-o part-{k}.csv` with `--file-size` and kin.
     Series(&'a series::SeriesPlan),
 }
@@ -255,10 +266,10 @@ impl<'a> Destination<'a> {
 /// error, and a socket or an HTTP destination keeps the flag for its
 /// reconnections and retries. `existing` matters to files and disks only.
 ///
-/// With `compress`, a file (or stdout) is opened as a plain stream and
-/// wrapped in a [`compress::Compressed`]: compressed bytes have no place
-/// for positioned writes, and a regular file it made is removed if a
-/// write fails (`compress/mod.rs`).
+/// With `compress`, a file (or stdout, or an S3 object) is opened as a
+/// plain stream and wrapped in a [`compress::Compressed`]: compressed
+/// bytes have no place for positioned writes, and a regular file it made
+/// is removed if a write fails (`compress/mod.rs`).
 pub fn open(
     dest: Destination,
     existing: Existing,
@@ -268,6 +279,10 @@ pub fn open(
     if let (Destination::Series(series), Some(_)) = (&dest, compress) {
         // Each file of a series is a whole compressed stream of its own.
         return series::open(series, existing, stop, compress);
+    }
+    if let (Destination::S3Series(series, options), Some(_)) = (&dest, compress) {
+        // So is each object of one.
+        return s3::series::open(series, options, existing, stop, compress);
     }
     if let Some(plan) = compress {
         let (inner, path): (Box<dyn Sink>, _) = match dest {
@@ -283,11 +298,13 @@ pub fn open(
                 let sink = FileSink::open(path, existing, &stop)?;
                 (Box::new(sink), regular.then(|| path.to_path_buf()))
             }
+            // An object is uploaded whole or not at all: nothing to remove.
+            Destination::S3(options) => (s3::open(options, stop)?, None),
             Destination::Network(_)
             | Destination::Http(_)
-            | Destination::S3(_)
+            | Destination::S3Series(..)
             | Destination::Series(_) => {
-                anyhow::bail!("--compress writes files and stdout, not sockets, HTTP or S3")
+                anyhow::bail!("--compress writes files, stdout and S3, not sockets or HTTP")
             }
         };
         return compress::wrap(inner, plan, path);
@@ -317,6 +334,9 @@ pub fn open(
         Destination::Http(options) => http::open(options, stop)?,
         Destination::S3(options) => s3::open(options, stop)?,
         Destination::Series(plan) => series::open(plan, existing, stop, None)?,
+        Destination::S3Series(plan, options) => {
+            s3::series::open(plan, options, existing, stop, None)?
+        }
     })
 }
 

@@ -41,6 +41,10 @@ pub struct Counters {
     pub drains: AtomicU64,
     /// True while the generator waits for a drain.
     pub paused: AtomicBool,
+    /// The source failed mid-run (a replayed file's read error): set
+    /// before the generator lets the writer go, so the writer knows the
+    /// output is cut short and can abandon rather than finish it.
+    pub source_failed: AtomicBool,
     /// Write and sync latencies recorded since the monitor last took them.
     pub latency: SharedLatencies,
     /// An HTTP destination's requests and server pauses, for the

@@ -2,10 +2,15 @@
 //! `s3/kit.rs`) on loopback: objects byte-identical to the same run on
 //! stdout, single PUT and multipart; the store's 503 SlowDown counted as
 //! pauses; Ctrl-C leaving nothing behind; a missing bucket or endpoint
-//! refused before any data is made.
+//! refused before any data is made. `{k}` series of objects are in
+//! `s3/series.rs`, and eight shards joined in `s3/shards.rs`.
 
 #[path = "s3/kit.rs"]
 mod kit;
+#[path = "s3/series.rs"]
+mod series;
+#[path = "s3/shards.rs"]
+mod shards;
 
 use std::process::Stdio;
 

@@ -49,6 +49,9 @@ impl Team<'_> {
     pub(super) fn end_at(&self, at: u64, error: Option<anyhow::Error>) {
         let mut order = lock(&self.order);
         order.end = order.end.min(at);
+        if error.is_some() {
+            self.counters.source_failed.store(true, Ordering::SeqCst);
+        }
         if error.is_some() && order.error.is_none() {
             order.error = error;
         }

@@ -284,8 +284,16 @@ impl Sink for Compressed {
         ended.map_err(|err| self.failed(err))
     }
 
+    fn abandon(&mut self) -> io::Result<bool> {
+        self.encoder.out_mut().sink.abandon()
+    }
+
     fn reader_may_leave(&self) -> bool {
         self.encoder.out().sink.reader_may_leave()
+    }
+
+    fn live(&self) -> Option<super::Live> {
+        self.encoder.out().sink.live()
     }
 
     fn report(&self) -> SinkReport {

@@ -8,8 +8,10 @@
 //! SlowDown into counted pauses (the client's own retries are off, so none
 //! hides from the count); `upload.rs` is the [`Queue`](super::Queue) that
 //! gathers chunks into parts, keeps `--queue-depth` of them in flight and
-//! gives the chunks back when the store has the part; `read.rs` reads an
-//! object back for `--verify`.
+//! gives the chunks back when the store has the part (lent to the
+//! requests by `lend.rs`), or copies what comes through `Sink::write`;
+//! `series.rs` opens each object of a `{k}` series as an upload of its
+//! own on one client; `read.rs` reads an object back for `--verify`.
 //!
 //! Nothing is half-visible: an object is a single PUT or a multipart
 //! upload completed at the very end; a failure, a Ctrl-C or a SIGTERM
@@ -24,7 +26,9 @@ use anyhow::Result;
 use super::Sink;
 
 mod count;
+mod lend;
 pub mod read;
+pub mod series;
 mod store;
 mod upload;
 
@@ -96,7 +100,13 @@ pub fn parse_url(url: &str) -> Result<(String, String), String> {
 pub fn open(options: &S3Options, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>> {
     let store = Store::connect(options, Arc::clone(&stop))?;
     store.probe(options)?;
-    Ok(Box::new(upload::S3Upload::new(store, options, stop)))
+    let tally = Arc::default();
+    Ok(Box::new(upload::S3Upload::new(
+        Arc::new(store),
+        options,
+        stop,
+        tally,
+    )))
 }
 
 #[cfg(test)]

@@ -77,11 +77,17 @@ impl Store {
 
     /// Lists the keys under `KEY/` (there are usually none): one cheap
     /// request that fails as writing would, for a missing bucket, wrong
-    /// credentials or an endpoint that does not answer. Credentials that
-    /// may write but not list get AccessDenied here, which is let through:
-    /// the upload itself will tell.
+    /// credentials or an endpoint that does not answer.
     pub fn probe(&self, options: &S3Options) -> Result<()> {
-        let prefix = Path::from(options.key.as_str());
+        self.names_in(options, &options.key).map(|_| ())
+    }
+
+    /// The names of the objects right under `dir` (a key prefix, `""` for
+    /// the bucket's top), as [`probe`](Store::probe) checks the store.
+    /// Credentials that may write but not list get AccessDenied, which is
+    /// let through (`None`): the upload itself will tell.
+    pub fn names_in(&self, options: &S3Options, dir: &str) -> Result<Option<Vec<String>>> {
+        let prefix = Path::from(dir);
         let client = Arc::clone(&self.client);
         let listed = self.runtime.block_on(self.retrying.run(|| {
             let client = Arc::clone(&client);
@@ -89,8 +95,14 @@ impl Store {
             async move { client.list_with_delimiter(Some(&prefix)).await }
         }));
         match listed {
-            Ok(_) => Ok(()),
-            Err(err) if said(&err).contains("AccessDenied") => Ok(()),
+            Ok(listed) => Ok(Some(
+                listed
+                    .objects
+                    .iter()
+                    .filter_map(|object| object.location.filename().map(str::to_string))
+                    .collect(),
+            )),
+            Err(err) if said(&err).contains("AccessDenied") => Ok(None),
             Err(err) => Err(anyhow!(
                 "cannot reach {}: {}; check the bucket, AWS_ENDPOINT_URL and the credentials",
                 options.url(),

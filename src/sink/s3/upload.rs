@@ -2,61 +2,59 @@
 //! `--queue-depth` parts in flight, each part's chunks handed back to the
 //! writer (and so to the generator's pool) once the store has the part.
 //!
-//! A part is not copied: each chunk becomes a `Bytes` that owns it, and
-//! when the last reference goes (the request is done, retries included)
-//! the chunk is sent back on the part's channel. So the high-water mark
-//! still bounds memory: chunks in parts in flight count under it, and the
-//! configuration raises it to hold the parts (`config/s3.rs`).
+//! A part is not copied when the writer hands whole chunks to the
+//! [`Queue`]: each chunk is lent to the request (`lend.rs`). So the
+//! high-water mark still bounds memory: chunks in parts in flight count
+//! under it, and the configuration raises it to hold the parts
+//! (`config/s3.rs`). An object written through [`Sink::write`] instead
+//! (one of a `{k}` series, cut on records by `sink/series.rs`, or a
+//! compressor's output) is copied into a part buffer of its own; those
+//! buffers are bounded the same way, `--queue-depth` in flight and one
+//! being filled, and the chunks go back at once.
 //!
 //! An object smaller than one part is a single PUT; a larger one is a
 //! multipart upload, started with the first full part and completed only
 //! when the writer has drained. Anything else (a failure, Ctrl-C, the
-//! sink dropped) aborts it: no partial object is ever visible.
+//! source failing, the sink dropped) aborts it: no partial object is ever
+//! visible.
 
 use std::collections::VecDeque;
 use std::io;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Receiver;
 use object_store::path::Path;
 use object_store::{MultipartUpload, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutPayload};
 use tokio::task::JoinHandle;
 
 use super::count::PartRetry;
+use super::lend::{GIVE_BACK_WAIT, hand_back, lend};
 use super::store::said;
 use super::{S3Options, Store};
 use crate::chunk::Chunk;
 use crate::sink::{Done, Live, Queue, Sink, SinkReport, interrupted};
 use crate::stats::S3Stats;
 
-/// How long an abort may take when the sink is dropped after a failure:
-/// the run is ending, and a store that does not answer must not hold it.
-const ABORT_WAIT: Duration = Duration::from_secs(10);
-
-/// One chunk lent to a request. Dropping the last `Bytes` made from it
-/// sends it back, with its place in the part.
-struct Lent {
-    chunk: Option<Chunk>,
-    index: usize,
-    back: Sender<(usize, Chunk)>,
+/// What the uploads of a run did: one object's, or those of every object
+/// of a `{k}` series (one upload each, sharing this), for the report.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// `s3://` URLs of the objects the store has whole, in order.
+    pub objects: Vec<String>,
+    /// Parts sent in multipart uploads.
+    pub parts: u64,
+    /// A multipart upload was aborted.
+    pub aborted: bool,
+    /// The source failed: each upload gives its object up at its finish.
+    pub abandoned: bool,
 }
 
-impl AsRef<[u8]> for Lent {
-    fn as_ref(&self) -> &[u8] {
-        self.chunk.as_ref().map_or(&[], |chunk| chunk.as_slice())
-    }
-}
-
-impl Drop for Lent {
-    fn drop(&mut self) {
-        if let Some(chunk) = self.chunk.take() {
-            // The sink may be gone (a failed run): the chunk is then freed.
-            let _ = self.back.send((self.index, chunk));
-        }
-    }
+/// The tally, even if a thread that held it panicked: it is counters.
+pub fn tally(shared: &Mutex<Tally>) -> MutexGuard<'_, Tally> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A part in flight.
@@ -67,7 +65,7 @@ struct Part {
 }
 
 pub struct S3Upload {
-    store: Store,
+    store: Arc<Store>,
     name: String,
     location: Path,
     part_size: usize,
@@ -76,17 +74,24 @@ pub struct S3Upload {
     /// Chunks of the part being gathered, and their bytes.
     filling: Vec<Chunk>,
     filling_bytes: usize,
+    /// Bytes of the part being gathered that came through [`Sink::write`],
+    /// copied (see the top of this file).
+    copied: Vec<u8>,
     upload: Option<Box<dyn MultipartUpload>>,
     in_flight: VecDeque<Part>,
-    parts: u64,
-    /// Objects the store has whole (one, or none before the end).
-    completed: Vec<String>,
-    aborted: bool,
+    tally: Arc<Mutex<Tally>>,
+    /// The object was completed, or given up: nothing is left to finish.
+    ended: bool,
     hwm_raised_from: Option<u64>,
 }
 
 impl S3Upload {
-    pub fn new(store: Store, options: &S3Options, stop: Arc<AtomicBool>) -> S3Upload {
+    pub fn new(
+        store: Arc<Store>,
+        options: &S3Options,
+        stop: Arc<AtomicBool>,
+        tally: Arc<Mutex<Tally>>,
+    ) -> S3Upload {
         S3Upload {
             store,
             name: options.url(),
@@ -96,11 +101,11 @@ impl S3Upload {
             stop,
             filling: Vec::new(),
             filling_bytes: 0,
+            copied: Vec::new(),
             upload: None,
             in_flight: VecDeque::new(),
-            parts: 0,
-            completed: Vec::new(),
-            aborted: false,
+            tally,
+            ended: false,
             hwm_raised_from: options.hwm_raised_from,
         }
     }
@@ -109,24 +114,21 @@ impl S3Upload {
         io::Error::other(format!("{what}: {}", said(err)))
     }
 
-    /// The gathered chunks as one payload, each lent (see [`Lent`]).
+    /// Bytes of the part being gathered, lent or copied.
+    fn gathered(&self) -> usize {
+        self.filling_bytes + self.copied.len()
+    }
+
+    /// The part gathered so far as one payload: the chunks lent (see
+    /// `lend.rs`), or the copied bytes, which the payload then owns.
     fn payload(&mut self) -> (PutPayload, Receiver<(usize, Chunk)>, usize) {
-        let (back, returned) = crossbeam_channel::unbounded();
-        let chunks = self.filling.len();
-        let payload = self
-            .filling
-            .drain(..)
-            .enumerate()
-            .map(|(index, chunk)| {
-                Bytes::from_owner(Lent {
-                    chunk: Some(chunk),
-                    index,
-                    back: back.clone(),
-                })
-            })
-            .collect();
         self.filling_bytes = 0;
-        (payload, returned, chunks)
+        if self.filling.is_empty() {
+            let copied = std::mem::take(&mut self.copied);
+            let (_, nothing_lent) = crossbeam_channel::bounded(0);
+            return (PutPayload::from(Bytes::from(copied)), nothing_lent, 0);
+        }
+        lend(std::mem::take(&mut self.filling))
     }
 
     /// Starts the multipart upload, before its first part.
@@ -160,7 +162,7 @@ impl S3Upload {
             let result = request.await;
             (result, started.elapsed())
         });
-        self.parts += 1;
+        tally(&self.tally).parts += 1;
         self.in_flight.push_back(Part { sent, back, chunks });
         Ok(())
     }
@@ -178,7 +180,10 @@ impl S3Upload {
         if let Err(err) = result {
             return Err(match self.stop.load(Ordering::Relaxed) {
                 true => interrupted("uploading a part"),
-                false => self.failed(&format!("cannot upload part {}", self.parts), &err),
+                false => {
+                    let part = tally(&self.tally).parts;
+                    self.failed(&format!("cannot upload part {part}"), &err)
+                }
             });
         }
         hand_back(&part.back, part.chunks, done)?;
@@ -195,11 +200,11 @@ impl S3Upload {
         let Some(mut upload) = self.upload.take() else {
             return Ok(());
         };
-        self.aborted = true;
+        tally(&self.tally).aborted = true;
         let aborted = self
             .store
             .runtime
-            .block_on(async { tokio::time::timeout(ABORT_WAIT, upload.abort()).await });
+            .block_on(async { tokio::time::timeout(GIVE_BACK_WAIT, upload.abort()).await });
         match aborted {
             Ok(Ok(())) => Ok(()),
             Ok(Err(err)) => Err(self.failed("cannot abort the multipart upload", &err)),
@@ -240,7 +245,7 @@ impl S3Upload {
         if self.upload.is_none() {
             self.put_whole(done)?;
         } else {
-            if !self.filling.is_empty() {
+            if self.gathered() > 0 {
                 self.send_part(done)?;
             }
             while !self.in_flight.is_empty() {
@@ -251,27 +256,10 @@ impl S3Upload {
             completed.map_err(|err| self.failed("cannot complete the multipart upload", &err))?;
             self.upload = None;
         }
-        self.completed.push(self.name.clone());
+        self.ended = true;
+        tally(&self.tally).objects.push(self.name.clone());
         Ok(())
     }
-}
-
-/// Takes a part's chunks back, in their order in the part. The request
-/// is over, so every `Bytes` is gone or about to be: the wait is short.
-fn hand_back(back: &Receiver<(usize, Chunk)>, chunks: usize, done: &mut Done) -> io::Result<()> {
-    let mut returned = Vec::with_capacity(chunks);
-    for _ in 0..chunks {
-        let chunk = back.recv_timeout(ABORT_WAIT).map_err(|_| {
-            io::Error::other("a part's buffers were not given back by the S3 client")
-        })?;
-        returned.push(chunk);
-    }
-    returned.sort_unstable_by_key(|(index, _)| *index);
-    done.chunks.extend(returned.into_iter().map(|(_, chunk)| {
-        let len = chunk.len();
-        (chunk, len)
-    }));
-    Ok(())
 }
 
 impl Queue for S3Upload {
@@ -323,10 +311,57 @@ impl Sink for S3Upload {
         &self.name
     }
 
-    fn write(&mut self, _buf: &[u8]) -> io::Result<usize> {
-        Err(io::Error::other(
-            "an S3 upload takes whole chunks, through its queue",
-        ))
+    /// Copies into the part being gathered, sending it when full (and
+    /// waiting, as a chunk's submit does, while `--queue-depth` parts are
+    /// in flight).
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            // After Ctrl-C nothing more is sent: the object is given up
+            // now, what the writer still drains is dropped, and the finish
+            // says it was aborted.
+            self.copied = Vec::new();
+            return self.abort().map(|()| buf.len());
+        }
+        if self.copied.capacity() == 0 {
+            self.copied.reserve_exact(self.part_size);
+        }
+        let take = buf.len().min(self.part_size - self.copied.len());
+        self.copied.extend_from_slice(&buf[..take]);
+        if self.copied.len() >= self.part_size {
+            // Part latencies are the write calls', timed by the writer.
+            let sent = self.send_part(&mut Done::default());
+            if sent.is_err() {
+                let _ = self.abort();
+            }
+            sent?;
+        }
+        Ok(take)
+    }
+
+    /// Completes the object written through [`Sink::write`]; nothing for
+    /// one the queue's drain completed.
+    fn finish(&mut self) -> io::Result<()> {
+        if self.ended {
+            return Ok(());
+        }
+        if tally(&self.tally).abandoned {
+            return self.abandon().map(|_| ());
+        }
+        let finished = self.finish_object(&mut Done::default());
+        if finished.is_err() {
+            let _ = self.abort();
+        }
+        finished
+    }
+
+    /// The source failed: the object is cut short, so it is not made.
+    fn abandon(&mut self) -> io::Result<bool> {
+        self.ended = true;
+        self.filling.clear();
+        self.filling_bytes = 0;
+        self.copied = Vec::new();
+        self.abort()?;
+        Ok(true)
     }
 
     fn queue(&mut self) -> Option<&mut dyn Queue> {
@@ -334,12 +369,13 @@ impl Sink for S3Upload {
     }
 
     fn report(&self) -> SinkReport {
+        let tally = tally(&self.tally);
         SinkReport::S3(S3Stats {
             http: self.store.counters.snapshot(),
-            objects: self.completed.clone(),
-            parts: self.parts,
+            objects: tally.objects.clone(),
+            parts: tally.parts,
             part_size: self.part_size as u64,
-            aborted: self.aborted,
+            aborted: tally.aborted,
             hwm_raised_from: self.hwm_raised_from,
         })
     }
