@@ -15,11 +15,10 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, anyhow, bail};
 
-use super::upload::{S3Upload, Tally, tally};
+use super::upload::{self, S3Upload, Tally, tally};
 use super::{S3Options, Store, parse_url};
 use crate::sink::series::{Names, Opener, Series, SeriesPlan};
 use crate::sink::{Existing, Live, Sink, SinkReport, compress};
-use crate::stats::S3Stats;
 
 /// Opens the series: checks the store (as one object's upload does) and,
 /// without `--force`, that no key of the series is there yet.
@@ -134,15 +133,8 @@ impl Sink for ObjectSeries {
     }
 
     fn report(&self) -> SinkReport {
-        let tally = tally(&self.tally);
-        SinkReport::S3(S3Stats {
-            http: self.store.counters.snapshot(),
-            objects: tally.objects.clone(),
-            parts: tally.parts,
-            part_size: self.part_size,
-            aborted: tally.aborted,
-            hwm_raised_from: None,
-        })
+        // A series copies its chunks, so it never raises the hwm.
+        upload::report(&self.store, &self.tally, self.part_size, None)
     }
 
     fn live(&self) -> Option<Live> {

@@ -57,6 +57,24 @@ pub fn tally(shared: &Mutex<Tally>) -> MutexGuard<'_, Tally> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// What one upload, or a series of them sharing a tally, reports.
+pub fn report(
+    store: &Store,
+    shared: &Mutex<Tally>,
+    part_size: u64,
+    hwm_raised_from: Option<u64>,
+) -> SinkReport {
+    let tally = tally(shared);
+    SinkReport::S3(S3Stats {
+        http: store.counters.snapshot(),
+        objects: tally.objects.clone(),
+        parts: tally.parts,
+        part_size,
+        aborted: tally.aborted,
+        hwm_raised_from,
+    })
+}
+
 /// A part in flight.
 struct Part {
     sent: JoinHandle<(object_store::Result<()>, Duration)>,
@@ -369,15 +387,12 @@ impl Sink for S3Upload {
     }
 
     fn report(&self) -> SinkReport {
-        let tally = tally(&self.tally);
-        SinkReport::S3(S3Stats {
-            http: self.store.counters.snapshot(),
-            objects: tally.objects.clone(),
-            parts: tally.parts,
-            part_size: self.part_size as u64,
-            aborted: tally.aborted,
-            hwm_raised_from: self.hwm_raised_from,
-        })
+        report(
+            &self.store,
+            &self.tally,
+            self.part_size as u64,
+            self.hwm_raised_from,
+        )
     }
 
     fn live(&self) -> Option<Live> {
