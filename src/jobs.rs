@@ -243,7 +243,10 @@ fn watch(
         if let Some(detector) = detector.as_deref_mut()
             && Instant::now() >= next_sample
         {
-            next_sample += steady::SAMPLE_EVERY;
+            // A second from this look, not from the schedule: a look made
+            // late on a loaded machine would otherwise be followed by one
+            // 10 ms later, rating a handful of writes far off the mean.
+            next_sample = Instant::now() + steady::SAMPLE_EVERY;
             let t_s = started.elapsed().as_secs_f64();
             let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
             if detector.sample(t_s, get(&totals.ios), get(&totals.bytes)) {

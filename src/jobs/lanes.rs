@@ -89,7 +89,7 @@ pub fn plan(config: &Config) -> Option<Lanes> {
     );
     // Lanes open files; a series of objects keeps its one stream.
     let objects = config.s3.is_some();
-    if paced || !positioned || objects || config.parquet.is_some() || total == 0 {
+    if paced || !positioned || objects || total == 0 {
         return None;
     }
     let (files, cut) = match series.split {
@@ -193,6 +193,18 @@ pub fn write(config: &Config, run: &Run, lanes: &Lanes) -> Result<Ending> {
         files: files.into_iter().flat_map(|(_, f)| f).collect(),
     });
     stats.seed = Some(config.source.seed);
+    // Each lane's compressor holds buffers of its own beside its share of
+    // the waiting bytes: said as the hwm raised, when that is more than
+    // one writer would have held.
+    if let (Some(compression), Some(plan)) = (stats.compression.as_mut(), config.compress) {
+        let one_writer = plan
+            .hwm_raised_to
+            .unwrap_or(config.flow.hwm_bytes + plan.buffer_bytes);
+        let held = stats.hwm_bytes + compression.compressor_buffer_bytes;
+        if held > one_writer {
+            compression.hwm_raised_to = Some(held);
+        }
+    }
     stats.measure(history.ramp.as_ref());
     stats.intervals = std::mem::take(&mut history.series);
     let report = Report {
@@ -345,7 +357,8 @@ fn open_file(
 }
 
 /// One lane's files as one: counts summed, its time the sum of theirs
-/// (they ran one after another), its buffer the largest any file held.
+/// (they ran one after another), its buffer the largest any file held,
+/// its compressor's threads and buffers those of one file's.
 fn fold(each: &[Stats]) -> Stats {
     let mut lane = super::total::sum(each, None);
     lane.elapsed_s = each.iter().map(|s| s.elapsed_s).sum();
@@ -362,6 +375,17 @@ fn fold(each: &[Stats]) -> Stats {
         .map(|s| s.mean_buffered_bytes)
         .fold(0.0, f64::max);
     lane.generator_busy_s = vec![each.iter().flat_map(|s| &s.generator_busy_s).sum()];
+    // One compressor after another: the same threads and buffers.
+    lane.compression = each.iter().filter_map(|s| s.compression.as_ref()).fold(
+        None,
+        |sum: Option<crate::stats::CompressStats>, one| match sum {
+            Some(mut sum) => {
+                sum.add_after(one);
+                Some(sum)
+            }
+            None => Some(one.clone()),
+        },
+    );
     lane
 }
 

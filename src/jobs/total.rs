@@ -12,10 +12,11 @@ use crate::config::{Jobs, Split};
 use crate::report::latency::duration_ns;
 use crate::report::{seconds, size};
 use crate::stats::steady::SteadyReport;
-use crate::stats::{End, Latency, SinkReport, Stats};
+use crate::stats::{Bottleneck, End, Latency, SinkReport, Stats};
 
-/// The jobs' stats added up: counts summed, the run as long as the
-/// longest job, latencies merged, and the end the worst any job had.
+/// The jobs' stats added up: counts summed (compression and Parquet
+/// figures too), the run as long as the longest job, latencies merged,
+/// the bottleneck judged on the sums, and the end the worst any job had.
 /// The rates are left for [`Stats::measure`].
 pub fn sum(each: &[Stats], jobs: Option<&Jobs>) -> Stats {
     let mut total = each[0].clone();
@@ -38,6 +39,19 @@ pub fn sum(each: &[Stats], jobs: Option<&Jobs>) -> Stats {
         total.end = worse(total.end, s.end);
         merge(&mut total.write_lat_ns, &s.write_lat_ns);
         merge(&mut total.sync_lat_ns, &s.sync_lat_ns);
+        // Each file's compressor and Parquet writer are its own, running
+        // beside the others': their figures add up (job 0's alone was all
+        // a compressed or Parquet run of several reported).
+        match (&mut total.compression, &s.compression) {
+            (Some(sum), Some(one)) => sum.add_beside(one),
+            (None, Some(one)) => total.compression = Some(one.clone()),
+            _ => {}
+        }
+        match (&mut total.parquet, &s.parquet) {
+            (Some(sum), Some(one)) => sum.add(one),
+            (None, Some(one)) => total.parquet = Some(one.clone()),
+            _ => {}
+        }
         if let (SinkReport::Disk(sum), SinkReport::Disk(one)) = (&mut total.sink, &s.sink) {
             sum.syncs += one.syncs;
             sum.sync_s += one.sync_s;
@@ -48,6 +62,12 @@ pub fn sum(each: &[Stats], jobs: Option<&Jobs>) -> Stats {
             sum.coverage_pct = sum.coverage_pct.zip(one.coverage_pct).map(|(a, b)| a + b);
         }
     }
+    // Judged on the sums, as for one writer, rather than the first's.
+    total.bottleneck = Bottleneck::of(
+        total.paused_s,
+        total.writer_idle_s,
+        total.compression.as_ref(),
+    );
     let n = each.len() as f64;
     if let SinkReport::Disk(disk) = &mut total.sink {
         disk.passes = disk.passes.map(|p| p / n);

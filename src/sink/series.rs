@@ -29,7 +29,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result, bail};
 
 use super::parquet::ParquetSink;
-use super::{Existing, FileSink, ParquetStats, Sink, SinkReport, compress};
+use super::{CompressStats, Existing, FileSink, ParquetStats, Sink, SinkReport, compress};
 use crate::stats::{FileBytes, FilesStats};
 
 mod plan;
@@ -157,11 +157,13 @@ pub struct Series {
     current: Option<Current>,
     /// The number of the next file to open.
     next: u64,
-    /// The last file opened, for a failure to name once it is closed or
-    /// removed.
+    /// The last file opened or being opened, for a failure to name once
+    /// it is closed or removed (or could not be opened).
     last_name: Option<String>,
     /// Files already closed, in order.
     closed: Vec<FileBytes>,
+    /// Their compressors' figures, summed (`--compress`).
+    compressed: Option<CompressStats>,
     /// Bytes of the stream's own header still to go into the first file.
     stream_header_left: usize,
     /// Of the span planned into the current file, the bytes still to
@@ -190,6 +192,7 @@ impl Series {
             next: 0,
             last_name: None,
             closed: Vec::new(),
+            compressed: None,
             stream_header_left,
             span_left: 0,
             span_written: 0,
@@ -309,9 +312,12 @@ impl Series {
     /// it holds nothing of the data.
     fn open_next(&mut self, insert_header: bool) -> io::Result<()> {
         let name = self.plan.names.name(self.next);
-        let mut sink = (self.opener)(&name).map_err(|err| io::Error::other(format!("{err:#}")))?;
-        self.next += 1;
+        // Named before it is opened: a failure to open it is about it, not
+        // the file before.
         self.last_name = Some(name.clone());
+        let mut sink = (self.opener)(&name)
+            .map_err(|err| io::Error::other(unnamed(&format!("{err:#}"), &name)))?;
+        self.next += 1;
         let mut bytes = 0;
         if let (true, Some(header)) = (insert_header, self.plan.header.as_ref()) {
             if let Err(err) = write_all(sink.as_mut(), header) {
@@ -338,7 +344,19 @@ impl Series {
         };
         let finished = current.sink.finish();
         self.closed.extend(listed(&current));
+        self.add_compression(&current);
         finished
+    }
+
+    /// Adds a file's compressor figures to the series', as it goes.
+    fn add_compression(&mut self, file: &Current) {
+        let Some(one) = file.sink.compression() else {
+            return;
+        };
+        match &mut self.compressed {
+            Some(sum) => sum.add_after(&one),
+            None => self.compressed = Some(one),
+        }
     }
 }
 
@@ -359,6 +377,22 @@ fn listed(current: &Current) -> Option<FileBytes> {
             rows: Some(parquet.rows),
             row_groups: Some(parquet.row_groups),
         }),
+    }
+}
+
+/// An opener's error about file `name` without the name up front: the
+/// writer's message starts `cannot write to NAME: `, so `cannot open NAME:
+/// ` or `cannot write to NAME: ` would say it twice on the one line, and
+/// any other opening (`refusing to overwrite NAME: `) says `it`.
+fn unnamed(message: &str, name: &str) -> String {
+    let named = format!("{name}: ");
+    let Some(at) = message.find(&named) else {
+        return message.to_string();
+    };
+    let (before, after) = (&message[..at], &message[at + named.len()..]);
+    match before {
+        "cannot open " | "cannot write to " => after.to_string(),
+        _ => format!("{before}it: {after}"),
     }
 }
 
@@ -429,7 +463,9 @@ impl Sink for Series {
         (self.span_left, self.span_written) = (0, 0);
         if current.data_bytes == 0 && left == 0 {
             let name = std::mem::take(&mut current.name);
-            self.current = None;
+            if let Some(removed) = self.current.take() {
+                self.add_compression(&removed);
+            }
             fs::remove_file(&name)?;
         }
         Ok(torn.saturating_sub(removed))
@@ -443,6 +479,19 @@ impl Sink for Series {
         let mut files = self.closed.clone();
         files.extend(self.current.as_ref().and_then(listed));
         SinkReport::Files(FilesStats { files })
+    }
+
+    /// The series' files' compressors together, as one compressed file
+    /// reports its own: the raw bytes, the bytes on disk, the ratio.
+    fn compression(&self) -> Option<CompressStats> {
+        let mut sum = self.compressed.clone();
+        if let Some(now) = self.current.as_ref().and_then(|c| c.sink.compression()) {
+            match &mut sum {
+                Some(sum) => sum.add_after(&now),
+                None => sum = Some(now),
+            }
+        }
+        sum
     }
 
     /// The series' Parquet files together.

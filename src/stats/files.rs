@@ -36,3 +36,13 @@ pub struct ParquetStats {
     pub rows: u64,
     pub row_groups: u64,
 }
+
+impl ParquetStats {
+    /// Adds `other`'s files (another file of a series, another lane's).
+    pub fn add(&mut self, other: &ParquetStats) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.rows += other.rows;
+        self.row_groups += other.row_groups;
+    }
+}

@@ -415,3 +415,54 @@ fn ctrl_c_leaves_a_complete_stream_of_whole_lines() {
         );
     }
 }
+
+/// A compressed `{k}` series reports its compression as one compressed
+/// file does, over the whole series: raw bytes the sum of what the files
+/// decompress to, compressed bytes the sum of their sizes on disk, with
+/// one writer and with lanes; and the human summary has the line.
+#[test]
+fn a_compressed_series_reports_the_ratio_of_all_its_files() {
+    let dir = TestDir::new();
+    for (sub, threads) in [("one", "1"), ("lanes", "2")] {
+        let name = format!("{sub}/u-{{k}}.csv.zst");
+        let stats = write_users(
+            &dir,
+            &name,
+            "20000",
+            &["--files", "4", "--threads", threads],
+        );
+        let mut files: Vec<_> = std::fs::read_dir(dir.path(sub))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 4);
+        let on_disk: u64 = files.iter().map(|f| read(f).len() as u64).sum();
+        let raw: u64 = files
+            .iter()
+            .map(|f| zstd_decoded(&read(f)).len() as u64)
+            .sum();
+        assert_eq!(num(&stats, "compressed_bytes"), on_disk, "{stats}");
+        assert_eq!(num(&stats, "raw_bytes"), raw, "{stats}");
+        let ratio = stats["compression_ratio"].as_f64().unwrap();
+        assert!(
+            (ratio - raw as f64 / on_disk as f64).abs() < 1e-9,
+            "{stats}"
+        );
+        assert_eq!(text(&stats, "compression"), "zstd:3");
+    }
+    let (code, _, stderr) = run(&[
+        "records",
+        "--preset",
+        "users",
+        "-n",
+        "2000",
+        "--files",
+        "2",
+        "--stats",
+        "-o",
+        dir.path("human/u-{k}.csv.zst").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("compressed: zstd:3"), "{stderr}");
+}

@@ -251,6 +251,8 @@ mod faults {
             message.contains("part-003.log: it is a directory"),
             "{stderr}"
         );
+        // One clean line: the file named once.
+        assert_eq!(message.matches("part-003.log").count(), 1, "{stderr}");
         assert!(
             message.contains("the other lanes cut at whole records"),
             "{stderr}"
@@ -325,4 +327,24 @@ mod faults {
         let left = whole_and_as_reported(&out, &stats, &one);
         assert!((5..60).contains(&left), "{left} files");
     }
+}
+
+/// One writer whose next file cannot be opened names that file, once, on
+/// one line (not the file before it, nor the opener's words again).
+#[test]
+fn one_writer_names_the_file_it_cannot_open_once() {
+    let dir = TestDir::new();
+    std::fs::create_dir_all(dir.path("part-002.log")).unwrap();
+    let run = gush(["lines", "-n", "4000", "--files", "4", "--threads", "1"])
+        .args(["--force", "-q", "-o"])
+        .arg(dir.path("part-{k:03}.log"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("part-").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("part-002.log: it is a directory"),
+        "{stderr}"
+    );
 }

@@ -341,3 +341,30 @@ fn ctrl_c_between_files_leaves_every_file_whole() {
     );
     same_values_as_csv(&files, &csv);
 }
+
+/// `--threads N` with a split by rows writes N Parquet files at once: each
+/// file is byte for byte the one writer's (compared as `cmp` would), the
+/// rows read back are the split's, and the report sums every lane's.
+#[test]
+fn lanes_write_the_parquet_files_one_writer_writes() {
+    let dir = TestDir::new();
+    let mut first: Option<Vec<Vec<u8>>> = None;
+    for threads in ["1", "2", "4"] {
+        let sub = format!("t{threads}");
+        let extra = ["--files", "5", "--row-group", "64KiB", "--threads", threads];
+        let (files, stats) = series(&dir, &sub, "6001", &extra);
+        assert_eq!(rows_each(&files), [1200, 1200, 1200, 1200, 1201]);
+        match threads {
+            "1" => assert!(stats.get("lanes").is_none(), "{stats}"),
+            n => assert_eq!(stats["lanes"].as_u64(), n.parse().ok(), "{stats}"),
+        }
+        summary_matches(&stats, &files);
+        let bytes: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+        let on_disk: u64 = bytes.iter().map(|b| b.len() as u64).sum();
+        assert_eq!(stats["parquet"]["bytes"].as_u64(), Some(on_disk), "{stats}");
+        match &first {
+            None => first = Some(bytes),
+            Some(one) => assert!(*one == bytes, "{threads} lanes wrote other bytes"),
+        }
+    }
+}

@@ -153,6 +153,30 @@ impl Plan {
     }
 }
 
+impl CompressStats {
+    /// Adds `next`'s bytes and times to these: the next file of a series,
+    /// compressed after this one by the same threads in the same buffers.
+    pub fn add_after(&mut self, next: &CompressStats) {
+        self.raw_bytes += next.raw_bytes;
+        self.compressed_bytes += next.compressed_bytes;
+        self.compression_ratio = match self.compressed_bytes {
+            0 => 0.0,
+            compressed => self.raw_bytes as f64 / compressed as f64,
+        };
+        self.compress_s += next.compress_s;
+        self.compressed_write_s += next.compressed_write_s;
+        self.removed |= next.removed;
+    }
+
+    /// Adds `other`'s, compressed at the same time (another lane or job):
+    /// its threads and buffers are more of them, held at once.
+    pub fn add_beside(&mut self, other: &CompressStats) {
+        self.add_after(other);
+        self.compress_workers += other.compress_workers;
+        self.compressor_buffer_bytes += other.compressor_buffer_bytes;
+    }
+}
+
 /// A format's encoder: takes raw bytes, writes compressed ones to [`Out`].
 trait Encoder: Send {
     /// Compresses all of `raw` (what cannot go out yet is kept).
