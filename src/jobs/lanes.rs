@@ -8,6 +8,9 @@
 //! the one-writer series does). Every record's bytes depend only on its
 //! index, so each file is byte for byte the one-writer run's file k.
 //!
+//! Parquet files too: each lane's file its own Parquet writer, whose row
+//! groups depend only on the records, so they are the same bytes.
+//!
 //! Lanes need every file's records known before a byte is written: a
 //! `--count` cut by `--file-records` or `--files`. `--file-size` ends a
 //! file where its bytes run out, known only once written, and a timed or
