@@ -10,8 +10,11 @@
 //! gathers chunks into parts, keeps `--queue-depth` of them in flight and
 //! gives the chunks back when the store has the part (lent to the
 //! requests by `lend.rs`), or copies what comes through `Sink::write`;
-//! `series.rs` opens each object of a `{k}` series as an upload of its
-//! own on one client; `read.rs` reads an object back for `--verify`.
+//! `copied.rs` drives those copying uploads (a compressed object, or a
+//! series) as the writer's queue, so their parts are timed as one
+//! object's are; `series.rs` opens each object of a `{k}` series as an
+//! upload of its own on one client; `read.rs` reads an object back for
+//! `--verify`.
 //!
 //! Nothing is half-visible: an object is a single PUT or a multipart
 //! upload completed at the very end; a failure, a Ctrl-C or a SIGTERM
@@ -23,8 +26,9 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::Sink;
+use super::{Sink, compress};
 
+mod copied;
 mod count;
 mod lend;
 pub mod read;
@@ -106,6 +110,30 @@ pub fn open(options: &S3Options, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>>
         options,
         stop,
         tally,
+    )))
+}
+
+/// Opens one compressed object (`-o s3://b/k.csv.zst`, or `--compress`):
+/// the upload, checked as [`open`] does, behind the compressor, whose
+/// output it copies into its parts.
+pub fn open_compressed(
+    options: &S3Options,
+    stop: Arc<AtomicBool>,
+    plan: compress::Plan,
+) -> Result<Box<dyn Sink>> {
+    let store = Arc::new(Store::connect(options, Arc::clone(&stop))?);
+    store.probe(options)?;
+    let tally = Arc::default();
+    let upload = Box::new(upload::S3Upload::new(
+        Arc::clone(&store),
+        options,
+        Arc::clone(&stop),
+        Arc::clone(&tally),
+    ));
+    // An object is uploaded whole or not at all: no file to remove.
+    let compressed = compress::wrap(upload, plan, None)?;
+    Ok(Box::new(copied::Copied::new(
+        compressed, store, tally, options, stop, None,
     )))
 }
 
