@@ -1,7 +1,7 @@
 //! An S3 destination whose uploads are written through [`Sink::write`]
 //! rather than handed whole chunks: a `{k}` series of objects (cut on
 //! records by `sink/series.rs`, each object plain, compressed or a
-//! Parquet file of its own) and one compressed object. Their uploads copy
+//! Parquet file of its own), and one compressed or Parquet object. Their uploads copy
 //! what they are given into part buffers of their own (`upload.rs`).
 //!
 //! It is still driven as the writer's [`Queue`], so that the report is the
@@ -33,8 +33,8 @@ pub(super) struct Copied {
     tally: Arc<Mutex<Tally>>,
     part_size: u64,
     stop: Arc<AtomicBool>,
-    /// The columns' codec when each object of a series is a Parquet file:
-    /// the report then counts the completed objects only.
+    /// The columns' codec when each object is a Parquet file: the report
+    /// then counts the completed objects only.
     parquet: Option<Codec>,
 }
 
@@ -92,14 +92,28 @@ impl Copied {
         drop(inner);
     }
 
-    /// A series' Parquet objects that the store has whole: one aborted by
+    /// The Parquet objects that the store has whole: one aborted by
     /// Ctrl-C or a failure is not in the data set, so not in the count.
     fn parquet_of(&self, inner: &dyn Sink) -> Option<ParquetStats> {
         let codec = self.parquet?;
-        let SinkReport::Files(FilesStats { files }) = inner.report() else {
-            return inner.parquet();
-        };
+        // The inner report locks the tally too: asked before it is held.
+        let report = inner.report();
         let tally = tally(&self.tally);
+        let files = match report {
+            SinkReport::Files(FilesStats { files }) => files,
+            // One object: its Parquet writer's figures, if it was made.
+            _ => {
+                let one = inner.parquet()?;
+                return Some(match tally.objects.is_empty() {
+                    true => ParquetStats {
+                        files: 0,
+                        bytes: 0,
+                        ..one
+                    },
+                    false => one,
+                });
+            }
+        };
         let whole: Vec<_> = files
             .iter()
             .filter(|file| tally.objects.contains(&file.name))

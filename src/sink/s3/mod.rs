@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use super::parquet::{Codec, ParquetOptions, ParquetSink};
 use super::{Sink, compress};
 
 mod copied;
@@ -121,6 +122,32 @@ pub fn open_compressed(
     stop: Arc<AtomicBool>,
     plan: compress::Plan,
 ) -> Result<Box<dyn Sink>> {
+    // An object is uploaded whole or not at all: no file to remove.
+    open_behind(options, stop, None, |upload| {
+        compress::wrap(upload, plan, None)
+    })
+}
+
+/// Opens one Parquet object (`--format parquet -o s3://b/k.parquet`): the
+/// upload behind the Parquet writer, whose file it copies into its parts.
+pub fn open_parquet(
+    options: &S3Options,
+    stop: Arc<AtomicBool>,
+    parquet: &ParquetOptions,
+) -> Result<Box<dyn Sink>> {
+    open_behind(options, stop, Some(parquet.codec), |upload| {
+        Ok(Box::new(ParquetSink::new(upload, parquet)?))
+    })
+}
+
+/// One object written through `wrap`'s sink, which copies into the
+/// upload: checked as [`open`] does, and driven by `copied.rs`.
+fn open_behind(
+    options: &S3Options,
+    stop: Arc<AtomicBool>,
+    parquet: Option<Codec>,
+    wrap: impl FnOnce(Box<dyn Sink>) -> Result<Box<dyn Sink>>,
+) -> Result<Box<dyn Sink>> {
     let store = Arc::new(Store::connect(options, Arc::clone(&stop))?);
     store.probe(options)?;
     let tally = Arc::default();
@@ -130,10 +157,9 @@ pub fn open_compressed(
         Arc::clone(&stop),
         Arc::clone(&tally),
     ));
-    // An object is uploaded whole or not at all: no file to remove.
-    let compressed = compress::wrap(upload, plan, None)?;
+    let inner = wrap(upload)?;
     Ok(Box::new(copied::Copied::new(
-        compressed, store, tally, options, stop, None,
+        inner, store, tally, options, stop, parquet,
     )))
 }
 

@@ -73,6 +73,24 @@ fn a_series_and_a_compressed_object_time_each_part_as_one_object_does() {
     assert_eq!(num(&stats, "s3_parts"), 3, "{stats}");
     assert_eq!(stats["compression"], "zstd:3", "{stats}");
     timed_once_each(&moto, &stats);
+    // A Parquet object: its file copied into two parts.
+    let parquet = [
+        "records",
+        "--preset",
+        "users",
+        "-n",
+        "300000",
+        "--seed",
+        "3",
+        "--format",
+        "parquet",
+        "-o",
+        "s3://gush/one.parquet",
+    ];
+    let stats = summary(&moto, &parquet);
+    assert_eq!(num(&stats["parquet"], "files"), 1, "{stats}");
+    assert_eq!(num(&stats, "s3_parts"), 2, "{stats}");
+    timed_once_each(&moto, &stats);
     // A series of multipart objects and a last smaller one.
     let users = [
         "records", "--preset", "users", "-n", "150000", "--seed", "3",
