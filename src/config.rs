@@ -281,17 +281,11 @@ impl Config {
         if let (Some(_), Some(_)) = (&s3, &compress) {
             s3::refuse_compressed_verify(&common)?;
         }
-        if let (Some(s3), None, None) = (&mut s3, &files, &compress) {
-            // Only whole chunks handed to one upload stay in its parts;
-            // a series' objects and a compressor's output are copied.
+        if let (Some(s3), None, None, None) = (&mut s3, &files, &compress, &parquet) {
+            // Only whole chunks handed to one upload stay in its parts; a
+            // series' objects, a compressor's and a Parquet writer's
+            // output are copied.
             s3::hold_parts(&mut flow, s3, common.lwm.is_some());
-        }
-        if let (Some(_), Some(_), Some(_)) = (&files, &parquet, &s3) {
-            // The objects' opener makes plain or compressed uploads only.
-            return Err(usage(format!(
-                "a {{k}} series of Parquet objects is not built yet: write -o {} as CSV (add .zst to compress), or the Parquet files to disk",
-                common.output.display()
-            )));
         }
         if let (Some(plan), Some(options)) = (files.as_mut(), &parquet) {
             // Each file of the series gets its own Parquet writer.

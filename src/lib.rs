@@ -161,6 +161,11 @@ pub(crate) fn assemble(
         seek: None,
     };
     build(config, part, region, stop, |stop| {
+        if let (sink::Destination::S3(options), Some(parquet)) = (&destination, &config.parquet) {
+            // The object's Parquet writer copies into the upload's parts,
+            // which are timed and given up as a series' objects are.
+            return sink::s3::open_parquet(options, stop, parquet);
+        }
         let made = sink::parquet::made_by_run(&destination, existing)?;
         let mut sink = sink::open(destination, existing, stop, config.compress)?;
         // A series wraps each of its files in a Parquet writer of its own.

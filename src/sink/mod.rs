@@ -298,8 +298,7 @@ pub fn open(
                 let sink = FileSink::open(path, existing, &stop)?;
                 (Box::new(sink), regular.then(|| path.to_path_buf()))
             }
-            // An object is uploaded whole or not at all: nothing to remove.
-            Destination::S3(options) => (s3::open(options, stop)?, None),
+            Destination::S3(options) => return s3::open_compressed(options, stop, plan),
             Destination::Network(_)
             | Destination::Http(_)
             | Destination::S3Series(..)

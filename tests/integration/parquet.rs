@@ -420,28 +420,3 @@ fn data_set_fields_are_typed_and_nulls_are_parquet_nulls() {
         "{nulls} nulls in 3000 rows at 10 %"
     );
 }
-
-#[test]
-fn a_series_of_parquet_objects_is_refused_before_the_store_is_asked() {
-    let run = gush([
-        "records",
-        "--preset",
-        "users",
-        "--format",
-        "parquet",
-        "-n",
-        "10",
-        "--files",
-        "2",
-        "-o",
-        "s3://bucket/part-{k}.parquet",
-    ])
-    .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-    .assert()
-    .code(2);
-    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-    assert!(
-        stderr.contains("series of Parquet objects") && stderr.contains("part-{k}.parquet"),
-        "{stderr}"
-    );
-}

@@ -3,10 +3,16 @@
 //! stdout, single PUT and multipart; the store's 503 SlowDown counted as
 //! pauses; Ctrl-C leaving nothing behind; a missing bucket or endpoint
 //! refused before any data is made. `{k}` series of objects are in
-//! `s3/series.rs`, and eight shards joined in `s3/shards.rs`.
+//! `s3/series.rs`, those of Parquet objects in `s3/parquet.rs`, the part
+//! latency of each kind in `s3/latency.rs`, and eight shards joined in
+//! `s3/shards.rs`.
 
 #[path = "s3/kit.rs"]
 mod kit;
+#[path = "s3/latency.rs"]
+mod latency;
+#[path = "s3/parquet.rs"]
+mod parquet;
 #[path = "s3/series.rs"]
 mod series;
 #[path = "s3/shards.rs"]

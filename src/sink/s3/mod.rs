@@ -10,8 +10,11 @@
 //! gathers chunks into parts, keeps `--queue-depth` of them in flight and
 //! gives the chunks back when the store has the part (lent to the
 //! requests by `lend.rs`), or copies what comes through `Sink::write`;
-//! `series.rs` opens each object of a `{k}` series as an upload of its
-//! own on one client; `read.rs` reads an object back for `--verify`.
+//! `copied.rs` drives those copying uploads (a compressed object, or a
+//! series) as the writer's queue, so their parts are timed as one
+//! object's are; `series.rs` opens each object of a `{k}` series as an
+//! upload of its own on one client; `read.rs` reads an object back for
+//! `--verify`.
 //!
 //! Nothing is half-visible: an object is a single PUT or a multipart
 //! upload completed at the very end; a failure, a Ctrl-C or a SIGTERM
@@ -23,8 +26,10 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::Sink;
+use super::parquet::{Codec, ParquetOptions, ParquetSink};
+use super::{Sink, compress};
 
+mod copied;
 mod count;
 mod lend;
 pub mod read;
@@ -106,6 +111,55 @@ pub fn open(options: &S3Options, stop: Arc<AtomicBool>) -> Result<Box<dyn Sink>>
         options,
         stop,
         tally,
+    )))
+}
+
+/// Opens one compressed object (`-o s3://b/k.csv.zst`, or `--compress`):
+/// the upload, checked as [`open`] does, behind the compressor, whose
+/// output it copies into its parts.
+pub fn open_compressed(
+    options: &S3Options,
+    stop: Arc<AtomicBool>,
+    plan: compress::Plan,
+) -> Result<Box<dyn Sink>> {
+    // An object is uploaded whole or not at all: no file to remove.
+    open_behind(options, stop, None, |upload| {
+        compress::wrap(upload, plan, None)
+    })
+}
+
+/// Opens one Parquet object (`--format parquet -o s3://b/k.parquet`): the
+/// upload behind the Parquet writer, whose file it copies into its parts.
+pub fn open_parquet(
+    options: &S3Options,
+    stop: Arc<AtomicBool>,
+    parquet: &ParquetOptions,
+) -> Result<Box<dyn Sink>> {
+    open_behind(options, stop, Some(parquet.codec), |upload| {
+        Ok(Box::new(ParquetSink::new(upload, parquet)?))
+    })
+}
+
+/// One object written through `wrap`'s sink, which copies into the
+/// upload: checked as [`open`] does, and driven by `copied.rs`.
+fn open_behind(
+    options: &S3Options,
+    stop: Arc<AtomicBool>,
+    parquet: Option<Codec>,
+    wrap: impl FnOnce(Box<dyn Sink>) -> Result<Box<dyn Sink>>,
+) -> Result<Box<dyn Sink>> {
+    let store = Arc::new(Store::connect(options, Arc::clone(&stop))?);
+    store.probe(options)?;
+    let tally = Arc::default();
+    let upload = Box::new(upload::S3Upload::new(
+        Arc::clone(&store),
+        options,
+        Arc::clone(&stop),
+        Arc::clone(&tally),
+    ));
+    let inner = wrap(upload)?;
+    Ok(Box::new(copied::Copied::new(
+        inner, store, tally, options, stop, parquet,
     )))
 }
 

@@ -2,23 +2,26 @@
 //! --file-size 64MiB`): the series sink of `sink/series.rs` cuts the
 //! stream into objects on record boundaries, and opens each here as an
 //! upload of its own (a single PUT or a multipart upload, written through
-//! the upload's copying path), all on one client and runtime.
+//! the upload's copying path), all on one client and runtime. Each object
+//! is plain, a compressed stream, or with `--format parquet` a Parquet
+//! file of its own, as the files of a series on disk are.
 //!
 //! As for files, keys this series could name are refused without
 //! `--force`, listed before any data is made. Each object is whole or
 //! absent: one completed stays when a later one fails or Ctrl-C comes, and
 //! the summary lists the completed ones; the one in progress is aborted.
 
-use std::io;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, anyhow, bail};
 
-use super::upload::{self, S3Upload, Tally, tally};
+use super::copied::Copied;
+use super::upload::{S3Upload, Tally};
 use super::{S3Options, Store, parse_url};
+use crate::sink::parquet::ParquetSink;
 use crate::sink::series::{Names, Opener, Series, SeriesPlan};
-use crate::sink::{Existing, Live, Sink, SinkReport, compress};
+use crate::sink::{Existing, Sink, compress};
 
 /// Opens the series: checks the store (as one object's upload does) and,
 /// without `--force`, that no key of the series is there yet.
@@ -40,6 +43,7 @@ pub fn open(
     let tally = Arc::new(Mutex::new(Tally::default()));
     let opener: Opener = {
         let (store, tally, options) = (Arc::clone(&store), Arc::clone(&tally), options.clone());
+        let (stop, parquet) = (Arc::clone(&stop), plan.parquet.clone());
         Box::new(move |name| {
             let (_, key) = parse_url(name).map_err(|err| anyhow!(err))?;
             let upload = Box::new(S3Upload::new(
@@ -48,20 +52,21 @@ pub fn open(
                 Arc::clone(&stop),
                 Arc::clone(&tally),
             ));
-            match compress {
-                // Each object is a whole compressed stream of its own; a
-                // failed one is aborted, so there is no file to remove.
-                Some(plan) => compress::wrap(upload, plan, None),
-                None => Ok(upload as Box<dyn Sink>),
+            // Each object is a whole compressed stream, or a whole Parquet
+            // file (a row group never spans two), of its own; a failed
+            // one is aborted, so there is no file to remove.
+            match (compress, &parquet) {
+                (_, Some(parquet)) => Ok(Box::new(ParquetSink::new(upload, parquet)?)),
+                (Some(plan), None) => compress::wrap(upload, plan, None),
+                (None, None) => Ok(upload as Box<dyn Sink>),
             }
         })
     };
-    Ok(Box::new(ObjectSeries {
-        series: Series::new(plan.clone(), opener),
-        store,
-        tally,
-        part_size: options.part_size as u64,
-    }))
+    let codec = plan.parquet.as_ref().map(|parquet| parquet.codec);
+    let series = Box::new(Series::new(plan.clone(), opener));
+    Ok(Box::new(Copied::new(
+        series, store, tally, options, stop, codec,
+    )))
 }
 
 /// Without `--force`, a key this series could name is refused: how many
@@ -94,50 +99,4 @@ fn refuse_existing(
         options.bucket,
         names.template
     )
-}
-
-/// The series, reported as an S3 destination: the objects completed,
-/// parts and requests over all of them.
-struct ObjectSeries {
-    series: Series,
-    store: Arc<Store>,
-    tally: Arc<Mutex<Tally>>,
-    part_size: u64,
-}
-
-impl Sink for ObjectSeries {
-    fn name(&self) -> &str {
-        self.series.name()
-    }
-
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.series.write(buf)
-    }
-
-    /// Nothing to cut back: an object is never partly visible, and the
-    /// one a failed write was in is aborted.
-    fn rewind(&mut self, torn: usize) -> io::Result<usize> {
-        Ok(torn)
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        self.series.finish()
-    }
-
-    /// The source failed: the object in progress is aborted as it closes
-    /// (its upload sees the tally's flag), the completed ones stay.
-    fn abandon(&mut self) -> io::Result<bool> {
-        tally(&self.tally).abandoned = true;
-        self.series.finish()?;
-        Ok(true)
-    }
-
-    fn report(&self) -> SinkReport {
-        // A series copies its chunks, so it never raises the hwm.
-        upload::report(&self.store, &self.tally, self.part_size, None)
-    }
-
-    fn live(&self) -> Option<Live> {
-        Some(Live::Http(Arc::clone(&self.store.counters)))
-    }
 }

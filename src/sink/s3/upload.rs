@@ -48,8 +48,10 @@ pub struct Tally {
     pub parts: u64,
     /// A multipart upload was aborted.
     pub aborted: bool,
-    /// The source failed: each upload gives its object up at its finish.
-    pub abandoned: bool,
+    /// How long each part (or single PUT) of an object written through
+    /// [`Sink::write`] took, in nanoseconds, until `copied.rs` hands them
+    /// to the writer: what a queue's `Done` carries for one object.
+    pub part_ns: Vec<u64>,
 }
 
 /// The tally, even if a thread that held it panicked: it is counters.
@@ -100,6 +102,9 @@ pub struct S3Upload {
     tally: Arc<Mutex<Tally>>,
     /// The object was completed, or given up: nothing is left to finish.
     ended: bool,
+    /// Written through [`Sink::write`] (copied), not driven as the
+    /// writer's queue: the parts' latencies then go to the tally.
+    copying: bool,
     hwm_raised_from: Option<u64>,
 }
 
@@ -124,6 +129,7 @@ impl S3Upload {
             in_flight: VecDeque::new(),
             tally,
             ended: false,
+            copying: false,
             hwm_raised_from: options.hwm_raised_from,
         }
     }
@@ -207,6 +213,14 @@ impl S3Upload {
         hand_back(&part.back, part.chunks, done)?;
         done.write_ns.push(took.as_nanos() as u64);
         Ok(())
+    }
+
+    /// The latencies an object written through [`Sink::write`] measured:
+    /// into the tally, for `copied.rs` to hand to the writer.
+    fn keep_times(&self, done: Done) {
+        if !done.write_ns.is_empty() {
+            tally(&self.tally).part_ns.extend(done.write_ns);
+        }
     }
 
     /// Aborts the multipart upload, if one was started: every part sent so
@@ -303,7 +317,14 @@ impl Queue for S3Upload {
     }
 
     fn drain(&mut self, done: &mut Done) -> io::Result<()> {
-        let finished = self.finish_object(done);
+        // A Parquet writer drains the upload it wrote into (its `end`):
+        // the parts were copied, and their latencies go to the tally.
+        let mut own = Done::default();
+        let finished = match self.copying {
+            true => self.finish_object(&mut own),
+            false => self.finish_object(done),
+        };
+        self.keep_times(own);
         if finished.is_err() {
             // Whatever the abort says, the first failure is the one told.
             let _ = self.abort();
@@ -333,6 +354,7 @@ impl Sink for S3Upload {
     /// waiting, as a chunk's submit does, while `--queue-depth` parts are
     /// in flight).
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.copying = true;
         if self.stop.load(Ordering::Relaxed) {
             // After Ctrl-C nothing more is sent: the object is given up
             // now, what the writer still drains is dropped, and the finish
@@ -346,8 +368,9 @@ impl Sink for S3Upload {
         let take = buf.len().min(self.part_size - self.copied.len());
         self.copied.extend_from_slice(&buf[..take]);
         if self.copied.len() >= self.part_size {
-            // Part latencies are the write calls', timed by the writer.
-            let sent = self.send_part(&mut Done::default());
+            let mut done = Done::default();
+            let sent = self.send_part(&mut done);
+            self.keep_times(done);
             if sent.is_err() {
                 let _ = self.abort();
             }
@@ -362,10 +385,9 @@ impl Sink for S3Upload {
         if self.ended {
             return Ok(());
         }
-        if tally(&self.tally).abandoned {
-            return self.abandon().map(|_| ());
-        }
-        let finished = self.finish_object(&mut Done::default());
+        let mut done = Done::default();
+        let finished = self.finish_object(&mut done);
+        self.keep_times(done);
         if finished.is_err() {
             let _ = self.abort();
         }
