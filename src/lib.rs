@@ -217,6 +217,7 @@ pub(crate) fn build(
         .limits(part.limits)
         .flow(part.flow)
         .timed(config.report.latency)
+        .inline(region.is_some())
         .stop_flag(stop);
     if let Some(sink::Live::Http(http)) = live {
         let _ = pipeline.counters().http.set(http);
