@@ -212,23 +212,21 @@ impl Pipeline {
             .threads
             .min(1 + helpers.len())
             .min((flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize);
-        let team = (!inline
-            && most_threads > 1
-            && flow.rate.is_none()
-            && source.position().is_some())
-        .then(|| {
-                let spare = helpers.into_iter().take(most_threads - 1).collect();
-                team::Team::new(
-                    spare,
-                    flow,
-                    fill_bytes,
-                    chunk_capacity,
-                    &stop,
-                    &counters,
-                    started,
-                    deadline,
-                )
-            });
+        let team =
+            (!inline && most_threads > 1 && flow.rate.is_none() && source.position().is_some())
+                .then(|| {
+                    let spare = helpers.into_iter().take(most_threads - 1).collect();
+                    team::Team::new(
+                        spare,
+                        flow,
+                        fill_bytes,
+                        chunk_capacity,
+                        &stop,
+                        &counters,
+                        started,
+                        deadline,
+                    )
+                });
 
         let writer = writer::Writer {
             sink,
@@ -259,37 +257,37 @@ impl Pipeline {
             (vec![generated], written)
         } else {
             std::thread::scope(|scope| {
-            let generator = generator::Generator {
-                source,
-                limits,
-                flow,
-                fill_bytes,
-                chunk_capacity,
-                stop: &stop,
-                counters: &counters,
-                started,
-                growth: team
-                    .as_ref()
-                    .map(|_| growth::Growth::new(started, flow.eager_threads)),
-            };
-            let team = team.as_ref();
-            let generator = scope.spawn(move || {
-                let mut alone = generator.run(full_tx.clone(), empty_rx.clone());
-                match (alone.handoff.take(), team) {
-                    (Some(handoff), Some(team)) => {
-                        let led = team.lead(handoff, scope, &full_tx, &empty_rx);
-                        alone.busy += led.busy;
-                        vec![alone, led]
+                let generator = generator::Generator {
+                    source,
+                    limits,
+                    flow,
+                    fill_bytes,
+                    chunk_capacity,
+                    stop: &stop,
+                    counters: &counters,
+                    started,
+                    growth: team
+                        .as_ref()
+                        .map(|_| growth::Growth::new(started, flow.eager_threads)),
+                };
+                let team = team.as_ref();
+                let generator = scope.spawn(move || {
+                    let mut alone = generator.run(full_tx.clone(), empty_rx.clone());
+                    match (alone.handoff.take(), team) {
+                        (Some(handoff), Some(team)) => {
+                            let led = team.lead(handoff, scope, &full_tx, &empty_rx);
+                            alone.busy += led.busy;
+                            vec![alone, led]
+                        }
+                        _ => vec![alone],
                     }
-                    _ => vec![alone],
-                }
-            });
-            let written = writer.run(&mut writer::Input::Channel(full_rx), empty_tx);
-            (
-                generator.join().expect("generator thread panicked"),
-                written,
-            )
-        })
+                });
+                let written = writer.run(&mut writer::Input::Channel(full_rx), empty_tx);
+                (
+                    generator.join().expect("generator thread panicked"),
+                    written,
+                )
+            })
         };
         // The first thread's own time, then each helper's.
         let mut busy_s = vec![generated[0].busy.as_secs_f64()];

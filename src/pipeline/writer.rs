@@ -98,7 +98,11 @@ impl Writer<'_> {
             held: Vec::new(),
             // Made on this thread, chunks are never waited for by a
             // paused generator: hand each back at once.
-            lwm_bytes: if inline { u64::MAX } else { self.flow.lwm_bytes },
+            lwm_bytes: if inline {
+                u64::MAX
+            } else {
+                self.flow.lwm_bytes
+            },
         };
         let mut pacer = self.flow.sink_rate.map(|rate| {
             Pacer::new(

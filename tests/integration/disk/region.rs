@@ -346,7 +346,11 @@ fn ctrl_c_keeps_exactly_the_blocks_reported_at(depth: &str) {
     let stats = stats_file(&dir.path("stats.json"));
     let data = read(&out);
     let written = blocks_written_else_holes(&data, &reference);
-    assert_eq!(num(&stats, "bytes"), written * 4096, "depth {depth}: {stats}");
+    assert_eq!(
+        num(&stats, "bytes"),
+        written * 4096,
+        "depth {depth}: {stats}"
+    );
     assert_eq!(num(&stats, "writes"), written, "depth {depth}: {stats}");
     assert!(size_of(&out) <= 8 << 20);
 }
@@ -361,17 +365,34 @@ fn a_depth_one_run_makes_each_write_as_it_goes_and_says_who_waited() {
     let dir = TestDir::new();
     let out = dir.path("out");
     let args = [
-        "bytes", "--fill", "random", "-s", "1MiB", "--pattern", "random", "--bs", "4k", "--hwm",
-        "64KiB", "--sink-delay", "1ms",
+        "bytes",
+        "--fill",
+        "random",
+        "-s",
+        "1MiB",
+        "--pattern",
+        "random",
+        "--bs",
+        "4k",
+        "--hwm",
+        "64KiB",
+        "--sink-delay",
+        "1ms",
     ];
     let stats = write_json(&args, &out);
     assert_eq!(num(&stats, "writes"), 256, "{stats}");
     assert_eq!(num(&stats, "peak_buffered_bytes"), 4096, "{stats}");
-    assert_eq!((num(&stats, "pauses"), num(&stats, "drains")), (0, 0), "{stats}");
+    assert_eq!(
+        (num(&stats, "pauses"), num(&stats, "drains")),
+        (0, 0),
+        "{stats}"
+    );
     assert_eq!(text(&stats, "bottleneck"), "destination", "{stats}");
     let elapsed = stats["elapsed_s"].as_f64().expect("elapsed_s");
     let idle = stats["writer_idle_s"].as_f64().expect("writer_idle_s");
-    let busy = stats["generator_busy_s"][0].as_f64().expect("generator_busy_s");
+    let busy = stats["generator_busy_s"][0]
+        .as_f64()
+        .expect("generator_busy_s");
     assert!(elapsed >= 0.256, "256 writes of 1 ms in {elapsed} s");
     assert!(idle < elapsed / 4.0, "idle {idle} s of {elapsed} s");
     assert_eq!(idle, busy, "the writer idles while it makes bytes: {stats}");
