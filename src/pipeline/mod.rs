@@ -20,12 +20,14 @@ use crate::stats::{Bottleneck, Counters, End, FioWrite, LatencyRecorder, Stats};
 
 mod generator;
 mod growth;
+mod inline;
 pub mod pace;
 mod returns;
 mod team;
 mod writer;
 
 pub use generator::RecordTooBig;
+pub use inline::one_thread_suits;
 pub use pace::Rate;
 
 /// When the generator stops on its own. With none set it runs until
@@ -110,6 +112,7 @@ pub struct Pipeline {
     stop: Arc<AtomicBool>,
     counters: Arc<Counters>,
     timed: bool,
+    inline: bool,
 }
 
 impl Pipeline {
@@ -123,7 +126,16 @@ impl Pipeline {
             stop: Arc::default(),
             counters: Arc::default(),
             timed: true,
+            inline: false,
         }
+    }
+
+    /// Make each chunk on the writer's thread as it is needed, with no
+    /// generator thread (a region run: see `inline.rs`). Not for a paced
+    /// run (`--rate` paces the generator, which this has none of).
+    pub fn inline(mut self, inline: bool) -> Pipeline {
+        self.inline = inline;
+        self
     }
 
     pub fn limits(mut self, limits: Limits) -> Pipeline {
@@ -176,7 +188,9 @@ impl Pipeline {
             stop,
             counters,
             timed,
+            inline,
         } = self;
+        let inline = inline && flow.rate.is_none();
         // What the generator puts in a chunk: the sink may want less than
         // the buffer holds (a TCP socket: whole segments).
         let fill_bytes = sink.fit_chunk(flow.chunk_bytes);
@@ -199,62 +213,82 @@ impl Pipeline {
             .min(1 + helpers.len())
             .min((flow.hwm_bytes / flow.chunk_bytes as u64).max(1) as usize);
         let team =
-            (most_threads > 1 && flow.rate.is_none() && source.position().is_some()).then(|| {
-                let spare = helpers.into_iter().take(most_threads - 1).collect();
-                team::Team::new(
-                    spare,
-                    flow,
-                    fill_bytes,
-                    chunk_capacity,
-                    &stop,
-                    &counters,
-                    started,
-                    deadline,
-                )
-            });
+            (!inline && most_threads > 1 && flow.rate.is_none() && source.position().is_some())
+                .then(|| {
+                    let spare = helpers.into_iter().take(most_threads - 1).collect();
+                    team::Team::new(
+                        spare,
+                        flow,
+                        fill_bytes,
+                        chunk_capacity,
+                        &stop,
+                        &counters,
+                        started,
+                        deadline,
+                    )
+                });
 
-        let (mut generated, written) = std::thread::scope(|scope| {
-            let generator = generator::Generator {
+        let writer = writer::Writer {
+            sink,
+            stop: &stop,
+            flow,
+            shape,
+            counters: &counters,
+            started,
+            latency: LatencyRecorder::new(&counters.latency),
+            timed,
+        };
+        let (mut generated, written) = if inline {
+            let mut maker = inline::Maker::new(
                 source,
                 limits,
                 flow,
                 fill_bytes,
                 chunk_capacity,
-                stop: &stop,
-                counters: &counters,
+                empty_rx,
+                &stop,
+                &counters,
                 started,
-                growth: team
-                    .as_ref()
-                    .map(|_| growth::Growth::new(started, flow.eager_threads)),
-            };
-            let writer = writer::Writer {
-                sink,
-                stop: &stop,
-                flow,
-                shape,
-                counters: &counters,
-                started,
-                latency: LatencyRecorder::new(&counters.latency),
-                timed,
-            };
-            let team = team.as_ref();
-            let generator = scope.spawn(move || {
-                let mut alone = generator.run(full_tx.clone(), empty_rx.clone());
-                match (alone.handoff.take(), team) {
-                    (Some(handoff), Some(team)) => {
-                        let led = team.lead(handoff, scope, &full_tx, &empty_rx);
-                        alone.busy += led.busy;
-                        vec![alone, led]
+            );
+            drop(full_rx);
+            let mut written = writer.run(&mut writer::Input::Inline(&mut maker), empty_tx);
+            let generated = maker.into_generated();
+            written.idle = inline::idle(&generated);
+            (vec![generated], written)
+        } else {
+            std::thread::scope(|scope| {
+                let generator = generator::Generator {
+                    source,
+                    limits,
+                    flow,
+                    fill_bytes,
+                    chunk_capacity,
+                    stop: &stop,
+                    counters: &counters,
+                    started,
+                    growth: team
+                        .as_ref()
+                        .map(|_| growth::Growth::new(started, flow.eager_threads)),
+                };
+                let team = team.as_ref();
+                let generator = scope.spawn(move || {
+                    let mut alone = generator.run(full_tx.clone(), empty_rx.clone());
+                    match (alone.handoff.take(), team) {
+                        (Some(handoff), Some(team)) => {
+                            let led = team.lead(handoff, scope, &full_tx, &empty_rx);
+                            alone.busy += led.busy;
+                            vec![alone, led]
+                        }
+                        _ => vec![alone],
                     }
-                    _ => vec![alone],
-                }
-            });
-            let written = writer.run(full_rx, empty_tx);
-            (
-                generator.join().expect("generator thread panicked"),
-                written,
-            )
-        });
+                });
+                let written = writer.run(&mut writer::Input::Channel(full_rx), empty_tx);
+                (
+                    generator.join().expect("generator thread panicked"),
+                    written,
+                )
+            })
+        };
         // The first thread's own time, then each helper's.
         let mut busy_s = vec![generated[0].busy.as_secs_f64()];
         let mut team_paused = Duration::ZERO;
@@ -324,7 +358,16 @@ impl Pipeline {
             generator_busy_s: busy_s,
             seed: None,
             destination,
-            bottleneck: Bottleneck::of(paused_s, writer_idle_s, written.compression.as_ref()),
+            bottleneck: match inline {
+                // One thread: held back by whichever of making the bytes
+                // and waiting on the destination took longer.
+                true => Bottleneck::of(
+                    elapsed_s - writer_idle_s,
+                    writer_idle_s,
+                    written.compression.as_ref(),
+                ),
+                false => Bottleneck::of(paused_s, writer_idle_s, written.compression.as_ref()),
+            },
             end,
             record_noun,
             ramp_s: 0.0,

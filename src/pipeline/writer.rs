@@ -13,6 +13,7 @@ use anyhow::anyhow;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use humansize::{BINARY, format_size};
 
+use super::inline::Maker;
 use super::pace::Pacer;
 use super::returns::Returns;
 use super::{Flow, Integral, is_set};
@@ -63,12 +64,45 @@ pub(super) struct Written {
     pub latency: LatencyTotals,
 }
 
+/// Where the writer's chunks come from: the generator's channel, or made
+/// on its own thread as each is needed (a region run, `inline.rs`).
+pub(super) enum Input<'m, 'a> {
+    Channel(Receiver<Chunk>),
+    Inline(&'m mut Maker<'a>),
+}
+
+impl Input<'_, '_> {
+    /// The next chunk if there is one now; `busy` is whether writes are in
+    /// flight (one completing is then worth waiting for).
+    fn try_next(&mut self, busy: bool) -> Result<Chunk, TryRecvError> {
+        match self {
+            Input::Channel(full) => full.try_recv(),
+            Input::Inline(maker) => maker.next(busy),
+        }
+    }
+
+    /// The next chunk, waiting for the generator if need be.
+    fn next(&mut self) -> Option<Chunk> {
+        match self {
+            Input::Channel(full) => full.recv().ok(),
+            Input::Inline(maker) => maker.next(false).ok(),
+        }
+    }
+}
+
 impl Writer<'_> {
-    pub fn run(mut self, full: Receiver<Chunk>, empty: Sender<Chunk>) -> Written {
+    pub fn run(mut self, full: &mut Input<'_, '_>, empty: Sender<Chunk>) -> Written {
+        let inline = matches!(full, Input::Inline(_));
         let mut empty = Returns {
             empty,
             held: Vec::new(),
-            lwm_bytes: self.flow.lwm_bytes,
+            // Made on this thread, chunks are never waited for by a
+            // paused generator: hand each back at once.
+            lwm_bytes: if inline {
+                u64::MAX
+            } else {
+                self.flow.lwm_bytes
+            },
         };
         let mut pacer = self.flow.sink_rate.map(|rate| {
             Pacer::new(
@@ -83,7 +117,9 @@ impl Writer<'_> {
         let mut released = Integral::new(self.started);
         let mut done = Done::default();
         let outcome = loop {
-            let chunk = match full.try_recv() {
+            // Only a writer that makes its own chunks asks before taking one.
+            let busy = inline && self.sink.queue().is_some_and(|q| q.busy());
+            let chunk = match full.try_next(busy) {
                 Ok(chunk) => chunk,
                 Err(TryRecvError::Disconnected) => {
                     break self.finish(&mut done, &mut released, &mut empty, &mut writes);
@@ -105,11 +141,11 @@ impl Writer<'_> {
                     // Nothing is buffered: whatever was held goes back first.
                     empty.flush();
                     let waited = Instant::now();
-                    let next = full.recv();
+                    let next = full.next();
                     idle += waited.elapsed();
                     match next {
-                        Ok(chunk) => chunk,
-                        Err(_) => {
+                        Some(chunk) => chunk,
+                        None => {
                             break self.finish(&mut done, &mut released, &mut empty, &mut writes);
                         }
                     }

@@ -287,6 +287,14 @@ fn a_region_with_an_offset_writes_only_there_and_in_place() {
 
 #[test]
 fn ctrl_c_keeps_exactly_the_blocks_reported() {
+    // Depth 1 makes each write's bytes on the writer's thread, depth 16
+    // (on a machine with a CPU to spare) on a generator thread.
+    for depth in ["1", "16"] {
+        ctrl_c_keeps_exactly_the_blocks_reported_at(depth);
+    }
+}
+
+fn ctrl_c_keeps_exactly_the_blocks_reported_at(depth: &str) {
     let dir = TestDir::new();
     let reference = bytes_of(
         &["bytes", "--fill", "random", "--seed", "6", "-s", "8MiB"],
@@ -306,7 +314,7 @@ fn ctrl_c_keeps_exactly_the_blocks_reported() {
         "--bs",
         "4k",
         "--queue-depth",
-        "16",
+        depth,
         "--direct",
         "--sink-delay",
         "1ms",
@@ -324,7 +332,7 @@ fn ctrl_c_keeps_exactly_the_blocks_reported() {
     while std::fs::metadata(&out).map_or(0, |m| m.len()) < 64 * 1024 {
         assert!(
             started.elapsed() < Duration::from_secs(10),
-            "nothing written in 10 s"
+            "depth {depth}: nothing written in 10 s"
         );
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -332,14 +340,63 @@ fn ctrl_c_keeps_exactly_the_blocks_reported() {
     assert_eq!(
         output.status.code(),
         Some(130),
-        "{}",
+        "depth {depth}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     let stats = stats_file(&dir.path("stats.json"));
     let data = read(&out);
     let written = blocks_written_else_holes(&data, &reference);
-    assert_eq!(num(&stats, "bytes"), written * 4096, "{stats}");
+    assert_eq!(
+        num(&stats, "bytes"),
+        written * 4096,
+        "depth {depth}: {stats}"
+    );
+    assert_eq!(num(&stats, "writes"), written, "depth {depth}: {stats}");
     assert!(size_of(&out) <= 8 << 20);
+}
+
+#[test]
+fn a_depth_one_run_makes_each_write_as_it_goes_and_says_who_waited() {
+    // One write at a time, made on the writer's thread just before it is
+    // submitted: nothing waits in the buffer but the write in flight, the
+    // generator never pauses at the hwm, and a destination slowed down
+    // (1 ms per write) is named the bottleneck, with the writer idle only
+    // while it made bytes.
+    let dir = TestDir::new();
+    let out = dir.path("out");
+    let args = [
+        "bytes",
+        "--fill",
+        "random",
+        "-s",
+        "1MiB",
+        "--pattern",
+        "random",
+        "--bs",
+        "4k",
+        "--hwm",
+        "64KiB",
+        "--sink-delay",
+        "1ms",
+    ];
+    let stats = write_json(&args, &out);
+    assert_eq!(num(&stats, "writes"), 256, "{stats}");
+    assert_eq!(num(&stats, "peak_buffered_bytes"), 4096, "{stats}");
+    assert_eq!(
+        (num(&stats, "pauses"), num(&stats, "drains")),
+        (0, 0),
+        "{stats}"
+    );
+    assert_eq!(text(&stats, "bottleneck"), "destination", "{stats}");
+    let elapsed = stats["elapsed_s"].as_f64().expect("elapsed_s");
+    let idle = stats["writer_idle_s"].as_f64().expect("writer_idle_s");
+    let busy = stats["generator_busy_s"][0]
+        .as_f64()
+        .expect("generator_busy_s");
+    assert!(elapsed >= 0.256, "256 writes of 1 ms in {elapsed} s");
+    assert!(idle < elapsed / 4.0, "idle {idle} s of {elapsed} s");
+    assert_eq!(idle, busy, "the writer idles while it makes bytes: {stats}");
+    assert_eq!(size_of(&out), 1 << 20);
 }
 
 /// Runs `gush bytes` with `args`; asserts exit 2 and that stderr names
