@@ -23,6 +23,7 @@ mod language;
 mod latency;
 mod output;
 mod parquet;
+mod parquet_plan;
 mod parquet_series;
 mod report;
 mod series;

@@ -22,6 +22,7 @@ use parquet::file::properties::WriterPropertiesPtr;
 use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::{ColumnDescPtr, Type, TypePtr};
 
+use super::plan::Plan;
 use super::values::Values;
 use crate::language::kind::Kind;
 
@@ -99,15 +100,17 @@ pub struct Taken {
     pub nulls: Vec<usize>,
 }
 
-/// Encodes `columns` (`rows` rows each) on up to `threads` threads and
-/// appends them to `file` as one row group.
+/// Encodes `columns` (`rows` rows each) on up to `threads` threads, each
+/// as `plan` says, and appends them to `file` as one row group; `plan`
+/// learns from each chunk for the next row group.
 pub fn write_row_group<W: std::io::Write + Send>(
     file: &mut SerializedFileWriter<W>,
     columns: Vec<Taken>,
     rows: usize,
-    props: &WriterPropertiesPtr,
+    plan: &mut Plan,
     threads: usize,
 ) -> Result<()> {
+    let props = plan.props();
     let count = columns.len();
     let descriptors: Vec<ColumnDescPtr> =
         (0..count).map(|i| file.schema_descr().column(i)).collect();
@@ -123,7 +126,10 @@ pub fn write_row_group<W: std::io::Write + Send>(
             };
             let column = slot.lock().ok().and_then(|mut slot| slot.take());
             let result = match column {
-                Some(column) => encode(column, rows, descriptors[i].clone(), props.clone()),
+                Some(column) => match props.get(i) {
+                    Some(props) => encode(column, rows, descriptors[i].clone(), props.clone()),
+                    None => Err(ParquetError::General("a column has no properties".into())),
+                },
                 None => Err(ParquetError::General("a column was taken twice".into())),
             };
             done.push((i, result));
@@ -145,9 +151,10 @@ pub fn write_row_group<W: std::io::Write + Send>(
         encoded[i] = Some(result);
     }
     let mut group = file.next_row_group()?;
-    for slot in encoded {
+    for (i, slot) in encoded.into_iter().enumerate() {
         let (bytes, close) =
             slot.ok_or_else(|| ParquetError::General("a column encoder thread panicked".into()))??;
+        plan.learn(i, &close);
         group.append_column(&bytes, close)?;
     }
     group.close()?;

@@ -14,6 +14,7 @@
 //! hwm's chunks, which are parsed and handed back as they come.
 
 mod encode;
+mod plan;
 mod values;
 
 use std::io;
@@ -22,9 +23,7 @@ use std::sync::Arc;
 
 use parquet::basic::{Compression, GzipLevel, ZstdLevel};
 use parquet::errors::ParquetError;
-use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::ColumnPath;
 
 use super::{Live, ParquetStats, Sink, SinkReport};
 use crate::language::framed;
@@ -170,7 +169,8 @@ pub struct ParquetSink {
     file: Option<SerializedFileWriter<Inner>>,
     /// The inner sink once the footer is written, for its report.
     finished: Option<Box<dyn Sink>>,
-    props: WriterPropertiesPtr,
+    /// Each column's encoding and codec, learned row group by row group.
+    plan: plan::Plan,
     columns: Vec<Column>,
     /// Bytes of a record cut at the end of a write, kept for the next.
     carry: Vec<u8>,
@@ -216,28 +216,19 @@ impl ParquetSink {
         return_large_buffers_at_once();
         let kinds = kinds(&options.schema);
         let message = encode::message(&kinds, options.float_as_double)?;
-        let mut props = WriterProperties::builder()
-            .set_compression(options.codec.compression())
-            .set_statistics_enabled(EnabledStatistics::Page)
-            .set_created_by(format!("gush {}", env!("CARGO_PKG_VERSION")));
-        for (name, kind) in &kinds {
-            // Every UUID is new: a dictionary would only be built and
-            // thrown away at its size limit.
-            if *kind == Kind::Uuid {
-                props = props.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), false);
-            }
-        }
-        let props = Arc::new(props.build());
+        let created_by = format!("gush {}", env!("CARGO_PKG_VERSION"));
+        let compression = options.codec.compression();
+        let props = Arc::new(plan::file_properties(compression, &created_by));
+        let plan = plan::Plan::new(&options.schema, compression, created_by);
         let name = inner.name().to_string();
-        let file =
-            SerializedFileWriter::new(Inner(inner, 0), message, props.clone()).map_err(|err| {
-                anyhow::anyhow!("cannot start a Parquet file on {name}: {}", io_error(err))
-            })?;
+        let file = SerializedFileWriter::new(Inner(inner, 0), message, props).map_err(|err| {
+            anyhow::anyhow!("cannot start a Parquet file on {name}: {}", io_error(err))
+        })?;
         Ok(ParquetSink {
             name,
             file: Some(file),
             finished: None,
-            props,
+            plan,
             columns: kinds
                 .iter()
                 .map(|(name, kind)| Column::new(name, *kind, options.float_as_double))
@@ -346,7 +337,7 @@ impl ParquetSink {
                 }
             })
             .collect();
-        encode::write_row_group(file, taken, self.rows, &self.props, self.threads)
+        encode::write_row_group(file, taken, self.rows, &mut self.plan, self.threads)
             .map_err(io_error)?;
         self.rows_written += self.rows as u64;
         self.row_groups += 1;
