@@ -13,10 +13,10 @@
 use std::ops::Range;
 
 use super::escape::{Format, escape_vec};
-use super::fields::{Base, Field};
+use super::fields::{Base, Fast, Field};
 use super::out::Out;
 use super::seeded::mix;
-use super::sequence::{Ctx, SLOTS};
+use super::sequence::{Ctx, RecordRng, SLOTS};
 use super::template::{Template, TemplateError};
 
 #[derive(Debug, Clone)]
@@ -41,6 +41,8 @@ pub struct Column {
     null_key: u64,
     /// No nulls and no slot: written as its template alone.
     plain: bool,
+    /// The column's lone field compiled for [`Column::write_fast`].
+    fast: Fast,
 }
 
 /// A column's share of nulls.
@@ -95,6 +97,61 @@ impl Column {
         }
         Some(if null { Cell::Null } else { Cell::Value })
     }
+}
+
+impl Column {
+    /// [`Column::write`] for the records loop: the same bytes and cell,
+    /// through the column's compiled field ([`Fast`]), drawing from `rng`,
+    /// which stands for `ctx.rng` for the whole record (the caller keeps
+    /// it in a register; it is handed to `ctx` around a template).
+    #[inline(always)]
+    pub fn write_fast(&self, rng: &mut RecordRng, ctx: &mut Ctx, out: &mut Out) -> Option<Cell> {
+        let value = match self.fast {
+            Fast::Template => {
+                ctx.rng = rng.clone();
+                let mut rest = out.rest();
+                write_template(&self.template, ctx, &mut rest)?;
+                let written = rest.len;
+                out.advance(written);
+                *rng = ctx.rng.clone();
+                ctx.value
+            }
+            _ => self.fast.write(rng, ctx, out)?,
+        };
+        if self.plain {
+            return Some(Cell::Value);
+        }
+        Some(self.link(value, ctx))
+    }
+
+    /// A column's null and slot, after its value: the null does not depend
+    /// on what was written, so deciding it after is as deciding it before
+    /// ([`Column::write_linked`]).
+    #[inline(never)]
+    fn link(&self, value: i64, ctx: &mut Ctx) -> Cell {
+        let null = ctx.slots.nulls & self.derives_from != 0
+            || self
+                .null_rate
+                .is_some_and(|rate| (mix(ctx.key ^ self.null_key) >> 32) < rate.threshold);
+        if let Some(slot) = self.slot {
+            ctx.slots.values[slot as usize] = value;
+            if null {
+                ctx.slots.nulls |= 1 << slot;
+            }
+        }
+        if null { Cell::Null } else { Cell::Value }
+    }
+
+    /// Whether some column's field writes the record's person.
+    pub fn uses_person(&self) -> bool {
+        self.template.uses_person()
+    }
+}
+
+/// [`Template::write`] kept out of the records loop.
+#[inline(never)]
+fn write_template(template: &Template, ctx: &mut Ctx, out: &mut Out) -> Option<()> {
+    template.write(ctx, out)
 }
 
 /// What [`Column::write`] wrote.
@@ -234,6 +291,7 @@ impl Schema {
                     err
                 })?;
             let json_scalar = template.lone_field().is_some_and(|f| f.is_json_scalar());
+            let fast = Fast::of(template.lone_field());
             let mut json_key = Vec::new();
             json_key.push(b'"');
             let key_start = json_key.len();
@@ -251,6 +309,7 @@ impl Schema {
                 derives_from,
                 null_key: mix(index as u64 ^ 0x6a09_e667_f3bc_c909),
                 plain: true,
+                fast,
             });
         }
         for column in &mut columns {

@@ -21,6 +21,8 @@ pub struct Records {
     /// only ever before record 0.
     header_due: bool,
     sequence: Sequence,
+    /// Whether some field writes the record's person, so it is looked up.
+    person: bool,
 }
 
 impl Records {
@@ -29,6 +31,7 @@ impl Records {
         let header = (header && matches!(format, Format::Csv | Format::Tsv))
             .then(|| header_row(&schema, format).into());
         Records {
+            person: schema.columns.iter().any(|column| column.uses_person()),
             schema,
             format,
             header_due: header.is_some(),
@@ -37,10 +40,18 @@ impl Records {
         }
     }
 
-    /// Writes one record; `None` if it does not fit.
+    /// Writes one record at the start of `buf` and returns its length;
+    /// `None` if it does not fit. The [`Out`] is this function's own and
+    /// is handed to nothing out of line (`Out::rest`, [`escape_from`]),
+    /// so its length stays in a register for the whole record.
     #[inline]
-    fn write_record(&mut self, out: &mut Out) -> Option<()> {
-        let mut ctx = self.sequence.ctx();
+    fn write_record(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let mut out = Out::new(buf);
+        let out = &mut out;
+        let mut ctx = self.sequence.ctx_with(self.person);
+        // The record's random state, held here and not in `ctx` so that it
+        // stays in a register across the columns (`Column::write_fast`).
+        let mut rng = ctx.rng.clone();
         match self.format {
             Format::Csv | Format::Tsv => {
                 let separator = if self.format == Format::Csv {
@@ -54,13 +65,13 @@ impl Records {
                         out.byte(separator)?;
                     }
                     let start = out.len;
-                    if column.write(&mut ctx, out)? == Cell::Null {
+                    if column.write_fast(&mut rng, &mut ctx, out)? == Cell::Null {
                         out.len = start;
                         out.put(self.format.null())?;
                         continue;
                     }
                     if !column.clean {
-                        escape_in_place(out, start, self.format)?;
+                        escape_from(out, start, self.format)?;
                     }
                 }
                 // A lone empty CSV field would be a blank line, which
@@ -84,7 +95,7 @@ impl Records {
                         out.byte(b'"')?;
                     }
                     let start = out.len;
-                    if column.write(&mut ctx, out)? == Cell::Null {
+                    if column.write_fast(&mut rng, &mut ctx, out)? == Cell::Null {
                         out.len = cell_start;
                         out.put(Format::Jsonl.null())?;
                         continue;
@@ -93,7 +104,7 @@ impl Records {
                         continue;
                     }
                     if !column.clean {
-                        escape_in_place(out, start, Format::Jsonl)?;
+                        escape_from(out, start, Format::Jsonl)?;
                     }
                     out.byte(b'"')?;
                 }
@@ -106,7 +117,7 @@ impl Records {
                     let at = out.len;
                     let mut cell = Cell::Value;
                     framed::write_field(out, |out| {
-                        cell = column.write(&mut ctx, out)?;
+                        cell = column.write_fast(&mut rng, &mut ctx, out)?;
                         Some(())
                     })?;
                     if cell == Cell::Null {
@@ -114,11 +125,24 @@ impl Records {
                         framed::write_null(out)?;
                     }
                 }
-                return Some(());
+                return Some(out.len);
             }
         }
-        out.byte(b'\n')
+        out.byte(b'\n')?;
+        Some(out.len)
     }
+}
+
+/// Escapes what was written from `start` on ([`escape_in_place`]) through
+/// an [`Out`] of its own, so that the caller's does not leave its register.
+#[inline(always)]
+fn escape_from(out: &mut Out, start: usize, format: Format) -> Option<()> {
+    let written = out.len - start;
+    let mut tail = Out::new(&mut out.bytes_mut()[start..]);
+    tail.len = written;
+    escape_in_place(&mut tail, 0, format)?;
+    out.len = start + tail.len;
+    Some(())
 }
 
 /// The header row of `schema` in CSV or TSV, newline included: the
@@ -153,11 +177,10 @@ impl Source for Records {
             filled.bytes = header.len();
         }
         while filled.records < max_records {
-            let mut out = Out::new(&mut buf[filled.bytes..]);
-            if self.write_record(&mut out).is_none() {
+            let Some(len) = self.write_record(&mut buf[filled.bytes..]) else {
                 break;
-            }
-            filled.bytes += out.len;
+            };
+            filled.bytes += len;
             filled.records += 1;
             self.sequence.index += 1;
         }
