@@ -312,8 +312,19 @@ impl Schema {
                 fast,
             });
         }
+        // The days each date column can write, by slot, so a date derived
+        // from it knows its own (`Fast::lay_out_days`).
+        let mut day_ranges: [Option<(i64, i64)>; SLOTS] = [None; SLOTS];
         for column in &mut columns {
             column.plain = column.slot.is_none() && !column.is_nullable();
+            let base = column
+                .fast
+                .date_base_slot()
+                .and_then(|slot| day_ranges.get(slot).copied().flatten());
+            let range = column.fast.lay_out_days(base);
+            if let Some(slot) = column.slot {
+                day_ranges[slot as usize] = range;
+            }
         }
         if columns.is_empty() {
             return Err(error(
