@@ -273,6 +273,85 @@ mod tests {
         );
     }
 
+    /// The record loop's compiled columns (`Column::write_fast`) against
+    /// the template path (`Column::write`), encoded here the plain way:
+    /// the same cells, byte for byte, nulls and escapes included.
+    #[test]
+    fn compiled_columns_write_what_their_templates_do() {
+        let schemas = [
+            crate::source::presets::find("lineitem").unwrap().text(),
+            "id={n}, w={n:06}, a={int:-1000000..1000000}?10%, b={int:@a+-5..5}, \
+             f={float:-5..5:3}, g={float:@f+0..1:4}?50%, h={float:0..99999:0}, \
+             v={float:-0.5..0.5:9}, big={int:-9223372036854775807..9223372036854775806}, \
+             d={date:0000-01-01..0000-03-01}?20%, d2={date:@d+-30..5}, \
+             e={date:9999-12-01..9999-12-31}, e2={date:@e+0..40}, \
+             wide={date:1900-01-01..2100-12-31}, wide2={date:@wide+-400..400}, \
+             t={ts:2026-01-01T00:00:00Z..2026-02-01T00:00:00Z:unix_ms}, t2={ts:@t+1s..2h}, \
+             z={zipf:1000:1.1}, nrm={normal:0:100:1}, ex={exp:3:0}, w3={words:3}, \
+             c={choice:a\\,b|say \"hi\"|x*5}, long={choice:a much longer option than 32 bytes|b}, \
+             many={choice:a*40|b*40}, lit=pre {int:1..9} post, e-mail={email}, u={uuid}",
+        ];
+        let count = 3000;
+        for schema in schemas {
+            for format in [Format::Csv, Format::Tsv, Format::Jsonl] {
+                let parsed = Schema::parse(schema).unwrap();
+                let mut records = Records::new(
+                    parsed.clone(),
+                    format,
+                    false,
+                    Sequence::new(5, 0, 0, TimeSource::Live),
+                );
+                let mut fast = vec![0u8; 4 << 20];
+                let filled = records.fill(&mut fast, count);
+                assert_eq!(filled.records, count);
+                let mut sequence = Sequence::new(5, 0, 0, TimeSource::Live);
+                let mut expected = Vec::new();
+                let mut cell = [0u8; 4096];
+                for index in 0..count {
+                    sequence.index = index;
+                    let mut ctx = sequence.ctx();
+                    let mut cells = Vec::new();
+                    for column in &parsed.columns {
+                        let mut out = Out::new(&mut cell);
+                        let written = column.write(&mut ctx, &mut out).unwrap();
+                        let len = out.len;
+                        let mut text = cell[..len].to_vec();
+                        cells.push(match written {
+                            Cell::Null => format.null().to_vec(),
+                            Cell::Value if format == Format::Jsonl && column.json_scalar => text,
+                            Cell::Value => {
+                                escape_vec(&mut text, 0, format);
+                                match format {
+                                    Format::Jsonl => [&b"\""[..], &text, b"\""].concat(),
+                                    _ => text,
+                                }
+                            }
+                        });
+                    }
+                    if format == Format::Jsonl {
+                        expected.push(b'{');
+                        for (i, (column, cell)) in parsed.columns.iter().zip(&cells).enumerate() {
+                            if i > 0 {
+                                expected.push(b',');
+                            }
+                            expected.extend_from_slice(&column.json_key);
+                            expected.extend_from_slice(cell);
+                        }
+                        expected.extend_from_slice(b"}\n");
+                    } else {
+                        let separator: &[u8] = if format == Format::Csv { b"," } else { b"\t" };
+                        expected.extend_from_slice(&cells.join(separator));
+                        expected.push(b'\n');
+                    }
+                }
+                assert!(
+                    fast[..filled.bytes] == expected[..],
+                    "{format:?} of `{schema}` differs"
+                );
+            }
+        }
+    }
+
     #[test]
     fn schema_errors_point_into_the_schema() {
         let err = Schema::parse("id={n}, name={nope}").unwrap_err();

@@ -52,7 +52,11 @@ pub enum Fast {
     /// `{n}` unpadded.
     Counter,
     /// `{int:LO..HI}`, `{int:@a+LO..HI}`.
-    Int { lo: i64, span: u64, from: Derived },
+    Int {
+        lo: i64,
+        span: u64,
+        from: Derived,
+    },
     /// `{float:LO..HI:DIGITS}`, `{float:@a+LO..HI:DIGITS}`.
     Float {
         lo: i64,
@@ -72,7 +76,9 @@ pub enum Fast {
     /// their weights are equal, else one per ticket of the weighted draw.
     Pick(Box<[Padded]>),
     /// `{words:COUNT}`.
-    Words { count: usize },
+    Words {
+        count: usize,
+    },
     Zipf(Box<Zipf>),
     Dist(Box<Dist>),
     Choice(Box<Choice>),
@@ -287,7 +293,8 @@ pub struct DayTable {
 impl DayTable {
     #[inline(always)]
     fn text(&self, days: i64) -> Option<&[u8; 16]> {
-        self.text.get(usize::try_from(days.wrapping_sub(self.first)).ok()?)
+        self.text
+            .get(usize::try_from(days.wrapping_sub(self.first)).ok()?)
     }
 }
 
@@ -407,10 +414,8 @@ pub(super) fn put_u64(out: &mut Out, value: u64) -> Option<()> {
 fn put_eight(window: &mut [u8; 8], value: u32) -> usize {
     let (high, low) = (value / 10_000, value % 10_000);
     let pair = |n: u32| u64::from(u16::from_le_bytes(PAIRS[n as usize]));
-    let digits = pair(high / 100)
-        | pair(high % 100) << 16
-        | pair(low / 100) << 32
-        | pair(low % 100) << 48;
+    let digits =
+        pair(high / 100) | pair(high % 100) << 16 | pair(low / 100) << 32 | pair(low % 100) << 48;
     // Little-endian: the leading digits are the low bytes; a leading zero
     // is a zero byte once b'0' is taken from each.
     let leading_zeros = ((digits - 0x3030_3030_3030_3030).trailing_zeros() / 8).min(7);
@@ -445,7 +450,13 @@ fn put_scaled(out: &mut Out, value: i64, digits: u32) -> Option<()> {
 fn put_decimal<const DIGITS: u32>(out: &mut Out, value: i64) -> Option<()> {
     let magnitude = value.unsigned_abs();
     let pow = 10u64.pow(DIGITS);
-    write_decimal(out, value < 0, magnitude / pow, magnitude % pow, DIGITS as usize)
+    write_decimal(
+        out,
+        value < 0,
+        magnitude / pow,
+        magnitude % pow,
+        DIGITS as usize,
+    )
 }
 
 #[inline(never)]
