@@ -6,6 +6,7 @@
 //! numbers in `dist.rs` and `zipf.rs`.
 
 mod dates;
+mod digits;
 mod dist;
 mod fast;
 mod parse;
