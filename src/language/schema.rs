@@ -318,6 +318,7 @@ fn split_columns(source: &str) -> Vec<Piece> {
 mod tests {
     use super::*;
     use crate::language::clock::TimeSource;
+    use crate::language::out::Out;
     use crate::language::sequence::Sequence;
 
     #[test]
