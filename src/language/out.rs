@@ -44,6 +44,46 @@ impl<'a> Out<'a> {
     pub fn bytes_mut(&mut self) -> &mut [u8] {
         self.buf
     }
+
+    /// The next `N` bytes, if there are that many, to write a value of at
+    /// most `N` bytes in whole words and then [`Out::advance`] past the
+    /// part that counts. What lies beyond `len` is never output: the next
+    /// write overwrites it, or the chunk ends before it (as a record that
+    /// did not fit leaves its start there).
+    #[inline(always)]
+    pub fn window<const N: usize>(&mut self) -> Option<&mut [u8; N]> {
+        self.buf.get_mut(self.len..self.len + N)?.try_into().ok()
+    }
+
+    /// Counts `n` more bytes as written, after [`Out::window`]; at most
+    /// the window's size.
+    #[inline(always)]
+    pub fn advance(&mut self, n: usize) {
+        self.len = (self.len + n).min(self.buf.len());
+    }
+
+    /// The free part past `len`, as an [`Out`] of its own: for a writer
+    /// called out of line, so that this one's `len` can stay in a
+    /// register. Add the part's `len` back when it returns.
+    #[inline(always)]
+    pub fn rest(&mut self) -> Out<'_> {
+        Out::new(&mut self.buf[self.len..])
+    }
+
+    /// The first `len` bytes of `padded`: one `N`-byte move when there
+    /// is room, as [`Out::put`] otherwise.
+    #[inline(always)]
+    pub fn put_padded<const N: usize>(&mut self, padded: &[u8; N], len: usize) -> Option<()> {
+        let len = len.min(N);
+        match self.window::<N>() {
+            Some(window) => {
+                *window = *padded;
+                self.len += len;
+                Some(())
+            }
+            None => self.put(&padded[..len]),
+        }
+    }
 }
 
 /// Copies `src` into `dst` (of equal length). Most field text is a word or

@@ -13,11 +13,14 @@
 use std::ops::Range;
 
 use super::escape::{Format, escape_vec};
-use super::fields::{Base, Field};
-use super::out::Out;
+use super::fields::{Base, Fast, Field};
 use super::seeded::mix;
-use super::sequence::{Ctx, SLOTS};
+use super::sequence::SLOTS;
 use super::template::{Template, TemplateError};
+
+mod write;
+
+pub use write::Cell;
 
 #[derive(Debug, Clone)]
 pub struct Column {
@@ -41,6 +44,8 @@ pub struct Column {
     null_key: u64,
     /// No nulls and no slot: written as its template alone.
     plain: bool,
+    /// The column's lone field compiled for [`Column::write_fast`].
+    fast: Fast,
 }
 
 /// A column's share of nulls.
@@ -59,51 +64,6 @@ impl Column {
     pub fn is_nullable(&self) -> bool {
         self.null_rate.is_some() || self.derives_from != 0
     }
-
-    /// Writes this column's value for the record in `ctx`, unescaped, keeps
-    /// it in the column's slot for later columns, and says whether the
-    /// cell is null, in which case the caller replaces what was written
-    /// with its format's null (`Format::null`). A null value is drawn and
-    /// written all the same, so that nulls in one column leave every other
-    /// column's values as they were without them.
-    #[inline]
-    pub fn write(&self, ctx: &mut Ctx, out: &mut Out) -> Option<Cell> {
-        if self.plain {
-            self.template.write(ctx, out)?;
-            return Some(Cell::Value);
-        }
-        self.write_linked(ctx, out)
-    }
-
-    /// [`Column::write`] for a column with nulls or a slot, kept out of
-    /// line: inlined, its checks cost every plain column of a record a
-    /// dozen instructions in register spills (callgrind, lineitem).
-    #[inline(never)]
-    fn write_linked(&self, ctx: &mut Ctx, out: &mut Out) -> Option<Cell> {
-        // A function of (seed, record, column) that draws nothing from
-        // the record's stream.
-        let null = ctx.slots.nulls & self.derives_from != 0
-            || self
-                .null_rate
-                .is_some_and(|rate| (mix(ctx.key ^ self.null_key) >> 32) < rate.threshold);
-        self.template.write(ctx, out)?;
-        if let Some(slot) = self.slot {
-            ctx.slots.values[slot as usize] = ctx.value;
-            if null {
-                ctx.slots.nulls |= 1 << slot;
-            }
-        }
-        Some(if null { Cell::Null } else { Cell::Value })
-    }
-}
-
-/// What [`Column::write`] wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
-    Value,
-    /// The record's value for this column is null; the text written is
-    /// to be dropped.
-    Null,
 }
 
 /// Splits `?RATE%` off a column's template when it follows a field's
@@ -234,6 +194,7 @@ impl Schema {
                     err
                 })?;
             let json_scalar = template.lone_field().is_some_and(|f| f.is_json_scalar());
+            let fast = Fast::of(template.lone_field());
             let mut json_key = Vec::new();
             json_key.push(b'"');
             let key_start = json_key.len();
@@ -251,10 +212,22 @@ impl Schema {
                 derives_from,
                 null_key: mix(index as u64 ^ 0x6a09_e667_f3bc_c909),
                 plain: true,
+                fast,
             });
         }
+        // The days each date column can write, by slot, so a date derived
+        // from it knows its own (`Fast::lay_out_days`).
+        let mut day_ranges: [Option<(i64, i64)>; SLOTS] = [None; SLOTS];
         for column in &mut columns {
             column.plain = column.slot.is_none() && !column.is_nullable();
+            let base = column
+                .fast
+                .date_base_slot()
+                .and_then(|slot| day_ranges.get(slot).copied().flatten());
+            let range = column.fast.lay_out_days(base);
+            if let Some(slot) = column.slot {
+                day_ranges[slot as usize] = range;
+            }
         }
         if columns.is_empty() {
             return Err(error(
@@ -345,6 +318,7 @@ fn split_columns(source: &str) -> Vec<Piece> {
 mod tests {
     use super::*;
     use crate::language::clock::TimeSource;
+    use crate::language::out::Out;
     use crate::language::sequence::Sequence;
 
     #[test]

@@ -167,6 +167,13 @@ impl Template {
         }
     }
 
+    /// Whether a field of the template writes the record's person.
+    pub fn uses_person(&self) -> bool {
+        self.parts
+            .iter()
+            .any(|part| matches!(part, Part::Field(field, _) if field.uses_person()))
+    }
+
     /// Whether no rendering can hold a byte CSV, TSV or JSON must escape.
     pub fn is_clean(&self) -> bool {
         self.parts.iter().all(|part| match part {

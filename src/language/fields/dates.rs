@@ -237,7 +237,7 @@ static PAIRS: [[u8; 2]; 100] = {
 
 /// Writes `days` since the epoch as `YYYY-MM-DD`; a derived date pushed
 /// past the years 0 to 9999 is held at the nearest end.
-#[inline]
+#[inline(always)]
 pub(super) fn write_date(days: i64, out: &mut Out) -> Option<()> {
     let (year, month, day) = civil_fast(days.clamp(FIRST_DAY, LAST_DAY));
     let [y1, y2] = PAIRS[(year / 100) as usize];

@@ -6,12 +6,15 @@
 //! numbers in `dist.rs` and `zipf.rs`.
 
 mod dates;
+mod digits;
 mod dist;
+mod fast;
 mod parse;
 mod write;
 mod zipf;
 
 pub use dist::{Dist, Shape};
+pub use fast::Fast;
 pub use parse::no_columns;
 pub use zipf::Zipf;
 
@@ -257,6 +260,15 @@ impl Field {
             Field::Ts(_) | Field::TsRange { .. } => Some(Unit::Nanos),
             _ => None,
         }
+    }
+
+    /// Whether this field writes the record's person (`Ctx::person`), which
+    /// a record need not look up when no field does.
+    pub fn uses_person(&self) -> bool {
+        matches!(
+            self,
+            Field::First | Field::Last | Field::Name | Field::Email | Field::Username
+        )
     }
 
     /// Whether the output can never hold a byte that CSV, TSV or JSON must

@@ -233,7 +233,7 @@ fn fill_from(slot: &mut [u8], rng: &mut RecordRng, byte: impl Fn(u64) -> u8) -> 
 /// once, with the point put in and zeros ahead of a value under 1 (two
 /// `itoa` calls and a division by 10^digits cost a float column half again
 /// as much).
-fn write_scaled(value: i64, digits: u32, out: &mut Out) -> Option<()> {
+pub(super) fn write_scaled(value: i64, digits: u32, out: &mut Out) -> Option<()> {
     if value < 0 {
         out.byte(b'-')?;
     }

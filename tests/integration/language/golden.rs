@@ -22,6 +22,25 @@ fn golden_users_preset_seed_1() {
     );
 }
 
+/// Every kind of column the records loop compiles (`fields/fast.rs`):
+/// whole numbers, a Zipf key, a lognormal decimal, fixed-digit decimals,
+/// weighted and uniform picks (one option past 16 bytes), drawn and
+/// derived dates, and words.
+#[test]
+fn golden_lineitem_preset_seed_1() {
+    assert_eq!(
+        text_of(&["records", "--preset", "lineitem", "-n", "3", "--seed", "1"]),
+        "orderkey,partkey,suppkey,linenumber,quantity,extendedprice,discount,tax,returnflag,\
+         linestatus,shipdate,commitdate,receiptdate,shipinstruct,shipmode,comment\n\
+         2461965,3198,646,7,7,19252.80,0.07,0.00,N,O,1992-10-15,1992-10-21,1992-11-11,\
+         DELIVER IN PERSON,RAIL,end point home arm\n\
+         3022923,38913,2879,3,16,12853.07,0.05,0.07,R,F,1998-04-05,1998-04-30,1998-04-12,\
+         COLLECT COD,MAIL,policy age activity relationship\n\
+         4531118,4975,6294,4,33,13882.66,0.06,0.00,N,O,1994-07-06,1994-08-07,1994-07-15,\
+         DELIVER IN PERSON,RAIL,silent head best player\n"
+    );
+}
+
 #[test]
 fn golden_apache_combined_preset_seed_1() {
     assert_eq!(
