@@ -177,14 +177,7 @@ impl Generator<'_> {
                 }
                 self.counters.drains.fetch_add(1, Ordering::Relaxed);
             }
-            let buffered = self
-                .counters
-                .buffered_bytes
-                .fetch_add(len, Ordering::SeqCst)
-                + len;
-            self.counters
-                .peak_buffered_bytes
-                .fetch_max(buffered, Ordering::Relaxed);
+            self.counters.add_buffered(len);
             let now = Instant::now();
             sent.add(len, now);
             let records_per_chunk = chunk.records;

@@ -130,14 +130,7 @@ impl<'a> Maker<'a> {
         self.records_left = self.records_left.saturating_sub(filled.records);
         self.bytes_left -= filled.bytes as u64;
         let len = filled.bytes as u64;
-        let buffered = self
-            .counters
-            .buffered_bytes
-            .fetch_add(len, Ordering::SeqCst)
-            + len;
-        self.counters
-            .peak_buffered_bytes
-            .fetch_max(buffered, Ordering::Relaxed);
+        self.counters.add_buffered(len);
         self.generated.sent.add(len, now);
         Ok(chunk)
     }

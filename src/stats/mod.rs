@@ -56,6 +56,13 @@ impl Counters {
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
     }
+
+    /// Counts `len` more bytes made and not yet written, and keeps the
+    /// peak: the one place the buffered figure grows, whoever made them.
+    pub fn add_buffered(&self, len: u64) {
+        let now = self.buffered_bytes.fetch_add(len, Ordering::SeqCst) + len;
+        self.peak_buffered_bytes.fetch_max(now, Ordering::Relaxed);
+    }
 }
 
 /// What an HTTP destination counts live: its senders bump these as

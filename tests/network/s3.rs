@@ -38,14 +38,7 @@ fn round_trip(
     let mut with_output = args.to_vec();
     with_output.extend(s3_args);
     with_output.extend(["-o", &url, "--stats=json"]);
-    let child = gush_s3(endpoint, &with_output)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let summary = kit::run_json(endpoint, &with_output);
     let (code, want, err) = run(args);
     assert_eq!(code, 0, "{err}");
     let got = moto.object("gush", key).expect("the object is there");
@@ -59,7 +52,7 @@ fn round_trip(
         moto.open_uploads("gush").is_empty(),
         "an upload was left open"
     );
-    final_stats(&stderr)
+    summary
 }
 
 #[test]

@@ -8,6 +8,7 @@
 //! adds its drawn offset to the number the earlier column kept in its slot
 //! (see `sequence::Slots`), in that column's unit, so nothing is reparsed.
 
+use super::digits::PAIRS;
 use super::{Base, Field, FromColumn, Resolve, Unit};
 use crate::language::clock::{TS_FORMATS, TsFormat, civil_from_days, parse_start_time};
 use crate::language::out::Out;
@@ -223,17 +224,6 @@ fn civil_fast(days: i64) -> (u32, u32, u32) {
     let year = 100 * century + year_of_century + january_or_february - 400 * ERAS;
     (year, month - 12 * january_or_february, day)
 }
-
-/// "00" to "99", so two digits are one lookup.
-static PAIRS: [[u8; 2]; 100] = {
-    let mut pairs = [[0u8; 2]; 100];
-    let mut i = 0;
-    while i < 100 {
-        pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-        i += 1;
-    }
-    pairs
-};
 
 /// Writes `days` since the epoch as `YYYY-MM-DD`; a derived date pushed
 /// past the years 0 to 9999 is held at the nearest end.

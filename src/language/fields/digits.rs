@@ -7,7 +7,7 @@
 use crate::language::out::Out;
 
 /// "00" to "99", so two digits are one lookup.
-static PAIRS: [[u8; 2]; 100] = {
+pub(super) static PAIRS: [[u8; 2]; 100] = {
     let mut pairs = [[0u8; 2]; 100];
     let mut i = 0;
     while i < 100 {

@@ -51,10 +51,7 @@ impl Team<'_> {
             }
         }
         self.ahead_bytes.fetch_add(len, Ordering::SeqCst);
-        let now = buffered.fetch_add(len, Ordering::SeqCst) + len;
-        self.counters
-            .peak_buffered_bytes
-            .fetch_max(now, Ordering::Relaxed);
+        self.counters.add_buffered(len);
         true
     }
 

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::gush_std;
+use crate::common::{final_stats, gush_std, output_bounded, send_signal, wait_until};
 
 /// How long moto may take to start answering: it imports a lot of Python.
 const READY_WITHIN: Duration = Duration::from_secs(30);
@@ -196,6 +196,47 @@ pub fn gush_s3(endpoint: &str, args: &[&str]) -> Command {
         .env("AWS_ENDPOINT_URL", endpoint)
         .env("AWS_ALLOW_HTTP", "true");
     command
+}
+
+/// Runs gush against `endpoint` to the end, which must be exit 0; returns
+/// its JSON summary (`args` carries `--stats=json`).
+pub fn run_json(endpoint: &str, args: &[&str]) -> serde_json::Value {
+    let child = gush_s3(endpoint, args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    final_stats(&stderr)
+}
+
+/// Starts a `{k}` series to moto, sends Ctrl-C once an object is complete
+/// and the next one's upload is open, and checks what every such cut must
+/// give: exit 130, the upload in progress aborted and none left open.
+/// Returns gush's stderr.
+pub fn interrupt_mid_series(moto: &Moto, args: &[&str]) -> String {
+    let mut child = gush_s3(&moto.endpoint(), args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until(
+        "an object completed and the next one's upload started",
+        &mut child,
+        |_| !moto.keys("gush").is_empty() && !moto.open_uploads("gush").is_empty(),
+    );
+    send_signal(&child, libc::SIGINT);
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("aborted"), "{stderr}");
+    assert!(
+        moto.open_uploads("gush").is_empty(),
+        "an upload was left open"
+    );
+    stderr
 }
 
 /// A forwarding proxy in front of moto that answers every third part

@@ -4,26 +4,16 @@
 //! what they are written, report the same, every part of every object in
 //! one histogram, and not the copies into the part buffers.
 
-use std::process::Stdio;
-
 use serde_json::Value;
 
-use super::kit::{Moto, gush_s3};
-use crate::common::{final_stats, num, output_bounded};
+use super::kit::{Moto, run_json};
+use crate::common::num;
 
 /// Runs gush to moto with a JSON summary; returns the summary.
 fn summary(moto: &Moto, args: &[&str]) -> Value {
     let mut args = args.to_vec();
     args.extend(["--part-size", "5MiB", "--stats=json"]);
-    let child = gush_s3(&moto.endpoint(), &args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    final_stats(&stderr)
+    run_json(&moto.endpoint(), &args)
 }
 
 /// The requests that carry data: parts, and the objects below one part,

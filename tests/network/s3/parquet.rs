@@ -10,10 +10,8 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use super::kit::{Moto, gush_s3};
-use crate::common::{
-    TestDir, final_stats, num, output_bounded, run, send_signal, text, wait_until,
-};
+use super::kit::{Moto, gush_s3, interrupt_mid_series};
+use crate::common::{TestDir, final_stats, num, output_bounded, run, text};
 
 const PART: u64 = 5 << 20;
 
@@ -164,26 +162,8 @@ fn ctrl_c_mid_parquet_series_keeps_whole_objects_and_aborts_the_one_in_progress(
     all.extend(split);
     all.extend(["--part-size", "5MiB", "--sink-rate", "20MiB/s"]);
     all.extend(["-o", "s3://gush/cut/u-{k:02}.parquet", "--stats=json"]);
-    let mut child = gush_s3(&moto.endpoint(), &all)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     // Mid-series: an object done, the next one's multipart upload open.
-    wait_until(
-        "an object completed and the next one's upload started",
-        &mut child,
-        |_| !moto.keys("gush").is_empty() && !moto.open_uploads("gush").is_empty(),
-    );
-    send_signal(&child, libc::SIGINT);
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("aborted"), "{stderr}");
-    assert!(
-        moto.open_uploads("gush").is_empty(),
-        "an upload was left open"
-    );
+    let stderr = interrupt_mid_series(&moto, &all);
     let stats = final_stats(&stderr);
     let got = objects(&moto, "cut");
     assert!(!got.is_empty());

@@ -8,8 +8,8 @@
 use std::io::Read;
 use std::process::Stdio;
 
-use super::kit::{Moto, gush_s3};
-use crate::common::{final_stats, num, output_bounded, run, send_signal, wait_until};
+use super::kit::{Moto, gush_s3, interrupt_mid_series};
+use crate::common::{final_stats, num, output_bounded, run};
 
 /// The users CSV header every object of these series starts with.
 fn header(object: &[u8]) -> &[u8] {
@@ -204,26 +204,8 @@ fn ctrl_c_mid_series_keeps_completed_objects_and_leaves_no_upload() {
         "15MiB/s",
         "--stats=json",
     ];
-    let mut child = gush_s3(&moto.endpoint(), &args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     // Mid-series: one object done, the next one's upload open.
-    wait_until(
-        "an object completed and the next started",
-        &mut child,
-        |_| !moto.keys("gush").is_empty() && !moto.open_uploads("gush").is_empty(),
-    );
-    send_signal(&child, libc::SIGINT);
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("aborted"), "{stderr}");
-    assert!(
-        moto.open_uploads("gush").is_empty(),
-        "an upload was left open"
-    );
+    let stderr = interrupt_mid_series(&moto, &args);
     let stats = final_stats(&stderr);
     let (keys, all) = joined(&moto, "cut/", plain);
     assert!(!keys.is_empty());
