@@ -360,23 +360,32 @@ impl Series {
     }
 }
 
-/// A file as the report lists it: a Parquet file with its own bytes,
-/// rows and row groups, and none once removed after a failure.
+/// A file as the report lists it, with its size on disk: a compressed
+/// file's compressed bytes (its raw ones beside them), a Parquet file's
+/// own bytes, rows and row groups; none once removed after a failure.
 fn listed(current: &Current) -> Option<FileBytes> {
-    match current.sink.parquet() {
-        None => Some(FileBytes {
-            name: current.name.clone(),
-            bytes: current.bytes,
-            rows: None,
-            row_groups: None,
-        }),
-        Some(parquet) if parquet.files == 0 => None,
-        Some(parquet) => Some(FileBytes {
-            name: current.name.clone(),
+    let plain = FileBytes {
+        name: current.name.clone(),
+        bytes: current.bytes,
+        raw_bytes: None,
+        rows: None,
+        row_groups: None,
+    };
+    match (current.sink.parquet(), current.sink.compression()) {
+        (Some(parquet), _) if parquet.files == 0 => None,
+        (Some(parquet), _) => Some(FileBytes {
             bytes: parquet.bytes,
             rows: Some(parquet.rows),
             row_groups: Some(parquet.row_groups),
+            ..plain
         }),
+        (None, Some(compressed)) if compressed.removed => None,
+        (None, Some(compressed)) => Some(FileBytes {
+            bytes: compressed.compressed_bytes,
+            raw_bytes: Some(current.bytes),
+            ..plain
+        }),
+        (None, None) => Some(plain),
     }
 }
 

@@ -10,13 +10,17 @@ pub struct FilesStats {
     pub files: Vec<FileBytes>,
 }
 
-/// One file of a series: its path and its size, an inserted header
-/// included (so the sizes add up to more than `bytes`, which counts the
-/// data as one file would hold it).
+/// One file of a series: its path and its size on disk, an inserted
+/// header included (so a text series' sizes add up to more than `bytes`,
+/// which counts the data as one file would hold it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileBytes {
     pub name: String,
     pub bytes: u64,
+    /// A compressed file's bytes before compression (`bytes` is what
+    /// the compressor wrote); absent for a file written as it was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_bytes: Option<u64>,
     /// A Parquet file's rows and row groups; absent for text files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,

@@ -419,7 +419,8 @@ fn ctrl_c_leaves_a_complete_stream_of_whole_lines() {
 /// A compressed `{k}` series reports its compression as one compressed
 /// file does, over the whole series: raw bytes the sum of what the files
 /// decompress to, compressed bytes the sum of their sizes on disk, with
-/// one writer and with lanes; and the human summary has the line.
+/// one writer and with lanes; each listed file has its size on disk and
+/// its raw size; and the human summary's lines say the same.
 #[test]
 fn a_compressed_series_reports_the_ratio_of_all_its_files() {
     let dir = TestDir::new();
@@ -450,6 +451,14 @@ fn a_compressed_series_reports_the_ratio_of_all_its_files() {
             "{stats}"
         );
         assert_eq!(text(&stats, "compression"), "zstd:3");
+        let listed = stats["files"].as_array().unwrap();
+        assert_eq!(listed.len(), files.len(), "{stats}");
+        for (entry, file) in listed.iter().zip(&files) {
+            let bytes = read(file);
+            assert!(file.ends_with(text(entry, "name")), "{entry} {file:?}");
+            assert_eq!(num(entry, "bytes"), bytes.len() as u64, "{entry}");
+            assert_eq!(num(entry, "raw_bytes"), zstd_decoded(&bytes).len() as u64);
+        }
     }
     let (code, _, stderr) = run(&[
         "records",
@@ -465,4 +474,23 @@ fn a_compressed_series_reports_the_ratio_of_all_its_files() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("compressed: zstd:3"), "{stderr}");
+    let on_disk: u64 = ["u-0.csv.zst", "u-1.csv.zst"]
+        .iter()
+        .map(|f| read(&dir.path("human").join(f)).len() as u64)
+        .sum();
+    let files_line = stderr.lines().find(|l| l.contains("files: 2")).unwrap();
+    let shown = shown_bytes(files_line.trim_end_matches(" on disk"));
+    assert!(
+        (shown - on_disk as f64).abs() < on_disk as f64 / 100.0,
+        "{files_line}: {on_disk} bytes on disk"
+    );
+}
+
+/// The bytes a human size at the end of `line` stands for (`91.08 KiB`).
+fn shown_bytes(line: &str) -> f64 {
+    let mut words = line.rsplit(' ');
+    let unit = words.next().unwrap();
+    let value: f64 = words.next().unwrap().parse().unwrap();
+    let scale = ["B", "KiB", "MiB", "GiB"].iter().position(|u| *u == unit);
+    value * 1024f64.powi(scale.unwrap() as i32)
 }

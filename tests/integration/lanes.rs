@@ -53,8 +53,8 @@ fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// The report's `files`, names and bytes, in its order.
-fn listed(stats: &Value) -> Vec<(String, u64)> {
+/// The report's `files`: names, bytes, and raw bytes where compressed.
+fn listed(stats: &Value) -> Vec<(String, u64, Option<u64>)> {
     stats["files"]
         .as_array()
         .expect("files in the report")
@@ -63,27 +63,26 @@ fn listed(stats: &Value) -> Vec<(String, u64)> {
             (
                 file["name"].as_str().unwrap().to_string(),
                 num(file, "bytes"),
+                file["raw_bytes"].as_u64(),
             )
         })
         .collect()
 }
 
 /// Checks that the report lists exactly the files on disk, in order, with
-/// their sizes (raw sizes for a compressed series, as one writer reports).
-fn listed_as_on_disk(stats: &Value, files: &[(String, Vec<u8>)], size: impl Fn(&[u8]) -> u64) {
-    let on_disk: Vec<(String, u64)> = files
+/// their sizes on disk and, for a compressed series, what each
+/// decompresses to (as one writer reports).
+fn listed_as_on_disk(stats: &Value, files: &[(String, Vec<u8>)]) {
+    let on_disk: Vec<(String, u64, Option<u64>)> = files
         .iter()
-        .map(|(name, data)| (name.clone(), size(data)))
+        .map(|(name, data)| (name.clone(), data.len() as u64, raw_size(name, data)))
         .collect();
     assert_eq!(listed(stats), on_disk, "{stats}");
 }
 
-fn raw_size(ending: &str) -> impl Fn(&[u8]) -> u64 {
-    let compressed = ending.ends_with(".zst");
-    move |data: &[u8]| match compressed {
-        true => zstd::decode_all(data).expect("a whole zstd stream").len() as u64,
-        false => data.len() as u64,
-    }
+fn raw_size(name: &str, data: &[u8]) -> Option<u64> {
+    name.ends_with(".zst")
+        .then(|| zstd::decode_all(data).expect("a whole zstd stream").len() as u64)
 }
 
 /// The name of `path` without its directory.
@@ -106,7 +105,7 @@ fn same_files_whatever_the_lanes(amount: &[&str], split: &[&str], files: usize) 
             let stats = write(source, &out, ending, threads, &extra);
             let written = files_in(&out);
             assert_eq!(written.len(), files, "{ending} with {threads} threads");
-            listed_as_on_disk(&stats, &written, raw_size(ending));
+            listed_as_on_disk(&stats, &written);
             match threads {
                 "1" => assert!(stats.get("lanes").is_none(), "{stats}"),
                 n => assert_eq!(stats["lanes"].as_u64(), n.parse().ok(), "{stats}"),
@@ -205,7 +204,7 @@ mod faults {
     /// file of its number, and is listed as on disk; the total is theirs.
     fn whole_and_as_reported(dir: &Path, stats: &Value, one: &[Vec<u8>]) -> usize {
         let files = files_in(dir);
-        listed_as_on_disk(stats, &files, |data| data.len() as u64);
+        listed_as_on_disk(stats, &files);
         for (name, data) in &files {
             assert!(data.ends_with(b"\n"), "{name} ends mid-record");
             // `part-003.log`: file 3.
