@@ -307,6 +307,50 @@ fn a_full_disk_mid_stream_removes_the_file() {
     }
 }
 
+/// A disk that fills mid-series: the file being written is removed (a
+/// compressed stream cannot be cut back) and the report lists exactly the
+/// files left, each with its size on disk.
+#[test]
+fn a_full_disk_mid_series_lists_only_the_files_left() {
+    let mount = crate::disk::Mount::new("tmpfs", "size=1m");
+    let stats = mount.dir.path("stats.json");
+    let (code, _, stderr) = run(&[
+        "records",
+        "--preset",
+        "users",
+        "-n",
+        "100000",
+        "--file-size",
+        "300KB",
+        "-q",
+        "--stats-file",
+        stats.to_str().unwrap(),
+        "-o",
+        mount.dir.path("p{k:03}.csv.zst").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("removed"), "{stderr}");
+    let stats = crate::disk::stats_file(&stats);
+    let mut on_disk: Vec<_> = std::fs::read_dir(mount.dir.root())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.to_string_lossy().ends_with(".csv.zst"))
+        .collect();
+    on_disk.sort();
+    assert!(on_disk.len() >= 2, "{on_disk:?}");
+    let listed: Vec<(String, u64)> = stats["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (text(f, "name").to_string(), num(f, "bytes")))
+        .collect();
+    let expected: Vec<(String, u64)> = on_disk
+        .iter()
+        .map(|p| (p.display().to_string(), read(p).len() as u64))
+        .collect();
+    assert_eq!(listed, expected, "{stats}");
+}
+
 #[test]
 fn a_slow_compressor_is_named_the_bottleneck() {
     let dir = TestDir::new();

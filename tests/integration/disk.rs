@@ -59,7 +59,6 @@ pub fn size_of(path: &Path) -> u64 {
         .len()
 }
 
-/// Reads the JSON a run left in `--stats-file`.
 /// How many 4 KiB blocks of `data` hold what `reference` has there; every
 /// other block must be a hole (all zeros), never anything else: what a run
 /// stopped mid-pass leaves of a region.
@@ -81,6 +80,7 @@ pub fn blocks_written_else_holes(data: &[u8], reference: &[u8]) -> u64 {
     written
 }
 
+/// Reads the JSON a run left in `--stats-file`.
 pub fn stats_file(path: &Path) -> Value {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|err| panic!("read {}: {err}", path.display()));
