@@ -1,11 +1,12 @@
 //! `-o s3://BUCKET/KEY` against a real S3-compatible server (moto, see
 //! `s3/kit.rs`) on loopback: objects byte-identical to the same run on
 //! stdout, single PUT and multipart; the store's 503 SlowDown counted as
-//! pauses; Ctrl-C leaving nothing behind; a missing bucket or endpoint
-//! refused before any data is made. `{k}` series of objects are in
-//! `s3/series.rs`, those of Parquet objects in `s3/parquet.rs`, the part
-//! latency of each kind in `s3/latency.rs`, and eight shards joined in
-//! `s3/shards.rs`.
+//! pauses and its 500s as retries, up to `--retry`; Ctrl-C and SIGTERM
+//! leaving nothing behind; reading back. A missing bucket or endpoint
+//! refused before any data is made is in `s3/refusals.rs`, `{k}` series
+//! of objects in `s3/series.rs`, those of Parquet objects in
+//! `s3/parquet.rs`, the part latency of each kind in `s3/latency.rs`, and
+//! eight shards joined in `s3/shards.rs`.
 
 #[path = "s3/kit.rs"]
 mod kit;
@@ -13,6 +14,8 @@ mod kit;
 mod latency;
 #[path = "s3/parquet.rs"]
 mod parquet;
+#[path = "s3/refusals.rs"]
+mod refusals;
 #[path = "s3/series.rs"]
 mod series;
 #[path = "s3/shards.rs"]
@@ -20,9 +23,9 @@ mod shards;
 
 use std::process::Stdio;
 
-use kit::{Moto, SlowDownProxy, gush_s3};
+use kit::{FaultProxy, Moto, gush_s3};
 
-use crate::common::{RUN_LIMIT, final_stats, num, output_bounded, run, send_signal, wait_until};
+use crate::common::{final_stats, num, output_bounded, run, send_signal, wait_until};
 
 /// Runs `args` with `s3_args` to `-o s3://gush/KEY` (JSON summary) and
 /// `args` alone to stdout, and checks the object is the stdout bytes;
@@ -70,6 +73,43 @@ fn lines_go_up_in_parts_byte_identical() {
         num(&stats, "status_2xx"),
         num(&stats, "requests"),
         "{stats}"
+    );
+}
+
+#[test]
+fn an_hwm_too_small_for_the_parts_is_raised_and_the_summary_says_so() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let args = [
+        "lines",
+        "-s",
+        "12MiB",
+        "--chunk",
+        "1MiB",
+        "--hwm",
+        "2MiB",
+        "--part-size",
+        "5MiB",
+        "--queue-depth",
+        "2",
+        "-o",
+        "s3://gush/h.txt",
+        "--stats",
+    ];
+    let out = output_bounded(
+        gush_s3(&moto.endpoint(), &args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // Two parts in flight and one gathering, each up to a chunk over the
+    // part size: 3 x (5 + 1) MiB.
+    assert!(
+        stderr.contains("hwm raised from 2 MiB to 18 MiB to hold the parts in flight"),
+        "{stderr}"
     );
 }
 
@@ -123,7 +163,7 @@ fn slow_down_answers_are_counted_as_pauses_and_nothing_is_lost() {
     let Some(moto) = Moto::start("gush") else {
         return;
     };
-    let proxy = SlowDownProxy::start(moto.port);
+    let proxy = FaultProxy::slow_down(moto.port);
     let args = ["bytes", "-s", "26MiB", "--seed", "7"];
     let s3_args = ["--part-size", "5MiB", "--queue-depth", "2"];
     let stats = round_trip(&moto, &proxy.endpoint(), "slow.bin", &args, &s3_args);
@@ -135,7 +175,49 @@ fn slow_down_answers_are_counted_as_pauses_and_nothing_is_lost() {
 }
 
 #[test]
-fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
+fn failed_parts_are_retried_up_to_retry_and_nothing_is_lost() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let proxy = FaultProxy::internal_error(moto.port);
+    let args = ["bytes", "-s", "26MiB", "--seed", "8"];
+    let s3_args = ["--part-size", "5MiB", "--queue-depth", "2"];
+    let stats = round_trip(&moto, &proxy.endpoint(), "failed.bin", &args, &s3_args);
+    let refused = proxy.refused.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(refused >= 2, "the proxy refused {refused} parts");
+    // Retries, not pauses: the store did not ask to slow down.
+    assert_eq!(num(&stats, "retries"), refused, "{stats}");
+    assert_eq!(num(&stats, "server_pauses"), 0, "{stats}");
+    assert_eq!(num(&stats, "status_5xx"), refused, "{stats}");
+    assert_eq!(num(&stats, "s3_parts"), 6, "{stats}");
+    // With no retry allowed the first failure ends the run, and the
+    // upload is aborted.
+    let proxy = FaultProxy::internal_error(moto.port);
+    let mut args = args.to_vec();
+    args.extend(s3_args);
+    args.extend(["--retry", "0", "-o", "s3://gush/given-up.bin"]);
+    let out = output_bounded(
+        gush_s3(&proxy.endpoint(), &args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("InternalError: We encountered an internal error"),
+        "{stderr}"
+    );
+    assert_eq!(moto.object("gush", "given-up.bin"), None);
+    assert!(
+        moto.open_uploads("gush").is_empty(),
+        "an upload was left open"
+    );
+}
+
+/// Sends `signal` while a multipart upload is open, and checks what a
+/// user sees: exit `code`, the upload aborted (none left open), no object.
+fn interrupt_mid_upload(signal: libc::c_int, code: i32) {
     let Some(moto) = Moto::start("gush") else {
         return;
     };
@@ -151,6 +233,7 @@ fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
             "20MiB/s",
             "-o",
             "s3://gush/cut.bin",
+            "--stats=json",
         ],
     )
     .stdout(Stdio::null())
@@ -161,11 +244,14 @@ fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
     wait_until("starting a multipart upload", &mut child, |_| {
         !moto.open_uploads("gush").is_empty()
     });
-    send_signal(&child, libc::SIGINT);
+    send_signal(&child, signal);
     let out = output_bounded(child);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
     assert!(stderr.contains("aborted"), "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(stats["s3_aborted"], true, "{stats}");
+    assert_eq!(stats["s3_objects"], serde_json::json!([]), "{stats}");
     assert_eq!(
         moto.object("gush", "cut.bin"),
         None,
@@ -179,72 +265,13 @@ fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
 }
 
 #[test]
-fn a_missing_bucket_is_refused_before_any_data_is_made() {
-    let Some(moto) = Moto::start("gush") else {
-        return;
-    };
-    let child = gush_s3(
-        &moto.endpoint(),
-        &["lines", "-n", "10", "-o", "s3://nobucket/k"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("NoSuchBucket"), "{stderr}");
-    assert!(!stderr.contains("lines"), "data was generated: {stderr}");
+fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
+    interrupt_mid_upload(libc::SIGINT, 130);
 }
 
 #[test]
-fn wrong_credentials_are_refused_with_the_stores_message() {
-    let Some(moto) = Moto::start_checking_keys("gush") else {
-        return;
-    };
-    let child = gush_s3(
-        &moto.endpoint(),
-        &["lines", "-n", "10", "-o", "s3://gush/k"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains(
-            "403 Forbidden InvalidAccessKeyId: The AWS Access Key Id you provided does not exist"
-        ),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn an_unreachable_endpoint_is_an_error_with_the_clients_message() {
-    // A port nothing listens on: bound, then freed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = gush_s3(
-        &format!("http://127.0.0.1:{port}"),
-        &["lines", "-n", "10", "-o", "s3://gush/k", "--retry", "1"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let started = std::time::Instant::now();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("cannot reach s3://gush/k"), "{stderr}");
-    assert!(
-        stderr.contains("connect") || stderr.contains("Connect"),
-        "{stderr}"
-    );
-    assert!(started.elapsed() < RUN_LIMIT);
+fn sigterm_mid_upload_leaves_no_object_and_no_upload() {
+    interrupt_mid_upload(libc::SIGTERM, 143);
 }
 
 #[test]
@@ -346,4 +373,16 @@ fn gush_verify_checks_a_stamped_object_in_the_store() {
     let out = check("s3://gush/cut.bin");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
+    // The whole object with one bit flipped, in its second part: exit 3,
+    // the one block named.
+    let mut flipped = whole.clone();
+    flipped[(7 << 20) + 123] ^= 0x40;
+    moto.put("gush", "flipped.bin", &flipped);
+    let out = check("s3://gush/flipped.bin");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(num(&stats, "corrupted"), 1, "{stats}");
+    assert_eq!(num(&stats, "flipped_bits"), 1, "{stats}");
+    assert_eq!(num(&stats["bad_blocks"][0], "offset"), 7 << 20, "{stats}");
 }

@@ -1,8 +1,8 @@
 //! The S3 test kit: a real S3-compatible server (moto's server mode) on
 //! a loopback port of its own for each test, gush runs pointed at it
 //! through the standard AWS variables, plain reads of what the server
-//! holds, and a forwarding proxy that answers 503 SlowDown to every third
-//! part upload.
+//! holds, and a forwarding proxy that answers every third part upload
+//! with a fault of the store's (503 SlowDown, or 500 InternalError).
 //!
 //! moto checks no signatures, so the kit reads objects and lists uploads
 //! with plain requests that only claim one. It is found at `$GUSH_MOTO_SERVER`, else
@@ -239,16 +239,44 @@ pub fn interrupt_mid_series(moto: &Moto, args: &[&str]) -> String {
     stderr
 }
 
+/// An answer of the store's, as S3 sends it: status line, error code and
+/// message.
+type Fault = (&'static str, &'static str, &'static str);
+
+/// S3's answer when it sheds load: a pause, not a failure.
+const SLOW_DOWN: Fault = (
+    "503 Slow Down",
+    "SlowDown",
+    "Please reduce your request rate.",
+);
+
+/// S3's answer when a request failed on its side: retried up to `--retry`.
+const INTERNAL_ERROR: Fault = (
+    "500 Internal Server Error",
+    "InternalError",
+    "We encountered an internal error. Please try again.",
+);
+
 /// A forwarding proxy in front of moto that answers every third part
-/// upload (PUT with `partNumber=`) with S3's 503 SlowDown, unforwarded.
-pub struct SlowDownProxy {
+/// upload (PUT with `partNumber=`) with a [`Fault`], unforwarded.
+pub struct FaultProxy {
     pub port: u16,
-    /// SlowDowns answered so far.
+    /// Faults answered so far.
     pub refused: Arc<AtomicU64>,
 }
 
-impl SlowDownProxy {
-    pub fn start(upstream: u16) -> SlowDownProxy {
+impl FaultProxy {
+    /// Every third part answered 503 SlowDown.
+    pub fn slow_down(upstream: u16) -> FaultProxy {
+        FaultProxy::start(upstream, SLOW_DOWN)
+    }
+
+    /// Every third part answered 500 InternalError.
+    pub fn internal_error(upstream: u16) -> FaultProxy {
+        FaultProxy::start(upstream, INTERNAL_ERROR)
+    }
+
+    fn start(upstream: u16, fault: Fault) -> FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
         let port = listener.local_addr().unwrap().port();
         let refused = Arc::new(AtomicU64::new(0));
@@ -258,11 +286,11 @@ impl SlowDownProxy {
             for client in listener.incoming().map_while(Result::ok) {
                 let (parts, refused) = (Arc::clone(&parts), Arc::clone(&counted));
                 std::thread::spawn(move || {
-                    let _ = forward(client, upstream, &parts, &refused);
+                    let _ = forward(client, upstream, fault, &parts, &refused);
                 });
             }
         });
-        SlowDownProxy { port, refused }
+        FaultProxy { port, refused }
     }
 
     pub fn endpoint(&self) -> String {
@@ -275,6 +303,7 @@ impl SlowDownProxy {
 fn forward(
     client: TcpStream,
     upstream: u16,
+    (status, code, message): Fault,
     parts: &AtomicU64,
     refused: &AtomicU64,
 ) -> std::io::Result<()> {
@@ -310,9 +339,11 @@ fn forward(
         && parts.fetch_add(1, Ordering::SeqCst) % 3 == 2
     {
         refused.fetch_add(1, Ordering::SeqCst);
-        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+        let body = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+        );
         let response = format!(
-            "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         return client.write_all(response.as_bytes());
