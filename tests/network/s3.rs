@@ -22,6 +22,7 @@ mod series;
 mod shards;
 
 use std::process::Stdio;
+use std::sync::atomic::Ordering::SeqCst;
 
 use kit::{FaultProxy, Moto, gush_s3};
 
@@ -167,7 +168,7 @@ fn slow_down_answers_are_counted_as_pauses_and_nothing_is_lost() {
     let args = ["bytes", "-s", "26MiB", "--seed", "7"];
     let s3_args = ["--part-size", "5MiB", "--queue-depth", "2"];
     let stats = round_trip(&moto, &proxy.endpoint(), "slow.bin", &args, &s3_args);
-    let refused = proxy.refused.load(std::sync::atomic::Ordering::SeqCst);
+    let refused = proxy.seen.refused.load(SeqCst);
     assert!(refused >= 2, "the proxy refused {refused} parts");
     assert_eq!(num(&stats, "server_pauses"), refused, "{stats}");
     assert_eq!(num(&stats, "status_5xx"), refused, "{stats}");
@@ -183,7 +184,7 @@ fn failed_parts_are_retried_up_to_retry_and_nothing_is_lost() {
     let args = ["bytes", "-s", "26MiB", "--seed", "8"];
     let s3_args = ["--part-size", "5MiB", "--queue-depth", "2"];
     let stats = round_trip(&moto, &proxy.endpoint(), "failed.bin", &args, &s3_args);
-    let refused = proxy.refused.load(std::sync::atomic::Ordering::SeqCst);
+    let refused = proxy.seen.refused.load(SeqCst);
     assert!(refused >= 2, "the proxy refused {refused} parts");
     // Retries, not pauses: the store did not ask to slow down.
     assert_eq!(num(&stats, "retries"), refused, "{stats}");
@@ -323,6 +324,23 @@ fn verify_reads_the_object_back_in_ranges_and_finds_a_difference() {
     let out = output_bounded(child);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
+    // Read back again through a proxy that counts: the object in ranged
+    // GETs of a window each, up to --queue-depth (3) of them at once.
+    let proxy = FaultProxy::slow_down(moto.port);
+    let mut again = write.to_vec();
+    again.extend(["--verify-only", "-o", "s3://gush/v.txt"]);
+    let out = output_bounded(
+        gush_s3(&proxy.endpoint(), &again)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let gets = proxy.seen.ranged_gets.load(SeqCst);
+    assert!(gets >= 11, "{gets} ranged GETs for 11 MiB");
+    let at_once = proxy.seen.most_gets_at_once.load(SeqCst);
+    assert!((2..=3).contains(&at_once), "{at_once} ranged GETs at once");
 }
 
 #[test]

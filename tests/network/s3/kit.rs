@@ -2,7 +2,8 @@
 //! a loopback port of its own for each test, gush runs pointed at it
 //! through the standard AWS variables, plain reads of what the server
 //! holds, and a forwarding proxy that answers every third part upload
-//! with a fault of the store's (503 SlowDown, or 500 InternalError).
+//! with a fault of the store's (503 SlowDown, or 500 InternalError) and
+//! counts the ranged GETs of a read-back.
 //!
 //! moto checks no signatures, so the kit reads objects and lists uploads
 //! with plain requests that only claim one. It is found at `$GUSH_MOTO_SERVER`, else
@@ -258,11 +259,23 @@ const INTERNAL_ERROR: Fault = (
 );
 
 /// A forwarding proxy in front of moto that answers every third part
-/// upload (PUT with `partNumber=`) with a [`Fault`], unforwarded.
+/// upload (PUT with `partNumber=`) with a [`Fault`], unforwarded, and
+/// counts the ranged GETs it forwards.
 pub struct FaultProxy {
     pub port: u16,
+    pub seen: Arc<Seen>,
+}
+
+/// What the proxy saw.
+#[derive(Default)]
+pub struct Seen {
+    parts: AtomicU64,
     /// Faults answered so far.
-    pub refused: Arc<AtomicU64>,
+    pub refused: AtomicU64,
+    /// GETs with a `Range` header, and the most of them in flight at once.
+    pub ranged_gets: AtomicU64,
+    pub most_gets_at_once: AtomicU64,
+    gets_now: AtomicU64,
 }
 
 impl FaultProxy {
@@ -279,18 +292,17 @@ impl FaultProxy {
     fn start(upstream: u16, fault: Fault) -> FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
         let port = listener.local_addr().unwrap().port();
-        let refused = Arc::new(AtomicU64::new(0));
-        let parts = Arc::new(AtomicU64::new(0));
-        let counted = Arc::clone(&refused);
+        let seen = Arc::new(Seen::default());
+        let shared = Arc::clone(&seen);
         std::thread::spawn(move || {
             for client in listener.incoming().map_while(Result::ok) {
-                let (parts, refused) = (Arc::clone(&parts), Arc::clone(&counted));
+                let seen = Arc::clone(&shared);
                 std::thread::spawn(move || {
-                    let _ = forward(client, upstream, fault, &parts, &refused);
+                    let _ = forward(client, upstream, fault, &seen);
                 });
             }
         });
-        FaultProxy { port, refused }
+        FaultProxy { port, seen }
     }
 
     pub fn endpoint(&self) -> String {
@@ -304,22 +316,23 @@ fn forward(
     client: TcpStream,
     upstream: u16,
     (status, code, message): Fault,
-    parts: &AtomicU64,
-    refused: &AtomicU64,
+    seen: &Seen,
 ) -> std::io::Result<()> {
     client.set_read_timeout(Some(Duration::from_secs(20)))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut head = String::new();
     let mut length = 0usize;
+    let mut ranged = false;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 {
             return Ok(());
         }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            }
+            ranged |= name.eq_ignore_ascii_case("range");
         }
         // moto closes after each answer: say so to the client too, so it
         // does not send a second request on this connection.
@@ -336,9 +349,9 @@ fn forward(
     let request_line = head.lines().next().unwrap_or_default().to_string();
     if request_line.starts_with("PUT ")
         && request_line.contains("partNumber=")
-        && parts.fetch_add(1, Ordering::SeqCst) % 3 == 2
+        && seen.parts.fetch_add(1, Ordering::SeqCst) % 3 == 2
     {
-        refused.fetch_add(1, Ordering::SeqCst);
+        seen.refused.fetch_add(1, Ordering::SeqCst);
         let body = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>"
         );
@@ -352,6 +365,51 @@ fn forward(
     let mut server = TcpStream::connect(("127.0.0.1", upstream))?;
     server.write_all(head.as_bytes())?;
     server.write_all(&body)?;
-    std::io::copy(&mut server, &mut client)?;
-    Ok(())
+    let ranged_get = ranged && request_line.starts_with("GET ");
+    if ranged_get {
+        seen.ranged_gets.fetch_add(1, Ordering::SeqCst);
+        let now = seen.gets_now.fetch_add(1, Ordering::SeqCst) + 1;
+        seen.most_gets_at_once.fetch_max(now, Ordering::SeqCst);
+    }
+    if !ranged_get {
+        return std::io::copy(&mut server, &mut client).map(drop);
+    }
+    // A GET is over for the client once its body is through, which may be
+    // well before moto closes the connection: counted out just before its
+    // last byte goes, so the client cannot have sent its next one yet.
+    copy_response(server, &mut client, || {
+        seen.gets_now.fetch_sub(1, Ordering::SeqCst);
+    })
+}
+
+/// Copies one response, its head and `Content-Length` bytes of body,
+/// calling `before_last` before the last byte.
+fn copy_response(
+    server: TcpStream,
+    client: &mut TcpStream,
+    before_last: impl FnOnce(),
+) -> std::io::Result<()> {
+    let mut server = BufReader::new(server);
+    let mut length = 0u64;
+    loop {
+        let mut line = String::new();
+        if server.read_line(&mut line)? == 0 {
+            before_last();
+            return Ok(());
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        client.write_all(line.as_bytes())?;
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = (&mut server).take(length.saturating_sub(1));
+    std::io::copy(&mut body, client)?;
+    before_last();
+    std::io::copy(&mut server.take(1), client)?;
+    client.flush()
 }
