@@ -3,7 +3,7 @@
 //! through the standard AWS variables, plain reads of what the server
 //! holds, and a forwarding proxy that answers every third part upload
 //! with a fault of the store's (503 SlowDown, or 500 InternalError) and
-//! counts the ranged GETs of a read-back.
+//! counts the parts and ranged GETs in flight at once.
 //!
 //! moto checks no signatures, so the kit reads objects and lists uploads
 //! with plain requests that only claim one. It is found at `$GUSH_MOTO_SERVER`, else
@@ -274,8 +274,33 @@ pub struct Seen {
     pub refused: AtomicU64,
     /// GETs with a `Range` header, and the most of them in flight at once.
     pub ranged_gets: AtomicU64,
-    pub most_gets_at_once: AtomicU64,
-    gets_now: AtomicU64,
+    pub gets: InFlight,
+    /// Part uploads forwarded to moto, the most of them in flight at once.
+    pub parts_forwarded: InFlight,
+}
+
+/// Requests of one kind in flight through the proxy: from the whole
+/// request read to its answer's last byte, so never more than the client
+/// had in flight.
+#[derive(Default)]
+pub struct InFlight {
+    now: AtomicU64,
+    pub most_at_once: AtomicU64,
+}
+
+impl InFlight {
+    fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_at_once.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    pub fn most(&self) -> u64 {
+        self.most_at_once.load(Ordering::SeqCst)
+    }
 }
 
 impl FaultProxy {
@@ -365,21 +390,20 @@ fn forward(
     let mut server = TcpStream::connect(("127.0.0.1", upstream))?;
     server.write_all(head.as_bytes())?;
     server.write_all(&body)?;
-    let ranged_get = ranged && request_line.starts_with("GET ");
-    if ranged_get {
+    let counted = if ranged && request_line.starts_with("GET ") {
         seen.ranged_gets.fetch_add(1, Ordering::SeqCst);
-        let now = seen.gets_now.fetch_add(1, Ordering::SeqCst) + 1;
-        seen.most_gets_at_once.fetch_max(now, Ordering::SeqCst);
-    }
-    if !ranged_get {
+        &seen.gets
+    } else if request_line.starts_with("PUT ") && request_line.contains("partNumber=") {
+        &seen.parts_forwarded
+    } else {
         return std::io::copy(&mut server, &mut client).map(drop);
-    }
-    // A GET is over for the client once its body is through, which may be
-    // well before moto closes the connection: counted out just before its
-    // last byte goes, so the client cannot have sent its next one yet.
-    copy_response(server, &mut client, || {
-        seen.gets_now.fetch_sub(1, Ordering::SeqCst);
-    })
+    };
+    counted.enter();
+    // A request is over for the client once its answer is through, which
+    // may be well before moto closes the connection: counted out just
+    // before the answer's last byte goes, so the client cannot have sent
+    // its next one yet.
+    copy_response(server, &mut client, || counted.leave())
 }
 
 /// Copies one response, its head and `Content-Length` bytes of body,
