@@ -57,7 +57,7 @@ pub fn human(s: &Stats, history: &History) -> String {
         let _ = writeln!(out, "  {}", http_line(http));
     }
     if let SinkReport::S3(s3) = &s.sink {
-        let _ = writeln!(out, "  {}", s3_line(s3));
+        let _ = writeln!(out, "  {}", s3_line(s3, s.hwm_bytes));
         let _ = writeln!(out, "  {}", http_line(&s3.http));
     }
     out.push_str(&sparklines(s, history));
@@ -318,8 +318,9 @@ pub fn http_line(http: &HttpStats) -> String {
 }
 
 /// `s3: 1 object completed (s3://b/k), 3 parts of 5 MiB`, or what was
-/// aborted: the objects a run left in the store.
-pub fn s3_line(s3: &S3Stats) -> String {
+/// aborted: the objects a run left in the store; and the hwm (`hwm`, as
+/// the run had it) if it was raised to hold the parts.
+pub fn s3_line(s3: &S3Stats, hwm: u64) -> String {
     let objects = match s3.objects.len() {
         0 => "no object completed".to_string(),
         1 => format!("1 object completed ({})", s3.objects[0]),
@@ -339,8 +340,9 @@ pub fn s3_line(s3: &S3Stats) -> String {
     };
     let raised = match s3.hwm_raised_from {
         Some(from) => format!(
-            "; hwm raised from {} to hold the parts in flight",
-            size(from as f64)
+            "; hwm raised from {} to {} to hold the parts in flight",
+            size(from as f64),
+            size(hwm as f64)
         ),
         None => String::new(),
     };

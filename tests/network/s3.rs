@@ -1,11 +1,13 @@
 //! `-o s3://BUCKET/KEY` against a real S3-compatible server (moto, see
 //! `s3/kit.rs`) on loopback: objects byte-identical to the same run on
 //! stdout, single PUT and multipart; the store's 503 SlowDown counted as
-//! pauses; Ctrl-C leaving nothing behind; a missing bucket or endpoint
-//! refused before any data is made. `{k}` series of objects are in
-//! `s3/series.rs`, those of Parquet objects in `s3/parquet.rs`, the part
-//! latency of each kind in `s3/latency.rs`, and eight shards joined in
-//! `s3/shards.rs`.
+//! pauses and its 500s as retries, up to `--retry`; Ctrl-C and SIGTERM
+//! leaving nothing behind. Elsewhere: reading back in `s3/readback.rs`; a
+//! missing bucket or endpoint refused before any data is made in
+//! `s3/refusals.rs`; the proxy that answers faults in `s3/proxy.rs`; `{k}`
+//! series of objects in `s3/series.rs`, those of Parquet objects in
+//! `s3/parquet.rs`; the part latency of each kind in `s3/latency.rs`; and
+//! eight shards joined in `s3/shards.rs`.
 
 #[path = "s3/kit.rs"]
 mod kit;
@@ -13,16 +15,24 @@ mod kit;
 mod latency;
 #[path = "s3/parquet.rs"]
 mod parquet;
+#[path = "s3/proxy.rs"]
+mod proxy;
+#[path = "s3/readback.rs"]
+mod readback;
+#[path = "s3/refusals.rs"]
+mod refusals;
 #[path = "s3/series.rs"]
 mod series;
 #[path = "s3/shards.rs"]
 mod shards;
 
 use std::process::Stdio;
+use std::sync::atomic::Ordering::SeqCst;
 
-use kit::{Moto, SlowDownProxy, gush_s3};
+use kit::{Moto, gush_s3};
+use proxy::FaultProxy;
 
-use crate::common::{RUN_LIMIT, final_stats, num, output_bounded, run, send_signal, wait_until};
+use crate::common::{final_stats, num, output_bounded, run, send_signal, wait_until};
 
 /// Runs `args` with `s3_args` to `-o s3://gush/KEY` (JSON summary) and
 /// `args` alone to stdout, and checks the object is the stdout bytes;
@@ -70,6 +80,43 @@ fn lines_go_up_in_parts_byte_identical() {
         num(&stats, "status_2xx"),
         num(&stats, "requests"),
         "{stats}"
+    );
+}
+
+#[test]
+fn an_hwm_too_small_for_the_parts_is_raised_and_the_summary_says_so() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let args = [
+        "lines",
+        "-s",
+        "12MiB",
+        "--chunk",
+        "1MiB",
+        "--hwm",
+        "2MiB",
+        "--part-size",
+        "5MiB",
+        "--queue-depth",
+        "2",
+        "-o",
+        "s3://gush/h.txt",
+        "--stats",
+    ];
+    let out = output_bounded(
+        gush_s3(&moto.endpoint(), &args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // Two parts in flight and one gathering, each up to a chunk over the
+    // part size: 3 x (5 + 1) MiB.
+    assert!(
+        stderr.contains("hwm raised from 2 MiB to 18 MiB to hold the parts in flight"),
+        "{stderr}"
     );
 }
 
@@ -123,19 +170,64 @@ fn slow_down_answers_are_counted_as_pauses_and_nothing_is_lost() {
     let Some(moto) = Moto::start("gush") else {
         return;
     };
-    let proxy = SlowDownProxy::start(moto.port);
+    let proxy = FaultProxy::slow_down(moto.port);
     let args = ["bytes", "-s", "26MiB", "--seed", "7"];
     let s3_args = ["--part-size", "5MiB", "--queue-depth", "2"];
     let stats = round_trip(&moto, &proxy.endpoint(), "slow.bin", &args, &s3_args);
-    let refused = proxy.refused.load(std::sync::atomic::Ordering::SeqCst);
+    let refused = proxy.seen.refused.load(SeqCst);
     assert!(refused >= 2, "the proxy refused {refused} parts");
     assert_eq!(num(&stats, "server_pauses"), refused, "{stats}");
     assert_eq!(num(&stats, "status_5xx"), refused, "{stats}");
     assert_eq!(num(&stats, "s3_parts"), 6, "{stats}");
+    // --queue-depth 2: never more parts in flight, pauses and all.
+    let at_once = proxy.seen.parts_forwarded.most();
+    assert!((1..=2).contains(&at_once), "{at_once} parts at once");
 }
 
 #[test]
-fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
+fn failed_parts_are_retried_up_to_retry_and_nothing_is_lost() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let proxy = FaultProxy::internal_error(moto.port);
+    let args = ["bytes", "-s", "26MiB", "--seed", "8"];
+    let s3_args = ["--part-size", "5MiB", "--queue-depth", "2"];
+    let stats = round_trip(&moto, &proxy.endpoint(), "failed.bin", &args, &s3_args);
+    let refused = proxy.seen.refused.load(SeqCst);
+    assert!(refused >= 2, "the proxy refused {refused} parts");
+    // Retries, not pauses: the store did not ask to slow down.
+    assert_eq!(num(&stats, "retries"), refused, "{stats}");
+    assert_eq!(num(&stats, "server_pauses"), 0, "{stats}");
+    assert_eq!(num(&stats, "status_5xx"), refused, "{stats}");
+    assert_eq!(num(&stats, "s3_parts"), 6, "{stats}");
+    // With no retry allowed the first failure ends the run, and the
+    // upload is aborted.
+    let proxy = FaultProxy::internal_error(moto.port);
+    let mut args = args.to_vec();
+    args.extend(s3_args);
+    args.extend(["--retry", "0", "-o", "s3://gush/given-up.bin"]);
+    let out = output_bounded(
+        gush_s3(&proxy.endpoint(), &args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("InternalError: We encountered an internal error"),
+        "{stderr}"
+    );
+    assert_eq!(moto.object("gush", "given-up.bin"), None);
+    assert!(
+        moto.open_uploads("gush").is_empty(),
+        "an upload was left open"
+    );
+}
+
+/// Sends `signal` while a multipart upload is open, and checks what a
+/// user sees: exit `code`, the upload aborted (none left open), no object.
+fn interrupt_mid_upload(signal: libc::c_int, code: i32) {
     let Some(moto) = Moto::start("gush") else {
         return;
     };
@@ -151,6 +243,7 @@ fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
             "20MiB/s",
             "-o",
             "s3://gush/cut.bin",
+            "--stats=json",
         ],
     )
     .stdout(Stdio::null())
@@ -161,11 +254,14 @@ fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
     wait_until("starting a multipart upload", &mut child, |_| {
         !moto.open_uploads("gush").is_empty()
     });
-    send_signal(&child, libc::SIGINT);
+    send_signal(&child, signal);
     let out = output_bounded(child);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
     assert!(stderr.contains("aborted"), "{stderr}");
+    let stats = final_stats(&stderr);
+    assert_eq!(stats["s3_aborted"], true, "{stats}");
+    assert_eq!(stats["s3_objects"], serde_json::json!([]), "{stats}");
     assert_eq!(
         moto.object("gush", "cut.bin"),
         None,
@@ -179,171 +275,11 @@ fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
 }
 
 #[test]
-fn a_missing_bucket_is_refused_before_any_data_is_made() {
-    let Some(moto) = Moto::start("gush") else {
-        return;
-    };
-    let child = gush_s3(
-        &moto.endpoint(),
-        &["lines", "-n", "10", "-o", "s3://nobucket/k"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("NoSuchBucket"), "{stderr}");
-    assert!(!stderr.contains("lines"), "data was generated: {stderr}");
+fn ctrl_c_mid_upload_leaves_no_object_and_no_upload() {
+    interrupt_mid_upload(libc::SIGINT, 130);
 }
 
 #[test]
-fn wrong_credentials_are_refused_with_the_stores_message() {
-    let Some(moto) = Moto::start_checking_keys("gush") else {
-        return;
-    };
-    let child = gush_s3(
-        &moto.endpoint(),
-        &["lines", "-n", "10", "-o", "s3://gush/k"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains(
-            "403 Forbidden InvalidAccessKeyId: The AWS Access Key Id you provided does not exist"
-        ),
-        "{stderr}"
-    );
-}
-
-#[test]
-fn an_unreachable_endpoint_is_an_error_with_the_clients_message() {
-    // A port nothing listens on: bound, then freed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = gush_s3(
-        &format!("http://127.0.0.1:{port}"),
-        &["lines", "-n", "10", "-o", "s3://gush/k", "--retry", "1"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let started = std::time::Instant::now();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("cannot reach s3://gush/k"), "{stderr}");
-    assert!(
-        stderr.contains("connect") || stderr.contains("Connect"),
-        "{stderr}"
-    );
-    assert!(started.elapsed() < RUN_LIMIT);
-}
-
-#[test]
-fn verify_reads_the_object_back_in_ranges_and_finds_a_difference() {
-    let Some(moto) = Moto::start("gush") else {
-        return;
-    };
-    let write = [
-        "bytes",
-        "-s",
-        "11MiB",
-        "--seed",
-        "3",
-        "--fill",
-        "random",
-        "--part-size",
-        "5MiB",
-        "--queue-depth",
-        "3",
-    ];
-    let run_s3 = |extra: &[&str]| {
-        let mut args = write.to_vec();
-        args.extend(extra);
-        args.extend(["-o", "s3://gush/v.txt", "--stats=json"]);
-        let child = gush_s3(&moto.endpoint(), &args)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        output_bounded(child)
-    };
-    let out = run_s3(&["--verify"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let stats = final_stats(&stderr);
-    assert_eq!(
-        num(&stats, "verified_bytes"),
-        num(&stats, "bytes"),
-        "{stats}"
-    );
-    assert_eq!(num(&stats, "bad_bytes"), 0, "{stats}");
-    // The same object checked against another seed's bytes: exit 3.
-    let mut other = write.to_vec();
-    other[4] = "4";
-    other.extend(["--verify-only", "-o", "s3://gush/v.txt"]);
-    let child = gush_s3(&moto.endpoint(), &other)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
-}
-
-#[test]
-fn gush_verify_checks_a_stamped_object_in_the_store() {
-    let Some(moto) = Moto::start("gush") else {
-        return;
-    };
-    let write = [
-        "bytes",
-        "--fill",
-        "stamped",
-        "-s",
-        "12MiB",
-        "--seed",
-        "9",
-        "--part-size",
-        "5MiB",
-    ];
-    let mut args = write.to_vec();
-    args.extend(["-o", "s3://gush/stamped.bin"]);
-    let out = output_bounded(
-        gush_s3(&moto.endpoint(), &args)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let check = |url: &str| {
-        let child = gush_s3(&moto.endpoint(), &["verify", url, "--stats=json"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        output_bounded(child)
-    };
-    let out = check("s3://gush/stamped.bin");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    // An object cut short (its first 5 MiB, put by the kit) is missing
-    // blocks: exit 3.
-    let whole = moto.object("gush", "stamped.bin").unwrap();
-    moto.put("gush", "cut.bin", &whole[..5 << 20]);
-    let out = check("s3://gush/cut.bin");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
+fn sigterm_mid_upload_leaves_no_object_and_no_upload() {
+    interrupt_mid_upload(libc::SIGTERM, 143);
 }

@@ -1,8 +1,7 @@
 //! The S3 test kit: a real S3-compatible server (moto's server mode) on
 //! a loopback port of its own for each test, gush runs pointed at it
 //! through the standard AWS variables, plain reads of what the server
-//! holds, and a forwarding proxy that answers 503 SlowDown to every third
-//! part upload.
+//! holds. The proxy that injects the store's faults is in `proxy.rs`.
 //!
 //! moto checks no signatures, so the kit reads objects and lists uploads
 //! with plain requests that only claim one. It is found at `$GUSH_MOTO_SERVER`, else
@@ -10,12 +9,10 @@
 //! `CI` set a missing server fails the test; elsewhere the test is skipped
 //! with a printed reason.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::common::{final_stats, gush_std, output_bounded, send_signal, wait_until};
@@ -237,90 +234,4 @@ pub fn interrupt_mid_series(moto: &Moto, args: &[&str]) -> String {
         "an upload was left open"
     );
     stderr
-}
-
-/// A forwarding proxy in front of moto that answers every third part
-/// upload (PUT with `partNumber=`) with S3's 503 SlowDown, unforwarded.
-pub struct SlowDownProxy {
-    pub port: u16,
-    /// SlowDowns answered so far.
-    pub refused: Arc<AtomicU64>,
-}
-
-impl SlowDownProxy {
-    pub fn start(upstream: u16) -> SlowDownProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
-        let port = listener.local_addr().unwrap().port();
-        let refused = Arc::new(AtomicU64::new(0));
-        let parts = Arc::new(AtomicU64::new(0));
-        let counted = Arc::clone(&refused);
-        std::thread::spawn(move || {
-            for client in listener.incoming().map_while(Result::ok) {
-                let (parts, refused) = (Arc::clone(&parts), Arc::clone(&counted));
-                std::thread::spawn(move || {
-                    let _ = forward(client, upstream, &parts, &refused);
-                });
-            }
-        });
-        SlowDownProxy { port, refused }
-    }
-
-    pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-/// One request from `client`: read whole, then refused or passed to moto,
-/// whose answer (it closes after each) is copied back before closing.
-fn forward(
-    client: TcpStream,
-    upstream: u16,
-    parts: &AtomicU64,
-    refused: &AtomicU64,
-) -> std::io::Result<()> {
-    client.set_read_timeout(Some(Duration::from_secs(20)))?;
-    let mut reader = BufReader::new(client.try_clone()?);
-    let mut head = String::new();
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
-        }
-        // moto closes after each answer: say so to the client too, so it
-        // does not send a second request on this connection.
-        if !line.to_ascii_lowercase().starts_with("connection:") {
-            head.push_str(&line);
-        }
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    let mut client = client;
-    let request_line = head.lines().next().unwrap_or_default().to_string();
-    if request_line.starts_with("PUT ")
-        && request_line.contains("partNumber=")
-        && parts.fetch_add(1, Ordering::SeqCst) % 3 == 2
-    {
-        refused.fetch_add(1, Ordering::SeqCst);
-        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
-        let response = format!(
-            "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        return client.write_all(response.as_bytes());
-    }
-    let head = head.trim_end_matches("\r\n").to_string() + "\r\nConnection: close\r\n\r\n";
-    let mut server = TcpStream::connect(("127.0.0.1", upstream))?;
-    server.write_all(head.as_bytes())?;
-    server.write_all(&body)?;
-    std::io::copy(&mut server, &mut client)?;
-    Ok(())
 }

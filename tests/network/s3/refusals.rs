@@ -1,0 +1,78 @@
+//! Destinations refused before any data is made: a missing bucket, wrong
+//! credentials and an endpoint that does not answer end the run with exit
+//! 1 and the store's (or the client's) own message, from the probe that
+//! `-o s3://` makes first.
+
+use std::process::Stdio;
+
+use super::kit::{Moto, gush_s3};
+use crate::common::{RUN_LIMIT, output_bounded};
+
+#[test]
+fn a_missing_bucket_is_refused_before_any_data_is_made() {
+    let Some(moto) = Moto::start("gush") else {
+        return;
+    };
+    let child = gush_s3(
+        &moto.endpoint(),
+        &["lines", "-n", "10", "-o", "s3://nobucket/k"],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("NoSuchBucket"), "{stderr}");
+    assert!(!stderr.contains("lines"), "data was generated: {stderr}");
+}
+
+#[test]
+fn wrong_credentials_are_refused_with_the_stores_message() {
+    let Some(moto) = Moto::start_checking_keys("gush") else {
+        return;
+    };
+    let child = gush_s3(
+        &moto.endpoint(),
+        &["lines", "-n", "10", "-o", "s3://gush/k"],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "403 Forbidden InvalidAccessKeyId: The AWS Access Key Id you provided does not exist"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_an_error_with_the_clients_message() {
+    // A port nothing listens on: bound, then freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = gush_s3(
+        &format!("http://127.0.0.1:{port}"),
+        &["lines", "-n", "10", "-o", "s3://gush/k", "--retry", "1"],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot reach s3://gush/k"), "{stderr}");
+    assert!(
+        stderr.contains("connect") || stderr.contains("Connect"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < RUN_LIMIT);
+}
