@@ -60,20 +60,19 @@ impl Records {
                     b'\t'
                 };
                 let row_start = out.len;
-                for (i, column) in self.schema.columns.iter().enumerate() {
-                    if i > 0 {
-                        out.byte(separator)?;
-                    }
+                // Each column is followed by the separator, and the last
+                // one taken back: no test for the first column in the loop.
+                for column in self.schema.columns.iter() {
                     let start = out.len;
                     if column.write_fast(&mut rng, &mut ctx, out)? == Cell::Null {
                         out.len = start;
                         out.put(self.format.null())?;
-                        continue;
-                    }
-                    if !column.clean {
+                    } else if !column.clean {
                         escape_from(out, start, self.format)?;
                     }
+                    out.byte(separator)?;
                 }
+                out.len -= 1;
                 // A lone empty CSV field would be a blank line, which
                 // readers skip: write it quoted, as Python's csv does.
                 if self.format == Format::Csv
