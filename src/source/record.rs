@@ -279,6 +279,8 @@ mod tests {
     fn compiled_columns_write_what_their_templates_do() {
         let schemas = [
             crate::source::presets::find("lineitem").unwrap().text(),
+            "on={bool}?30%, first={first}, last={last}, both={first} {last}, mail={email}, \
+             user={username}, age={int:18..90}, ln={lognormal:0:2:9}",
             "id={n}, w={n:06}, a={int:-1000000..1000000}?10%, b={int:@a+-5..5}, \
              f={float:-5..5:3}, g={float:@f+0..1:4}?50%, h={float:0..99999:0}, \
              v={float:-0.5..0.5:9}, big={int:-9223372036854775807..9223372036854775806}, \
