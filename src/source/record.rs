@@ -60,20 +60,19 @@ impl Records {
                     b'\t'
                 };
                 let row_start = out.len;
-                for (i, column) in self.schema.columns.iter().enumerate() {
-                    if i > 0 {
-                        out.byte(separator)?;
-                    }
+                // Each column is followed by the separator, and the last
+                // one taken back: no test for the first column in the loop.
+                for column in self.schema.columns.iter() {
                     let start = out.len;
                     if column.write_fast(&mut rng, &mut ctx, out)? == Cell::Null {
                         out.len = start;
                         out.put(self.format.null())?;
-                        continue;
-                    }
-                    if !column.clean {
+                    } else if !column.clean {
                         escape_from(out, start, self.format)?;
                     }
+                    out.byte(separator)?;
                 }
+                out.len -= 1;
                 // A lone empty CSV field would be a blank line, which
                 // readers skip: write it quoted, as Python's csv does.
                 if self.format == Format::Csv
@@ -280,6 +279,8 @@ mod tests {
     fn compiled_columns_write_what_their_templates_do() {
         let schemas = [
             crate::source::presets::find("lineitem").unwrap().text(),
+            "on={bool}?30%, first={first}, last={last}, both={first} {last}, mail={email}, \
+             user={username}, age={int:18..90}, ln={lognormal:0:2:9}",
             "id={n}, w={n:06}, a={int:-1000000..1000000}?10%, b={int:@a+-5..5}, \
              f={float:-5..5:3}, g={float:@f+0..1:4}?50%, h={float:0..99999:0}, \
              v={float:-0.5..0.5:9}, big={int:-9223372036854775807..9223372036854775806}, \

@@ -41,6 +41,15 @@ fn fill_digits(slot: &mut [u8], mut value: u64) {
 /// `value` in decimal, as `itoa` writes it.
 #[inline(always)]
 pub(super) fn put_u64(out: &mut Out, value: u64) -> Option<()> {
+    // One and two digits (a line number, a quantity, a decimal's whole
+    // part) are a byte or a pair: eight digits' work was half an
+    // `{int:1..50}` column.
+    if value < 10 {
+        return out.byte(b'0' + value as u8);
+    }
+    if value < 100 {
+        return out.put(&PAIRS[value as usize]);
+    }
     if value < 100_000_000
         && let Some(window) = out.window::<8>()
     {
@@ -91,17 +100,20 @@ pub(super) fn put_scaled(out: &mut Out, value: i64, digits: u32) -> Option<()> {
     }
 }
 
+/// The whole part as [`put_u64`] writes a number (no count of its digits
+/// first), then the point and the `DIGITS` decimals, unrolled.
 #[inline(always)]
 fn put_decimal<const DIGITS: u32>(out: &mut Out, value: i64) -> Option<()> {
     let magnitude = value.unsigned_abs();
     let pow = 10u64.pow(DIGITS);
-    write_decimal(
-        out,
-        value < 0,
-        magnitude / pow,
-        magnitude % pow,
-        DIGITS as usize,
-    )
+    if value < 0 {
+        out.byte(b'-')?;
+    }
+    put_u64(out, magnitude / pow)?;
+    let slot = out.reserve(1 + DIGITS as usize)?;
+    slot[0] = b'.';
+    fill_digits(&mut slot[1..], magnitude % pow);
+    Some(())
 }
 
 #[inline(never)]
@@ -203,6 +215,9 @@ mod tests {
         let mut buf = [0u8; 4];
         let mut out = Out::new(&mut buf);
         assert_eq!(put_scaled(&mut out, 12_345, 2), None);
+        // A refusal abandons the whole record, so what it wrote before
+        // running out of room does not count: start again.
+        out.len = 0;
         assert_eq!(put_u64(&mut out, 12_345), None);
         assert_eq!(put_u64(&mut out, 1_234), Some(()));
     }

@@ -9,10 +9,12 @@
 //! layer and value bits), which takes one 64-bit draw and no logarithm 99 %
 //! of the time (Box–Muller's log, sqrt and cos made a `{normal}` column
 //! cost as much as five `{int}` ones); the lognormal as `exp` of it; the
-//! exponential by inversion.
+//! exponential by inversion. Their `exp` and `ln` are `exp_log.rs`'s,
+//! inlined, not libm's.
 
 use std::sync::OnceLock;
 
+use super::exp_log::{Tables, tables};
 use crate::language::sequence::RecordRng;
 
 /// Largest magnitude a scaled value may take: beyond it `f64` no longer
@@ -40,6 +42,10 @@ pub struct Dist {
     pub digits: u32,
     /// 10^digits.
     scale: f64,
+    /// The normal's layers and the `exp` and `ln` of the draws (inlined,
+    /// `exp_log.rs`), held so that a draw does not ask whether they exist.
+    zig: &'static Ziggurat,
+    math: &'static Tables,
 }
 
 // By bits: the parameters come from text and are never NaN.
@@ -105,6 +111,8 @@ impl Dist {
             b,
             digits,
             scale: 10f64.powi(digits as i32),
+            zig: ziggurat(),
+            math: tables(),
         })
     }
 
@@ -113,10 +121,12 @@ impl Dist {
     #[inline]
     pub(super) fn draw_scaled(&self, rng: &mut RecordRng) -> i64 {
         let value = match self.shape {
-            Shape::Normal => self.a + self.b * standard_normal(rng),
-            Shape::Lognormal => (self.a + self.b * standard_normal(rng)).exp(),
+            Shape::Normal => self.a + self.b * standard_normal(self.zig, rng),
+            Shape::Lognormal => self
+                .math
+                .exp(self.a + self.b * standard_normal(self.zig, rng)),
             // Inversion: -MEAN × ln U, U in (0, 1].
-            Shape::Exp => -self.a * rng.open_unit().ln(),
+            Shape::Exp => -self.a * self.math.ln(rng.open_unit()),
         };
         // Half away from zero, as `f64::round`, without its call into libm
         // (the baseline x86-64 target has no SSE4.1 `roundsd`).
@@ -133,6 +143,7 @@ const ZIG_V: f64 = 9.91256303526217e-3;
 
 /// The layers' right edges `x` and the share `ratio[i] = x[i+1] / x[i]` of
 /// layer i that lies wholly under the curve.
+#[derive(Debug)]
 struct Ziggurat {
     x: [f64; LAYERS + 1],
     ratio: [f64; LAYERS],
@@ -166,8 +177,7 @@ pub(super) fn unit(bits: u64) -> f64 {
 /// One standard normal (Doornik's `DRanNormalZig`): a layer from the low
 /// 7 bits and a signed position in it from the top 53 of one draw.
 #[inline]
-fn standard_normal(rng: &mut RecordRng) -> f64 {
-    let zig = ziggurat();
+fn standard_normal(zig: &Ziggurat, rng: &mut RecordRng) -> f64 {
     loop {
         let bits = rng.next_u64();
         let layer = (bits & (LAYERS as u64 - 1)) as usize;

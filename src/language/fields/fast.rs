@@ -76,6 +76,9 @@ pub enum Fast {
     /// `{choice:…}` of options of 32 bytes or fewer: one per option when
     /// their weights are equal, else one per ticket of the weighted draw.
     Pick(Box<[Padded]>),
+    /// `{first}` and `{last}`: the record's person's names.
+    First,
+    Last,
     /// `{words:COUNT}`.
     Words {
         count: usize,
@@ -161,6 +164,16 @@ impl Fast {
                 days: None,
             },
             Field::Words { count } => Fast::Words { count },
+            // `Field::Bool` is true when the draw's top bit is set, which is
+            // what `rng.below(2)` picks index 1 with.
+            Field::Bool => Fast::Pick(
+                [b"false".as_slice(), b"true"]
+                    .iter()
+                    .map(|text| Padded::new(text).expect("short"))
+                    .collect(),
+            ),
+            Field::First => Fast::First,
+            Field::Last => Fast::Last,
             Field::Zipf(ref zipf) => Fast::Zipf(Box::new(zipf.clone())),
             Field::Dist(ref dist) => Fast::Dist(Box::new(dist.clone())),
             Field::Choice(ref choice) => {
@@ -237,6 +250,14 @@ impl Fast {
             Fast::Pick(options) => {
                 let option = &options[rng.below(options.len() as u64) as usize];
                 out.put_padded(&option.text, option.len)?;
+                Some(0)
+            }
+            Fast::First => {
+                out.put(ctx.person.first)?;
+                Some(0)
+            }
+            Fast::Last => {
+                out.put(ctx.person.last)?;
                 Some(0)
             }
             Fast::Words { count } => {

@@ -8,6 +8,7 @@
 mod dates;
 mod digits;
 mod dist;
+mod exp_log;
 mod fast;
 mod parse;
 mod write;

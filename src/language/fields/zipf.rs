@@ -6,6 +6,7 @@
 //! the cache on every draw for a large N.
 
 use super::dist::{parameter, unit};
+use super::exp_log::{Tables, tables};
 use crate::language::sequence::RecordRng;
 
 /// `{zipf:N:S}`: integers 1..=N, P(k) ∝ k^-S.
@@ -17,6 +18,8 @@ pub struct Zipf {
     h_x1: f64,
     h_n: f64,
     squeeze: f64,
+    /// `exp` and `ln` for the draw, inlined (`exp_log.rs`).
+    math: &'static Tables,
 }
 
 impl PartialEq for Zipf {
@@ -53,6 +56,7 @@ impl Zipf {
             h_x1: 0.0,
             h_n: 0.0,
             squeeze: 0.0,
+            math: tables(),
         };
         zipf.h_x1 = zipf.h_integral(1.5) - 1.0;
         zipf.h_n = zipf.h_integral(n as f64 + 0.5);
@@ -86,9 +90,17 @@ impl Zipf {
         helper2((1.0 - self.s) * log_x) * log_x
     }
 
+    /// H^-1, the one `exp` and `ln` of almost every draw (the squeeze
+    /// spares the others): through `exp_log.rs`, not libm.
+    #[inline(always)]
     fn h_integral_inverse(&self, x: f64) -> f64 {
         let t = (x * (1.0 - self.s)).max(-1.0);
-        (helper1(t) * x).exp()
+        let ln_1p_over_t = if t.abs() > 1e-8 {
+            self.math.ln_1p(t) / t
+        } else {
+            helper1(t)
+        };
+        self.math.exp(ln_1p_over_t * x)
     }
 }
 
