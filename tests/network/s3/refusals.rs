@@ -13,16 +13,7 @@ fn a_missing_bucket_is_refused_before_any_data_is_made() {
     let Some(moto) = Moto::start("gush") else {
         return;
     };
-    let child = gush_s3(
-        &moto.endpoint(),
-        &["lines", "-n", "10", "-o", "s3://nobucket/k"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = refused(&moto.endpoint(), &["-o", "s3://nobucket/k"]);
     assert!(stderr.contains("NoSuchBucket"), "{stderr}");
     assert!(!stderr.contains("lines"), "data was generated: {stderr}");
 }
@@ -32,16 +23,7 @@ fn wrong_credentials_are_refused_with_the_stores_message() {
     let Some(moto) = Moto::start_checking_keys("gush") else {
         return;
     };
-    let child = gush_s3(
-        &moto.endpoint(),
-        &["lines", "-n", "10", "-o", "s3://gush/k"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = refused(&moto.endpoint(), &["-o", "s3://gush/k"]);
     assert!(
         stderr.contains(
             "403 Forbidden InvalidAccessKeyId: The AWS Access Key Id you provided does not exist"
@@ -58,21 +40,30 @@ fn an_unreachable_endpoint_is_an_error_with_the_clients_message() {
         .local_addr()
         .unwrap()
         .port();
-    let child = gush_s3(
-        &format!("http://127.0.0.1:{port}"),
-        &["lines", "-n", "10", "-o", "s3://gush/k", "--retry", "1"],
-    )
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
     let started = std::time::Instant::now();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = refused(
+        &format!("http://127.0.0.1:{port}"),
+        &["-o", "s3://gush/k", "--retry", "1"],
+    );
     assert!(stderr.contains("cannot reach s3://gush/k"), "{stderr}");
     assert!(
         stderr.contains("connect") || stderr.contains("Connect"),
         "{stderr}"
     );
     assert!(started.elapsed() < RUN_LIMIT);
+}
+
+/// Runs `gush lines -n 10 ARGS` against `endpoint`, expects exit 1 and
+/// returns its stderr.
+fn refused(endpoint: &str, args: &[&str]) -> String {
+    let mut all = vec!["lines", "-n", "10"];
+    all.extend_from_slice(args);
+    let child = gush_s3(endpoint, &all)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = output_bounded(child);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    stderr
 }
