@@ -104,14 +104,8 @@ fn an_hwm_too_small_for_the_parts_is_raised_and_the_summary_says_so() {
         "s3://gush/h.txt",
         "--stats",
     ];
-    let out = output_bounded(
-        gush_s3(&moto.endpoint(), &args)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (code, stderr) = kit::finish(&moto.endpoint(), &args);
+    assert_eq!(code, Some(0), "{stderr}");
     // Two parts in flight and one gathering, each up to a chunk over the
     // part size: 3 x (5 + 1) MiB.
     assert!(
@@ -206,14 +200,8 @@ fn failed_parts_are_retried_up_to_retry_and_nothing_is_lost() {
     let mut args = args.to_vec();
     args.extend(s3_args);
     args.extend(["--retry", "0", "-o", "s3://gush/given-up.bin"]);
-    let out = output_bounded(
-        gush_s3(&proxy.endpoint(), &args)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = kit::finish(&proxy.endpoint(), &args);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains("InternalError: We encountered an internal error"),
         "{stderr}"

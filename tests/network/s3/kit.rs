@@ -195,17 +195,24 @@ pub fn gush_s3(endpoint: &str, args: &[&str]) -> Command {
     command
 }
 
-/// Runs gush against `endpoint` to the end, which must be exit 0; returns
-/// its JSON summary (`args` carries `--stats=json`).
-pub fn run_json(endpoint: &str, args: &[&str]) -> serde_json::Value {
+/// Runs gush against `endpoint` to the end (stdout dropped); returns its
+/// exit code and stderr.
+pub fn finish(endpoint: &str, args: &[&str]) -> (Option<i32>, String) {
     let child = gush_s3(endpoint, args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code(), stderr)
+}
+
+/// Runs gush against `endpoint` to the end, which must be exit 0; returns
+/// its JSON summary (`args` carries `--stats=json`).
+pub fn run_json(endpoint: &str, args: &[&str]) -> serde_json::Value {
+    let (code, stderr) = finish(endpoint, args);
+    assert_eq!(code, Some(0), "{stderr}");
     final_stats(&stderr)
 }
 

@@ -6,7 +6,7 @@
 use std::process::Stdio;
 use std::sync::atomic::Ordering::SeqCst;
 
-use super::kit::{Moto, gush_s3};
+use super::kit::{Moto, finish, gush_s3};
 use super::proxy::FaultProxy;
 use crate::common::{final_stats, num, output_bounded};
 
@@ -64,14 +64,8 @@ fn verify_reads_the_object_back_in_ranges_and_finds_a_difference() {
     let proxy = FaultProxy::slow_down(moto.port);
     let mut again = write.to_vec();
     again.extend(["--verify-only", "-o", "s3://gush/v.txt"]);
-    let out = output_bounded(
-        gush_s3(&proxy.endpoint(), &again)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (code, stderr) = finish(&proxy.endpoint(), &again);
+    assert_eq!(code, Some(0), "{stderr}");
     let gets = proxy.seen.ranged_gets.load(SeqCst);
     assert!(gets >= 11, "{gets} ranged GETs for 11 MiB");
     let at_once = proxy.seen.gets.most();
@@ -96,18 +90,8 @@ fn gush_verify_checks_a_stamped_object_in_the_store() {
     ];
     let mut args = write.to_vec();
     args.extend(["-o", "s3://gush/stamped.bin"]);
-    let out = output_bounded(
-        gush_s3(&moto.endpoint(), &args)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, stderr) = finish(&moto.endpoint(), &args);
+    assert_eq!(code, Some(0), "{stderr}");
     let check = |url: &str| {
         let child = gush_s3(&moto.endpoint(), &["verify", url, "--stats=json"])
             .stdout(Stdio::piped())

@@ -3,10 +3,8 @@
 //! 1 and the store's (or the client's) own message, from the probe that
 //! `-o s3://` makes first.
 
-use std::process::Stdio;
-
-use super::kit::{Moto, gush_s3};
-use crate::common::{RUN_LIMIT, output_bounded};
+use super::kit::{Moto, finish};
+use crate::common::RUN_LIMIT;
 
 #[test]
 fn a_missing_bucket_is_refused_before_any_data_is_made() {
@@ -58,12 +56,7 @@ fn an_unreachable_endpoint_is_an_error_with_the_clients_message() {
 fn refused(endpoint: &str, args: &[&str]) -> String {
     let mut all = vec!["lines", "-n", "10"];
     all.extend_from_slice(args);
-    let child = gush_s3(endpoint, &all)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = output_bounded(child);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = finish(endpoint, &all);
+    assert_eq!(code, Some(1), "{stderr}");
     stderr
 }
