@@ -61,7 +61,8 @@ impl Records {
                 };
                 let row_start = out.len;
                 // Each column is followed by the separator, and the last
-                // one taken back: no test for the first column in the loop.
+                // one taken back: no test for the first column in the loop
+                // (a schema has a column at least: parsing refuses none).
                 for column in self.schema.columns.iter() {
                     let start = out.len;
                     if column.write_fast(&mut rng, &mut ctx, out)? == Cell::Null {
