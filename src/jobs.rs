@@ -30,6 +30,7 @@ use crate::pipeline::Pipeline;
 use crate::report::monitor::Monitor;
 use crate::run::{Ending, Run};
 use crate::sink::{Destination, DiskOptions, Existing};
+use crate::stats::series::ramp_cut;
 use crate::stats::steady::{self, Detector};
 use crate::stats::{Counters, End, Ramp, RampBaseline, Stats};
 
@@ -234,7 +235,12 @@ fn watch(
             stop.store(true, Ordering::Relaxed);
         }
         sums = sums.wrapping_add(1);
-        sum(parts, totals, sums.is_multiple_of(LATENCY_EVERY));
+        // Until the ramp ends, the totals' latencies are kept as fresh as
+        // their counts: the monitor's ramp cut counts the ramp's writes
+        // from the latencies (`ramp_cut`), and a mirror 50 ms old would
+        // move that cut back by as much.
+        let latencies = ramp_until.is_some() || sums.is_multiple_of(LATENCY_EVERY);
+        sum(parts, totals, latencies);
         if ramp_until.is_some_and(|until| Instant::now() >= until) {
             ramp_until = None;
             let t_s = started.elapsed().as_secs_f64();
@@ -259,11 +265,13 @@ fn watch(
 
 /// One job's counts at the end of the ramp.
 fn baseline(part: &Counters, t_s: f64) -> RampBaseline {
+    let ios = part.ios.load(Ordering::Relaxed);
+    let write = part.latency.write.snapshot();
     RampBaseline {
         t_s,
         bytes: part.bytes.load(Ordering::Relaxed),
-        ios: part.ios.load(Ordering::Relaxed),
-        write: part.latency.write.snapshot(),
+        ios: ramp_cut(ios, write.as_ref()),
+        write,
         sync: part.latency.sync.snapshot(),
     }
 }

@@ -29,7 +29,7 @@ use super::{Progress, Report};
 use crate::pipeline::{Flow, Limits};
 use crate::stats::Counters;
 use crate::stats::latency::{SinceLast, histogram};
-use crate::stats::series::{IntervalRow, Ramp, RampBaseline, Series};
+use crate::stats::series::{IntervalRow, Ramp, RampBaseline, Series, ramp_cut};
 
 pub use super::history::History;
 pub use super::timeline::Timeline;
@@ -160,7 +160,7 @@ impl Watch for RunWatch {
     /// sparklines' history are fed.
     fn look(&mut self, last: bool) -> Result<()> {
         let now = self.started.elapsed();
-        let sample = Sample::take(&self.counters, now.as_secs_f64());
+        let mut sample = Sample::take(&self.counters, now.as_secs_f64());
         self.take_latencies();
         if last {
             self.history.push(sample);
@@ -183,7 +183,7 @@ impl Watch for RunWatch {
                 }
                 return Ok(());
             }
-            self.end_ramp(until, now, sample);
+            sample = self.end_ramp(until, now, sample);
         }
         if !last {
             self.interval_line(now, sample);
@@ -214,7 +214,8 @@ impl Watch for RunWatch {
 impl RunWatch {
     /// The ramp is over: this look is the baseline of every figure. Each
     /// report starts its next interval here, with its latencies emptied.
-    fn end_ramp(&mut self, until: Duration, now: Duration, sample: Sample) {
+    /// Returns the look as cut (see [`ramp_cut`]).
+    fn end_ramp(&mut self, until: Duration, now: Duration, sample: Sample) -> Sample {
         self.ramp_until = None;
         let latency = &self.counters.latency;
         let windows = &self.windows;
@@ -234,6 +235,8 @@ impl RunWatch {
             true => windows.sync_seen.taken(),
             false => latency.sync.snapshot(),
         };
+        let mut sample = sample;
+        sample.ios = ramp_cut(sample.ios, write.as_ref());
         self.history.ramp = Some(Ramp {
             asked_s: until.as_secs_f64(),
             baseline: Some(RampBaseline {
@@ -267,6 +270,7 @@ impl RunWatch {
         if let Some(log) = &mut self.latency_log {
             log.restart(now);
         }
+        sample
     }
 
     /// An `--interval` line, if one is due.

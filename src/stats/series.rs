@@ -129,6 +129,16 @@ pub struct RampBaseline {
     pub sync: Option<Histogram<u64>>,
 }
 
+/// The writes of the ramp, given the write counter and the ramp's
+/// latencies read a moment apart. Every counted write is timed once it
+/// returns, so where there are latencies their count is the ramp's writes:
+/// the counter, read before the histogram's scan, misses the writes that
+/// land during it (tens on a loaded machine), and the measured `N` would
+/// then differ from `total_ios`. Without latencies, the counter.
+pub fn ramp_cut(counted: u64, write: Option<&Histogram<u64>>) -> u64 {
+    write.map_or(counted, Histogram::len)
+}
+
 /// What `--ramp` did, for the summary.
 #[derive(Debug, Clone, Default)]
 pub struct Ramp {
