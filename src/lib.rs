@@ -217,16 +217,13 @@ pub(crate) fn build(
         None => Vec::new(),
     };
     let live = sink.live();
-    // A region's writes made on the writer's thread where a second thread
-    // would not have a CPU of its own to make them on (see inline.rs).
-    let depth = config.disk.as_ref().map_or(1, |disk| disk.queue_depth);
-    let jobs = config.jobs.as_ref().map_or(1, |jobs| jobs.count);
+    // A region's writes are made on the writer's thread (see inline.rs).
     let pipeline = Pipeline::new(source, sink)
         .helpers(helpers)
         .limits(part.limits)
         .flow(part.flow)
         .timed(config.report.latency)
-        .inline(region.is_some() && pipeline::one_thread_suits(depth, jobs))
+        .inline(region.is_some())
         .stop_flag(stop);
     if let Some(sink::Live::Http(http)) = live {
         let _ = pipeline.counters().http.set(http);

@@ -12,6 +12,13 @@
 //! and no hand-off; nothing is made ahead, so the bytes buffered are the
 //! writes in flight, still held under the high-water mark.
 //!
+//! At every depth, not only at depth 1: deeper, the second CPU a
+//! generator thread would use is worth less than the hand-off costs. Quiet,
+//! 4 KiB at depth 32, one thread made 196k, 195k and 180k IOPS against two
+//! threads' 165k, 190k and 182k, in interleaved rounds (fio: 211k, 192k,
+//! 200k; bench/randwrite.md, 2026-12-05 16:28), and 175k and 198k against
+//! 146k and 158k in an earlier pair of rounds.
+//!
 //! The flow figures stay what they mean: a pause is a chunk that had to
 //! wait for a write to complete before it could be made without passing
 //! the hwm; the writer is idle while it makes bytes (the destination is
@@ -178,18 +185,6 @@ impl<'a> Maker<'a> {
     pub fn into_generated(self) -> Generated {
         self.generated
     }
-}
-
-/// Whether a region run's writes are better made on the writer's thread:
-/// at depth 1, where the writer waits out every write and making one
-/// costs about 1 % of it, and where the run's writers (`--jobs`) already
-/// have every CPU, so a generator thread could only take one of theirs.
-/// Deeper, with a CPU to spare, the writer is busy submitting and reaping
-/// (a 4 KiB write every 5 µs at 190k IOPS), and making the bytes on
-/// another CPU keeps that work off it.
-pub fn one_thread_suits(depth: usize, jobs: usize) -> bool {
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    depth <= 1 || jobs >= cpus
 }
 
 /// The time a run's writer spent making bytes, which is its idle time:

@@ -27,7 +27,6 @@ mod team;
 mod writer;
 
 pub use generator::RecordTooBig;
-pub use inline::one_thread_suits;
 pub use pace::Rate;
 
 /// When the generator stops on its own. With none set it runs until
