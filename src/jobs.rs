@@ -126,6 +126,14 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
         (outcomes, ramps)
     });
     let (outcomes, mut ramps) = outcomes;
+    // The total's ramp is the jobs' own cuts added up, not the monitor's
+    // look at the summed counters a moment apart: each job's latencies
+    // already leave its ramp out (below), so the total's, their merge, has
+    // nothing more to leave out, and its writes match its latencies' N.
+    let total_ramp = config.report.ramp.map(|asked| Ramp {
+        asked_s: asked.as_secs_f64(),
+        baseline: added_up(&ramps),
+    });
     let outcomes = outcomes.context("cannot start a job's thread")?;
     sum(&parts, &totals, true);
     let mut history = monitor.finish()?;
@@ -155,8 +163,18 @@ pub fn write(config: &Config, run: &Run) -> Result<Ending> {
         each.push(stats);
     }
     let mut stats = total::sum(&each, config.jobs.as_ref());
-    stats.measure(history.ramp.as_ref());
+    stats.measure(total_ramp.as_ref());
     stats.intervals = std::mem::take(&mut history.series);
+    // The rows start at the monitor's own look at the ramp's end, a few
+    // milliseconds from the jobs' cut: the first row takes the writes in
+    // between, so the rows still add up to the measured figures.
+    let seen = history
+        .ramp
+        .as_ref()
+        .and_then(|ramp| ramp.baseline.as_ref());
+    if let (Some(seen), Some(first)) = (seen, stats.intervals.first_mut()) {
+        first.start_at((seen.bytes, seen.ios), (stats.ramp_bytes, stats.ramp_ios));
+    }
     let report = total::Report::new(&stats, &each, config.jobs.is_some(), steady);
     run.report(
         &report,
@@ -261,6 +279,20 @@ fn watch(
         }
     }
     baselines
+}
+
+/// The jobs' ramp cuts as one, with no latencies to leave out (see
+/// `total_ramp`); `None` if the run ended inside its ramp.
+fn added_up(baselines: &[Option<RampBaseline>]) -> Option<RampBaseline> {
+    let each: Option<Vec<&RampBaseline>> = baselines.iter().map(Option::as_ref).collect();
+    let each = each.filter(|each| !each.is_empty())?;
+    Some(RampBaseline {
+        t_s: each[0].t_s,
+        bytes: each.iter().map(|b| b.bytes).sum(),
+        ios: each.iter().map(|b| b.ios).sum(),
+        write: None,
+        sync: None,
+    })
 }
 
 /// One job's counts at the end of the ramp.

@@ -116,6 +116,20 @@ fn merge(a: IntervalRow, b: IntervalRow) -> IntervalRow {
     }
 }
 
+impl IntervalRow {
+    /// This first row after a ramp, moved from starting at the counts
+    /// `seen` to starting at `cut` (bytes, writes): what lies between
+    /// joins or leaves it, and its rates follow.
+    pub fn start_at(&mut self, seen: (u64, u64), cut: (u64, u64)) {
+        self.bytes = (self.bytes + seen.0).saturating_sub(cut.0);
+        self.ios = (self.ios + seen.1).saturating_sub(cut.1);
+        if self.dt_s > 0.0 {
+            self.bytes_per_s = self.bytes as f64 / self.dt_s;
+            self.iops = self.ios as f64 / self.dt_s;
+        }
+    }
+}
+
 /// The counters as they stood when the ramp ended: every figure of the
 /// summary is measured from here.
 #[derive(Debug, Clone)]

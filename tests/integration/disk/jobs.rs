@@ -428,3 +428,43 @@ fn one_jobs_file_in_the_way_stops_the_run_before_any_is_made() {
     assert!(!into.join("job0").exists(), "job 0 made its file anyway");
     assert_eq!(read(&into.join("job1")), b"keep");
 }
+
+#[test]
+fn a_ramped_two_job_run_counts_its_writes_latencies_and_rows_alike() {
+    let dir = TestDir::new();
+    let stats = write_json(
+        &[
+            "bytes",
+            "--fill",
+            "random",
+            "-s",
+            "4MiB",
+            "--pattern",
+            "random",
+            "--bs",
+            "4k",
+            "--jobs",
+            "2",
+            "--queue-depth",
+            "8",
+            "-t",
+            "1500ms",
+            "--ramp",
+            "500ms",
+            "--interval",
+            "250ms",
+            "--force",
+        ],
+        &dir.path("ramped"),
+    );
+    let measured = num(&stats["write"], "total_ios");
+    assert!(num(&stats, "ramp_ios") > 0 && measured > 0, "{stats}");
+    assert_eq!(num(&stats, "writes") - num(&stats, "ramp_ios"), measured);
+    // Each job's latencies leave its own ramp out: their merge is the
+    // measured writes' (it once left the ramp out a second time).
+    assert_eq!(num(&stats["write_lat_ns"], "N"), measured, "{stats}");
+    let rows = stats["intervals"].as_array().expect("intervals in JSON");
+    let sum = |key| rows.iter().map(|row| num(row, key)).sum::<u64>();
+    assert_eq!(sum("ios"), measured, "{stats}");
+    assert_eq!(sum("bytes"), num(&stats["write"], "io_bytes"), "{stats}");
+}
