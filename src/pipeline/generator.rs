@@ -171,7 +171,9 @@ impl Generator<'_> {
                 self.counters.paused.store(true, Ordering::Relaxed);
                 let writer_alive = self.wait_for_drain(len, &full, &empty, &mut free);
                 self.counters.paused.store(false, Ordering::Relaxed);
-                paused += waited.elapsed();
+                let waited = waited.elapsed();
+                paused += waited;
+                self.counters.add_time(&self.counters.paused_ns, waited);
                 if !writer_alive {
                     break End::Error;
                 }

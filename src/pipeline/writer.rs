@@ -142,7 +142,10 @@ impl Writer<'_> {
                     empty.flush();
                     let waited = Instant::now();
                     let next = full.next();
-                    idle += waited.elapsed();
+                    let waited = waited.elapsed();
+                    idle += waited;
+                    self.counters
+                        .add_time(&self.counters.writer_idle_ns, waited);
                     match next {
                         Some(chunk) => chunk,
                         None => {

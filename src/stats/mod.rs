@@ -41,6 +41,11 @@ pub struct Counters {
     pub drains: AtomicU64,
     /// True while the generator waits for a drain.
     pub paused: AtomicBool,
+    /// Nanoseconds generators waited for a drain, and the writer waited
+    /// for a chunk, counted as each wait ends: which side held a stretch
+    /// of the run back, live (`growth.rs` adds threads by it).
+    pub paused_ns: AtomicU64,
+    pub writer_idle_ns: AtomicU64,
     /// The source failed mid-run (a replayed file's read error): set
     /// before the generator lets the writer go, so the writer knows the
     /// output is cut short and can abandon rather than finish it.
@@ -62,6 +67,11 @@ impl Counters {
     pub fn add_buffered(&self, len: u64) {
         let now = self.buffered_bytes.fetch_add(len, Ordering::SeqCst) + len;
         self.peak_buffered_bytes.fetch_max(now, Ordering::Relaxed);
+    }
+
+    /// Adds a wait that just ended to a time counter in nanoseconds.
+    pub fn add_time(&self, counter: &AtomicU64, waited: std::time::Duration) {
+        counter.fetch_add(waited.as_nanos() as u64, Ordering::Relaxed);
     }
 }
 

@@ -60,6 +60,11 @@ impl<'a> Team<'a> {
         full: Sender<Chunk>,
         empty: Receiver<Chunk>,
     ) -> Generated {
+        // Read apart, in a statement of its own: a guard made inside the
+        // tail expression below lives until `run` returns, and the first
+        // thread held the plan's lock for the whole run, so every other
+        // thread waited on it and one thread made every chunk.
+        let plan = *lock(&self.plan);
         Worker {
             team: self,
             source,
@@ -67,7 +72,7 @@ impl<'a> Team<'a> {
             lead,
             full,
             empty,
-            plan: *lock(&self.plan),
+            plan,
             held: VecDeque::new(),
             generated: Generated::new(self.started),
         }

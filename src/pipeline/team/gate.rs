@@ -72,7 +72,9 @@ impl Team<'_> {
         waiting.threads -= 1;
         if waiting.threads == 0 {
             if let Some(since) = waiting.since.take() {
-                waiting.paused += since.elapsed();
+                let waited = since.elapsed();
+                waiting.paused += waited;
+                self.counters.add_time(&self.counters.paused_ns, waited);
             }
             self.counters.paused.store(false, Ordering::Relaxed);
             if drained {
