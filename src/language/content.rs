@@ -32,7 +32,7 @@ impl Content {
         dedupe_percent: 0.0,
     };
 
-    pub fn is_plain(&self) -> bool {
+    fn is_plain(&self) -> bool {
         self.compress_milli <= 1000 && self.dedupe_percent <= 0.0
     }
 }

@@ -19,22 +19,12 @@
 //! 200k; bench/randwrite.md, 2026-12-05 16:28), and 175k and 198k against
 //! 146k and 158k in an earlier pair of rounds.
 //!
-//! Eight at a time where the source makes eight faster together (4 KiB
-//! seeded random writes: eight xoshiro chains in step, `seeded.rs`) and
-//! the hwm has room for them: the seven made ahead wait here, counted in
-//! the bytes buffered from the moment they are made, and are written
-//! next, before anything else is made. So the bytes buffered are the
-//! writes in flight plus at most seven made ahead, still under the hwm;
-//! a run that ends (its time, or a signal) writes those seven first, a
-//! few microseconds.
-//!
 //! The flow figures stay what they mean: a pause is a chunk that had to
 //! wait for a write to complete before it could be made without passing
 //! the hwm; the writer is idle while it makes bytes (the destination is
 //! given nothing new then), and that time is also the generator's busy
 //! time.
 
-use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -43,7 +33,6 @@ use crossbeam_channel::{Receiver, TryRecvError};
 use super::generator::{Generated, RecordTooBig, measure_record};
 use super::{Flow, Limits, is_set};
 use crate::chunk::{Chunk, ChunkPool};
-use crate::language::seeded::LANES;
 use crate::source::Source;
 use crate::stats::{Counters, End};
 
@@ -63,8 +52,6 @@ pub(super) struct Maker<'a> {
     /// When the chunk that waits at the hwm started waiting.
     pub paused_since: Option<Instant>,
     pub generated: Generated,
-    /// Chunks made ahead by `make_eight`, written next, in this order.
-    pub ready: VecDeque<Chunk>,
     /// Set once no more chunks will be made.
     pub ended: bool,
 }
@@ -96,7 +83,6 @@ impl<'a> Maker<'a> {
             bytes_left: limits.bytes.unwrap_or(u64::MAX),
             paused_since: None,
             generated: Generated::new(started),
-            ready: VecDeque::new(),
             ended: false,
         }
     }
@@ -105,9 +91,6 @@ impl<'a> Maker<'a> {
     /// hwm (`busy`: some are in flight, so one completing makes room),
     /// `Disconnected` once the run has nothing more to write.
     pub fn next(&mut self, busy: bool) -> Result<Chunk, TryRecvError> {
-        if let Some(chunk) = self.ready.pop_front() {
-            return Ok(chunk);
-        }
         if self.ended {
             return Err(TryRecvError::Disconnected);
         }
@@ -130,9 +113,6 @@ impl<'a> Maker<'a> {
             self.counters.drains.fetch_add(1, Ordering::Relaxed);
         }
         self.free.extend(self.empty.try_iter());
-        if let Some(chunk) = self.make_eight(want, buffered) {
-            return Ok(chunk);
-        }
         let mut chunk = self.free.pop().unwrap_or_else(|| self.pool.take());
         let capacity = want as usize;
         let room = capacity.min(self.fill_bytes);
@@ -160,39 +140,6 @@ impl<'a> Maker<'a> {
         self.counters.add_buffered(len);
         self.generated.sent.add(len, now);
         Ok(chunk)
-    }
-
-    /// Makes the next eight chunks at once where the source can and the
-    /// hwm has room for all of them (`buffered` is the bytes buffered
-    /// now); returns the first, keeps the rest in `ready`.
-    fn make_eight(&mut self, want: u64, buffered: u64) -> Option<Chunk> {
-        let eight = want * LANES as u64;
-        let room = buffered + eight <= self.flow.hwm_bytes;
-        let left = self.bytes_left >= eight && self.records_left == u64::MAX;
-        if !(room && left) || want as usize > self.fill_bytes {
-            return None;
-        }
-        let (free, pool) = (&mut self.free, &mut self.pool);
-        let mut chunks: [Chunk; LANES] =
-            std::array::from_fn(|_| free.pop().unwrap_or_else(|| pool.take()));
-        let filling = Instant::now();
-        let outs = chunks
-            .each_mut()
-            .map(|chunk| &mut chunk.space()[..want as usize]);
-        if !self.source.fill_eight(outs) {
-            self.free.extend(chunks);
-            return None;
-        }
-        let now = Instant::now();
-        self.generated.busy += now.duration_since(filling);
-        for mut chunk in chunks {
-            chunk.set_filled(want as usize, 0);
-            self.bytes_left -= want;
-            self.counters.add_buffered(want);
-            self.generated.sent.add(want, now);
-            self.ready.push_back(chunk);
-        }
-        self.ready.pop_front()
     }
 
     /// Why no more chunks are to be made, if that is so.

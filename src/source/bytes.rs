@@ -9,7 +9,6 @@ use std::str::FromStr;
 
 use super::{Filled, Position, Source};
 use crate::language::content::{self, Content};
-use crate::language::seeded::{self, BLOCK, LANES};
 
 /// What `--fill` asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,18 +122,6 @@ impl Source for Bytes {
 
     fn seek(&mut self, at: u64) {
         self.offset = at;
-    }
-
-    fn fill_blocks_at(&mut self, indices: [u64; LANES], blocks: [&mut [u8; BLOCK]; LANES]) -> bool {
-        let Kind::Random { seed, content } = &self.kind else {
-            return false;
-        };
-        if !content.is_plain() {
-            return false;
-        }
-        seeded::fill_eight(*seed, indices, blocks);
-        self.offset = (indices[LANES - 1] + 1) * BLOCK as u64;
-        true
     }
 }
 

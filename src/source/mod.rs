@@ -25,7 +25,6 @@ use anyhow::Result;
 use crate::language::clock::TimeSource;
 use crate::language::escape::Format;
 use crate::language::schema::Schema;
-use crate::language::seeded::{BLOCK, LANES};
 use crate::language::sequence::Sequence;
 use crate::language::template::Template;
 use bytes::{Bytes, Fill};
@@ -83,27 +82,6 @@ pub trait Source: Send {
     /// The next fill is the `generation`-th write of its bytes in a walk
     /// of `region` (`scattered.rs`); only stamped blocks record it.
     fn seek_generation(&mut self, _generation: u64, _region: &crate::region::Region) {}
-
-    /// Makes the next [`LANES`] fills at once, one into each of `outs`
-    /// whole, where this source makes them faster together (a region's
-    /// 4 KiB random writes: eight seeded blocks in step, `seeded.rs`).
-    /// `false`, having made nothing, where it does not; the caller then
-    /// fills one at a time.
-    fn fill_eight(&mut self, _outs: [&mut [u8]; LANES]) -> bool {
-        false
-    }
-
-    /// Makes block `indices[i]` of this seekable source's stream of
-    /// [`BLOCK`]-byte blocks into `blocks[i]`, where its bytes are such a
-    /// stream (plain seeded random bytes); `false`, having made nothing,
-    /// elsewhere.
-    fn fill_blocks_at(
-        &mut self,
-        _indices: [u64; LANES],
-        _blocks: [&mut [u8; BLOCK]; LANES],
-    ) -> bool {
-        false
-    }
 }
 
 /// Where a seekable source stands.
