@@ -233,8 +233,9 @@ pub fn write(config: &Config, run: &Run, lanes: &Lanes) -> Result<Ending> {
             SinkReport::Files(series) => series.files.len(),
             _ => 0,
         };
+        let files = if listed == 1 { "file" } else { "files" };
         return Err(error.context(format!(
-            "the series stopped with {listed} files ({} bytes, {} records) written, the other lanes cut at whole records",
+            "the series stopped with {listed} {files} ({} bytes, {} records) written, the other lanes cut at whole records",
             stats.bytes, stats.records
         )));
     }

@@ -261,6 +261,12 @@ mod faults {
         assert_eq!(stats["end"], "error", "{stats}");
         let left = whole_and_as_reported(&out, &stats, &one);
         assert!(left < 8, "the other lanes went on: {left} files");
+        // The message counts the files on disk, in good English.
+        let files = if left == 1 { "file" } else { "files" };
+        assert!(
+            message.contains(&format!("stopped with {left} {files} (")),
+            "{stderr}"
+        );
         assert!(
             !out.join("part-007.log").exists(),
             "lane 1 went on past its failure"
