@@ -48,9 +48,9 @@ if [ -n "$SPLIT" ]; then
     echo "files: gush $(ls "$DIR/g" | wc -l), largest $(ls -S -l "$DIR/g" | awk 'NR == 2 { print $5 }') bytes;" \
         "duckdb $(ls "$DIR/d" | wc -l), largest $(ls -S -l "$DIR/d" | awk 'NR == 2 { print $5 }') bytes"
     echo "sizes: gush $(du -sb "$DIR/g" | cut -f1), duckdb $(du -sb "$DIR/d" | cut -f1) bytes"
-elif [ "$CODEC" = zstd ]; then
-    echo "sizes: gush $(stat -c %s "$GOUT"), duckdb $(stat -c %s "$DOUT") bytes"
-    echo "raw: gush $(zstd -dc "$GOUT" | wc -c), duckdb $(zstd -dc "$DOUT" | wc -c) bytes"
 else
     echo "sizes: gush $(stat -c %s "$GOUT"), duckdb $(stat -c %s "$DOUT") bytes"
+    if [ "$CODEC" = zstd ]; then
+        echo "raw: gush $(zstd -dc "$GOUT" | wc -c), duckdb $(zstd -dc "$DOUT" | wc -c) bytes"
+    fi
 fi
