@@ -5,7 +5,8 @@
 //! leaving nothing behind. Elsewhere: reading back in `s3/readback.rs`; a
 //! missing bucket or endpoint refused before any data is made in
 //! `s3/refusals.rs`; the proxy that answers faults in `s3/proxy.rs`; `{k}`
-//! series of objects in `s3/series.rs`, those of Parquet objects in
+//! series of objects in `s3/series.rs` (their objects overlapping in
+//! `s3/overlap.rs`), those of Parquet objects in
 //! `s3/parquet.rs`; the part latency of each kind in `s3/latency.rs`; and
 //! eight shards joined in `s3/shards.rs`.
 
@@ -13,6 +14,8 @@
 mod kit;
 #[path = "s3/latency.rs"]
 mod latency;
+#[path = "s3/overlap.rs"]
+mod overlap;
 #[path = "s3/parquet.rs"]
 mod parquet;
 #[path = "s3/proxy.rs"]

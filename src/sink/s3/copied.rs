@@ -15,7 +15,7 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::upload::{self, Tally, tally};
+use super::tally::{self, Tally, tally};
 use super::{S3Options, Store};
 use crate::chunk::Chunk;
 use crate::sink::parquet::Codec;
@@ -76,20 +76,40 @@ impl Copied {
         done.write_ns.append(&mut tally.part_ns);
     }
 
-    /// Ctrl-C or a failed source: the object in progress is not to be.
-    /// Dropping it aborts its upload (`S3Upload`'s `Drop`), and nothing of
-    /// it is finished first: a Parquet writer's last row group is not
-    /// encoded only to be thrown away. The completed objects stay.
+    /// Ctrl-C, a failure or a failed source: the object in progress is
+    /// not to be. Dropping it aborts its upload (`S3Upload`'s `Drop`), and
+    /// nothing of it is finished first: a Parquet writer's last row group
+    /// is not encoded only to be thrown away. The objects finishing behind
+    /// it are waited for (each completes, or aborts after a Ctrl-C), so
+    /// that the report lists what the store has. The completed ones stay.
     fn give_up(&mut self) {
         let Some(inner) = self.inner.take() else {
             return;
         };
+        let _ = self.store.closing.wait_all(&self.store.runtime);
         self.kept = Kept {
             name: inner.name().to_string(),
             compression: inner.compression(),
             parquet: self.parquet_of(inner.as_ref()),
         };
         drop(inner);
+    }
+
+    /// The first object finishing behind that failed, if one did (all of
+    /// them once the series is written): it ends the run, told by its
+    /// URL, after the object in progress is given up.
+    fn reap(&mut self, all: bool) -> io::Result<()> {
+        let (closing, runtime) = (&self.store.closing, &self.store.runtime);
+        let reaped = match all {
+            true => closing.wait_all(runtime),
+            false => closing.reap(runtime),
+        };
+        let Err((url, err)) = reaped else {
+            return Ok(());
+        };
+        self.give_up();
+        self.kept.name = url;
+        Err(err)
     }
 
     /// The Parquet objects that the store has whole: one aborted by
@@ -104,7 +124,7 @@ impl Copied {
             // One object: its Parquet writer's figures, if it was made.
             _ => {
                 let one = inner.parquet()?;
-                return Some(match tally.objects.is_empty() {
+                return Some(match tally.objects().is_empty() {
                     true => ParquetStats {
                         files: 0,
                         bytes: 0,
@@ -114,10 +134,7 @@ impl Copied {
                 });
             }
         };
-        let whole: Vec<_> = files
-            .iter()
-            .filter(|file| tally.objects.contains(&file.name))
-            .collect();
+        let whole: Vec<_> = files.iter().filter(|file| tally.has(&file.name)).collect();
         Some(ParquetStats {
             compression: codec.label(),
             files: whole.len() as u64,
@@ -151,11 +168,19 @@ impl Sink for Copied {
         Ok(torn)
     }
 
-    /// Finished by the queue's drain; nothing is left by then.
+    /// Finishes the last object and waits for every object to be
+    /// completed.
     fn finish(&mut self) -> io::Result<()> {
-        match self.inner.as_mut() {
+        let finished = match self.inner.as_mut() {
             Some(inner) => inner.finish(),
             None => Ok(()),
+        };
+        match finished {
+            Ok(()) => self.reap(true),
+            Err(err) => {
+                self.give_up();
+                Err(err)
+            }
         }
     }
 
@@ -172,7 +197,7 @@ impl Sink for Copied {
 
     fn report(&self) -> SinkReport {
         // Parts are copied, so the hwm is never raised for them.
-        upload::report(&self.store, &self.tally, self.part_size, None)
+        tally::report(&self.store, &self.tally, self.part_size, None)
     }
 
     fn compression(&self) -> Option<CompressStats> {
@@ -194,6 +219,14 @@ impl Sink for Copied {
     }
 }
 
+impl Drop for Copied {
+    /// A run that ended without a drain: the objects finishing behind
+    /// are not left to the process's exit.
+    fn drop(&mut self) {
+        self.give_up();
+    }
+}
+
 impl Queue for Copied {
     /// Writes the chunk through (its bytes copied into the current
     /// object's part, which goes up once full, waiting while
@@ -211,6 +244,14 @@ impl Queue for Copied {
         let written = self
             .inner()
             .and_then(|inner| write_all(inner.as_mut(), chunk.as_slice()));
+        let written = match written {
+            Ok(()) => self.reap(false),
+            Err(err) => {
+                // The upload that failed has aborted its object.
+                self.give_up();
+                Err(err)
+            }
+        };
         self.hand_over_times(done);
         let len = chunk.len();
         match written {
@@ -219,7 +260,6 @@ impl Queue for Copied {
                 Ok(())
             }
             Err(err) => {
-                // The upload that failed has aborted its object.
                 done.chunks.push((chunk, 0));
                 Err(err)
             }

@@ -12,9 +12,11 @@
 //! requests by `lend.rs`), or copies what comes through `Sink::write`;
 //! `copied.rs` drives those copying uploads (a compressed object, or a
 //! series) as the writer's queue, so their parts are timed as one
-//! object's are; `series.rs` opens each object of a `{k}` series as an
-//! upload of its own on one client; `read.rs` reads an object back for
-//! `--verify`.
+//! object's are; `closing.rs` lets a copied object's last requests finish
+//! while the next one fills, all within `--queue-depth`; `tally.rs` keeps
+//! what the uploads did for the report; `series.rs` opens each object of
+//! a `{k}` series as an upload of its own on one client; `read.rs` reads
+//! an object back for `--verify`.
 //!
 //! Nothing is half-visible: an object is a single PUT or a multipart
 //! upload completed at the very end; a failure, a Ctrl-C or a SIGTERM
@@ -29,12 +31,14 @@ use anyhow::Result;
 use super::parquet::{Codec, ParquetOptions, ParquetSink};
 use super::{Sink, compress};
 
+mod closing;
 mod copied;
 mod count;
 mod lend;
 pub mod read;
 pub mod series;
 mod store;
+mod tally;
 mod upload;
 
 pub use store::Store;

@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Result, anyhow, bail};
 
 use super::copied::Copied;
-use super::upload::{S3Upload, Tally};
+use super::tally::Tally;
+use super::upload::S3Upload;
 use super::{S3Options, Store, parse_url};
 use crate::sink::parquet::ParquetSink;
 use crate::sink::series::{Names, Opener, Series, SeriesPlan};

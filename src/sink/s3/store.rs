@@ -11,8 +11,10 @@ use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::path::Path;
 use object_store::{ClientConfigKey, ObjectStore, RetryConfig};
 use tokio::runtime::Runtime;
+use tokio::sync::Semaphore;
 
 use super::S3Options;
+use super::closing::Closing;
 use super::count::{Counting, Retrying};
 use crate::stats::{HttpCounters, HttpMode};
 
@@ -23,6 +25,11 @@ pub struct Store {
     pub client: Arc<AmazonS3>,
     pub counters: Arc<HttpCounters>,
     pub(super) retrying: Arc<Retrying>,
+    /// A permit per request in flight, parts and single PUTs of every
+    /// object: `--queue-depth` of them.
+    pub(super) flight: Arc<Semaphore>,
+    /// Objects finishing behind the one being written (`closing.rs`).
+    pub(super) closing: Closing,
 }
 
 impl Store {
@@ -72,6 +79,8 @@ impl Store {
             client: Arc::new(client),
             counters,
             retrying,
+            flight: Arc::new(Semaphore::new(options.queue_depth.max(1))),
+            closing: Closing::default(),
         })
     }
 

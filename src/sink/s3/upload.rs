@@ -14,72 +14,36 @@
 //!
 //! An object smaller than one part is a single PUT; a larger one is a
 //! multipart upload, started with the first full part and completed only
-//! when the writer has drained. Anything else (a failure, Ctrl-C, the
+//! when the writer has drained. A copied object's last requests are left
+//! to finish behind the next object (`closing.rs`). Anything else (a failure, Ctrl-C, the
 //! source failing, the sink dropped) aborts it: no partial object is ever
 //! visible.
 
 use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
 use object_store::path::Path;
 use object_store::{MultipartUpload, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutPayload};
-use tokio::task::JoinHandle;
 
+use super::closing::{self, Object, Request};
 use super::count::PartRetry;
 use super::lend::{GIVE_BACK_WAIT, hand_back, lend};
 use super::store::said;
+use super::tally::{self, Tally, tally};
 use super::{S3Options, Store};
 use crate::chunk::Chunk;
 use crate::sink::{Done, Live, Queue, Sink, SinkReport, interrupted};
-use crate::stats::S3Stats;
-
-/// What the uploads of a run did: one object's, or those of every object
-/// of a `{k}` series (one upload each, sharing this), for the report.
-#[derive(Debug, Default)]
-pub struct Tally {
-    /// `s3://` URLs of the objects the store has whole, in order.
-    pub objects: Vec<String>,
-    /// Parts sent in multipart uploads.
-    pub parts: u64,
-    /// A multipart upload was aborted.
-    pub aborted: bool,
-    /// How long each part (or single PUT) of an object written through
-    /// [`Sink::write`] took, in nanoseconds, until `copied.rs` hands them
-    /// to the writer: what a queue's `Done` carries for one object.
-    pub part_ns: Vec<u64>,
-}
-
-/// The tally, even if a thread that held it panicked: it is counters.
-pub fn tally(shared: &Mutex<Tally>) -> MutexGuard<'_, Tally> {
-    shared.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// What one upload, or a series of them sharing a tally, reports.
-pub fn report(
-    store: &Store,
-    shared: &Mutex<Tally>,
-    part_size: u64,
-    hwm_raised_from: Option<u64>,
-) -> SinkReport {
-    let tally = tally(shared);
-    SinkReport::S3(S3Stats {
-        http: store.counters.snapshot(),
-        objects: tally.objects.clone(),
-        parts: tally.parts,
-        part_size,
-        aborted: tally.aborted,
-        hwm_raised_from,
-    })
-}
 
 /// A part in flight.
 struct Part {
-    sent: JoinHandle<(object_store::Result<()>, Duration)>,
+    /// Its number in the object, from 1.
+    number: u64,
+    sent: Request,
     back: Receiver<(usize, Chunk)>,
     chunks: usize,
 }
@@ -99,7 +63,11 @@ pub struct S3Upload {
     copied: Vec<u8>,
     upload: Option<Box<dyn MultipartUpload>>,
     in_flight: VecDeque<Part>,
+    /// Parts sent so far.
+    parts_sent: u64,
     tally: Arc<Mutex<Tally>>,
+    /// The object's place in the series (1 for one object).
+    place: u64,
     /// The object was completed, or given up: nothing is left to finish.
     ended: bool,
     /// Written through [`Sink::write`] (copied), not driven as the
@@ -113,8 +81,9 @@ impl S3Upload {
         store: Arc<Store>,
         options: &S3Options,
         stop: Arc<AtomicBool>,
-        tally: Arc<Mutex<Tally>>,
+        shared: Arc<Mutex<Tally>>,
     ) -> S3Upload {
+        let place = tally(&shared).begin();
         S3Upload {
             store,
             name: options.url(),
@@ -127,7 +96,9 @@ impl S3Upload {
             copied: Vec::new(),
             upload: None,
             in_flight: VecDeque::new(),
-            tally,
+            parts_sent: 0,
+            tally: shared,
+            place,
             ended: false,
             copying: false,
             hwm_raised_from: options.hwm_raised_from,
@@ -178,16 +149,25 @@ impl S3Upload {
         if self.upload.is_none() {
             self.start()?;
         }
+        // Parts of the objects finishing behind this one count too.
+        let permit = closing::room(&self.store)?;
         let (payload, back, chunks) = self.payload();
         let upload = self.upload.as_mut().expect("started above");
         let request = upload.put_part(payload);
         let sent = self.store.runtime.spawn(async move {
             let started = Instant::now();
             let result = request.await;
+            drop(permit);
             (result, started.elapsed())
         });
         tally(&self.tally).parts += 1;
-        self.in_flight.push_back(Part { sent, back, chunks });
+        self.parts_sent += 1;
+        self.in_flight.push_back(Part {
+            number: self.parts_sent,
+            sent,
+            back,
+            chunks,
+        });
         Ok(())
     }
 
@@ -204,10 +184,7 @@ impl S3Upload {
         if let Err(err) = result {
             return Err(match self.stop.load(Ordering::Relaxed) {
                 true => interrupted("uploading a part"),
-                false => {
-                    let part = tally(&self.tally).parts;
-                    self.failed(&format!("cannot upload part {part}"), &err)
-                }
+                false => self.failed(&format!("cannot upload part {}", part.number), &err),
             });
         }
         hand_back(&part.back, part.chunks, done)?;
@@ -274,6 +251,9 @@ impl S3Upload {
                 "the upload: it was aborted, and no object was made",
             ));
         }
+        if self.copying {
+            return self.hand_off(done);
+        }
         if self.upload.is_none() {
             self.put_whole(done)?;
         } else {
@@ -289,7 +269,41 @@ impl S3Upload {
             self.upload = None;
         }
         self.ended = true;
-        tally(&self.tally).objects.push(self.name.clone());
+        tally(&self.tally).completed(self.place, self.name.clone());
+        Ok(())
+    }
+
+    /// Sends what is left of a copied object and leaves its last requests
+    /// to finish behind the next object (`closing.rs`): its bytes are all
+    /// copied, so no chunk of the writer's waits on them.
+    fn hand_off(&mut self, done: &mut Done) -> io::Result<()> {
+        let object = Object {
+            url: self.name.clone(),
+            place: self.place,
+            tally: Arc::clone(&self.tally),
+            stop: Arc::clone(&self.stop),
+        };
+        match self.upload.is_some() {
+            false => {
+                let permit = closing::room(&self.store)?;
+                let (payload, _, _) = self.payload();
+                let put = (self.location.clone(), payload);
+                self.store.closing.put(&self.store, object, put, permit);
+            }
+            true => {
+                if self.gathered() > 0 {
+                    self.send_part(done)?;
+                }
+                let parts = self.in_flight.drain(..).map(|p| (p.number, p.sent));
+                let parts = parts.collect();
+                let upload = self.upload.take().expect("checked");
+                let runtime = &self.store.runtime;
+                self.store
+                    .closing
+                    .complete_after(runtime, object, parts, upload);
+            }
+        }
+        self.ended = true;
         Ok(())
     }
 }
@@ -409,7 +423,7 @@ impl Sink for S3Upload {
     }
 
     fn report(&self) -> SinkReport {
-        report(
+        tally::report(
             &self.store,
             &self.tally,
             self.part_size as u64,

@@ -1,7 +1,8 @@
 //! A forwarding proxy in front of moto that answers every third part
-//! upload with a fault of the store's (503 SlowDown, or 500 InternalError)
-//! and counts the parts and ranged GETs in flight at once: what moto
-//! cannot be made to do, and how the tests see `--queue-depth` kept.
+//! upload with a fault of the store's (503 SlowDown, or 500 InternalError),
+//! or none, and counts the parts, PUTs and ranged GETs in flight at once:
+//! what moto cannot be made to do, and how the tests see `--queue-depth`
+//! kept.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -28,8 +29,8 @@ const INTERNAL_ERROR: Fault = (
 );
 
 /// A forwarding proxy in front of moto that answers every third part
-/// upload (PUT with `partNumber=`) with a [`Fault`], unforwarded, and
-/// counts the ranged GETs it forwards.
+/// upload (PUT with `partNumber=`) with a [`Fault`], unforwarded, if it
+/// has one, and counts what it forwards.
 pub struct FaultProxy {
     pub port: u16,
     pub seen: Arc<Seen>,
@@ -46,6 +47,9 @@ pub struct Seen {
     pub gets: InFlight,
     /// Part uploads forwarded to moto, the most of them in flight at once.
     pub parts_forwarded: InFlight,
+    /// Every PUT forwarded (parts and single PUTs of whole objects), the
+    /// most of them in flight at once.
+    pub puts_forwarded: InFlight,
 }
 
 /// Requests of one kind in flight through the proxy: from the whole
@@ -75,15 +79,20 @@ impl InFlight {
 impl FaultProxy {
     /// Every third part answered 503 SlowDown.
     pub fn slow_down(upstream: u16) -> FaultProxy {
-        FaultProxy::start(upstream, SLOW_DOWN)
+        FaultProxy::start(upstream, Some(SLOW_DOWN))
     }
 
     /// Every third part answered 500 InternalError.
     pub fn internal_error(upstream: u16) -> FaultProxy {
-        FaultProxy::start(upstream, INTERNAL_ERROR)
+        FaultProxy::start(upstream, Some(INTERNAL_ERROR))
     }
 
-    fn start(upstream: u16, fault: Fault) -> FaultProxy {
+    /// Everything forwarded, and counted.
+    pub fn counting(upstream: u16) -> FaultProxy {
+        FaultProxy::start(upstream, None)
+    }
+
+    fn start(upstream: u16, fault: Option<Fault>) -> FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
         let port = listener.local_addr().unwrap().port();
         let seen = Arc::new(Seen::default());
@@ -109,7 +118,7 @@ impl FaultProxy {
 fn forward(
     client: TcpStream,
     upstream: u16,
-    (status, code, message): Fault,
+    fault: Option<Fault>,
     seen: &Seen,
 ) -> std::io::Result<()> {
     client.set_read_timeout(Some(Duration::from_secs(20)))?;
@@ -141,8 +150,9 @@ fn forward(
     reader.read_exact(&mut body)?;
     let mut client = client;
     let request_line = head.lines().next().unwrap_or_default().to_string();
-    if request_line.starts_with("PUT ")
-        && request_line.contains("partNumber=")
+    let part = request_line.starts_with("PUT ") && request_line.contains("partNumber=");
+    if let Some((status, code, message)) = fault
+        && part
         && seen.parts.fetch_add(1, Ordering::SeqCst) % 3 == 2
     {
         seen.refused.fetch_add(1, Ordering::SeqCst);
@@ -159,20 +169,26 @@ fn forward(
     let mut server = TcpStream::connect(("127.0.0.1", upstream))?;
     server.write_all(head.as_bytes())?;
     server.write_all(&body)?;
-    let counted = if ranged && request_line.starts_with("GET ") {
+    // A PUT with a body (a part, or a whole object; not the multipart
+    // upload's start or completion, which are POSTs).
+    let counted: &[&InFlight] = if ranged && request_line.starts_with("GET ") {
         seen.ranged_gets.fetch_add(1, Ordering::SeqCst);
-        &seen.gets
-    } else if request_line.starts_with("PUT ") && request_line.contains("partNumber=") {
-        &seen.parts_forwarded
+        &[&seen.gets]
+    } else if part {
+        &[&seen.parts_forwarded, &seen.puts_forwarded]
+    } else if request_line.starts_with("PUT ") && length > 0 {
+        &[&seen.puts_forwarded]
     } else {
         return std::io::copy(&mut server, &mut client).map(drop);
     };
-    counted.enter();
+    counted.iter().for_each(|c| c.enter());
     // A request is over for the client once its answer is through, which
     // may be well before moto closes the connection: counted out just
     // before the answer's last byte goes, so the client cannot have sent
     // its next one yet.
-    copy_response(server, &mut client, || counted.leave())
+    copy_response(server, &mut client, || {
+        counted.iter().for_each(|c| c.leave())
+    })
 }
 
 /// Copies one response, its head and `Content-Length` bytes of body,
