@@ -242,3 +242,28 @@ pub fn interrupt_mid_series(moto: &Moto, args: &[&str]) -> String {
     );
     stderr
 }
+
+/// What every whole series must give: the summary lists the objects under
+/// `keys` in order, their bytes `joined` are one run of `args` to stdout,
+/// and no upload is left open.
+pub fn assert_whole_series(
+    moto: &Moto,
+    stats: &serde_json::Value,
+    keys: &[String],
+    joined: &[u8],
+    args: &[&str],
+) {
+    let listed: Vec<String> = keys.iter().map(|k| format!("s3://gush/{k}")).collect();
+    assert_eq!(stats["s3_objects"], serde_json::json!(listed), "{stats}");
+    let (_, want, _) = crate::common::run(args);
+    assert!(
+        joined == want,
+        "{} bytes joined, {} in one run",
+        joined.len(),
+        want.len()
+    );
+    assert!(
+        moto.open_uploads("gush").is_empty(),
+        "an upload was left open"
+    );
+}

@@ -8,7 +8,7 @@
 
 use std::sync::atomic::Ordering::SeqCst;
 
-use super::kit::{Moto, finish, run_json};
+use super::kit::{Moto, assert_whole_series, finish, run_json};
 use super::proxy::FaultProxy;
 use crate::common::{final_stats, run};
 
@@ -43,16 +43,7 @@ fn most_puts_at_once(moto: &Moto, prefix: &str, split: &[&str]) -> u64 {
     let stats = run_json(&proxy.endpoint(), &args);
     let (keys, all) = joined(moto, prefix);
     assert!(keys.len() >= 3, "{keys:?}");
-    let listed: Vec<String> = keys.iter().map(|k| format!("s3://gush/{k}")).collect();
-    assert_eq!(stats["s3_objects"], serde_json::json!(listed), "{stats}");
-    let (_, want, _) = run(&LINES);
-    assert!(
-        all == want,
-        "{} bytes joined, {} in one run",
-        all.len(),
-        want.len()
-    );
-    assert!(moto.open_uploads("gush").is_empty());
+    assert_whole_series(moto, &stats, &keys, &all, &LINES);
     proxy.seen.puts_forwarded.most()
 }
 

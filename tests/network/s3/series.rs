@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::process::Stdio;
 
-use super::kit::{Moto, gush_s3, interrupt_mid_series};
+use super::kit::{Moto, assert_whole_series, gush_s3, interrupt_mid_series};
 use crate::common::{final_stats, num, output_bounded, run};
 
 /// The users CSV header every object of these series starts with.
@@ -99,16 +99,7 @@ fn a_series_of_multipart_objects_joins_to_the_one_run() {
         num(&stats, "s3_parts") >= 2 * (keys.len() as u64 - 1),
         "{stats}"
     );
-    let listed: Vec<String> = keys.iter().map(|k| format!("s3://gush/{k}")).collect();
-    assert_eq!(stats["s3_objects"], serde_json::json!(listed));
-    let (_, want, _) = run(&USERS);
-    assert!(
-        all == want,
-        "{} bytes joined, {} in one run",
-        all.len(),
-        want.len()
-    );
-    assert!(moto.open_uploads("gush").is_empty());
+    assert_whole_series(&moto, &stats, &keys, &all, &USERS);
 }
 
 #[test]
