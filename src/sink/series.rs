@@ -125,6 +125,18 @@ fn refuse_existing(names: &Names) -> Result<()> {
         .filter(|name| names.could_name(name))
         .collect();
     clashes.sort();
+    // A directory with a file's name is not replaced by --force: say so.
+    if let Some(folder) = clashes
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.is_dir())
+    {
+        bail!(
+            "cannot write the series {}: {} is a directory with one of its file names; move it or write elsewhere",
+            names.template,
+            folder.display()
+        );
+    }
     if let Some(first) = clashes.first() {
         let more = match clashes.len() {
             1 => String::new(),

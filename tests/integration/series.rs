@@ -364,6 +364,27 @@ fn existing_files_of_the_series_are_refused_without_force() {
 }
 
 #[test]
+fn a_directory_with_a_file_name_of_the_series_is_named_as_one() {
+    let dir = TestDir::new();
+    std::fs::create_dir(dir.path("p-0001.csv")).unwrap();
+    let run = gush(["lines", "-n", "100", "--file-records", "10", "-o"])
+        .arg(dir.path("p-{k:04}.csv"))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("p-0001.csv is a directory with one of its file names; move it"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("--force"),
+        "--force would not help: {stderr}"
+    );
+    let entries = std::fs::read_dir(dir.root()).unwrap().count();
+    assert_eq!(entries, 1, "a file was written");
+}
+
+#[test]
 fn usage_errors_say_what_to_add() {
     let dir = TestDir::new();
     let cases: [(&[&str], &str, &str); 6] = [
