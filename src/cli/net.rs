@@ -29,13 +29,16 @@ The address in use is printed first: `gush catch: listening on ADDR`.";
 /// Flags for socket destinations (`-o tcp://HOST:PORT`, `-o unix:PATH`).
 #[derive(Debug, Args)]
 pub struct NetArgs {
-    /// How long one attempt to connect may take [default: 5s].
+    /// How long one attempt to connect may take, to a socket, a web or S3
+    /// endpoint, or an --ack-log on another machine [default: 5s].
     #[arg(long, value_name = "DUR", value_parser = parse_duration, help_heading = "Network")]
     pub connect_timeout: Option<Duration>,
 
     /// Try N more times when connecting fails, pausing 0.1 s, 0.2 s, …
     /// up to 2 s in between. Reconnections get as many tries. Over HTTP:
-    /// resend a batch after a reset or a 5xx other than 503 [default: 3].
+    /// resend a batch after a reset or a 5xx other than 503; to S3: resend
+    /// a request that failed [default: 0 for a socket; 3 over HTTP, to S3
+    /// and to an --ack-log on another machine].
     #[arg(long, value_name = "N", help_heading = "Network")]
     pub retry: Option<u32>,
 

@@ -88,7 +88,10 @@ pub(super) fn disk(
         preallocate,
         chunk_bytes: common.chunk as usize,
         region: None,
-        ack_log: args.ack_log.clone(),
+        ack_log: args
+            .ack_log
+            .clone()
+            .map(|journal| journal.dialled(common.net.connect_timeout, common.net.retry)),
     }))
 }
 

@@ -26,16 +26,21 @@ pub(super) fn network(common: &CommonArgs) -> Result<Option<Network>, clap::Erro
             return Ok(None);
         }
         None => {
+            // A journal on another machine is connected to with them.
+            let journal = common.disk.ack_log.as_ref().is_some_and(|j| j.is_remote());
             let given = [
-                ("--connect-timeout", net.connect_timeout.is_some()),
-                ("--retry", net.retry.is_some()),
+                (
+                    "--connect-timeout",
+                    net.connect_timeout.is_some() && !journal,
+                ),
+                ("--retry", net.retry.is_some() && !journal),
                 ("--reconnect", net.reconnect),
                 ("--nodelay", net.nodelay),
                 ("--send-buffer", net.send_buffer.is_some()),
             ];
             refuse_given(&given, |flag| {
                 format!(
-                    "{flag} is for socket destinations, and -o {} is not one (try -o tcp://HOST:PORT or -o unix:PATH)",
+                    "{flag} is for socket destinations and an --ack-log on another machine, and -o {} is not one (try -o tcp://HOST:PORT or -o unix:PATH)",
                     common.output.display()
                 )
             })?;

@@ -244,6 +244,46 @@ fn a_journal_refused_at_the_start_fails_before_the_target_is_touched() {
 }
 
 #[test]
+fn a_remote_journal_is_dialled_with_connect_timeout_and_retry() {
+    let dir = TestDir::new();
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port()
+    };
+    let journal = format!("tcp://127.0.0.1:{port}");
+    let target = dir.path("target");
+    let refused = |extra: &[&str]| {
+        let out = journalled_write(&target, &journal, extra)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("cannot connect to the --ack-log"),
+            "{stderr}"
+        );
+        stderr
+    };
+    // As for -o tcp://: three retries unless told, --retry N otherwise.
+    assert!(refused(&["-s", "1MiB"]).contains("(4 attempts)"));
+    assert!(refused(&["-s", "1MiB", "--retry", "1"]).contains("(2 attempts)"));
+    let once = refused(&["-s", "1MiB", "--retry", "0", "--connect-timeout", "2s"]);
+    assert!(!once.contains("attempts"), "{once}");
+    // A journal in a file connects to nothing: the flags are refused.
+    let out = journalled_write(
+        &target,
+        &dir.path("acks").display().to_string(),
+        &["-s", "1MiB", "--retry", "1"],
+    )
+    .output()
+    .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let refusal = "--retry is for socket destinations and an --ack-log on another machine";
+    assert!(stderr.contains(refusal), "{stderr}");
+}
+
+#[test]
 fn a_stream_that_is_not_a_journal_is_not_stored() {
     let dir = TestDir::new();
     let caught = dir.path("caught");

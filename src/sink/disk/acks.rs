@@ -34,7 +34,7 @@ use std::io::{self, Write as _};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::acks_remote::RemoteJournal;
 use crate::net::Endpoint;
@@ -52,18 +52,54 @@ pub const HEADER: &[u8] = b"gush-acks 1\n";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Journal {
     File(PathBuf),
-    /// `tcp://HOST:PORT` or `unix:PATH`.
-    Remote(Endpoint),
+    /// `tcp://HOST:PORT` or `unix:PATH`, and how to connect to it.
+    Remote(Endpoint, Dial),
+}
+
+/// How a remote journal is connected to: `--connect-timeout` and
+/// `--retry`, as for `-o tcp://`, or these defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dial {
+    pub connect_timeout: Duration,
+    pub retry: u32,
+}
+
+impl Default for Dial {
+    fn default() -> Dial {
+        Dial {
+            connect_timeout: Duration::from_secs(5),
+            retry: 3,
+        }
+    }
 }
 
 impl Journal {
     /// `--ack-log`'s value: a socket address if it is one, else a path.
     pub fn parse(arg: &str) -> Result<Journal, String> {
         match Endpoint::parse_destination(arg) {
-            Some(endpoint) => Ok(Journal::Remote(endpoint?)),
+            Some(endpoint) => Ok(Journal::Remote(endpoint?, Dial::default())),
             None if arg.is_empty() => Err("--ack-log needs a file or tcp://HOST:PORT".into()),
             None => Ok(Journal::File(PathBuf::from(arg))),
         }
+    }
+
+    /// The same journal, connected to with `--connect-timeout` and
+    /// `--retry` where they were given.
+    pub fn dialled(self, connect_timeout: Option<Duration>, retry: Option<u32>) -> Journal {
+        match self {
+            Journal::Remote(endpoint, dial) => Journal::Remote(
+                endpoint,
+                Dial {
+                    connect_timeout: connect_timeout.unwrap_or(dial.connect_timeout),
+                    retry: retry.unwrap_or(dial.retry),
+                },
+            ),
+            file => file,
+        }
+    }
+
+    pub fn is_remote(&self) -> bool {
+        matches!(self, Journal::Remote(..))
     }
 }
 
@@ -71,7 +107,7 @@ impl fmt::Display for Journal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Journal::File(path) => write!(f, "{}", path.display()),
-            Journal::Remote(endpoint) => write!(f, "{endpoint}"),
+            Journal::Remote(endpoint, _) => write!(f, "{endpoint}"),
         }
     }
 }
@@ -114,8 +150,8 @@ impl AckLog {
                 })?)
             }
             // Its errors name the journal, and what to do.
-            Journal::Remote(endpoint) => {
-                Out::Remote(RemoteJournal::connect(endpoint, HEADER, stop)?)
+            Journal::Remote(endpoint, dial) => {
+                Out::Remote(RemoteJournal::connect(endpoint, *dial, HEADER, stop)?)
             }
         };
         Ok(AckLog {

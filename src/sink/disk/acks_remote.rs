@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 
 use socket2::Socket;
 
+use super::acks::Dial;
 use crate::net::{Endpoint, describe};
 use crate::sink::net::{Network, connect_with_retries};
 use crate::sink::{STOP_SLICE, interrupted};
@@ -62,19 +63,20 @@ pub struct RemoteJournal {
 }
 
 impl RemoteJournal {
-    /// Connects (with the retries of `-o tcp://`), sends `header` and
+    /// Connects (retried as `-o tcp://` is, with `dial`), sends `header` and
     /// waits for the catcher to confirm it: a refused connection, or a
     /// listener that is not `gush catch --acks`, fails before any write.
     pub fn connect(
         endpoint: &Endpoint,
+        dial: Dial,
         header: &[u8],
         stop: Arc<AtomicBool>,
     ) -> io::Result<RemoteJournal> {
         let name = endpoint.to_string();
         let network = Network {
             endpoint: endpoint.clone(),
-            connect_timeout: Duration::from_secs(5),
-            retry: 3,
+            connect_timeout: dial.connect_timeout,
+            retry: dial.retry,
             reconnect: false,
             // Records go as soon as they are handed over: each batch ends
             // at a sync, the promise the catcher should have at once.
