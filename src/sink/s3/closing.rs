@@ -19,7 +19,7 @@
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use object_store::path::Path;
@@ -41,10 +41,13 @@ pub(super) type Request = JoinHandle<(object_store::Result<()>, Duration)>;
 /// A failed object: its URL and what went wrong.
 pub(super) type Failed = (String, io::Error);
 
+/// An object's last requests, and what became of it.
+type Task = JoinHandle<Result<(), Failed>>;
+
 /// The finishing objects of one destination.
 #[derive(Default)]
 pub(super) struct Closing {
-    tasks: Mutex<Vec<JoinHandle<Result<(), Failed>>>>,
+    tasks: Mutex<Vec<Task>>,
 }
 
 /// What an object's task needs to say what became of it.
@@ -57,7 +60,7 @@ pub(super) struct Object {
 }
 
 impl Closing {
-    fn tasks(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<Result<(), Failed>>>> {
+    fn tasks(&self) -> MutexGuard<'_, Vec<Task>> {
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -143,10 +146,7 @@ fn aborted() -> io::Error {
     interrupted("the upload: it was aborted, and no object was made")
 }
 
-fn first_failure(
-    runtime: &Runtime,
-    tasks: Vec<JoinHandle<Result<(), Failed>>>,
-) -> Result<(), Failed> {
+fn first_failure(runtime: &Runtime, tasks: Vec<Task>) -> Result<(), Failed> {
     let mut first = Ok(());
     for task in tasks {
         let outcome = runtime.block_on(task).unwrap_or_else(|err| {

@@ -15,9 +15,9 @@
 //! An object smaller than one part is a single PUT; a larger one is a
 //! multipart upload, started with the first full part and completed only
 //! when the writer has drained. A copied object's last requests are left
-//! to finish behind the next object (`closing.rs`). Anything else (a failure, Ctrl-C, the
-//! source failing, the sink dropped) aborts it: no partial object is ever
-//! visible.
+//! to finish behind the next object (`closing.rs`). Anything else (a
+//! failure, Ctrl-C, the source failing, the sink dropped) aborts it: no
+//! partial object is ever visible.
 
 use std::collections::VecDeque;
 use std::io;
