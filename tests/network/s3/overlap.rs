@@ -44,6 +44,8 @@ fn most_puts_at_once(moto: &Moto, prefix: &str, split: &[&str]) -> u64 {
     let (keys, all) = joined(moto, prefix);
     assert!(keys.len() >= 3, "{keys:?}");
     assert_whole_series(moto, &stats, &keys, &all, &LINES);
+    // A retried PUT would be one more through the proxy: none here.
+    assert_eq!(stats["retries"], 0, "{stats}");
     proxy.seen.puts_forwarded.most()
 }
 

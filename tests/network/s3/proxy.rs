@@ -181,18 +181,33 @@ fn forward(
     } else {
         return std::io::copy(&mut server, &mut client).map(drop);
     };
-    counted.iter().for_each(|c| c.enter());
     // A request is over for the client once its answer is through, which
     // may be well before moto closes the connection: counted out just
     // before the answer's last byte goes, so the client cannot have sent
-    // its next one yet.
-    copy_response(server, &mut client, || {
-        counted.iter().for_each(|c| c.leave())
-    })
+    // its next one yet; or when the exchange fails, whichever is first.
+    let mut inside = Some(Counted::enter(counted));
+    copy_response(server, &mut client, || drop(inside.take()))
+}
+
+/// Requests counted in while it lives.
+struct Counted<'a>(&'a [&'a InFlight]);
+
+impl<'a> Counted<'a> {
+    fn enter(counted: &'a [&'a InFlight]) -> Counted<'a> {
+        counted.iter().for_each(|c| c.enter());
+        Counted(counted)
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.iter().for_each(|c| c.leave());
+    }
 }
 
 /// Copies one response, its head and `Content-Length` bytes of body,
-/// calling `before_last` before the last byte.
+/// calling `before_last` before the last byte (the body's, or the
+/// head's blank line when there is no body).
 fn copy_response(
     server: TcpStream,
     client: &mut TcpStream,
@@ -211,12 +226,20 @@ fn copy_response(
         {
             length = value.trim().parse().unwrap_or(0);
         }
-        client.write_all(line.as_bytes())?;
         if line == "\r\n" {
             break;
         }
+        client.write_all(line.as_bytes())?;
     }
-    let mut body = (&mut server).take(length.saturating_sub(1));
+    // The last byte is the blank line's when there is no body (a PUT's
+    // answer): the client has the whole answer once it has that.
+    if length == 0 {
+        before_last();
+        client.write_all(b"\r\n")?;
+        return client.flush();
+    }
+    client.write_all(b"\r\n")?;
+    let mut body = (&mut server).take(length - 1);
     std::io::copy(&mut body, client)?;
     before_last();
     std::io::copy(&mut server.take(1), client)?;
