@@ -179,70 +179,63 @@ fn tiny_chunks_under_a_huge_hwm_stay_small() {
     assert_eq!(num(&stats, "bytes"), 100_000);
 }
 
-/// The peak resident memory of one run of gush, in KiB, from wait4(2),
-/// which reports it for that child alone (RUSAGE_CHILDREN would mix in the
-/// other tests' children).
-#[expect(
-    clippy::zombie_processes,
-    reason = "the child is reaped by wait4, which also reports its rusage"
-)]
-fn peak_rss_kib(args: &[&str]) -> i64 {
-    let child = crate::common::gush_std(args)
+/// The most anonymous memory (`RssAnon`: chunks, heap, stacks; not the
+/// binary's code mapped from the page cache, which grows with the binary
+/// and with other processes running it) one run of gush held, in KiB,
+/// read from /proc every 2 ms. Chunks are carved from slabs that stay
+/// mapped until the end, so the memory only grows and a sample finds its
+/// peak.
+fn peak_anon_kib(args: &[&str]) -> i64 {
+    let mut child = crate::common::gush_std(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("spawn gush");
-    let pid = libc::pid_t::try_from(child.id()).expect("pid fits pid_t");
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for a child of ours, with valid out-pointers.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(reaped, pid, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "gush {args:?} failed: {status}"
-    );
-    usage.ru_maxrss
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        let anon = std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|status| {
+                let line = status.lines().find(|l| l.starts_with("RssAnon:"))?;
+                line.split_whitespace().nth(1)?.parse::<i64>().ok()
+            });
+        peak = peak.max(anon.unwrap_or(0));
+        if let Some(status) = child.try_wait().expect("wait for gush") {
+            assert!(status.success(), "gush {args:?} failed: {status}");
+            return peak;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
 }
 
-/// Peak RSS of `gush bytes` into a destination slower than the generator
-/// (so the buffer sits at the hwm for most of the second), at `hwm` and
-/// `chunk`, with `extra` flags.
-fn peak_at(hwm: &str, chunk: &str, extra: &[&str]) -> i64 {
-    let mut args = vec!["bytes", "-s", "128MiB", "-o", "/dev/null", "--hwm", hwm];
+/// Peak anonymous memory of `gush bytes` into a destination slower than
+/// the generator (so the buffer sits at the 64 MiB hwm for most of the
+/// second), at `chunk`, with `extra` flags.
+fn peak_at(chunk: &str, extra: &[&str]) -> i64 {
+    let mut args = vec!["bytes", "-s", "128MiB", "-o", "/dev/null", "--hwm", "64MiB"];
     args.extend(["--chunk", chunk, "--sink-rate", "128MiB/s"]);
     args.extend(extra);
-    peak_rss_kib(&args)
+    peak_anon_kib(&args)
 }
 
 #[test]
 fn memory_stays_within_the_hwm_at_small_chunks() {
-    // What the hwm bounds is what a run holds beyond gush's own fixed cost
-    // (its code, mapped from the binary, and its threads), which is
-    // measured, not assumed: the same run at a 1 MiB hwm. The fixed cost
-    // grew with the binary (S3 and Parquet: about 7 MiB of RSS at start);
-    // it is bounded on its own below.
+    let hwm_kib = 64 * 1024;
     for chunk in ["1KiB", "4KiB", "64KiB"] {
-        let one = ["--threads", "1"];
-        let fixed = peak_at("1MiB", chunk, &one);
+        let peak = peak_at(chunk, &["--threads", "1"]);
         assert!(
-            fixed < 12 * 1024,
-            "--chunk {chunk}: {fixed} KiB at a 1 MiB hwm"
+            peak < hwm_kib + 4 * 1024,
+            "--chunk {chunk}: {peak} KiB of anonymous memory at most, hwm 64 MiB"
         );
-        let peak = peak_at("64MiB", chunk, &one);
+        // Without --threads a second generator thread may be tried: the
+        // team has been seen to hold up to 5.7 MiB over a 64 MiB hwm (not
+        // yet explained, see the 2026-12-06 closing note), so the bound
+        // here is looser.
+        let grown = peak_at(chunk, &[]);
         assert!(
-            peak - fixed < 63 * 1024 + 4 * 1024,
-            "--chunk {chunk}: peak RSS {peak} KiB, {fixed} KiB at a 1 MiB hwm: more than the 63 MiB more hwm and 4 MiB"
-        );
-        // Without --threads a second generator thread may be tried: its
-        // chunks made ahead have been seen to add up to 9 MiB at a 64 MiB
-        // hwm (not yet explained, see the 2026-12-06 closing note), so
-        // the bound here is looser.
-        let grown = peak_at("64MiB", chunk, &[]);
-        assert!(
-            grown - fixed < 63 * 1024 + 16 * 1024,
-            "--chunk {chunk}: peak RSS {grown} KiB with a second generator thread, {fixed} KiB at a 1 MiB hwm"
+            grown < hwm_kib + 16 * 1024,
+            "--chunk {chunk}: {grown} KiB of anonymous memory at most with a second generator thread, hwm 64 MiB"
         );
     }
 }
