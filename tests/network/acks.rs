@@ -220,14 +220,18 @@ fn a_catcher_gone_mid_run_fails_the_run_naming_the_journal() {
     assert!(stderr.contains("the run stops"), "{stderr}");
 }
 
+/// A `tcp://` address on loopback where nothing listens: a port bound and
+/// let go.
+fn refusing_address() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    format!("tcp://127.0.0.1:{port}")
+}
+
 #[test]
 fn a_journal_refused_at_the_start_fails_before_the_target_is_touched() {
     let dir = TestDir::new();
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address").port()
-    };
-    let journal = format!("tcp://127.0.0.1:{port}");
+    let journal = refusing_address();
     let target = dir.path("target");
     let mut writer = journalled_write(&target, &journal, &["-s", "1MiB", "-q"])
         .stderr(Stdio::piped())
@@ -246,11 +250,7 @@ fn a_journal_refused_at_the_start_fails_before_the_target_is_touched() {
 #[test]
 fn a_remote_journal_is_dialled_with_connect_timeout_and_retry() {
     let dir = TestDir::new();
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address").port()
-    };
-    let journal = format!("tcp://127.0.0.1:{port}");
+    let journal = refusing_address();
     let target = dir.path("target");
     let refused = |extra: &[&str]| {
         let out = journalled_write(&target, &journal, extra)
