@@ -272,7 +272,7 @@ pub fn wait_for_size(path: &Path, bytes: u64, child: &mut Child) {
 }
 
 /// A field of `/proc/<pid>/<file>` (`status`, `io`), as its text.
-fn proc_field(child: &Child, file: &str, field: &str) -> Option<String> {
+pub fn proc_field(child: &Child, file: &str, field: &str) -> Option<String> {
     let text = std::fs::read_to_string(format!("/proc/{}/{file}", child.id())).ok()?;
     text.lines()
         .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))

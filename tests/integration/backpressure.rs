@@ -191,15 +191,11 @@ fn peak_anon_kib(args: &[&str]) -> i64 {
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("spawn gush");
-    let status_file = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     loop {
-        let anon = std::fs::read_to_string(&status_file)
-            .ok()
-            .and_then(|status| {
-                let line = status.lines().find(|l| l.starts_with("RssAnon:"))?;
-                line.split_whitespace().nth(1)?.parse::<i64>().ok()
-            });
+        // "12345 kB"; none once the child has exited.
+        let anon = crate::common::proc_field(&child, "status", "RssAnon")
+            .and_then(|value| value.split_whitespace().next()?.parse::<i64>().ok());
         peak = peak.max(anon.unwrap_or(0));
         if let Some(status) = child.try_wait().expect("wait for gush") {
             assert!(status.success(), "gush {args:?} failed: {status}");

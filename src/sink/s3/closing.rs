@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use object_store::path::Path;
-use object_store::{MultipartUpload, ObjectStoreExt, PutPayload};
+use object_store::{MultipartUpload, PutPayload};
 use tokio::runtime::Runtime;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinHandle;
@@ -88,13 +88,7 @@ impl Closing {
         let (client, retrying) = (Arc::clone(&store.client), Arc::clone(&store.retrying));
         let task = store.runtime.spawn(async move {
             let started = Instant::now();
-            let put = retrying
-                .run(|| {
-                    let (client, location) = (Arc::clone(&client), location.clone());
-                    let payload = payload.clone();
-                    async move { client.put(&location, payload).await }
-                })
-                .await;
+            let put = super::store::put(&client, &retrying, &location, payload).await;
             drop(permit);
             match put {
                 Ok(_) => {
@@ -142,7 +136,7 @@ pub(super) fn room(store: &Store) -> io::Result<OwnedSemaphorePermit> {
 }
 
 /// What a Ctrl-C makes of an object not yet completed.
-fn aborted() -> io::Error {
+pub(super) fn aborted() -> io::Error {
     interrupted("the upload: it was aborted, and no object was made")
 }
 

@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result, anyhow};
 use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::path::Path;
-use object_store::{ClientConfigKey, ObjectStore, RetryConfig};
+use object_store::{ClientConfigKey, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 
@@ -119,6 +119,19 @@ impl Store {
             )),
         }
     }
+}
+
+/// One object in a single PUT of `payload`, retried as every request but
+/// the parts is (`count.rs`): the blocking PUT of one object's upload and
+/// the PUT a series' object finishes with (`closing.rs`) alike.
+pub(super) async fn put(
+    client: &AmazonS3,
+    retrying: &Retrying,
+    location: &Path,
+    payload: PutPayload,
+) -> object_store::Result<()> {
+    let put = retrying.run(|| client.put(location, payload.clone())).await;
+    put.map(drop)
 }
 
 /// What the store said, on one line: its error code and message where the

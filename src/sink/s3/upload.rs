@@ -28,12 +28,12 @@ use std::time::Instant;
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
 use object_store::path::Path;
-use object_store::{MultipartUpload, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutPayload};
+use object_store::{MultipartUpload, ObjectStore, PutMultipartOptions, PutPayload};
 
 use super::closing::{self, Object, Request};
 use super::count::PartRetry;
 use super::lend::{GIVE_BACK_WAIT, hand_back, lend};
-use super::store::said;
+use super::store::{self, said};
 use super::tally::{self, Tally, tally};
 use super::{S3Options, Store};
 use crate::chunk::Chunk;
@@ -226,20 +226,17 @@ impl S3Upload {
     /// The object is under one part: one PUT of what was gathered.
     fn put_whole(&mut self, done: &mut Done) -> io::Result<()> {
         let (payload, back, chunks) = self.payload();
-        let client = Arc::clone(&self.store.client);
-        let location = self.location.clone();
         let started = Instant::now();
-        let put = {
-            // Moved in here so the chunks are free once the PUT is done.
-            let payload = payload;
-            self.store.runtime.block_on(self.store.retrying.run(|| {
-                let (client, location) = (Arc::clone(&client), location.clone());
-                let payload = payload.clone();
-                async move { client.put(&location, payload).await }
-            }))
-        };
+        // The payload is moved in, so the chunks are free once it is done.
+        let put = store::put(
+            &self.store.client,
+            &self.store.retrying,
+            &self.location,
+            payload,
+        );
+        let put = self.store.runtime.block_on(put);
         let took = started.elapsed();
-        drop(put.map_err(|err| self.failed("cannot put the object", &err))?);
+        put.map_err(|err| self.failed("cannot put the object", &err))?;
         hand_back(&back, chunks, done)?;
         done.write_ns.push(took.as_nanos() as u64);
         Ok(())
@@ -247,9 +244,7 @@ impl S3Upload {
 
     fn finish_object(&mut self, done: &mut Done) -> io::Result<()> {
         if self.stop.load(Ordering::Relaxed) {
-            return Err(interrupted(
-                "the upload: it was aborted, and no object was made",
-            ));
+            return Err(closing::aborted());
         }
         if self.copying {
             return self.hand_off(done);
@@ -314,9 +309,7 @@ impl Queue for S3Upload {
             // After Ctrl-C nothing more is sent: the object is not to be.
             done.chunks.push((chunk, 0));
             let _ = self.abort();
-            return Err(interrupted(
-                "the upload: it was aborted, and no object was made",
-            ));
+            return Err(closing::aborted());
         }
         self.filling_bytes += chunk.len();
         self.filling.push(chunk);
